@@ -1,0 +1,49 @@
+"""One exception tree for every error a user can cause.
+
+The CLI turns a :class:`KGError` into a one-line message and the exit code the
+class names; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class KGError(Exception):
+    """Base of all of kg's user-facing errors."""
+
+    exit_code = 1
+
+
+class InputError(KGError):
+    """An article or graph file cannot be read: missing, empty, binary, wrong encoding."""
+
+    exit_code = 2
+
+
+class UsageError(KGError):
+    """An option or argument has a value kg does not know."""
+
+    exit_code = 64
+
+
+class FormatError(KGError):
+    """An RDF file is malformed, or an output format is unknown."""
+
+    exit_code = 65
+
+
+class QueryError(KGError):
+    """A SPARQL query is malformed, or names a parameter it does not use."""
+
+    exit_code = 66
+
+
+class ModelError(KGError):
+    """The spaCy model cannot be loaded."""
+
+    exit_code = 69
+
+
+class OutputError(KGError):
+    """An output file cannot be written."""
+
+    exit_code = 73

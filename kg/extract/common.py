@@ -1,0 +1,94 @@
+"""Helpers every extraction rule shares: token lookups and argument building."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.lexicon import Lexicon
+from kg.types import Arg, Mention
+
+POSSESSIVE_MARKERS = frozenset({"'s", "\u2019s", "'", "\u2019"})
+#: Pronouns that can stand for an organization; kg resolves no personal pronouns yet.
+ORG_PRONOUNS = frozenset({"its", "it"})
+DEFINITE = frozenset({"the", "this", "that"})
+
+
+def sentence_index(doc: Doc, token: Token) -> int:
+    """Index of the sentence holding ``token`` (computed once per Doc)."""
+    starts: dict[int, int] | None = doc.user_data.get("kg_sentence_starts")
+    if starts is None:
+        starts = {sent.start: i for i, sent in enumerate(doc.sents)}
+        doc.user_data["kg_sentence_starts"] = starts
+    return starts[token.sent.start]
+
+
+def mention_tokens(doc: Doc) -> dict[int, Mention]:
+    """Token index -> the smallest mention covering that token."""
+    cached: dict[int, Mention] | None = doc.user_data.get("kg_mention_tokens")
+    if cached is not None:
+        return cached
+    index: dict[int, Mention] = {}
+    for mention in sorted(doc._.kg_mentions or (), key=lambda m: m.end - m.start, reverse=True):
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for token in span:
+            index[token.i] = mention
+    doc.user_data["kg_mention_tokens"] = index
+    return index
+
+
+def phrase(tokens: list[Token]) -> str:
+    return "".join(t.text_with_ws for t in tokens).strip()
+
+
+def noun_phrase_head_text(token: Token) -> str:
+    """The noun with its compound and adjectival modifiers, as written ("chief executive")."""
+    mods = [c for c in token.lefts if c.dep_ in ("amod", "compound") and c.i == token.i - 1]
+    words = [*mods, token]
+    return phrase(words)
+
+
+def description_class(token: Token, lexicon: Lexicon) -> str | None:
+    """The class a definite description names ("the AI firm" -> Company), if any."""
+    if token.tag_ not in ("NN", "NNP"):
+        return None  # plural descriptions ("the studios") name groups, not one antecedent
+    if not any(c.dep_ == "det" and c.lower_ in DEFINITE for c in token.children):
+        return None
+    for text in (noun_phrase_head_text(token), token.text, token.lemma_):
+        classes = lexicon.classes_for_noun(text)
+        if classes:
+            return classes[0]
+    return None
+
+
+def arg_for(token: Token, lexicon: Lexicon) -> Arg | None:
+    """An argument for ``token``: the mention covering it, or a pronoun or description."""
+    mention = mention_tokens(token.doc).get(token.i)
+    if mention is not None:
+        return Arg(mention.start, mention.end, mention.text)
+    if token.lower_ in ORG_PRONOUNS and token.pos_ == "PRON":
+        return Arg(token.idx, token.idx + len(token), token.text, kind="pronoun", cls="Organization")
+    cls = description_class(token, lexicon)
+    if cls is not None:
+        start = min(t.idx for t in token.lefts if t.dep_ in ("det", "amod", "compound")) \
+            if any(True for _ in token.lefts) else token.idx
+        return Arg(start, token.idx + len(token), token.doc.text[start : token.idx + len(token)],
+                   kind="description", cls=cls)
+    return None
+
+
+def with_conjuncts(token: Token) -> list[Token]:
+    """``token`` and the tokens co-ordinated with it ("X, Y and Z")."""
+    return [token, *token.conjuncts]
+
+
+def span_of(tokens: list[Token]) -> tuple[int, int]:
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t) for t in tokens)
+    return start, end
+
+
+def sentence_span(token: Token | Span) -> tuple[int, int]:
+    sent = token.sent
+    return sent.start_char, sent.end_char

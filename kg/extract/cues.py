@@ -1,0 +1,162 @@
+"""Type rules: evidence of what kind of thing a name is, beyond the NER label.
+
+The resolver adds these cues to the NER's votes for each entity, so an explicit
+description in the text ("its video generator, Sora") outweighs a statistical
+guess ("Sora" tagged PERSON). A cue outside any mention is a definite
+description ("the AI firm"); the resolver applies it to the antecedent.
+
+Built-in rules:
+
+- ``kg.types.descriptions.v1``: appositions, copulas and definite descriptions
+  whose noun is a class's cue noun ("Runway, a rival startup", "X is a chatbot").
+- ``kg.types.name_heads.v1``: the last word of a name ("Writers Guild",
+  "Academy Awards", "Acme Inc.").
+- ``kg.types.roles.v1``: holders of job titles are people, what they hold a
+  title at is an organization ("OpenAI's CEO"); subjects of "report" lean towards
+  news organizations; objects of "launch"/"release" towards products.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
+
+from kg.extract.common import description_class, mention_tokens, noun_phrase_head_text
+from kg.lexicon import Lexicon, load_lexicon
+from kg.registry import type_rules
+from kg.types import Mention, TypeCue
+
+CueRule = Callable[[Doc], Iterable[TypeCue]]
+
+COMPANY_SUFFIXES = frozenset(
+    {"inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.", "llc", "plc", "co.", "gmbh",
+     "ag", "s.a.", "n.v.", "studios", "holdings", "technologies", "labs", "ventures"}
+)
+PRODUCT_VERBS = frozenset({"launch", "release", "unveil", "debut", "ship", "use", "demo", "preview"})
+
+
+def _classes(lexicon: Lexicon, token: Token) -> list[str]:
+    for text in (noun_phrase_head_text(token), token.text, token.lemma_):
+        found = lexicon.classes_for_noun(text)
+        if found:
+            return found
+    return []
+
+
+def _cue(mention: Mention, cls: str, rule: str, weight: float) -> TypeCue:
+    return TypeCue(mention.start, mention.end, cls, rule, weight)
+
+
+@type_rules.register("kg.types.descriptions.v1")
+def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    name = "kg.types.descriptions.v1"
+
+    def rule(doc: Doc) -> Iterator[TypeCue]:
+        mentions = mention_tokens(doc)
+        for token in doc:
+            # apposition, either way round: "Sora, the app" / "the app, Sora"
+            if token.dep_ == "appos":
+                pairs = [(token, token.head), (token.head, token)]
+            elif token.dep_ == "attr" and token.head.lemma_ == "be":
+                pairs = [(s, token) for s in token.head.children if s.dep_ == "nsubj"]
+            else:
+                pairs = []
+            for name_tok, noun in pairs:
+                mention = mentions.get(name_tok.i)
+                if mention is None or noun.i in mentions or noun.pos_ != "NOUN":
+                    continue
+                for cls in _classes(lexicon, noun):
+                    yield _cue(mention, cls, name, 5.0)
+                if lexicon.title_prop(noun_phrase_head_text(noun)) or lexicon.title_prop(noun.text):
+                    yield _cue(mention, "Person", name, 3.0)
+            # a definite description on its own: the resolver finds its antecedent
+            if token.i not in mentions and token.dep_ != "appos":
+                cls = description_class(token, lexicon)
+                if cls is not None:
+                    yield TypeCue(token.idx, token.idx + len(token), cls, name, 1.0)
+
+    return rule
+
+
+@type_rules.register("kg.types.name_heads.v1")
+def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    name = "kg.types.name_heads.v1"
+    wanted = ("Event", "Organization", "Company", "NewsOrganization", "Place")
+
+    def rule(doc: Doc) -> Iterator[TypeCue]:
+        for mention in doc._.kg_mentions or ():
+            words = mention.text.split()
+            if "of" in words[1:]:  # "Writers Guild of America": the head is "Guild"
+                words = words[: words.index("of", 1)]
+            if len(words) < 2:
+                continue
+            last = words[-1].casefold()
+            if last in COMPANY_SUFFIXES:
+                yield _cue(mention, "Company", name, 5.0)
+                continue
+            for cls in wanted:
+                nouns = lexicon.cue_nouns.get(cls, frozenset())
+                if last in nouns or last.rstrip("s") in nouns:
+                    yield _cue(mention, cls, name, 3.0)
+
+    return rule
+
+
+@type_rules.register("kg.types.roles.v1")
+def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    name = "kg.types.roles.v1"
+
+    def rule(doc: Doc) -> Iterator[TypeCue]:
+        mentions = mention_tokens(doc)
+        for token in doc:
+            mention = mentions.get(token.i)
+            if mention is None:
+                continue
+            head = token.head
+            # the organization in "OpenAI's CEO", "OpenAI CEO Sam Altman", "CEO of OpenAI"
+            title_noun = head if token.dep_ in ("poss", "compound") else None
+            if token.dep_ == "pobj" and head.lower_ in ("of", "at", "for"):
+                title_noun = head.head
+            if title_noun is not None and title_noun.i not in mentions and (
+                lexicon.title_prop(noun_phrase_head_text(title_noun))
+                or lexicon.title_prop(title_noun.text)
+            ):
+                yield _cue(mention, "Organization", name, 3.0)
+            if token.dep_ == "nsubj" and head.lemma_ == "report":
+                yield _cue(mention, "NewsOrganization", name, 0.5)
+            if token.dep_ in ("dobj", "nsubjpass") and head.lemma_ in PRODUCT_VERBS:
+                yield _cue(mention, "Product", name, 1.5)
+
+    return rule
+
+
+class TypeCueComponent:
+    """spaCy component ``kg_types``: runs the type rules, writes ``doc._.kg_type_cues``."""
+
+    def __init__(self, nlp: Language, name: str, rules: list[str], ontology: list[str],
+                 kb: bool = True) -> None:
+        self.name = name
+        lexicon = load_lexicon(ontology, kb)
+        self.rules = [type_rules.get(r)(lexicon, nlp.vocab) for r in rules]
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.kg_type_cues = [cue for rule in self.rules for cue in rule(doc)]
+        return doc
+
+
+@Language.factory(
+    "kg_types",
+    assigns=["doc._.kg_type_cues"],
+    requires=["doc._.kg_mentions"],
+    default_config={
+        "rules": ["kg.types.descriptions.v1", "kg.types.name_heads.v1", "kg.types.roles.v1"],
+        "ontology": [],
+        "kb": True,
+    },
+)
+def make_type_component(nlp: Language, name: str, rules: list[str],
+                        ontology: list[str], kb: bool) -> TypeCueComponent:
+    return TypeCueComponent(nlp, name, rules, ontology, kb)

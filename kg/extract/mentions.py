@@ -1,0 +1,244 @@
+"""Mention rules: where the names are.
+
+Built-in rules:
+
+- ``kg.mentions.ner.v1``: the statistical NER's entities, trimmed of determiners,
+  quotes and possessive markers, and split at an inner possessive
+  ("OpenAI's Sora" -> "OpenAI", "Sora").
+- ``kg.mentions.event_names.v1``: "<name> <event noun>" phrases such as
+  "the Hollywood writers' strike" or "the WGA strike".
+- ``kg.mentions.kb.v1``: names from the knowledge base the NER missed.
+
+The component then drops names the knowledge base calls concepts ("AI"),
+resolves overlaps, and adds every later repeat of a name found once
+("one sense per discourse").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+from kg.extract.common import POSSESSIVE_MARKERS, sentence_index
+from kg.lexicon import Lexicon, load_lexicon
+from kg.registry import mention_rules
+from kg.types import Mention
+
+#: NER labels kg turns into mentions; the rest (dates, money, nationalities) are not entities.
+NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT"})
+_LEFT_TRIM = frozenset({"the", "a", "an", "'", '"', "\u201c", "\u201d", "\u2018", "\u2019", "(", "["})
+_NON_NAME_DATE = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
+
+MentionRule = Callable[[Doc], Iterable[Mention]]
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    while tokens and (tokens[0].lower_ in _LEFT_TRIM or tokens[0].is_punct or tokens[0].is_space
+                      or tokens[0].text in POSSESSIVE_MARKERS):
+        tokens = tokens[1:]
+    while tokens and ((tokens[-1].is_punct and len(tokens[-1]) == 1) or tokens[-1].is_space
+                      or tokens[-1].text in POSSESSIVE_MARKERS):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _mention(doc: Doc, tokens: list[Token], rule: str, confidence: float,
+             label: str | None) -> Mention | None:
+    if not tokens or not any(ch.isalpha() for t in tokens for ch in t.text):
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    text = doc.text[start:end]
+    if "\n" in text or not any(ch.isupper() or not ch.isascii() for ch in text if ch.isalpha()):
+        return None  # names are capitalised; a lower-case "week" is not one
+    return Mention(start, end, text, sentence_index(doc, tokens[0]), rule, confidence, label)
+
+
+def split_entity(span: Span) -> list[list[Token]]:
+    """Split an entity at possessive markers and trim each part."""
+    parts: list[list[Token]] = [[]]
+    for token in span:
+        if token.text in POSSESSIVE_MARKERS and token.tag_ == "POS":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return [p for p in (_trim(part) for part in parts) if p]
+
+
+@mention_rules.register("kg.mentions.ner.v1")
+def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
+    def rule(doc: Doc) -> Iterator[Mention]:
+        for ent in doc.ents:
+            if ent.label_ not in NER_LABELS:
+                continue
+            parts = split_entity(ent)
+            for n, part in enumerate(parts):
+                # the possessor in "OpenAI's Sora" is a name, but the label was for the whole
+                label = ent.label_ if n == len(parts) - 1 else None
+                mention = _mention(doc, part, "kg.mentions.ner.v1", 0.85, label)
+                if mention is not None:
+                    yield mention
+
+    return rule
+
+
+def _modifier_tokens(token: Token) -> set[int]:
+    """Token indices of the name-like modifiers in front of an event noun."""
+    keep: set[int] = set()
+    todo = [c for c in token.lefts]
+    while todo:
+        child = todo.pop()
+        if child.ent_type_ in _NON_NAME_DATE or child.dep_ in ("det", "nummod", "punct", "cc"):
+            continue
+        if child.pos_ == "PRON":
+            continue
+        if child.dep_ in ("compound", "poss", "amod", "nmod", "case") or (
+            child.dep_ == "punct" and child.text in POSSESSIVE_MARKERS
+        ):
+            keep.add(child.i)
+            todo.extend(c for c in child.children if c.i < token.i)
+    return keep
+
+
+@mention_rules.register("kg.mentions.event_names.v1")
+def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
+    nouns = lexicon.cue_nouns.get("Event", frozenset())
+
+    def rule(doc: Doc) -> Iterator[Mention]:
+        for token in doc:
+            if token.pos_ not in ("NOUN", "PROPN") or token.lower_ not in nouns:
+                continue
+            keep = _modifier_tokens(token)
+            names = [i for i in keep if doc[i].pos_ == "PROPN"]
+            if not names:
+                continue
+            start = min(names)
+            # the phrase must be contiguous: drop anything before a gap
+            for i in range(token.i - 1, start - 1, -1):
+                if i not in keep:
+                    start = i + 1
+                    break
+            if not any(doc[i].pos_ == "PROPN" for i in range(start, token.i)):
+                continue
+            mention = _mention(doc, list(doc[start : token.i + 1]), "kg.mentions.event_names.v1",
+                               0.8, "EVENT")
+            if mention is not None:
+                yield mention
+
+    return rule
+
+
+@mention_rules.register("kg.mentions.kb.v1")
+def kb_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
+    matcher = PhraseMatcher(vocab)
+    names = sorted({n for e in lexicon.kb.values() if e.cls != "Concept" for n in e.names})
+    matcher.add("KB", [_tokenize(vocab, n) for n in names])
+
+    def rule(doc: Doc) -> Iterator[Mention]:
+        for _, start, end in matcher(doc):
+            mention = _mention(doc, _trim(list(doc[start:end])), "kg.mentions.kb.v1", 0.8, None)
+            if mention is not None:
+                yield mention
+
+    return rule
+
+
+def _tokenize(vocab: Vocab, text: str) -> Doc:
+    from spacy.lang.en import English
+
+    tokenizer = _TOKENIZERS.get(id(vocab))
+    if tokenizer is None:
+        tokenizer = English(vocab=vocab).tokenizer
+        _TOKENIZERS[id(vocab)] = tokenizer
+    return tokenizer(text)
+
+
+_TOKENIZERS: dict[int, Callable[[str], Doc]] = {}
+
+
+def _key(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").split()).casefold()
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def select(mentions: Iterable[Mention]) -> list[Mention]:
+    """Resolve overlaps: the longer name wins, except that an event name keeps the
+    names inside it ("Hollywood" in "the Hollywood writers' strike")."""
+    chosen: list[Mention] = []
+    by_length = sorted(set(mentions), key=lambda m: (-(m.end - m.start), m.start, m.rule))
+    for mention in by_length:
+        clash = [c for c in chosen if _overlaps(c, mention)]
+        nested = all(
+            c.rule == "kg.mentions.event_names.v1" and c.start <= mention.start and mention.end <= c.end
+            for c in clash
+        )
+        if not clash or nested:
+            if any(c.start == mention.start and c.end == mention.end for c in chosen):
+                continue
+            chosen.append(mention)
+    return sorted(chosen, key=lambda m: (m.start, m.end))
+
+
+def add_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Add later occurrences of names already found, where the NER missed them."""
+    by_first: dict[str, set[tuple[str, ...]]] = {}
+    for m in mentions:
+        words = tuple(t.text for t in doc.char_span(m.start, m.end, alignment_mode="expand") or ())
+        if words:
+            by_first.setdefault(words[0], set()).add(words)
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    extra: list[Mention] = []
+    for token in doc:
+        for words in sorted(by_first.get(token.text, ()), key=len, reverse=True):
+            end = token.i + len(words)
+            if end > len(doc) or tuple(t.text for t in doc[token.i : end]) != words:
+                continue
+            span = doc[token.i : end]
+            if any(i in covered for i in range(span.start_char, span.end_char)):
+                break
+            mention = _mention(doc, list(span), "kg.mentions.repeat.v1", 0.7, None)
+            if mention is not None:
+                extra.append(mention)
+                covered.update(range(span.start_char, span.end_char))
+            break
+    return sorted([*mentions, *extra], key=lambda m: (m.start, m.end))
+
+
+class MentionComponent:
+    """spaCy component ``kg_mentions``: runs the mention rules, writes ``doc._.kg_mentions``."""
+
+    def __init__(self, nlp: Language, name: str, rules: list[str], ontology: list[str],
+                 kb: bool = True) -> None:
+        self.name = name
+        self.lexicon = load_lexicon(ontology, kb)
+        self.rules = [mention_rules.get(r)(self.lexicon, nlp.vocab) for r in rules]
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = [m for rule in self.rules for m in rule(doc)]
+        concepts = {k for k, e in self.lexicon.kb.items() if e.cls == "Concept"}
+        found = [m for m in found if _key(m.text) not in concepts]
+        mentions = add_repeats(doc, select(found))
+        doc._.kg_mentions = [m for m in mentions if _key(m.text) not in concepts]
+        doc.user_data.pop("kg_mention_tokens", None)
+        return doc
+
+
+@Language.factory(
+    "kg_mentions",
+    assigns=["doc._.kg_mentions"],
+    requires=["doc.ents", "token.dep"],
+    default_config={
+        "rules": ["kg.mentions.ner.v1", "kg.mentions.event_names.v1", "kg.mentions.kb.v1"],
+        "ontology": [],
+        "kb": True,
+    },
+)
+def make_mention_component(nlp: Language, name: str, rules: list[str],
+                           ontology: list[str], kb: bool) -> MentionComponent:
+    return MentionComponent(nlp, name, rules, ontology, kb)

@@ -1,0 +1,443 @@
+"""Relation rules: dependency patterns that propose facts between names.
+
+Each rule yields :class:`~kg.types.Candidate` records whose ends are names,
+pronouns or definite descriptions. The resolver maps the ends to entities and
+keeps a candidate only where the relation's domain and range (from the
+ontology) fit, which is also how rules that could mean two things choose
+("X launched Y" is ``develops`` for a product, ``founderOf`` for a company).
+
+Built-in rules:
+
+- ``kg.relations.titles.v1``: job titles in apposition, before a name or after
+  a copula ("Sam Altman, OpenAI's CEO", "OpenAI CEO Sam Altman",
+  "Altman is the chief executive of OpenAI"); the title is kept as data.
+- ``kg.relations.possessives.v1``: "OpenAI's Sora", "its video generator, Sora".
+- ``kg.relations.verb_frames.v1``: subject-verb-object frames
+  ("X launched Y", "X attended Y", "X met with Y", "X reports that Y ...",
+  "Y was developed by X", "X signed a deal with Y", "X is in talks with Y").
+- ``kg.relations.event_names.v1``: names inside an event's name
+  ("the Hollywood writers' strike" is located in Hollywood; "the WGA strike"
+  has the WGA as a participant).
+- ``kg.relations.locations.v1``: "X-based Y", "Y, based in X", "<event> in <place>".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
+
+from kg.extract.common import (
+    arg_for,
+    mention_tokens,
+    noun_phrase_head_text,
+    sentence_index,
+    span_of,
+    with_conjuncts,
+)
+from kg.lexicon import Lexicon, load_lexicon
+from kg.registry import relation_rules
+from kg.types import Arg, Candidate
+
+CandidateRule = Callable[[Doc], Iterable[Candidate]]
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+
+
+def candidate(doc: Doc, subject: Arg, prop: str, obj: Arg, rule: str, confidence: float,
+              tokens: list[Token], title: str | None = None) -> Candidate:
+    start, end = span_of(tokens)
+    start, end = min(start, subject.start, obj.start), max(end, subject.end, obj.end)
+    return Candidate(subject, prop, obj, rule, confidence, sentence_index(doc, tokens[0]),
+                     start, end, title)
+
+
+def subject_of(verb: Token) -> list[Token]:
+    """The subject of a verb, following xcomp, conj and relative clauses up the tree."""
+    for _ in range(4):
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            subj = subjects[0]
+            if subj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return with_conjuncts(verb.head)
+            return with_conjuncts(subj)
+        if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
+            return with_conjuncts(verb.head)
+        if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and verb.head is not verb:
+            verb = verb.head
+            continue
+        break
+    return []
+
+
+def governing_verb(token: Token) -> Token | None:
+    """The nearest verb above ``token`` ("talks" in "is in talks with" -> "is")."""
+    node = token
+    for _ in range(4):
+        if node.head is node:
+            return node if node.pos_ in ("VERB", "AUX") else None
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Titles
+
+
+def _title_phrase(noun: Token, lexicon: Lexicon) -> tuple[str, str] | None:
+    """(relation, title as written) for a title noun, trying the longest phrase first."""
+    mentions = mention_tokens(noun.doc)
+    mods = []
+    for left in reversed(list(noun.lefts)):
+        if left.i == (mods[0].i if mods else noun.i) - 1 and left.dep_ in ("amod", "compound") \
+                and left.i not in mentions:
+            mods.insert(0, left)
+    words = [*mods, noun]
+    for cut in range(len(words)):
+        text = " ".join(t.text for t in words[cut:])
+        prop = lexicon.title_prop(text)
+        if prop is not None:
+            return prop, text
+    return None
+
+
+def _org_of_title(noun: Token) -> list[Token]:
+    """The organization a title is held at: possessor, compound, or "of/at/for" object."""
+    found = [c for c in noun.children if c.dep_ in ("poss", "compound")]
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "at", "for", "with"):
+            found.extend(c for c in prep.children if c.dep_ == "pobj")
+    return found
+
+
+@relation_rules.register("kg.relations.titles.v1")
+def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    name = "kg.relations.titles.v1"
+
+    def rule(doc: Doc) -> Iterator[Candidate]:
+        mentions = mention_tokens(doc)
+        for noun in doc:
+            if noun.pos_ not in ("NOUN", "PROPN") or noun.i in mentions:
+                continue
+            found = _title_phrase(noun, lexicon)
+            if found is None:
+                continue
+            prop, title = found
+            people: list[Token] = []
+            orgs = _org_of_title(noun)
+            if noun.dep_ == "appos":  # "Sam Altman, OpenAI's CEO"
+                people = with_conjuncts(noun.head)
+            people += [c for c in noun.children if c.dep_ == "appos"]  # "OpenAI's CEO, Sam Altman"
+            if noun.dep_ == "compound" and noun.head.i in mentions:  # "OpenAI CEO Sam Altman"
+                people.append(noun.head)
+                orgs += [c for c in noun.head.children
+                         if c.dep_ == "compound" and c.i < noun.i and c.i in mentions]
+            if noun.dep_ == "attr" and noun.head.lemma_ == "be":  # "Altman is OpenAI's CEO"
+                people += [c for c in noun.head.children if c.dep_ == "nsubj"]
+            confidence = 0.9 if prop != "worksFor" else 0.8
+            for person_tok in people:
+                person = arg_for(person_tok, lexicon)
+                if person is None or person.kind != "name":
+                    continue
+                for org_tok in orgs:
+                    org = arg_for(org_tok, lexicon)
+                    if org is None or org.start == person.start:
+                        continue
+                    yield candidate(doc, person, prop, org, name, confidence,
+                                    [person_tok, noun, org_tok], title=title)
+
+    return rule
+
+
+# ---------------------------------------------------------------------------
+# Possessives
+
+
+@relation_rules.register("kg.relations.possessives.v1")
+def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    name = "kg.relations.possessives.v1"
+    product_nouns = lexicon.cue_nouns.get("Product", frozenset())
+
+    def rule(doc: Doc) -> Iterator[Candidate]:
+        mentions = mention_tokens(doc)
+        for token in doc:
+            if token.i not in mentions or token.head.i in mentions and token.dep_ != "appos":
+                continue
+            owned = arg_for(token, lexicon)
+            if owned is None:
+                continue
+            # "OpenAI's Sora": the possessor hangs off the name itself
+            for poss in (c for c in token.children if c.dep_ == "poss"):
+                owner = arg_for(poss, lexicon)
+                if owner is not None and owner.start != owned.start:
+                    yield candidate(doc, owner, "develops", owned, name, 0.75, [poss, token])
+                    yield candidate(doc, owned, "worksFor", owner, name, 0.6, [poss, token])
+            # "its newest video generator, Sora": the possessor hangs off the product noun
+            noun = token.head if token.dep_ == "appos" else None
+            if noun is not None and noun.i not in mentions and (
+                noun.lower_ in product_nouns or noun.lemma_ in product_nouns
+            ):
+                for poss in (c for c in noun.children if c.dep_ == "poss"):
+                    owner = arg_for(poss, lexicon)
+                    if owner is not None:
+                        yield candidate(doc, owner, "develops", owned, name, 0.8,
+                                        [poss, noun, token])
+
+    return rule
+
+
+# ---------------------------------------------------------------------------
+# Verb frames
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A family of verbs that express one relation, and where their object hangs."""
+
+    props: tuple[str, ...]
+    verbs: frozenset[str]
+    objects: tuple[str, ...]  # "dobj", "prep:with", "ccomp", "passive"
+    confidence: float
+
+
+FRAMES: tuple[Frame, ...] = (
+    Frame(("develops", "founderOf"),
+          frozenset({"launch", "release", "build", "develop", "unveil", "introduce", "debut",
+                     "ship", "create", "design", "make", "found", "co-found", "cofound",
+                     "establish", "start", "roll"}),
+          ("dobj", "passive"), 0.7),
+    Frame(("participatesIn",),
+          frozenset({"attend", "join", "boycott", "skip", "host", "win", "headline", "enter",
+                     "organize", "organise", "stage", "lead", "call", "end"}),
+          ("dobj",), 0.7),
+    Frame(("participatesIn",),
+          frozenset({"participate", "speak", "appear", "compete", "perform", "take", "strike",
+                     "march", "walk", "present"}),
+          ("prep:in", "prep:at"), 0.65),
+    Frame(("partnersWith",),
+          frozenset({"meet", "court", "woo", "pitch", "approach", "lobby", "negotiate",
+                     "sign", "partner", "collaborate", "team", "ally", "talk", "work", "merge",
+                     "invest"}),
+          ("dobj", "prep:with", "prep:in"), 0.7),
+    Frame(("competesWith",),
+          frozenset({"compete", "rival", "challenge", "battle", "take"}),
+          ("dobj", "prep:with", "prep:against", "prep:on"), 0.65),
+    Frame(("reports",), frozenset({"report", "reveal", "write"}), ("ccomp",), 0.7),
+)
+#: Nouns that carry a relation to "with Y" from the subject of their verb
+#: ("X signed a deal with Y", "X is in talks with Y").
+DEAL_NOUNS = frozenset({"deal", "agreement", "partnership", "pact", "contract", "talks",
+                        "meeting", "meetings", "discussions", "negotiations", "conversations",
+                        "alliance", "collaboration"})
+RIVAL_NOUNS = frozenset({"rival", "competitor", "challenger"})
+
+
+def _frame_patterns(frame: Frame, n: int) -> list[tuple[str, list[dict[str, object]]]]:
+    verb = {"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(frame.verbs)},
+                                                "POS": {"IN": ["VERB", "AUX"]}}}
+    out: list[tuple[str, list[dict[str, object]]]] = []
+    for where in frame.objects:
+        key = f"{n}|{where}"
+        if where == "dobj":
+            out.append((key, [verb, {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "object",
+                                     "RIGHT_ATTRS": {"DEP": "dobj"}}]))
+        elif where.startswith("prep:"):
+            out.append((key, [
+                verb,
+                {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "prep",
+                 "RIGHT_ATTRS": {"DEP": "prep", "LOWER": where.split(":")[1]}},
+                {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "object",
+                 "RIGHT_ATTRS": {"DEP": "pobj"}},
+            ]))
+        elif where == "ccomp":
+            out.append((key, [verb, {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "clause",
+                                     "RIGHT_ATTRS": {"DEP": "ccomp"}}]))
+        elif where == "passive":
+            out.append((key, [
+                verb,
+                {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "agent",
+                 "RIGHT_ATTRS": {"DEP": "agent"}},
+                {"LEFT_ID": "agent", "REL_OP": ">", "RIGHT_ID": "subject",
+                 "RIGHT_ATTRS": {"DEP": "pobj"}},
+            ]))
+    return out
+
+
+@relation_rules.register("kg.relations.verb_frames.v1")
+def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    name = "kg.relations.verb_frames.v1"
+    matcher = DependencyMatcher(vocab)
+    for n, frame in enumerate(FRAMES):
+        for key, pattern in _frame_patterns(frame, n):
+            matcher.add(key, [pattern])
+    deal = DependencyMatcher(vocab)
+    deal.add("deal", [[
+        {"RIGHT_ID": "noun", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(DEAL_NOUNS)}}},
+        {"LEFT_ID": "noun", "REL_OP": ">", "RIGHT_ID": "prep",
+         "RIGHT_ATTRS": {"DEP": "prep", "LOWER": "with"}},
+        {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "object", "RIGHT_ATTRS": {"DEP": "pobj"}},
+    ]])
+
+    def emit(doc: Doc, subjects: list[Token], objects: list[Token], props: tuple[str, ...],
+             confidence: float, trigger: Token) -> Iterator[Candidate]:
+        for s_tok in subjects:
+            subject = arg_for(s_tok, lexicon)
+            if subject is None:
+                continue
+            for o_tok in objects:
+                obj = arg_for(o_tok, lexicon)
+                if obj is None or (obj.start, obj.end) == (subject.start, subject.end):
+                    continue
+                for prop in props:
+                    yield candidate(doc, subject, prop, obj, name, confidence,
+                                    [s_tok, trigger, o_tok])
+
+    def rule(doc: Doc) -> Iterator[Candidate]:
+        for match_id, tokens in matcher(doc):
+            frame_no, where = vocab.strings[match_id].split("|")
+            frame = FRAMES[int(frame_no)]
+            verb = doc[tokens[0]]
+            if frame.props == ("competesWith",) and verb.lemma_ == "take" and where != "prep:on":
+                continue  # "take on" only
+            if verb.lemma_ == "take" and frame.props == ("participatesIn",) and not any(
+                c.lower_ == "part" for c in verb.children
+            ):
+                continue  # "take part in" only
+            if where == "passive":
+                subjects = with_conjuncts(doc[tokens[2]])
+                objects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+                if verb.dep_ == "acl":  # "Sora, developed by OpenAI"
+                    objects.append(verb.head)
+            elif where == "ccomp":
+                subjects = subject_of(verb)
+                clause = doc[tokens[1]]
+                objects = subject_of(clause)
+            else:
+                subjects = subject_of(verb)
+                objects = with_conjuncts(doc[tokens[-1]])
+            yield from emit(doc, subjects, objects, frame.props, frame.confidence, verb)
+        for _, tokens in deal(doc):
+            noun, obj = doc[tokens[0]], doc[tokens[2]]
+            verb = governing_verb(noun)
+            if verb is None:
+                continue
+            yield from emit(doc, subject_of(verb), with_conjuncts(obj), ("partnersWith",), 0.65,
+                            noun)
+        # "according to Bloomberg, X ...": Bloomberg reports X
+        for token in doc:
+            if token.lower_ == "according" and token.head.pos_ in ("VERB", "AUX"):
+                sources = [c for t in token.children if t.lower_ == "to"
+                           for c in t.children if c.dep_ == "pobj"]
+                yield from emit(doc, sources, subject_of(token.head), ("reports",), 0.7, token)
+        # "Runway, a rival of OpenAI" / "OpenAI's rival Runway"
+        for token in doc:
+            if token.lower_ in RIVAL_NOUNS or token.lemma_ in RIVAL_NOUNS:
+                firsts = [token.head] if token.dep_ == "appos" else []
+                firsts += [c for c in token.children if c.dep_ == "appos"]
+                others = [c for c in token.children if c.dep_ == "poss"] + [
+                    c for p in token.children if p.dep_ == "prep" and p.lower_ in ("of", "to")
+                    for c in p.children if c.dep_ == "pobj"]
+                yield from emit(doc, firsts, others, ("competesWith",), 0.7, token)
+
+    return rule
+
+
+# ---------------------------------------------------------------------------
+# Event names and locations
+
+
+@relation_rules.register("kg.relations.event_names.v1")
+def event_name_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    name = "kg.relations.event_names.v1"
+
+    def rule(doc: Doc) -> Iterator[Candidate]:
+        mentions = doc._.kg_mentions or ()
+        events = [m for m in mentions if m.rule == "kg.mentions.event_names.v1"]
+        for event in events:
+            span = doc.char_span(event.start, event.end, alignment_mode="expand")
+            if span is None:
+                continue
+            outer = Arg(event.start, event.end, event.text)
+            for inner in mentions:
+                if inner is event or not (event.start <= inner.start and inner.end <= event.end):
+                    continue
+                arg = Arg(inner.start, inner.end, inner.text)
+                tokens = list(span)
+                yield candidate(doc, outer, "locatedIn", arg, name, 0.75, tokens)
+                yield candidate(doc, arg, "participatesIn", outer, name, 0.7, tokens)
+
+    return rule
+
+
+@relation_rules.register("kg.relations.locations.v1")
+def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    name = "kg.relations.locations.v1"
+
+    def rule(doc: Doc) -> Iterator[Candidate]:
+        mentions = mention_tokens(doc)
+        for token in doc:
+            # "San Francisco-based OpenAI", "OpenAI, based in San Francisco"
+            if token.lower_ in ("based", "headquartered"):
+                places = [c for c in token.children if c.dep_ in ("npadvmod", "compound")]
+                places += [c for p in token.children if p.dep_ == "prep" and p.lower_ == "in"
+                           for c in p.children if c.dep_ == "pobj"]
+                things = [token.head] if token.dep_ in ("amod", "acl") else []
+                if token.dep_ in ("ROOT", "conj") or token.head.lemma_ == "be":
+                    things += subject_of(token)
+                for thing in things:
+                    for place in places:
+                        s, o = arg_for(thing, lexicon), arg_for(place, lexicon)
+                        if s is not None and o is not None and s.kind == o.kind == "name":
+                            yield candidate(doc, s, "locatedIn", o, name, 0.8,
+                                            [thing, token, place])
+            # "the summit in Paris": a name with an "in <place>" modifier
+            if token.i in mentions and token.dep_ != "compound":
+                for prep in token.children:
+                    if prep.dep_ != "prep" or prep.lower_ != "in":
+                        continue
+                    for place in (c for c in prep.children if c.dep_ == "pobj"):
+                        s, o = arg_for(token, lexicon), arg_for(place, lexicon)
+                        if s is not None and o is not None and o.kind == "name":
+                            yield candidate(doc, s, "locatedIn", o, name, 0.6,
+                                            [token, prep, place])
+
+    return rule
+
+
+class RelationComponent:
+    """spaCy component ``kg_relations``: runs the relation rules, writes ``doc._.kg_candidates``."""
+
+    def __init__(self, nlp: Language, name: str, rules: list[str], ontology: list[str],
+                 kb: bool = True) -> None:
+        self.name = name
+        lexicon = load_lexicon(ontology, kb)
+        self.rules = [relation_rules.get(r)(lexicon, nlp.vocab) for r in rules]
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.kg_candidates = [c for rule in self.rules for c in rule(doc)]
+        return doc
+
+
+@Language.factory(
+    "kg_relations",
+    assigns=["doc._.kg_candidates"],
+    requires=["doc._.kg_mentions"],
+    default_config={
+        "rules": ["kg.relations.titles.v1", "kg.relations.possessives.v1",
+                  "kg.relations.verb_frames.v1", "kg.relations.event_names.v1",
+                  "kg.relations.locations.v1"],
+        "ontology": [],
+        "kb": True,
+    },
+)
+def make_relation_component(nlp: Language, name: str, rules: list[str],
+                            ontology: list[str], kb: bool) -> RelationComponent:
+    return RelationComponent(nlp, name, rules, ontology, kb)
+
+
+__all__ = ["FRAMES", "Frame", "governing_verb", "noun_phrase_head_text", "subject_of"]

@@ -1,0 +1,205 @@
+"""Load the ontology, the cue-noun lexicon and the knowledge base from ``ontology/``.
+
+Extraction reads what it needs to know about classes and relations from these
+Turtle files: which nouns mark a class, which job titles imply which relation,
+each relation's domain and range, and the well-known names in the knowledge base.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
+from rdflib.collection import Collection
+
+from kg.errors import FormatError, InputError
+from kg.vocab import KG
+
+ONTOLOGY_FILES = ("kg.ttl", "lexicon.ttl", "kb.ttl")
+
+#: Coarse groups that decide an entity's IRI path and which classes may merge.
+GROUPS = {
+    "Person": "person",
+    "Organization": "organization",
+    "Company": "organization",
+    "NewsOrganization": "organization",
+    "Product": "product",
+    "Event": "event",
+    "Place": "place",
+}
+
+
+def local_name(iri: URIRef | str) -> str:
+    text = str(iri)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.replace("\u2019", "'").split()).casefold()
+
+
+@dataclass(frozen=True)
+class KBEntry:
+    iri: str
+    cls: str
+    label: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What extraction knows from the ontology files.
+
+    Attributes:
+        cue_nouns: class local name -> nouns that mark it ("app" -> Product).
+        title_props: job title (lower case) -> relation it implies ("ceo" -> ceoOf).
+        domains / ranges: relation -> the class local names it allows (empty: any).
+        superclasses: class -> itself and every class above it.
+        kb: normalised name -> knowledge-base entry.
+    """
+
+    cue_nouns: dict[str, frozenset[str]]
+    title_props: dict[str, str]
+    domains: dict[str, frozenset[str]]
+    ranges: dict[str, frozenset[str]]
+    superclasses: dict[str, frozenset[str]]
+    kb: dict[str, KBEntry]
+    graph: Graph
+
+    def classes_for_noun(self, noun: str) -> list[str]:
+        noun = _normal(noun)
+        return sorted(c for c, nouns in self.cue_nouns.items() if noun in nouns)
+
+    def title_prop(self, title: str) -> str | None:
+        return self.title_props.get(_normal(title))
+
+    def kb_entry(self, name: str) -> KBEntry | None:
+        return self.kb.get(_normal(name))
+
+    def is_a(self, cls: str, other: str) -> bool:
+        return other in self.superclasses.get(cls, frozenset({cls}))
+
+    def allows(self, prop: str, subject_cls: str, object_cls: str) -> bool:
+        """Whether ``subject_cls prop object_cls`` fits the relation's domain and range."""
+        dom = self.domains.get(prop, frozenset())
+        rng = self.ranges.get(prop, frozenset())
+        ok_s = not dom or any(self.is_a(subject_cls, d) for d in dom)
+        ok_o = not rng or any(self.is_a(object_cls, r) for r in rng)
+        return ok_s and ok_o
+
+
+def _bundled(name: str) -> Path:
+    return Path(str(resources.files("kg.ontology").joinpath(name)))
+
+
+def default_files(kb: bool = True) -> tuple[Path, ...]:
+    return tuple(_bundled(n) for n in ONTOLOGY_FILES if kb or n != "kb.ttl")
+
+
+def parse_turtle(paths: Iterable[Path]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"ontology file not found: {path}")
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many parser types
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise FormatError(f"cannot parse ontology file {path}: {first}") from exc
+    return graph
+
+
+def _class_members(graph: Graph, node: URIRef) -> set[str]:
+    """A class, or the members of an owl:unionOf class, as local names."""
+    union = graph.value(node, OWL.unionOf)
+    if union is not None:
+        return {local_name(m) for m in Collection(graph, union)}  # type: ignore[arg-type]
+    return {local_name(node)}
+
+
+def _superclasses(graph: Graph) -> dict[str, frozenset[str]]:
+    parents: dict[str, set[str]] = defaultdict(set)
+    for cls, parent in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(parent, URIRef):
+            parents[local_name(cls)].add(local_name(parent))
+    # a union class is a superclass of its members
+    for cls, union in graph.subject_objects(OWL.unionOf):
+        for member in Collection(graph, union):  # type: ignore[arg-type]
+            parents[local_name(member)].add(local_name(cls))
+    closure: dict[str, frozenset[str]] = {}
+    for cls in set(parents) | {local_name(c) for c in graph.subjects(RDF.type, OWL.Class)}:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        closure[cls] = frozenset(seen)
+    return closure
+
+
+def build_lexicon(graph: Graph) -> Lexicon:
+    cue_nouns: dict[str, set[str]] = defaultdict(set)
+    title_props: dict[str, str] = {}
+    for subject, noun in graph.subject_objects(KG.cueNoun):
+        name = local_name(subject)
+        if (subject, RDF.type, OWL.ObjectProperty) in graph:
+            # a more specific relation wins a title two relations list ("director")
+            title_props.setdefault(_normal(str(noun)), name)
+            if name in ("ceoOf", "founderOf"):
+                title_props[_normal(str(noun))] = name
+        else:
+            cue_nouns[name].add(_normal(str(noun)))
+    domains: dict[str, frozenset[str]] = {}
+    ranges: dict[str, frozenset[str]] = {}
+    for prop in graph.subjects(RDF.type, OWL.ObjectProperty):
+        name = local_name(prop)
+        dom, rng = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
+        domains[name] = frozenset(_class_members(graph, dom)) if dom is not None else frozenset()
+        ranges[name] = frozenset(_class_members(graph, rng)) if rng is not None else frozenset()
+    kb: dict[str, KBEntry] = {}
+    entity_classes = set(GROUPS) | {"Concept"}
+    for subject in sorted(set(graph.subjects(RDFS.label))):
+        cls = graph.value(subject, RDF.type)
+        if cls is None or not isinstance(subject, URIRef) or local_name(cls) not in entity_classes:
+            continue
+        label = str(graph.value(subject, RDFS.label))
+        names = (label, *sorted(str(a) for a in graph.objects(subject, SKOS.altLabel)))
+        entry = KBEntry(str(subject), local_name(cls), label, names)
+        for name in names:
+            kb.setdefault(_normal(name), entry)
+    return Lexicon(
+        cue_nouns={k: frozenset(v) for k, v in cue_nouns.items()},
+        title_props=title_props,
+        domains=domains,
+        ranges=ranges,
+        superclasses=_superclasses(graph),
+        kb=kb,
+        graph=graph,
+    )
+
+
+@lru_cache(maxsize=8)
+def _cached_lexicon(paths: tuple[str, ...]) -> Lexicon:
+    return build_lexicon(parse_turtle(Path(p) for p in paths))
+
+
+def load_lexicon(extra: Sequence[str | Path] = (), kb: bool = True) -> Lexicon:
+    """The lexicon of kg's bundled ontology files plus any extra Turtle files.
+
+    ``kb=False`` leaves out the bundled knowledge base, to see what the rules
+    alone find.
+
+    >>> lex = load_lexicon()
+    >>> lex.classes_for_noun("chatbot")
+    ['Product']
+    >>> lex.title_prop("CEO")
+    'ceoOf'
+    """
+    paths = tuple(str(p) for p in default_files(kb)) + tuple(str(Path(p)) for p in extra)
+    return _cached_lexicon(paths)

@@ -1,0 +1,161 @@
+"""Entities and relations -> RDF, with provenance.
+
+For each article kg writes:
+
+- the article (``kg:NewsArticle``) with its title, date and URL, and
+  ``kg:mentions`` to every entity it names;
+- each entity with one ``rdfs:label``, ``skos:altLabel`` for its other names, and its class;
+- each relation as a plain triple ``S P O`` plus one ``kg:Assertion`` node per
+  piece of evidence: ``rdf:subject/predicate/object``, ``kg:inSentence``,
+  ``kg:startChar``/``kg:endChar``, ``kg:rule``, ``kg:confidence``, ``kg:title``
+  and ``prov:wasDerivedFrom`` the article;
+- each mention as a ``kg:Mention`` node with ``kg:denotes``, its text, offsets,
+  sentence, rule and confidence;
+- the sentences that evidence cites, with their text and offsets.
+
+All IRIs are derived from the article key and the names, so the same input
+always gives the same graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from rdflib import PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
+
+from kg.resolve import slug
+from kg.types import Article, Extraction
+from kg.vocab import ID, KG
+
+PREFIXES = {"kg": KG._NS, "id": ID, "schema": SDO, "prov": PROV, "skos": SKOS}
+
+
+def new_graph() -> Graph:
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    return graph
+
+
+def article_iri(article: Article) -> URIRef:
+    return ID[f"article/{slug(article.key)}"]
+
+
+def entity_iri(key: str) -> URIRef:
+    return ID[key]
+
+
+def _confidence(value: float) -> Literal:
+    return Literal(Decimal(f"{value:.2f}"), datatype=XSD.decimal)
+
+
+def _int(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def extraction_graph(extraction: Extraction) -> Graph:
+    """The RDF graph of one article's extraction.
+
+    Args:
+        extraction: what the resolver produced for the article.
+
+    Returns:
+        A new rdflib ``Graph`` whose IRIs depend only on the input.
+    """
+    graph = new_graph()
+    article = extraction.article
+    doc = article_iri(article)
+    graph.add((doc, RDF.type, KG.NewsArticle))
+    graph.add((doc, RDFS.label, Literal(article.title or article.key)))
+    if article.title:
+        graph.add((doc, SDO.headline, Literal(article.title)))
+    if article.date:
+        graph.add((doc, SDO.datePublished, Literal(article.date, datatype=XSD.date)))
+    if article.url:
+        graph.add((doc, SDO.url, Literal(article.url, datatype=XSD.anyURI)))
+
+    used_sentences: set[int] = set()
+
+    def sentence(index: int) -> URIRef:
+        used_sentences.add(index)
+        return URIRef(f"{doc}/s{index}")
+
+    for entity in extraction.entities:
+        node = entity_iri(entity.key)
+        graph.add((node, RDF.type, KG[entity.cls]))
+        graph.add((node, RDFS.label, Literal(entity.label)))
+        for alt in entity.alt_labels:
+            graph.add((node, SKOS.altLabel, Literal(alt)))
+        graph.add((doc, KG.mentions, node))
+        for m in entity.mentions:
+            mnode = URIRef(f"{doc}/m{m.start}-{m.end}")
+            graph.add((mnode, RDF.type, KG.Mention))
+            graph.add((mnode, KG.denotes, node))
+            graph.add((mnode, KG.text, Literal(m.text)))
+            graph.add((mnode, KG.startChar, _int(m.start)))
+            graph.add((mnode, KG.endChar, _int(m.end)))
+            graph.add((mnode, KG.inSentence, sentence(m.sentence)))
+            graph.add((mnode, KG.rule, Literal(m.rule)))
+            graph.add((mnode, KG.confidence, _confidence(m.confidence)))
+            if m.ner_label:
+                graph.add((mnode, KG.nerLabel, Literal(m.ner_label)))
+
+    for rel in extraction.relations:
+        s, p, o = entity_iri(rel.subject), KG[rel.prop], entity_iri(rel.object)
+        ev = rel.evidence
+        graph.add((s, p, o))
+        digest = hashlib.sha1(
+            f"{rel.subject}|{rel.prop}|{rel.object}|{ev.start}|{ev.end}|{ev.rule}".encode()
+        ).hexdigest()[:16]
+        anode = URIRef(f"{doc}/a{digest}")
+        graph.add((anode, RDF.type, KG.Assertion))
+        graph.add((anode, RDF.subject, s))
+        graph.add((anode, RDF.predicate, p))
+        graph.add((anode, RDF.object, o))
+        graph.add((anode, KG.inSentence, sentence(ev.sentence)))
+        graph.add((anode, KG.startChar, _int(ev.start)))
+        graph.add((anode, KG.endChar, _int(ev.end)))
+        graph.add((anode, KG.rule, Literal(ev.rule)))
+        graph.add((anode, KG.confidence, _confidence(ev.confidence)))
+        graph.add((anode, PROV.wasDerivedFrom, doc))
+        if ev.title:
+            graph.add((anode, KG.title, Literal(ev.title)))
+
+    for sent in extraction.sentences:
+        if sent.index not in used_sentences:
+            continue
+        snode = URIRef(f"{doc}/s{sent.index}")
+        graph.add((snode, RDF.type, KG.Sentence))
+        graph.add((snode, KG.inArticle, doc))
+        graph.add((snode, KG.sentenceIndex, _int(sent.index)))
+        graph.add((snode, KG.text, Literal(sent.text.strip())))
+        graph.add((snode, KG.startChar, _int(sent.start)))
+        graph.add((snode, KG.endChar, _int(sent.end)))
+    return graph
+
+
+def merge_labels(graph: Graph) -> None:
+    """Leave each node one ``rdfs:label`` after articles are merged.
+
+    Articles may name a shared entity differently ("OpenAI", "Openai"); the
+    longest label, then the first in sort order, stays and the rest become
+    ``skos:altLabel``.
+    """
+    for node in sorted({s for s, n in _label_counts(graph).items() if n > 1}):
+        labels = sorted((str(o) for o in graph.objects(node, RDFS.label)), key=lambda t: (-len(t), t))
+        graph.remove((node, RDFS.label, None))
+        graph.add((node, RDFS.label, Literal(labels[0])))
+        for other in labels[1:]:
+            graph.add((node, SKOS.altLabel, Literal(other)))
+    for node, alt in list(graph.subject_objects(SKOS.altLabel)):
+        if (node, RDFS.label, alt) in graph:
+            graph.remove((node, SKOS.altLabel, alt))
+
+
+def _label_counts(graph: Graph) -> dict[URIRef, int]:
+    counts: dict[URIRef, int] = {}
+    for node in graph.subjects(RDFS.label):
+        if isinstance(node, URIRef):
+            counts[node] = counts.get(node, 0) + 1
+    return counts

@@ -1,0 +1,355 @@
+"""Mentions -> entities: cluster names, choose each entity's class, resolve relations.
+
+Within one article:
+
+1. Names with the same normalised form are one entity ("one sense per
+   discourse"); so are the names one knowledge-base entry lists ("L.A.", "Los Angeles").
+2. A one-word name joins the unique longer name it is the first or last word of
+   ("Altman", "Sam" -> "Sam Altman"), and an acronym or initials the unique
+   longer name they abbreviate ("WGA" -> "Writers Guild of America"), when the
+   two are of compatible kinds. Every merge is recorded.
+3. Each entity's class comes from a vote: each NER label counts 1 (a one-word
+   PERSON with no full name in the article counts 0.5, as news introduces people
+   by full name), type cues count their weight, the knowledge base decides.
+4. Pronouns ("its") and definite descriptions ("the AI firm") take the nearest
+   preceding entity of a compatible class within three sentences.
+5. A candidate relation is kept only where its domain and range fit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from kg.lexicon import GROUPS, KBEntry, Lexicon
+from kg.types import (
+    Arg,
+    Article,
+    Candidate,
+    Entity,
+    Evidence,
+    Extraction,
+    Mention,
+    Relation,
+    Sentence,
+    TypeCue,
+)
+
+NER_CLASSES = {
+    "PERSON": "Person",
+    "ORG": "Organization",
+    "GPE": "Place",
+    "LOC": "Place",
+    "FAC": "Place",
+    "PRODUCT": "Product",
+    "EVENT": "Event",
+}
+HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame",
+                        "prof", "prof.", "sen.", "rep.", "gov."})
+ORG_SUFFIXES = frozenset({"inc", "inc.", "corp", "corp.", "ltd", "ltd.", "llc", "plc", "co.",
+                          "gmbh", "ag", "s.a."})
+CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "du", "la"})
+ANTECEDENT_WINDOW = 3  # sentences
+ANTECEDENT_RULE = "kg.resolve.antecedent.v1"
+#: Order in which groups win a tied vote: the NER's commonest confusions go the safe way.
+GROUP_ORDER = ("organization", "person", "place", "product", "event")
+
+
+def name_key(text: str) -> str:
+    """Normal form of a name: case-folded, curly quotes and honorifics and suffixes removed.
+
+    >>> name_key("Mr. Sam  Altman")
+    'sam altman'
+    >>> name_key("Acme Corp.")
+    'acme'
+    """
+    words = text.replace("\u2019", "'").replace(",", " ").split()
+    while len(words) > 1 and words[0].casefold() in HONORIFICS:
+        words = words[1:]
+    while len(words) > 1 and words[-1].casefold() in ORG_SUFFIXES:
+        words = words[:-1]
+    return " ".join(words).casefold()
+
+
+def slug(text: str) -> str:
+    """An IRI-safe, readable id for a name; a hash where no Latin letters remain.
+
+    >>> slug("Sam Altman")
+    'sam-altman'
+    >>> slug("Zürich")
+    'zurich'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    return out or "x" + hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def initials(text: str) -> str:
+    """Initials of a multi-word name's content words: "Writers Guild of America" -> "wga"."""
+    words = [w for w in re.split(r"[\s\-]+", text) if w and w.casefold() not in CONNECTORS]
+    return "".join(w[0] for w in words).casefold() if len(words) > 1 else ""
+
+
+def abbreviation(text: str) -> str:
+    """Letters of an acronym or dotted initials ("L.A." -> "la", "WGA" -> "wga"), else ""."""
+    compact = text.replace(".", "").replace(" ", "")
+    if compact.isalpha() and (compact.isupper() or "." in text) and 2 <= len(compact) <= 6:
+        return compact.casefold()
+    return ""
+
+
+@dataclass
+class Cluster:
+    """An entity under construction."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    votes: Counter[str] = field(default_factory=Counter)
+    kb: KBEntry | None = None
+    merged_into: Cluster | None = None
+
+    def root(self) -> Cluster:
+        node = self
+        while node.merged_into is not None:
+            node = node.merged_into
+        return node
+
+    @property
+    def names(self) -> list[Mention]:
+        return [m for m in self.mentions if m.rule != ANTECEDENT_RULE]
+
+    def multiword(self) -> bool:
+        return any(len(m.text.split()) > 1 for m in self.names)
+
+    def scores(self) -> Counter[str]:
+        scores: Counter[str] = Counter()
+        discount = 1.0 if self.multiword() else 0.5
+        for m in self.names:
+            cls = NER_CLASSES.get(m.ner_label or "")
+            if cls is not None:
+                scores[cls] += discount if cls == "Person" else 1.0
+        scores.update(self.votes)
+        return scores
+
+    def group(self) -> str | None:
+        if self.kb is not None:
+            return GROUPS.get(self.kb.cls)
+        by_group: Counter[str] = Counter()
+        for cls, weight in self.scores().items():
+            if cls in GROUPS and weight > 0:
+                by_group[GROUPS[cls]] += weight
+        if not by_group:
+            return None
+        return max(by_group, key=lambda g: (by_group[g], -GROUP_ORDER.index(g)))
+
+    def cls(self) -> str | None:
+        if self.kb is not None:
+            return self.kb.cls
+        group = self.group()
+        if group is None:
+            return None
+        if group != "organization":
+            return next(c for c, g in GROUPS.items() if g == group)
+        # the subclass comes from cues alone; the NER only says "ORG"
+        cues = {c: self.votes[c] for c in ("Organization", "Company", "NewsOrganization")}
+        best = max(cues, key=lambda c: (cues[c], c == "Organization"))
+        return best if cues[best] > 0 else "Organization"
+
+    def label(self) -> str:
+        if self.kb is not None:
+            return self.kb.label
+        counts = Counter(m.text for m in self.names)
+        first = {}
+        for m in sorted(self.names, key=lambda m: m.start):
+            first.setdefault(m.text, m.start)
+        return max(counts, key=lambda t: (len(name_key(t).split()), counts[t], -first[t]))
+
+
+class Resolver:
+    """Turns the Doc's mentions, cues and candidates into entities and relations."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    # -- clustering -------------------------------------------------------
+    def _clusters(self, mentions: list[Mention]) -> dict[str, Cluster]:
+        clusters: dict[str, Cluster] = {}
+        for mention in mentions:
+            entry = self.lexicon.kb_entry(mention.text) or self.lexicon.kb_entry(name_key(mention.text))
+            key = "kb:" + entry.iri if entry is not None else name_key(mention.text)
+            cluster = clusters.setdefault(key, Cluster(kb=entry))
+            cluster.mentions.append(mention)
+        return clusters
+
+    def _merge_names(self, clusters: list[Cluster], merges: list[tuple[str, str, str]]) -> None:
+        """Merge one-word names and abbreviations into the unique longer name they stand for."""
+        for short in clusters:
+            if short.merged_into is not None:
+                continue
+            text = short.label()
+            words = name_key(text).split()
+            group = short.group()
+            abbrev = abbreviation(text)
+            targets: list[tuple[Cluster, str]] = []
+            for long in clusters:
+                if long is short or long.merged_into is not None:
+                    continue
+                long_text = long.label()
+                long_words = name_key(long_text).split()
+                if len(long_words) < 2 or len(words) != 1:
+                    continue
+                long_group = long.group()
+                # a bare surname after a full name is that person, whatever the NER guessed
+                weak = short.kb is None and max(short.votes.values(), default=0) < 3
+                compatible = group is None or long_group is None or group == long_group or (
+                    long_group == "person" and weak
+                )
+                if not compatible:
+                    continue
+                if words[0] in (long_words[0], long_words[-1]) and long_group in ("person", "organization"):
+                    targets.append((long, "kg.resolve.name_part.v1"))
+                elif abbrev and abbrev == initials(long_text):
+                    targets.append((long, "kg.resolve.initials.v1"))
+            if len({id(t) for t, _ in targets}) == 1:
+                target, rule = targets[0]
+                merges.append((text, target.label(), rule))
+                target.mentions.extend(short.mentions)
+                target.votes.update(short.votes)
+                if target.kb is None:
+                    target.kb = short.kb
+                short.merged_into = target
+
+    # -- antecedents -------------------------------------------------------
+    def _antecedent(self, owner: dict[tuple[int, int], Cluster], mentions: list[Mention],
+                    start: int, sentence: int, cls: str | None) -> tuple[Cluster, Mention] | None:
+        want_group = GROUPS.get(cls or "", None)
+        for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
+            if mention.end > start or mention.sentence < sentence - ANTECEDENT_WINDOW:
+                continue
+            cluster = owner[(mention.start, mention.end)].root()
+            found_cls = cluster.cls()
+            if found_cls is None or (want_group and GROUPS.get(found_cls) != want_group):
+                continue
+            generic = {c for c, g in GROUPS.items() if c == "Organization" or g != "organization"}
+            if cls not in generic and found_cls not in generic and found_cls != cls:
+                continue  # "the news outlet" is not the company named just before
+            return cluster, mention
+        return None
+
+    # -- main -------------------------------------------------------------
+    def resolve(self, doc: Doc, article: Article) -> Extraction:
+        mentions: list[Mention] = list(doc._.kg_mentions or ())
+        cues: list[TypeCue] = list(doc._.kg_type_cues or ())
+        candidates: list[Candidate] = list(doc._.kg_candidates or ())
+        sents = list(doc.sents)
+        clusters = self._clusters(mentions)
+        owner = {(m.start, m.end): c for c in clusters.values() for m in c.mentions}
+
+        def find(start: int, end: int) -> Cluster | None:
+            if (start, end) in owner:
+                return owner[(start, end)].root()
+            inside = [m for m in mentions if m.start <= start and end <= m.end]
+            if inside:
+                best = min(inside, key=lambda m: m.end - m.start)
+                return owner[(best.start, best.end)].root()
+            return None
+
+        descriptions: list[TypeCue] = []
+        for cue in cues:
+            cluster = find(cue.start, cue.end)
+            if cluster is None:
+                descriptions.append(cue)
+            else:
+                cluster.votes[cue.cls] += cue.weight
+        merges: list[tuple[str, str, str]] = []
+        ordered = sorted(clusters.values(), key=lambda c: min(m.start for m in c.mentions))
+        self._merge_names(ordered, merges)
+        sentence_of = {i: s for i, s in enumerate(sents)}
+        for cue in sorted(descriptions, key=lambda c: c.start):
+            sent = next((i for i, s in sentence_of.items() if s.start_char <= cue.start < s.end_char), 0)
+            found = self._antecedent(owner, mentions, cue.start, sent, cue.cls)
+            if found is not None:
+                found[0].votes[cue.cls] += cue.weight
+
+        shift = article.body_start
+        roots = [c for c in ordered if c.merged_into is None and c.cls() is not None]
+        keys: dict[int, str] = {}
+        for cluster in roots:
+            cls = cluster.cls()
+            assert cls is not None
+            keys[id(cluster)] = f"{GROUPS[cls]}/{slug(cluster.label())}"
+
+        extra_mentions: dict[int, list[Mention]] = defaultdict(list)
+
+        def resolve_arg(arg: Arg, sentence: int) -> Cluster | None:
+            if arg.kind == "name":
+                cluster = find(arg.start, arg.end)
+                return cluster if cluster is not None and id(cluster) in keys else None
+            found = self._antecedent(owner, mentions, arg.start, sentence, arg.cls)
+            if found is None or id(found[0]) not in keys:
+                return None
+            extra_mentions[id(found[0])].append(
+                Mention(arg.start, arg.end, arg.text, sentence, ANTECEDENT_RULE, 0.6)
+            )
+            return found[0]
+
+        relations: dict[tuple[str, str, str, int, int, str], Relation] = {}
+        for cand in candidates:
+            subject = resolve_arg(cand.subject, cand.sentence)
+            obj = resolve_arg(cand.object, cand.sentence)
+            if subject is None or obj is None or subject is obj:
+                continue
+            s_cls, o_cls = subject.cls(), obj.cls()
+            if s_cls is None or o_cls is None or not self.lexicon.allows(cand.prop, s_cls, o_cls):
+                continue
+            s_key, o_key = keys[id(subject)], keys[id(obj)]
+            evidence = Evidence(cand.sentence, cand.start + shift, cand.end + shift, cand.rule,
+                                cand.confidence, cand.title)
+            dedupe = (s_key, cand.prop, o_key, evidence.start, evidence.end, cand.rule)
+            if dedupe not in relations or relations[dedupe].evidence.confidence < cand.confidence:
+                relations[dedupe] = Relation(s_key, cand.prop, o_key, evidence)
+
+        entities: dict[str, Entity] = {}
+        for cluster in roots:
+            key = keys[id(cluster)]
+            label = cluster.label()
+            cls = cluster.cls()
+            assert cls is not None
+            all_mentions = sorted(
+                {_shift(m, shift) for m in (*cluster.mentions, *extra_mentions[id(cluster)])},
+                key=lambda m: (m.start, m.end, m.rule),
+            )
+            alts = sorted({m.text for m in cluster.names} - {label})
+            if key in entities:  # two clusters with one name: keep one node
+                old = entities[key]
+                alts = sorted(set(old.alt_labels) | set(alts))
+                all_mentions = sorted(set(old.mentions) | set(all_mentions),
+                                      key=lambda m: (m.start, m.end, m.rule))
+            entities[key] = Entity(key, cls, label, tuple(alts), tuple(all_mentions))
+
+        sentences = tuple(
+            Sentence(i, s.start_char + shift, s.end_char + shift, s.text) for i, s in enumerate(sents)
+        )
+        return Extraction(
+            article=article,
+            sentences=sentences,
+            entities=tuple(sorted(entities.values(), key=lambda e: e.key)),
+            relations=tuple(sorted(relations.values(), key=_relation_order)),
+            merges=tuple(merges),
+        )
+
+
+def _shift(mention: Mention, shift: int) -> Mention:
+    if not shift:
+        return mention
+    return Mention(mention.start + shift, mention.end + shift, mention.text, mention.sentence,
+                   mention.rule, mention.confidence, mention.ner_label)
+
+
+def _relation_order(rel: Relation) -> tuple[str, str, str, int, int, str]:
+    ev = rel.evidence
+    return (rel.subject, rel.prop, rel.object, ev.start, ev.end, ev.rule)

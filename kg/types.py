@@ -1,0 +1,137 @@
+"""Frozen records passed from one stage of the pipeline to the next.
+
+Offsets are character offsets into the decoded article text, so every record can
+be traced back to the exact place it came from without keeping the spaCy Doc.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input document: the decoded text and what its front matter says.
+
+    ``body_start`` is where the text after the front matter begins; the Doc is
+    made from ``text[body_start:]`` and offsets are shifted back by it.
+    """
+
+    key: str
+    text: str
+    source: str
+    body_start: int = 0
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name in the text: where it is and who found it."""
+
+    start: int
+    end: int
+    text: str
+    sentence: int
+    rule: str
+    confidence: float
+    ner_label: str | None = None
+
+
+@dataclass(frozen=True)
+class TypeCue:
+    """Evidence that the name at ``start:end`` is an instance of ``cls`` (a class's local name)."""
+
+    start: int
+    end: int
+    cls: str
+    rule: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One end of a candidate relation: a name, or a pronoun or description to resolve.
+
+    ``start:end`` is the head token's span. ``kind`` is ``"name"`` when a mention
+    covers the token, ``"pronoun"`` or ``"description"`` when the resolver must
+    find the antecedent; ``cls`` is the class a description names, if any.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str = "name"
+    cls: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A relation as a rule saw it in one sentence, before its ends are resolved."""
+
+    subject: Arg
+    prop: str
+    object: Arg
+    rule: str
+    confidence: float
+    sentence: int
+    start: int
+    end: int
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact or a mention comes from."""
+
+    sentence: int
+    start: int
+    end: int
+    rule: str
+    confidence: float
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved entity of one article: its IRI key, class and names."""
+
+    key: str
+    cls: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A resolved fact between two entities (by key) with its evidence."""
+
+    subject: str
+    prop: str
+    object: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything kg learnt from one article, ready to become RDF."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
+    merges: tuple[tuple[str, str, str], ...] = field(default=())

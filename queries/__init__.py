@@ -1,0 +1,1 @@
+"""kg's shipped SPARQL queries, as package data (kg.queries)."""
