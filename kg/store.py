@@ -12,7 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Node
 from rdflib.plugin import PluginException
 from rdflib.plugin import get as get_plugin
 from rdflib.serializer import Serializer
@@ -53,15 +54,49 @@ def input_format(path: str | Path) -> str:
     return fmt
 
 
-def serialize(dataset: Dataset, fmt: str) -> bytes:
-    """The dataset in ``fmt``; triple formats get the union of its graphs."""
-    if fmt in QUAD_FORMATS:
-        return dataset.serialize(format=fmt, encoding="utf-8")
-    graph = Graph()
+def _bound_graph(dataset: Dataset, identifier: Node | None = None) -> Graph:
+    graph = Graph(identifier=identifier) if identifier is not None else Graph()
     for prefix, ns in dataset.namespaces():
         graph.bind(prefix, ns, override=True, replace=True)
+    return graph
+
+
+def _trig(dataset: Dataset) -> bytes:
+    """TriG with graphs, subjects and predicates in sorted order (rdflib's own is not)."""
+    prefixes: list[str] = []
+    blocks: list[str] = []
+    for context in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if not len(context):
+            continue
+        graph = _bound_graph(dataset)
+        for triple in context:
+            graph.add(triple)
+        lines = graph.serialize(format="longturtle").splitlines()
+        body = [line for line in lines if not line.startswith("PREFIX ")]
+        prefixes += [line for line in lines if line.startswith("PREFIX ")]
+        name = context.identifier
+        inner = "\n".join("    " + line if line else "" for line in body).strip("\n")
+        blocks.append(f"<{name}> {{\n{inner}\n}}\n" if isinstance(name, URIRef) else inner + "\n")
+    head = "\n".join(sorted(set(prefixes)))
+    return (head + "\n\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def serialize(dataset: Dataset, fmt: str) -> bytes:
+    """The dataset in ``fmt``; triple formats get the union of its graphs.
+
+    Output is deterministic: the same dataset gives the same bytes in every process.
+    """
+    if fmt == "trig":
+        return _trig(dataset)
+    if fmt == "nquads":
+        lines = dataset.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)
+        return b"".join(sorted(set(lines)))
+    graph = _bound_graph(dataset)
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         graph.add((s, p, o))
+    if fmt == "nt":
+        lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+        return b"".join(sorted(set(lines)))
     if fmt == "json-ld":
         return graph.serialize(format=fmt, encoding="utf-8", sort_keys=True, indent=2)
     if fmt == "turtle":

@@ -13,7 +13,8 @@ Built-in rules:
   "Academy Awards", "Acme Inc.").
 - ``kg.types.roles.v1``: holders of job titles are people, what they hold a
   title at is an organization ("OpenAI's CEO"); subjects of "report" lean towards
-  news organizations; objects of "launch"/"release" towards products.
+  news organizations; objects of "launch"/"release" towards products; what
+  "happened" or "took place" is an event.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ COMPANY_SUFFIXES = frozenset(
     {"inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.", "llc", "plc", "co.", "gmbh",
      "ag", "s.a.", "n.v.", "studios", "holdings", "technologies", "labs", "ventures"}
 )
+EVENT_VERBS = frozenset({"happen", "occur", "unfold"})
 PRODUCT_VERBS = frozenset({"launch", "release", "unveil", "debut", "ship", "use", "demo", "preview"})
 
 
@@ -127,6 +129,8 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 yield _cue(mention, "Organization", name, 3.0)
             if token.dep_ == "nsubj" and head.lemma_ == "report":
                 yield _cue(mention, "NewsOrganization", name, 0.5)
+            if token.dep_ == "nsubj" and head.lemma_ in EVENT_VERBS:  # "the Oscars happened"
+                yield _cue(mention, "Event", name, 3.0)
             if token.dep_ in ("dobj", "nsubjpass") and head.lemma_ in PRODUCT_VERBS:
                 yield _cue(mention, "Product", name, 1.5)
 

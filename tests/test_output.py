@@ -1,0 +1,90 @@
+"""What ``kg build`` writes: every format parses in rdflib and pyoxigraph alike,
+the same input gives byte-identical output, and writes are atomic."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Dataset
+
+from kg.cli import main
+from kg.store import load, save
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
+FORMATS = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".trig": pyoxigraph.RdfFormat.TRIG,
+           ".jsonld": pyoxigraph.RdfFormat.JSON_LD, ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
+           ".nq": pyoxigraph.RdfFormat.N_QUADS}
+
+
+@pytest.fixture(scope="module")
+def dataset(pipeline) -> Dataset:
+    from kg.sources import read_articles
+
+    return pipeline.build(list(read_articles([EXAMPLES])))
+
+
+@pytest.mark.parametrize("suffix", sorted(FORMATS))
+def test_rdflib_and_pyoxigraph_read_the_same_triples(dataset, tmp_path, suffix):
+    path = tmp_path / f"graph{suffix}"
+    save(dataset, path)
+    ours = load(path)
+    rdflib_count = sum(1 for _ in ours.quads((None, None, None, None)))
+    oxi = list(pyoxigraph.parse(path=str(path), format=FORMATS[suffix]))
+    assert rdflib_count == len(oxi) > 500
+    if suffix in (".trig", ".nq"):
+        # one named graph per article, nothing in the default graph
+        graphs = {q.graph_name for q in oxi}
+        assert len(graphs) == 3
+        assert pyoxigraph.DefaultGraph() not in graphs
+
+
+def test_triple_formats_hold_the_union(dataset, tmp_path):
+    save(dataset, tmp_path / "a.ttl")
+    save(dataset, tmp_path / "a.trig")
+    triples = {(q.subject, q.predicate, q.object)
+               for q in pyoxigraph.parse(path=str(tmp_path / "a.trig"), format=FORMATS[".trig"])}
+    flat = {(t.subject, t.predicate, t.object)
+            for t in pyoxigraph.parse(path=str(tmp_path / "a.ttl"), format=FORMATS[".ttl"])}
+    assert triples == flat
+
+
+def _build_in_new_process(out: Path, seed: str) -> bytes:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run([sys.executable, "-m", "kg.cli", "build", str(EXAMPLES), "-o", str(out), "-q"],
+                   check=True, env=env)
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".trig"])
+def test_same_input_gives_byte_identical_output(tmp_path, suffix):
+    first = _build_in_new_process(tmp_path / f"one{suffix}", "1")
+    second = _build_in_new_process(tmp_path / f"two{suffix}", "2")
+    assert first == second
+
+
+def test_failed_write_keeps_the_old_file(dataset, tmp_path, monkeypatch):
+    path = tmp_path / "graph.ttl"
+    path.write_text("old content\n")
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    from kg.errors import OutputError
+
+    with pytest.raises(OutputError, match="No space left"):
+        save(dataset, path)
+    assert path.read_text() == "old content\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]  # no temporary left behind
+
+
+def test_build_writes_trig_with_named_graphs(tmp_path):
+    out = tmp_path / "g.trig"
+    assert main(["build", str(EXAMPLES / "01_sora_hollywood.txt"), "-o", str(out), "-q"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "https://kg.example.org/id/article/" in text
