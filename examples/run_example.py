@@ -42,8 +42,9 @@ def main() -> None:
     ]
     for name, params in questions:
         text, source = find_query(name)
-        result = run_query(graph, text, parse_params([f"{k}={v}" for k, v in params.items()]),
-                           source)
+        result = run_query(
+            graph, text, parse_params([f"{k}={v}" for k, v in params.items()]), source
+        )
         print(f"\n== {name} {params or ''}")
         print(" | ".join(result.variables))
         for row in result.rows:

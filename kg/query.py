@@ -84,8 +84,9 @@ class QueryResult:
     graph: Graph | None = None
 
 
-def run_query(graph: Graph, text: str, params: dict[str, Node] | None = None,
-              source: str = "query") -> QueryResult:
+def run_query(
+    graph: Graph, text: str, params: dict[str, Node] | None = None, source: str = "query"
+) -> QueryResult:
     """Run a SPARQL 1.1 query with bound parameters.
 
     Raises:

@@ -143,7 +143,9 @@ def merge_labels(graph: Graph) -> None:
     ``skos:altLabel``.
     """
     for node in sorted({s for s, n in _label_counts(graph).items() if n > 1}):
-        labels = sorted((str(o) for o in graph.objects(node, RDFS.label)), key=lambda t: (-len(t), t))
+        labels = sorted(
+            (str(o) for o in graph.objects(node, RDFS.label)), key=lambda t: (-len(t), t)
+        )
         graph.remove((node, RDFS.label, None))
         graph.add((node, RDFS.label, Literal(labels[0])))
         for other in labels[1:]:

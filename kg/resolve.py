@@ -49,10 +49,28 @@ NER_CLASSES = {
     "PRODUCT": "Product",
     "EVENT": "Event",
 }
-HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame",
-                        "prof", "prof.", "sen.", "rep.", "gov."})
-ORG_SUFFIXES = frozenset({"inc", "inc.", "corp", "corp.", "ltd", "ltd.", "llc", "plc", "co.",
-                          "gmbh", "ag", "s.a."})
+HONORIFICS = frozenset(
+    {
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "dr",
+        "dr.",
+        "sir",
+        "dame",
+        "prof",
+        "prof.",
+        "sen.",
+        "rep.",
+        "gov.",
+    }
+)
+ORG_SUFFIXES = frozenset(
+    {"inc", "inc.", "corp", "corp.", "ltd", "ltd.", "llc", "plc", "co.", "gmbh", "ag", "s.a."}
+)
 CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "du", "la"})
 ANTECEDENT_WINDOW = 3  # sentences
 ANTECEDENT_RULE = "kg.resolve.antecedent.v1"
@@ -179,7 +197,9 @@ class Resolver:
     def _clusters(self, mentions: list[Mention]) -> dict[str, Cluster]:
         clusters: dict[str, Cluster] = {}
         for mention in mentions:
-            entry = self.lexicon.kb_entry(mention.text) or self.lexicon.kb_entry(name_key(mention.text))
+            entry = self.lexicon.kb_entry(mention.text) or self.lexicon.kb_entry(
+                name_key(mention.text)
+            )
             key = "kb:" + entry.iri if entry is not None else name_key(mention.text)
             cluster = clusters.setdefault(key, Cluster(kb=entry))
             cluster.mentions.append(mention)
@@ -205,12 +225,18 @@ class Resolver:
                 long_group = long.group()
                 # a bare surname after a full name is that person, whatever the NER guessed
                 weak = short.kb is None and max(short.votes.values(), default=0) < 3
-                compatible = group is None or long_group is None or group == long_group or (
-                    long_group == "person" and weak
+                compatible = (
+                    group is None
+                    or long_group is None
+                    or group == long_group
+                    or (long_group == "person" and weak)
                 )
                 if not compatible:
                     continue
-                if words[0] in (long_words[0], long_words[-1]) and long_group in ("person", "organization"):
+                if words[0] in (long_words[0], long_words[-1]) and long_group in (
+                    "person",
+                    "organization",
+                ):
                     targets.append((long, "kg.resolve.name_part.v1"))
                 elif abbrev and abbrev == initials(long_text):
                     targets.append((long, "kg.resolve.initials.v1"))
@@ -224,8 +250,14 @@ class Resolver:
                 short.merged_into = target
 
     # -- antecedents -------------------------------------------------------
-    def _antecedent(self, owner: dict[tuple[int, int], Cluster], mentions: list[Mention],
-                    start: int, sentence: int, cls: str | None) -> tuple[Cluster, Mention] | None:
+    def _antecedent(
+        self,
+        owner: dict[tuple[int, int], Cluster],
+        mentions: list[Mention],
+        start: int,
+        sentence: int,
+        cls: str | None,
+    ) -> tuple[Cluster, Mention] | None:
         want_group = GROUPS.get(cls or "", None)
         for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
             if mention.end > start or mention.sentence < sentence - ANTECEDENT_WINDOW:
@@ -270,7 +302,9 @@ class Resolver:
         self._merge_names(ordered, merges)
         sentence_of = {i: s for i, s in enumerate(sents)}
         for cue in sorted(descriptions, key=lambda c: c.start):
-            sent = next((i for i, s in sentence_of.items() if s.start_char <= cue.start < s.end_char), 0)
+            sent = next(
+                (i for i, s in sentence_of.items() if s.start_char <= cue.start < s.end_char), 0
+            )
             found = self._antecedent(owner, mentions, cue.start, sent, cue.cls)
             if found is not None:
                 found[0].votes[cue.cls] += cue.weight
@@ -307,8 +341,14 @@ class Resolver:
             if s_cls is None or o_cls is None or not self.lexicon.allows(cand.prop, s_cls, o_cls):
                 continue
             s_key, o_key = keys[id(subject)], keys[id(obj)]
-            evidence = Evidence(cand.sentence, cand.start + shift, cand.end + shift, cand.rule,
-                                cand.confidence, cand.title)
+            evidence = Evidence(
+                cand.sentence,
+                cand.start + shift,
+                cand.end + shift,
+                cand.rule,
+                cand.confidence,
+                cand.title,
+            )
             dedupe = (s_key, cand.prop, o_key, evidence.start, evidence.end, cand.rule)
             if dedupe not in relations or relations[dedupe].evidence.confidence < cand.confidence:
                 relations[dedupe] = Relation(s_key, cand.prop, o_key, evidence)
@@ -327,12 +367,14 @@ class Resolver:
             if key in entities:  # two clusters with one name: keep one node
                 old = entities[key]
                 alts = sorted(set(old.alt_labels) | set(alts))
-                all_mentions = sorted(set(old.mentions) | set(all_mentions),
-                                      key=lambda m: (m.start, m.end, m.rule))
+                all_mentions = sorted(
+                    set(old.mentions) | set(all_mentions), key=lambda m: (m.start, m.end, m.rule)
+                )
             entities[key] = Entity(key, cls, label, tuple(alts), tuple(all_mentions))
 
         sentences = tuple(
-            Sentence(i, s.start_char + shift, s.end_char + shift, s.text) for i, s in enumerate(sents)
+            Sentence(i, s.start_char + shift, s.end_char + shift, s.text)
+            for i, s in enumerate(sents)
         )
         return Extraction(
             article=article,
@@ -346,8 +388,15 @@ class Resolver:
 def _shift(mention: Mention, shift: int) -> Mention:
     if not shift:
         return mention
-    return Mention(mention.start + shift, mention.end + shift, mention.text, mention.sentence,
-                   mention.rule, mention.confidence, mention.ner_label)
+    return Mention(
+        mention.start + shift,
+        mention.end + shift,
+        mention.text,
+        mention.sentence,
+        mention.rule,
+        mention.confidence,
+        mention.ner_label,
+    )
 
 
 def _relation_order(rel: Relation) -> tuple[str, str, str, int, int, str]:

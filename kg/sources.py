@@ -36,7 +36,9 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES)
             if not inside:
-                raise InputError(f"no article files ({', '.join(TEXT_SUFFIXES)}) in directory {path}")
+                raise InputError(
+                    f"no article files ({', '.join(TEXT_SUFFIXES)}) in directory {path}"
+                )
             found.extend(inside)
         elif path.exists() and not path.is_file():
             raise InputError(f"not a regular file: {path}")
@@ -79,8 +81,15 @@ def parse_article(text: str, key: str, source: str) -> Article:
         raise InputError(f"{source}: front-matter date {date!r} is not YYYY-MM-DD")
     if not text[body_start:].strip():
         raise InputError(f"{source} has front matter but no text")
-    return Article(key=meta.get("id") or key, text=text, source=source, body_start=body_start,
-                   title=meta.get("title"), date=date, url=meta.get("url"))
+    return Article(
+        key=meta.get("id") or key,
+        text=text,
+        source=source,
+        body_start=body_start,
+        title=meta.get("title"),
+        date=date,
+        url=meta.get("url"),
+    )
 
 
 def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
@@ -93,7 +102,9 @@ def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Articl
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(f"{path} is {size:,} bytes; kg reads articles up to {max_bytes:,} bytes")
+            raise InputError(
+                f"{path} is {size:,} bytes; kg reads articles up to {max_bytes:,} bytes"
+            )
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"no such file: {path}") from exc
@@ -104,6 +115,8 @@ def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Articl
     return parse_article(decode(data, str(path)), key=path.stem, source=str(path))
 
 
-def read_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article]:
+def read_articles(
+    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article]:
     for path in expand_inputs(paths):
         yield read_article(path, max_bytes)

@@ -13,10 +13,10 @@ import tempfile
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.term import Node
 from rdflib.plugin import PluginException
 from rdflib.plugin import get as get_plugin
 from rdflib.serializer import Serializer
+from rdflib.term import Node
 from rdflib.util import SUFFIX_FORMAT_MAP, guess_format
 
 from kg.errors import FormatError, InputError, OutputError
@@ -38,7 +38,9 @@ def output_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in WRITE_FORMATS:
         known = ", ".join(WRITE_FORMATS)
-        raise FormatError(f"unknown output extension {suffix or '(none)'!r} for {path}; use one of {known}")
+        raise FormatError(
+            f"unknown output extension {suffix or '(none)'!r} for {path}; use one of {known}"
+        )
     fmt = WRITE_FORMATS[suffix][0]
     try:
         get_plugin(fmt, Serializer)

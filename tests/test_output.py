@@ -16,9 +16,13 @@ from kg.cli import main
 from kg.store import load, save
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
-FORMATS = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".trig": pyoxigraph.RdfFormat.TRIG,
-           ".jsonld": pyoxigraph.RdfFormat.JSON_LD, ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
-           ".nq": pyoxigraph.RdfFormat.N_QUADS}
+FORMATS = {
+    ".ttl": pyoxigraph.RdfFormat.TURTLE,
+    ".trig": pyoxigraph.RdfFormat.TRIG,
+    ".jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    ".nq": pyoxigraph.RdfFormat.N_QUADS,
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,17 +50,24 @@ def test_rdflib_and_pyoxigraph_read_the_same_triples(dataset, tmp_path, suffix):
 def test_triple_formats_hold_the_union(dataset, tmp_path):
     save(dataset, tmp_path / "a.ttl")
     save(dataset, tmp_path / "a.trig")
-    triples = {(q.subject, q.predicate, q.object)
-               for q in pyoxigraph.parse(path=str(tmp_path / "a.trig"), format=FORMATS[".trig"])}
-    flat = {(t.subject, t.predicate, t.object)
-            for t in pyoxigraph.parse(path=str(tmp_path / "a.ttl"), format=FORMATS[".ttl"])}
+    triples = {
+        (q.subject, q.predicate, q.object)
+        for q in pyoxigraph.parse(path=str(tmp_path / "a.trig"), format=FORMATS[".trig"])
+    }
+    flat = {
+        (t.subject, t.predicate, t.object)
+        for t in pyoxigraph.parse(path=str(tmp_path / "a.ttl"), format=FORMATS[".ttl"])
+    }
     assert triples == flat
 
 
 def _build_in_new_process(out: Path, seed: str) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    subprocess.run([sys.executable, "-m", "kg.cli", "build", str(EXAMPLES), "-o", str(out), "-q"],
-                   check=True, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", str(EXAMPLES), "-o", str(out), "-q"],
+        check=True,
+        env=env,
+    )
     return out.read_bytes()
 
 

@@ -52,8 +52,11 @@ def test_openai_develops_sora(seed_graph):
 
 def test_oscars_and_writers_strike_are_events(seed_graph):
     assert is_a(seed_graph, node(seed_graph, "Oscars"), KG.Event)
-    strikes = [e for e in seed_graph.subjects(RDF.type, KG.Event)
-               if "strike" in str(seed_graph.value(e, RDFS.label))]
+    strikes = [
+        e
+        for e in seed_graph.subjects(RDF.type, KG.Event)
+        if "strike" in str(seed_graph.value(e, RDFS.label))
+    ]
     assert len(strikes) == 1
 
 
@@ -89,21 +92,40 @@ def test_ai_is_not_an_entity(seed_graph, request):
 
 
 def test_every_entity_has_exactly_one_label(seed_graph):
-    for cls in (KG.Person, KG.Organization, KG.Company, KG.NewsOrganization, KG.Product,
-                KG.Event, KG.Place):
+    for cls in (
+        KG.Person,
+        KG.Organization,
+        KG.Company,
+        KG.NewsOrganization,
+        KG.Product,
+        KG.Event,
+        KG.Place,
+    ):
         for n in seed_graph.subjects(RDF.type, cls):
             assert len(list(seed_graph.objects(n, RDFS.label))) == 1, n
 
 
 def test_every_relation_has_evidence_in_its_sentence(seed_graph, seed_path):
     text = seed_path.read_text(encoding="utf-8")
-    relation_props = {KG.ceoOf, KG.worksFor, KG.founderOf, KG.develops, KG.participatesIn,
-                      KG.locatedIn, KG.reports, KG.partnersWith, KG.competesWith}
+    relation_props = {
+        KG.ceoOf,
+        KG.worksFor,
+        KG.founderOf,
+        KG.develops,
+        KG.participatesIn,
+        KG.locatedIn,
+        KG.reports,
+        KG.partnersWith,
+        KG.competesWith,
+    }
     facts = [(s, p, o) for s, p, o in seed_graph if p in relation_props]
     assert facts
     for s, p, o in facts:
-        assertions = [a for a in seed_graph.subjects(RDF.subject, s)
-                      if (a, RDF.predicate, p) in seed_graph and (a, RDF.object, o) in seed_graph]
+        assertions = [
+            a
+            for a in seed_graph.subjects(RDF.subject, s)
+            if (a, RDF.predicate, p) in seed_graph and (a, RDF.object, o) in seed_graph
+        ]
         assert assertions, (s, p, o)
         for a in assertions:
             start = int(seed_graph.value(a, KG.startChar))

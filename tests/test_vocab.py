@@ -10,9 +10,26 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from kg.vocab import KG
 
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"
-REQUIRED = ["Person", "Organization", "Company", "NewsOrganization", "Product", "Event", "Place",
-            "NewsArticle", "worksFor", "ceoOf", "founderOf", "develops", "participatesIn",
-            "locatedIn", "reports", "partnersWith", "competesWith", "mentions"]
+REQUIRED = [
+    "Person",
+    "Organization",
+    "Company",
+    "NewsOrganization",
+    "Product",
+    "Event",
+    "Place",
+    "NewsArticle",
+    "worksFor",
+    "ceoOf",
+    "founderOf",
+    "develops",
+    "participatesIn",
+    "locatedIn",
+    "reports",
+    "partnersWith",
+    "competesWith",
+    "mentions",
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +43,12 @@ def ontology() -> Graph:
 def declared(graph: Graph) -> set[str]:
     ns = str(KG._NS)
     kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-    return {str(s)[len(ns):] for k in kinds for s in graph.subjects(RDF.type, k)
-            if isinstance(s, URIRef) and str(s).startswith(ns)}
+    return {
+        str(s)[len(ns) :]
+        for k in kinds
+        for s in graph.subjects(RDF.type, k)
+        if isinstance(s, URIRef) and str(s).startswith(ns)
+    }
 
 
 def test_vocab_matches_ontology(ontology):

@@ -68,13 +68,23 @@ def arg_for(token: Token, lexicon: Lexicon) -> Arg | None:
     if mention is not None:
         return Arg(mention.start, mention.end, mention.text)
     if token.lower_ in ORG_PRONOUNS and token.pos_ == "PRON":
-        return Arg(token.idx, token.idx + len(token), token.text, kind="pronoun", cls="Organization")
+        return Arg(
+            token.idx, token.idx + len(token), token.text, kind="pronoun", cls="Organization"
+        )
     cls = description_class(token, lexicon)
     if cls is not None:
-        start = min(t.idx for t in token.lefts if t.dep_ in ("det", "amod", "compound")) \
-            if any(True for _ in token.lefts) else token.idx
-        return Arg(start, token.idx + len(token), token.doc.text[start : token.idx + len(token)],
-                   kind="description", cls=cls)
+        start = (
+            min(t.idx for t in token.lefts if t.dep_ in ("det", "amod", "compound"))
+            if any(True for _ in token.lefts)
+            else token.idx
+        )
+        return Arg(
+            start,
+            token.idx + len(token),
+            token.doc.text[start : token.idx + len(token)],
+            kind="description",
+            cls=cls,
+        )
     return None
 
 

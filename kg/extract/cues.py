@@ -33,11 +33,32 @@ from kg.types import Mention, TypeCue
 CueRule = Callable[[Doc], Iterable[TypeCue]]
 
 COMPANY_SUFFIXES = frozenset(
-    {"inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.", "llc", "plc", "co.", "gmbh",
-     "ag", "s.a.", "n.v.", "studios", "holdings", "technologies", "labs", "ventures"}
+    {
+        "inc",
+        "inc.",
+        "corp",
+        "corp.",
+        "corporation",
+        "ltd",
+        "ltd.",
+        "llc",
+        "plc",
+        "co.",
+        "gmbh",
+        "ag",
+        "s.a.",
+        "n.v.",
+        "studios",
+        "holdings",
+        "technologies",
+        "labs",
+        "ventures",
+    }
 )
 EVENT_VERBS = frozenset({"happen", "occur", "unfold"})
-PRODUCT_VERBS = frozenset({"launch", "release", "unveil", "debut", "ship", "use", "demo", "preview"})
+PRODUCT_VERBS = frozenset(
+    {"launch", "release", "unveil", "debut", "ship", "use", "demo", "preview"}
+)
 
 
 def _classes(lexicon: Lexicon, token: Token) -> list[str]:
@@ -122,9 +143,13 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
             title_noun = head if token.dep_ in ("poss", "compound") else None
             if token.dep_ == "pobj" and head.lower_ in ("of", "at", "for"):
                 title_noun = head.head
-            if title_noun is not None and title_noun.i not in mentions and (
-                lexicon.title_prop(noun_phrase_head_text(title_noun))
-                or lexicon.title_prop(title_noun.text)
+            if (
+                title_noun is not None
+                and title_noun.i not in mentions
+                and (
+                    lexicon.title_prop(noun_phrase_head_text(title_noun))
+                    or lexicon.title_prop(title_noun.text)
+                )
             ):
                 yield _cue(mention, "Organization", name, 3.0)
             if token.dep_ == "nsubj" and head.lemma_ == "report":
@@ -140,8 +165,9 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 class TypeCueComponent:
     """spaCy component ``kg_types``: runs the type rules, writes ``doc._.kg_type_cues``."""
 
-    def __init__(self, nlp: Language, name: str, rules: list[str], ontology: list[str],
-                 kb: bool = True) -> None:
+    def __init__(
+        self, nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool = True
+    ) -> None:
         self.name = name
         lexicon = load_lexicon(ontology, kb)
         self.rules = [type_rules.get(r)(lexicon, nlp.vocab) for r in rules]
@@ -161,6 +187,7 @@ class TypeCueComponent:
         "kb": True,
     },
 )
-def make_type_component(nlp: Language, name: str, rules: list[str],
-                        ontology: list[str], kb: bool) -> TypeCueComponent:
+def make_type_component(
+    nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool
+) -> TypeCueComponent:
     return TypeCueComponent(nlp, name, rules, ontology, kb)

@@ -30,24 +30,34 @@ from kg.types import Mention
 
 #: NER labels kg turns into mentions; the rest (dates, money, nationalities) are not entities.
 NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT"})
-_LEFT_TRIM = frozenset({"the", "a", "an", "'", '"', "\u201c", "\u201d", "\u2018", "\u2019", "(", "["})
+_LEFT_TRIM = frozenset(
+    {"the", "a", "an", "'", '"', "\u201c", "\u201d", "\u2018", "\u2019", "(", "["}
+)
 _NON_NAME_DATE = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 
 MentionRule = Callable[[Doc], Iterable[Mention]]
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
-    while tokens and (tokens[0].lower_ in _LEFT_TRIM or tokens[0].is_punct or tokens[0].is_space
-                      or tokens[0].text in POSSESSIVE_MARKERS):
+    while tokens and (
+        tokens[0].lower_ in _LEFT_TRIM
+        or tokens[0].is_punct
+        or tokens[0].is_space
+        or tokens[0].text in POSSESSIVE_MARKERS
+    ):
         tokens = tokens[1:]
-    while tokens and ((tokens[-1].is_punct and len(tokens[-1]) == 1) or tokens[-1].is_space
-                      or tokens[-1].text in POSSESSIVE_MARKERS):
+    while tokens and (
+        (tokens[-1].is_punct and len(tokens[-1]) == 1)
+        or tokens[-1].is_space
+        or tokens[-1].text in POSSESSIVE_MARKERS
+    ):
         tokens = tokens[:-1]
     return tokens
 
 
-def _mention(doc: Doc, tokens: list[Token], rule: str, confidence: float,
-             label: str | None) -> Mention | None:
+def _mention(
+    doc: Doc, tokens: list[Token], rule: str, confidence: float, label: str | None
+) -> Mention | None:
     if not tokens or not any(ch.isalpha() for t in tokens for ch in t.text):
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
@@ -123,8 +133,9 @@ def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     break
             if not any(doc[i].pos_ == "PROPN" for i in range(start, token.i)):
                 continue
-            mention = _mention(doc, list(doc[start : token.i + 1]), "kg.mentions.event_names.v1",
-                               0.8, "EVENT")
+            mention = _mention(
+                doc, list(doc[start : token.i + 1]), "kg.mentions.event_names.v1", 0.8, "EVENT"
+            )
             if mention is not None:
                 yield mention
 
@@ -175,7 +186,9 @@ def select(mentions: Iterable[Mention]) -> list[Mention]:
     for mention in by_length:
         clash = [c for c in chosen if _overlaps(c, mention)]
         nested = all(
-            c.rule == "kg.mentions.event_names.v1" and c.start <= mention.start and mention.end <= c.end
+            c.rule == "kg.mentions.event_names.v1"
+            and c.start <= mention.start
+            and mention.end <= c.end
             for c in clash
         )
         if not clash or nested:
@@ -213,8 +226,9 @@ def add_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 class MentionComponent:
     """spaCy component ``kg_mentions``: runs the mention rules, writes ``doc._.kg_mentions``."""
 
-    def __init__(self, nlp: Language, name: str, rules: list[str], ontology: list[str],
-                 kb: bool = True) -> None:
+    def __init__(
+        self, nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool = True
+    ) -> None:
         self.name = name
         self.lexicon = load_lexicon(ontology, kb)
         self.rules = [mention_rules.get(r)(self.lexicon, nlp.vocab) for r in rules]
@@ -239,6 +253,7 @@ class MentionComponent:
         "kb": True,
     },
 )
-def make_mention_component(nlp: Language, name: str, rules: list[str],
-                           ontology: list[str], kb: bool) -> MentionComponent:
+def make_mention_component(
+    nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool
+) -> MentionComponent:
     return MentionComponent(nlp, name, rules, ontology, kb)

@@ -47,12 +47,21 @@ CandidateRule = Callable[[Doc], Iterable[Candidate]]
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 
 
-def candidate(doc: Doc, subject: Arg, prop: str, obj: Arg, rule: str, confidence: float,
-              tokens: list[Token], title: str | None = None) -> Candidate:
+def candidate(
+    doc: Doc,
+    subject: Arg,
+    prop: str,
+    obj: Arg,
+    rule: str,
+    confidence: float,
+    tokens: list[Token],
+    title: str | None = None,
+) -> Candidate:
     start, end = span_of(tokens)
     start, end = min(start, subject.start, obj.start), max(end, subject.end, obj.end)
-    return Candidate(subject, prop, obj, rule, confidence, sentence_index(doc, tokens[0]),
-                     start, end, title)
+    return Candidate(
+        subject, prop, obj, rule, confidence, sentence_index(doc, tokens[0]), start, end, title
+    )
 
 
 def subject_of(verb: Token) -> list[Token]:
@@ -94,8 +103,11 @@ def _title_phrase(noun: Token, lexicon: Lexicon) -> tuple[str, str] | None:
     mentions = mention_tokens(noun.doc)
     mods = []
     for left in reversed(list(noun.lefts)):
-        if left.i == (mods[0].i if mods else noun.i) - 1 and left.dep_ in ("amod", "compound") \
-                and left.i not in mentions:
+        if (
+            left.i == (mods[0].i if mods else noun.i) - 1
+            and left.dep_ in ("amod", "compound")
+            and left.i not in mentions
+        ):
             mods.insert(0, left)
     words = [*mods, noun]
     for cut in range(len(words)):
@@ -135,8 +147,11 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             people += [c for c in noun.children if c.dep_ == "appos"]  # "OpenAI's CEO, Sam Altman"
             if noun.dep_ == "compound" and noun.head.i in mentions:  # "OpenAI CEO Sam Altman"
                 people.append(noun.head)
-                orgs += [c for c in noun.head.children
-                         if c.dep_ == "compound" and c.i < noun.i and c.i in mentions]
+                orgs += [
+                    c
+                    for c in noun.head.children
+                    if c.dep_ == "compound" and c.i < noun.i and c.i in mentions
+                ]
             if noun.dep_ == "attr" and noun.head.lemma_ == "be":  # "Altman is OpenAI's CEO"
                 people += [c for c in noun.head.children if c.dep_ == "nsubj"]
             confidence = 0.9 if prop != "worksFor" else 0.8
@@ -148,8 +163,16 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     org = arg_for(org_tok, lexicon)
                     if org is None or org.start == person.start:
                         continue
-                    yield candidate(doc, person, prop, org, name, confidence,
-                                    [person_tok, noun, org_tok], title=title)
+                    yield candidate(
+                        doc,
+                        person,
+                        prop,
+                        org,
+                        name,
+                        confidence,
+                        [person_tok, noun, org_tok],
+                        title=title,
+                    )
 
     return rule
 
@@ -166,7 +189,7 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
         for token in doc:
-            if token.i not in mentions or token.head.i in mentions and token.dep_ != "appos":
+            if token.i not in mentions or (token.head.i in mentions and token.dep_ != "appos"):
                 continue
             owned = arg_for(token, lexicon)
             if owned is None:
@@ -179,14 +202,17 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     yield candidate(doc, owned, "worksFor", owner, name, 0.6, [poss, token])
             # "its newest video generator, Sora": the possessor hangs off the product noun
             noun = token.head if token.dep_ == "appos" else None
-            if noun is not None and noun.i not in mentions and (
-                noun.lower_ in product_nouns or noun.lemma_ in product_nouns
+            if (
+                noun is not None
+                and noun.i not in mentions
+                and (noun.lower_ in product_nouns or noun.lemma_ in product_nouns)
             ):
                 for poss in (c for c in noun.children if c.dep_ == "poss"):
                     owner = arg_for(poss, lexicon)
                     if owner is not None:
-                        yield candidate(doc, owner, "develops", owned, name, 0.8,
-                                        [poss, noun, token])
+                        yield candidate(
+                            doc, owner, "develops", owned, name, 0.8, [poss, noun, token]
+                        )
 
     return rule
 
@@ -206,65 +232,209 @@ class Frame:
 
 
 FRAMES: tuple[Frame, ...] = (
-    Frame(("develops", "founderOf"),
-          frozenset({"launch", "release", "build", "develop", "unveil", "introduce", "debut",
-                     "ship", "create", "design", "make", "found", "co-found", "cofound",
-                     "establish", "start", "roll"}),
-          ("dobj", "passive"), 0.7),
-    Frame(("participatesIn",),
-          frozenset({"attend", "join", "boycott", "skip", "host", "win", "headline", "enter",
-                     "organize", "organise", "stage", "lead", "call", "end"}),
-          ("dobj",), 0.7),
-    Frame(("participatesIn",),
-          frozenset({"participate", "speak", "appear", "compete", "perform", "take", "strike",
-                     "march", "walk", "present"}),
-          ("prep:in", "prep:at"), 0.65),
-    Frame(("partnersWith",),
-          frozenset({"meet", "court", "woo", "pitch", "approach", "lobby", "negotiate",
-                     "sign", "partner", "collaborate", "team", "ally", "talk", "work", "merge",
-                     "invest"}),
-          ("dobj", "prep:with", "prep:in"), 0.7),
-    Frame(("competesWith",),
-          frozenset({"compete", "rival", "challenge", "battle", "take"}),
-          ("dobj", "prep:with", "prep:against", "prep:on"), 0.65),
+    Frame(
+        ("develops", "founderOf"),
+        frozenset(
+            {
+                "launch",
+                "release",
+                "build",
+                "develop",
+                "unveil",
+                "introduce",
+                "debut",
+                "ship",
+                "create",
+                "design",
+                "make",
+                "found",
+                "co-found",
+                "cofound",
+                "establish",
+                "start",
+                "roll",
+            }
+        ),
+        ("dobj", "passive"),
+        0.7,
+    ),
+    Frame(
+        ("participatesIn",),
+        frozenset(
+            {
+                "attend",
+                "join",
+                "boycott",
+                "skip",
+                "host",
+                "win",
+                "headline",
+                "enter",
+                "organize",
+                "organise",
+                "stage",
+                "lead",
+                "call",
+                "end",
+            }
+        ),
+        ("dobj",),
+        0.7,
+    ),
+    Frame(
+        ("participatesIn",),
+        frozenset(
+            {
+                "participate",
+                "speak",
+                "appear",
+                "compete",
+                "perform",
+                "take",
+                "strike",
+                "march",
+                "walk",
+                "present",
+            }
+        ),
+        ("prep:in", "prep:at"),
+        0.65,
+    ),
+    Frame(
+        ("partnersWith",),
+        frozenset(
+            {
+                "meet",
+                "court",
+                "woo",
+                "pitch",
+                "approach",
+                "lobby",
+                "negotiate",
+                "sign",
+                "partner",
+                "collaborate",
+                "team",
+                "ally",
+                "talk",
+                "work",
+                "merge",
+                "invest",
+            }
+        ),
+        ("dobj", "prep:with", "prep:in"),
+        0.7,
+    ),
+    Frame(
+        ("competesWith",),
+        frozenset({"compete", "rival", "challenge", "battle", "take"}),
+        ("dobj", "prep:with", "prep:against", "prep:on"),
+        0.65,
+    ),
     Frame(("reports",), frozenset({"report", "reveal", "write"}), ("ccomp",), 0.7),
 )
 #: Nouns that carry a relation to "with Y" from the subject of their verb
 #: ("X signed a deal with Y", "X is in talks with Y").
-DEAL_NOUNS = frozenset({"deal", "agreement", "partnership", "pact", "contract", "talks",
-                        "meeting", "meetings", "discussions", "negotiations", "conversations",
-                        "alliance", "collaboration"})
+DEAL_NOUNS = frozenset(
+    {
+        "deal",
+        "agreement",
+        "partnership",
+        "pact",
+        "contract",
+        "talks",
+        "meeting",
+        "meetings",
+        "discussions",
+        "negotiations",
+        "conversations",
+        "alliance",
+        "collaboration",
+    }
+)
 RIVAL_NOUNS = frozenset({"rival", "competitor", "challenger"})
 
 
 def _frame_patterns(frame: Frame, n: int) -> list[tuple[str, list[dict[str, object]]]]:
-    verb = {"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(frame.verbs)},
-                                                "POS": {"IN": ["VERB", "AUX"]}}}
+    verb = {
+        "RIGHT_ID": "verb",
+        "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(frame.verbs)}, "POS": {"IN": ["VERB", "AUX"]}},
+    }
     out: list[tuple[str, list[dict[str, object]]]] = []
     for where in frame.objects:
         key = f"{n}|{where}"
         if where == "dobj":
-            out.append((key, [verb, {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "object",
-                                     "RIGHT_ATTRS": {"DEP": "dobj"}}]))
+            out.append(
+                (
+                    key,
+                    [
+                        verb,
+                        {
+                            "LEFT_ID": "verb",
+                            "REL_OP": ">",
+                            "RIGHT_ID": "object",
+                            "RIGHT_ATTRS": {"DEP": "dobj"},
+                        },
+                    ],
+                )
+            )
         elif where.startswith("prep:"):
-            out.append((key, [
-                verb,
-                {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "prep",
-                 "RIGHT_ATTRS": {"DEP": "prep", "LOWER": where.split(":")[1]}},
-                {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "object",
-                 "RIGHT_ATTRS": {"DEP": "pobj"}},
-            ]))
+            out.append(
+                (
+                    key,
+                    [
+                        verb,
+                        {
+                            "LEFT_ID": "verb",
+                            "REL_OP": ">",
+                            "RIGHT_ID": "prep",
+                            "RIGHT_ATTRS": {"DEP": "prep", "LOWER": where.split(":")[1]},
+                        },
+                        {
+                            "LEFT_ID": "prep",
+                            "REL_OP": ">",
+                            "RIGHT_ID": "object",
+                            "RIGHT_ATTRS": {"DEP": "pobj"},
+                        },
+                    ],
+                )
+            )
         elif where == "ccomp":
-            out.append((key, [verb, {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "clause",
-                                     "RIGHT_ATTRS": {"DEP": "ccomp"}}]))
+            out.append(
+                (
+                    key,
+                    [
+                        verb,
+                        {
+                            "LEFT_ID": "verb",
+                            "REL_OP": ">",
+                            "RIGHT_ID": "clause",
+                            "RIGHT_ATTRS": {"DEP": "ccomp"},
+                        },
+                    ],
+                )
+            )
         elif where == "passive":
-            out.append((key, [
-                verb,
-                {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "agent",
-                 "RIGHT_ATTRS": {"DEP": "agent"}},
-                {"LEFT_ID": "agent", "REL_OP": ">", "RIGHT_ID": "subject",
-                 "RIGHT_ATTRS": {"DEP": "pobj"}},
-            ]))
+            out.append(
+                (
+                    key,
+                    [
+                        verb,
+                        {
+                            "LEFT_ID": "verb",
+                            "REL_OP": ">",
+                            "RIGHT_ID": "agent",
+                            "RIGHT_ATTRS": {"DEP": "agent"},
+                        },
+                        {
+                            "LEFT_ID": "agent",
+                            "REL_OP": ">",
+                            "RIGHT_ID": "subject",
+                            "RIGHT_ATTRS": {"DEP": "pobj"},
+                        },
+                    ],
+                )
+            )
     return out
 
 
@@ -276,15 +446,35 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
         for key, pattern in _frame_patterns(frame, n):
             matcher.add(key, [pattern])
     deal = DependencyMatcher(vocab)
-    deal.add("deal", [[
-        {"RIGHT_ID": "noun", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(DEAL_NOUNS)}}},
-        {"LEFT_ID": "noun", "REL_OP": ">", "RIGHT_ID": "prep",
-         "RIGHT_ATTRS": {"DEP": "prep", "LOWER": "with"}},
-        {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "object", "RIGHT_ATTRS": {"DEP": "pobj"}},
-    ]])
+    deal.add(
+        "deal",
+        [
+            [
+                {"RIGHT_ID": "noun", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(DEAL_NOUNS)}}},
+                {
+                    "LEFT_ID": "noun",
+                    "REL_OP": ">",
+                    "RIGHT_ID": "prep",
+                    "RIGHT_ATTRS": {"DEP": "prep", "LOWER": "with"},
+                },
+                {
+                    "LEFT_ID": "prep",
+                    "REL_OP": ">",
+                    "RIGHT_ID": "object",
+                    "RIGHT_ATTRS": {"DEP": "pobj"},
+                },
+            ]
+        ],
+    )
 
-    def emit(doc: Doc, subjects: list[Token], objects: list[Token], props: tuple[str, ...],
-             confidence: float, trigger: Token) -> Iterator[Candidate]:
+    def emit(
+        doc: Doc,
+        subjects: list[Token],
+        objects: list[Token],
+        props: tuple[str, ...],
+        confidence: float,
+        trigger: Token,
+    ) -> Iterator[Candidate]:
         for s_tok in subjects:
             subject = arg_for(s_tok, lexicon)
             if subject is None:
@@ -294,8 +484,9 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 if obj is None or (obj.start, obj.end) == (subject.start, subject.end):
                     continue
                 for prop in props:
-                    yield candidate(doc, subject, prop, obj, name, confidence,
-                                    [s_tok, trigger, o_tok])
+                    yield candidate(
+                        doc, subject, prop, obj, name, confidence, [s_tok, trigger, o_tok]
+                    )
 
     def rule(doc: Doc) -> Iterator[Candidate]:
         for match_id, tokens in matcher(doc):
@@ -304,8 +495,10 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             verb = doc[tokens[0]]
             if frame.props == ("competesWith",) and verb.lemma_ == "take" and where != "prep:on":
                 continue  # "take on" only
-            if verb.lemma_ == "take" and frame.props == ("participatesIn",) and not any(
-                c.lower_ == "part" for c in verb.children
+            if (
+                verb.lemma_ == "take"
+                and frame.props == ("participatesIn",)
+                and not any(c.lower_ == "part" for c in verb.children)
             ):
                 continue  # "take part in" only
             if where == "passive":
@@ -326,13 +519,19 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             verb = governing_verb(noun)
             if verb is None:
                 continue
-            yield from emit(doc, subject_of(verb), with_conjuncts(obj), ("partnersWith",), 0.65,
-                            noun)
+            yield from emit(
+                doc, subject_of(verb), with_conjuncts(obj), ("partnersWith",), 0.65, noun
+            )
         # "according to Bloomberg, X ...": Bloomberg reports X
         for token in doc:
             if token.lower_ == "according" and token.head.pos_ in ("VERB", "AUX"):
-                sources = [c for t in token.children if t.lower_ == "to"
-                           for c in t.children if c.dep_ == "pobj"]
+                sources = [
+                    c
+                    for t in token.children
+                    if t.lower_ == "to"
+                    for c in t.children
+                    if c.dep_ == "pobj"
+                ]
                 yield from emit(doc, sources, subject_of(token.head), ("reports",), 0.7, token)
         # "Runway, a rival of OpenAI" / "OpenAI's rival Runway"
         for token in doc:
@@ -340,8 +539,12 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 firsts = [token.head] if token.dep_ == "appos" else []
                 firsts += [c for c in token.children if c.dep_ == "appos"]
                 others = [c for c in token.children if c.dep_ == "poss"] + [
-                    c for p in token.children if p.dep_ == "prep" and p.lower_ in ("of", "to")
-                    for c in p.children if c.dep_ == "pobj"]
+                    c
+                    for p in token.children
+                    if p.dep_ == "prep" and p.lower_ in ("of", "to")
+                    for c in p.children
+                    if c.dep_ == "pobj"
+                ]
                 yield from emit(doc, firsts, others, ("competesWith",), 0.7, token)
 
     return rule
@@ -384,8 +587,13 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             # "San Francisco-based OpenAI", "OpenAI, based in San Francisco"
             if token.lower_ in ("based", "headquartered"):
                 places = [c for c in token.children if c.dep_ in ("npadvmod", "compound")]
-                places += [c for p in token.children if p.dep_ == "prep" and p.lower_ == "in"
-                           for c in p.children if c.dep_ == "pobj"]
+                places += [
+                    c
+                    for p in token.children
+                    if p.dep_ == "prep" and p.lower_ == "in"
+                    for c in p.children
+                    if c.dep_ == "pobj"
+                ]
                 things = [token.head] if token.dep_ in ("amod", "acl") else []
                 if token.dep_ in ("ROOT", "conj") or token.head.lemma_ == "be":
                     things += subject_of(token)
@@ -393,8 +601,9 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     for place in places:
                         s, o = arg_for(thing, lexicon), arg_for(place, lexicon)
                         if s is not None and o is not None and s.kind == o.kind == "name":
-                            yield candidate(doc, s, "locatedIn", o, name, 0.8,
-                                            [thing, token, place])
+                            yield candidate(
+                                doc, s, "locatedIn", o, name, 0.8, [thing, token, place]
+                            )
             # "the summit in Paris": a name with an "in <place>" modifier
             if token.i in mentions and token.dep_ != "compound":
                 for prep in token.children:
@@ -403,8 +612,7 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     for place in (c for c in prep.children if c.dep_ == "pobj"):
                         s, o = arg_for(token, lexicon), arg_for(place, lexicon)
                         if s is not None and o is not None and o.kind == "name":
-                            yield candidate(doc, s, "locatedIn", o, name, 0.6,
-                                            [token, prep, place])
+                            yield candidate(doc, s, "locatedIn", o, name, 0.6, [token, prep, place])
 
     return rule
 
@@ -412,8 +620,9 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 class RelationComponent:
     """spaCy component ``kg_relations``: runs the relation rules, writes ``doc._.kg_candidates``."""
 
-    def __init__(self, nlp: Language, name: str, rules: list[str], ontology: list[str],
-                 kb: bool = True) -> None:
+    def __init__(
+        self, nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool = True
+    ) -> None:
         self.name = name
         lexicon = load_lexicon(ontology, kb)
         self.rules = [relation_rules.get(r)(lexicon, nlp.vocab) for r in rules]
@@ -428,15 +637,20 @@ class RelationComponent:
     assigns=["doc._.kg_candidates"],
     requires=["doc._.kg_mentions"],
     default_config={
-        "rules": ["kg.relations.titles.v1", "kg.relations.possessives.v1",
-                  "kg.relations.verb_frames.v1", "kg.relations.event_names.v1",
-                  "kg.relations.locations.v1"],
+        "rules": [
+            "kg.relations.titles.v1",
+            "kg.relations.possessives.v1",
+            "kg.relations.verb_frames.v1",
+            "kg.relations.event_names.v1",
+            "kg.relations.locations.v1",
+        ],
         "ontology": [],
         "kb": True,
     },
 )
-def make_relation_component(nlp: Language, name: str, rules: list[str],
-                            ontology: list[str], kb: bool) -> RelationComponent:
+def make_relation_component(
+    nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool
+) -> RelationComponent:
     return RelationComponent(nlp, name, rules, ontology, kb)
 
 
