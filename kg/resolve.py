@@ -8,9 +8,10 @@ Within one article:
    ("Altman", "Sam" -> "Sam Altman"), and an acronym or initials the unique
    longer name they abbreviate ("WGA" -> "Writers Guild of America"), when the
    two are of compatible kinds. Every merge is recorded.
-3. Each entity's class comes from a vote: each NER label counts 1 (a one-word
-   PERSON with no full name in the article counts 0.5, as news introduces people
-   by full name), type cues count their weight, the knowledge base decides.
+3. Each entity's class comes from a vote: each NER label on the entity's
+   longest name counts 1, on a shorter name 0.5 (and a one-word PERSON with no
+   full name in the article counts 0.5, as news introduces people by full name);
+   type cues count their weight; the knowledge base decides.
 4. Pronouns ("its") and definite descriptions ("the AI firm") take the nearest
    preceding entity of a compatible class within three sentences.
 5. A candidate relation is kept only where its domain and range fit.
@@ -140,16 +141,18 @@ class Cluster:
     def names(self) -> list[Mention]:
         return [m for m in self.mentions if m.rule != ANTECEDENT_RULE]
 
-    def multiword(self) -> bool:
-        return any(len(m.text.split()) > 1 for m in self.names)
-
     def scores(self) -> Counter[str]:
         scores: Counter[str] = Counter()
-        discount = 1.0 if self.multiword() else 0.5
+        longest = max((len(m.text.split()) for m in self.names), default=1)
         for m in self.names:
             cls = NER_CLASSES.get(m.ner_label or "")
-            if cls is not None:
-                scores[cls] += discount if cls == "Person" else 1.0
+            if cls is None:
+                continue
+            # the NER is surer of a full name than of a bare "Altman" or "Sora"
+            if len(m.text.split()) < longest or (longest == 1 and cls == "Person"):
+                scores[cls] += 0.5
+            else:
+                scores[cls] += 1.0
         scores.update(self.votes)
         return scores
 

@@ -595,8 +595,10 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     if c.dep_ == "pobj"
                 ]
                 things = [token.head] if token.dep_ in ("amod", "acl") else []
-                if token.dep_ in ("ROOT", "conj") or token.head.lemma_ == "be":
+                if token.dep_ in ("ROOT", "conj", "relcl", "ccomp") or token.head.lemma_ == "be":
                     things += subject_of(token)
+                # "Runway, a rival startup based in New York": the name the noun describes
+                things += [t.head for t in things if t.dep_ == "appos"]
                 for thing in things:
                     for place in places:
                         s, o = arg_for(thing, lexicon), arg_for(place, lexicon)
