@@ -27,7 +27,18 @@ _LAZY = {
     "KG": "kg.vocab",
 }
 
-__all__ = ["KGError", "__version__", *sorted(_LAZY)]
+__all__ = [
+    "KG",
+    "KGError",
+    "Pipeline",
+    "__version__",
+    "find_query",
+    "load",
+    "read_article",
+    "read_articles",
+    "run_query",
+    "save",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.pipeline import Pipeline

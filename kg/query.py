@@ -22,7 +22,8 @@ from rdflib.term import Node
 from kg.errors import QueryError, UsageError
 
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
-_COMMENT = re.compile(r"#[^\n]*")
+# strings and IRIs may hold "#", so they go before comments do
+_NOT_CODE = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^>\s]*>|#[^\n]*')
 
 
 def bundled_queries() -> dict[str, Path]:
@@ -48,6 +49,8 @@ def find_query(name: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise QueryError(f"query file {path} is not valid UTF-8") from exc
     shipped = bundled_queries()
+    if path.parent != Path(".") or path.exists():
+        raise QueryError(f"no query file {name!r}; shipped queries: {', '.join(sorted(shipped))}")
     stem = path.stem if path.suffix == ".rq" else name
     if stem in shipped:
         return shipped[stem].read_text(encoding="utf-8"), str(shipped[stem])
@@ -106,7 +109,7 @@ def run_query(
         raise QueryError(f"{source} is a SPARQL update; kg query only reads") from exc
     except Exception as exc:
         raise QueryError(f"malformed SPARQL in {source}: {exc}") from exc
-    used = set(_VAR.findall(_COMMENT.sub("", text)))
+    used = set(_VAR.findall(_NOT_CODE.sub(" ", text)))
     unknown = sorted(set(params) - used)
     if unknown:
         raise QueryError(

@@ -34,7 +34,9 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES)
+            inside = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+            )
             if not inside:
                 raise InputError(
                     f"no article files ({', '.join(TEXT_SUFFIXES)}) in directory {path}"

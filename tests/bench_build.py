@@ -20,7 +20,9 @@ from kg.nlp import load_model
 from kg.pipeline import Pipeline, union
 from kg.sources import read_article
 
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "000_873f0b9ca323b4f1.txt"
+SEED = (
+    Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "000_873f0b9ca323b4f1.txt"
+)
 
 
 def median_seconds(fn, repeat: int) -> float:

@@ -1,0 +1,338 @@
+"""Tests of kg.query on small hand-made graphs (no spaCy needed).
+
+Users rely on ``--param`` binding values safely (never pasting them into the
+query), on every shipped query working, and on query names resolving to the
+shipped files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
+
+from kg.errors import QueryError, UsageError
+from kg.query import bundled_queries, describe, find_query, parse_params, run_query
+from kg.vocab import ID, KG
+
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+HOSTILE_LABELS = [
+    'x" } ; DROP ALL ; #',
+    '"> <',
+    "x' } UNION { ?e ?p ?o } #",
+    '"""; DELETE WHERE { ?s ?p ?o } ; #',
+    "Sam Altman\\",
+]
+SHIPPED = ["articles", "deals", "entities", "entity", "events", "leaders", "products", "reports"]
+
+
+@pytest.fixture(autouse=True)
+def _away_from_queries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """find_query looks for files first: run where no 'leaders' file can shadow a shipped query."""
+    monkeypatch.chdir(tmp_path)
+
+
+def _add_entity(g: Graph, key: str, label: str, cls: URIRef = KG.Person) -> URIRef:
+    node = ID[key]
+    g.add((node, RDF.type, cls))
+    g.add((node, RDFS.label, Literal(label)))
+    return node
+
+
+def _add_fact(
+    g: Graph, n: int, subject: URIRef, prop: URIRef, obj: URIRef, title: str | None = "CEO"
+) -> None:
+    """A fact with its provenance, mentioned in its own article ``article-n``."""
+    doc, sent, mention, assertion = (
+        ID[f"doc{n}"],
+        ID[f"doc{n}/s0"],
+        ID[f"doc{n}/m0"],
+        ID[f"doc{n}/a0"],
+    )
+    g.add((doc, RDF.type, KG.NewsArticle))
+    g.add((doc, RDFS.label, Literal(f"article-{n}")))
+    g.add((doc, KG.mentions, subject))
+    g.add((sent, RDF.type, KG.Sentence))
+    g.add((sent, KG.inArticle, doc))
+    g.add((sent, KG.text, Literal(f"sentence {n}")))
+    g.add((mention, RDF.type, KG.Mention))
+    g.add((mention, KG.denotes, subject))
+    g.add((mention, KG.inSentence, sent))
+    g.add((subject, prop, obj))
+    g.add((assertion, RDF.type, KG.Assertion))
+    g.add((assertion, RDF.subject, subject))
+    g.add((assertion, RDF.predicate, prop))
+    g.add((assertion, RDF.object, obj))
+    g.add((assertion, KG.inSentence, sent))
+    g.add((assertion, KG.rule, Literal("test.rule")))
+    g.add((assertion, KG.confidence, Literal(0.9)))
+    g.add((assertion, PROV.wasDerivedFrom, doc))
+    if title is not None:
+        g.add((assertion, KG.title, Literal(title)))
+
+
+@pytest.fixture
+def graph() -> Graph:
+    """Sam Altman, and one person per hostile label, each CEO of OpenAI in their own article."""
+    g = Graph()
+    openai = _add_entity(g, "openai", "OpenAI", KG.Company)
+    altman = _add_entity(g, "altman", "Sam Altman")
+    g.add((altman, SKOS.altLabel, Literal("Altman")))
+    _add_fact(g, 0, altman, KG.ceoOf, openai)
+    for n, label in enumerate(HOSTILE_LABELS, start=1):
+        _add_fact(g, n, _add_entity(g, f"hostile{n}", label), KG.ceoOf, openai)
+    return g
+
+
+def _run(g: Graph, name: str, *params: str):
+    text, source = find_query(name)
+    return run_query(g, text, parse_params(list(params)), source)
+
+
+def _column(result, name: str) -> list[str]:
+    i = result.variables.index(name)
+    return [str(row[i]) for row in result.rows]
+
+
+# -- parameter binding ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "n_label",
+    list(enumerate(HOSTILE_LABELS, start=1)),
+    ids=[f"hostile{n}" for n in range(1, len(HOSTILE_LABELS) + 1)],
+)
+def test_entity_query_binds_hostile_label_as_a_literal(graph: Graph, n_label) -> None:
+    n, label = n_label
+    size = len(graph)
+    result = _run(graph, "entity", f"entity={label}")
+    assert result.kind == "SELECT"
+    assert [row[:3] for row in result.rows] == [
+        (Literal(label), Literal("ceoOf"), Literal("OpenAI"))
+    ]
+    assert _column(result, "article") == [f"article-{n}"]
+    assert len(graph) == size  # nothing dropped or deleted
+
+
+@pytest.mark.parametrize(
+    "n_label",
+    list(enumerate(HOSTILE_LABELS, start=1)),
+    ids=[f"hostile{n}" for n in range(1, len(HOSTILE_LABELS) + 1)],
+)
+def test_articles_query_binds_hostile_label_as_a_literal(graph: Graph, n_label) -> None:
+    n, label = n_label
+    result = _run(graph, "articles", f"entity={label}")
+    assert _column(result, "article") == [f"article-{n}"]
+    assert _column(result, "mentions") == ["1"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'Sam Altman" } ; DROP ALL ; #',
+        'Sam Altman"',
+        'Sam Altman" . ?e ?p ?o . #',
+        "?entity",
+        "*",
+        "",
+        "sam altman",  # exact match only
+    ],
+)
+@pytest.mark.parametrize("query", ["entity", "articles"])
+def test_hostile_or_near_miss_values_match_nothing(graph: Graph, query: str, value: str) -> None:
+    size = len(graph)
+    result = _run(graph, query, f"entity={value}")
+    assert result.rows == ()
+    assert len(graph) == size
+
+
+@pytest.mark.parametrize(
+    ("value", "article"), [("Sam Altman", "article-0"), ("Altman", "article-0")]
+)
+def test_plain_label_and_alt_label_match(graph: Graph, value: str, article: str) -> None:
+    assert set(_column(_run(graph, "entity", f"entity={value}"), "article")) == {article}
+    assert _column(_run(graph, "articles", f"entity={value}"), "article") == [article]
+
+
+def test_angle_bracket_param_binds_an_iri(graph: Graph) -> None:
+    query = "SELECT ?label WHERE { ?who <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    result = run_query(graph, query, parse_params([f"who=<{ID['altman']}>"]))
+    assert result.rows == ((Literal("Sam Altman"),),)
+
+
+def test_iri_param_is_not_a_label(graph: Graph) -> None:
+    """entity=<...> binds an IRI, so it does not match the node whose label is that text."""
+    assert _run(graph, "entity", "entity=<https://kg.example.org/id/altman>").rows == ()
+
+
+@pytest.mark.parametrize(
+    ("pair", "name", "term"),
+    [
+        ("entity=Sam Altman", "entity", Literal("Sam Altman")),
+        ("?entity=Sam Altman", "entity", Literal("Sam Altman")),
+        ("$entity=Sam Altman", "entity", Literal("Sam Altman")),
+        ("entity=a=b", "entity", Literal("a=b")),
+        ("entity=", "entity", Literal("")),
+        ("who=<https://kg.example.org/id/x>", "who", URIRef("https://kg.example.org/id/x")),
+        ("who=<https://kg.example.org/id/x", "who", Literal("<https://kg.example.org/id/x")),
+        ("who=<>", "who", Literal("<>")),
+        ('entity=x" } ; DROP ALL ; #', "entity", Literal('x" } ; DROP ALL ; #')),
+    ],
+)
+def test_parse_params(pair: str, name: str, term) -> None:
+    params = parse_params([pair])
+    assert params == {name: term}
+    assert type(params[name]) is type(term)
+
+
+@pytest.mark.parametrize("pair", ["novalue", "1bad=x", "=x", "my-var=x", "a b=x", ""])
+def test_parse_params_rejects_bad_pairs(pair: str) -> None:
+    with pytest.raises(UsageError, match="NAME=VALUE"):
+        parse_params([pair])
+
+
+def test_unknown_param_is_refused(graph: Graph) -> None:
+    with pytest.raises(QueryError, match=r"\?nosuch"):
+        _run(graph, "leaders", "nosuch=1")
+
+
+def test_param_named_only_in_a_comment_is_refused(graph: Graph) -> None:
+    text = "# ?ghost is not a variable\nSELECT ?s WHERE { ?s ?p ?o }"
+    with pytest.raises(QueryError, match=r"\?ghost"):
+        run_query(graph, text, parse_params(["ghost=1"]))
+
+
+def test_param_after_hash_in_a_string_is_accepted(graph: Graph) -> None:
+    text = 'SELECT ?e WHERE { ?e ?p ?o . FILTER(CONTAINS(STR(?p), "#") && ?o = ?target) }'
+    result = run_query(graph, text, parse_params([f"target=<{ID['openai']}>"]))
+    expected = {s for s, p, _ in graph.triples((None, None, ID["openai"])) if "#" in str(p)}
+    assert expected and {row[0] for row in result.rows} == expected
+
+
+# -- run_query --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?s WHERE { ?s ?p }",
+        "SELECT * WHERE { ?s nope:p ?o }",
+        "SELEKT * WHERE { ?s ?p ?o }",
+        "",
+    ],
+)
+def test_malformed_query_raises_query_error(graph: Graph, text: str) -> None:
+    with pytest.raises(QueryError, match=r"malformed SPARQL in mine\.rq"):
+        run_query(graph, text, {}, "mine.rq")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "DROP ALL",
+        "CLEAR DEFAULT",
+    ],
+)
+def test_update_is_refused_and_graph_untouched(graph: Graph, text: str) -> None:
+    size = len(graph)
+    with pytest.raises(QueryError, match="update"):
+        run_query(graph, text, {}, "mine.rq")
+    assert len(graph) == size
+
+
+def test_ask_and_construct(graph: Graph) -> None:
+    ask = run_query(graph, "ASK { ?s <https://kg.example.org/ontology#ceoOf> ?o }")
+    assert (ask.kind, ask.boolean) == ("ASK", True)
+    construct = run_query(
+        graph,
+        "CONSTRUCT { ?s <urn:leads> ?o } WHERE { ?s <https://kg.example.org/ontology#ceoOf> ?o }",
+    )
+    assert construct.kind == "CONSTRUCT"
+    assert construct.graph is not None and len(construct.graph) == 1 + len(HOSTILE_LABELS)
+
+
+# -- shipped queries ----------------------------------------------------------
+
+
+def test_shipped_query_names() -> None:
+    assert sorted(bundled_queries()) == SHIPPED
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_query_runs_on_empty_graph(name: str) -> None:
+    params = ["entity=Sam Altman"] if name in ("entity", "articles") else []
+    result = _run(Graph(), name, *params)
+    assert result.kind == "SELECT"
+    assert result.variables  # has named columns
+    assert result.rows == ()
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_query_runs_on_sample_graph(graph: Graph, name: str) -> None:
+    params = ["entity=Sam Altman"] if name in ("entity", "articles") else []
+    assert _run(graph, name, *params).kind == "SELECT"
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_query_describes_itself(name: str) -> None:
+    path = bundled_queries()[name]
+    assert path.read_text(encoding="utf-8").startswith("# ")
+    text = describe(path)
+    assert text and not text.startswith("#")
+
+
+def test_leaders_finds_the_ceo(graph: Graph) -> None:
+    result = _run(graph, "leaders")
+    rows = {tuple(str(v) for v in row[:4]) for row in result.rows}
+    assert ("Sam Altman", "ceoOf", "OpenAI", "CEO") in rows
+
+
+def test_leaders_lists_a_founder_without_title(graph: Graph) -> None:
+    founder = _add_entity(graph, "founder", "Ilya Sutskever")
+    _add_fact(graph, 99, founder, KG.founderOf, ID["openai"], title=None)
+    rows = {tuple(str(v) for v in row[:3]) for row in _run(graph, "leaders").rows}
+    assert {("Sam Altman", "ceoOf", "OpenAI"), ("Ilya Sutskever", "founderOf", "OpenAI")} <= rows
+
+
+# -- find_query ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["leaders", "leaders.rq"])
+def test_find_query_finds_shipped_query(name: str) -> None:
+    text, source = find_query(name)
+    shipped = bundled_queries()["leaders"]
+    assert text == shipped.read_text(encoding="utf-8")
+    assert Path(source) == shipped
+
+
+def test_find_query_prefers_a_file(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.rq"
+    mine.write_text("ASK { ?s ?p ?o }", encoding="utf-8")
+    assert find_query(str(mine)) == ("ASK { ?s ?p ?o }", str(mine))
+
+
+@pytest.mark.parametrize("name", ["nope", "nope.rq", "leader", "queries/nope.rq"])
+def test_find_query_unknown_name_lists_shipped(name: str) -> None:
+    with pytest.raises(QueryError) as exc:
+        find_query(name)
+    message = str(exc.value)
+    assert name in message
+    for shipped in SHIPPED:
+        assert shipped in message
+
+
+def test_find_query_non_utf8_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.rq"
+    bad.write_bytes(b"# caf\xe9\nASK { ?s ?p ?o }")
+    with pytest.raises(QueryError, match="UTF-8"):
+        find_query(str(bad))
+
+
+def test_find_query_missing_path_is_not_a_shipped_query(tmp_path: Path) -> None:
+    with pytest.raises(QueryError):
+        find_query(str(tmp_path / "my-queries" / "leaders.rq"))
