@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.collection import Collection
+from rdflib.term import Node
 
 from kg.errors import FormatError, InputError
 from kg.vocab import KG
@@ -34,7 +35,7 @@ GROUPS = {
 }
 
 
-def local_name(iri: URIRef | str) -> str:
+def local_name(iri: object) -> str:
     text = str(iri)
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
@@ -114,7 +115,7 @@ def parse_turtle(paths: Iterable[Path]) -> Graph:
     return graph
 
 
-def _class_members(graph: Graph, node: URIRef) -> set[str]:
+def _class_members(graph: Graph, node: Node) -> set[str]:
     """A class, or the members of an owl:unionOf class, as local names."""
     union = graph.value(node, OWL.unionOf)
     if union is not None:
@@ -132,14 +133,14 @@ def _superclasses(graph: Graph) -> dict[str, frozenset[str]]:
         for member in Collection(graph, union):  # type: ignore[arg-type]
             parents[local_name(member)].add(local_name(cls))
     closure: dict[str, frozenset[str]] = {}
-    for cls in set(parents) | {local_name(c) for c in graph.subjects(RDF.type, OWL.Class)}:
-        seen, todo = {cls}, [cls]
+    for name in set(parents) | {local_name(c) for c in graph.subjects(RDF.type, OWL.Class)}:
+        seen, todo = {name}, [name]
         while todo:
-            for parent in parents.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        closure[cls] = frozenset(seen)
+            for above in parents.get(todo.pop(), set()):
+                if above not in seen:
+                    seen.add(above)
+                    todo.append(above)
+        closure[name] = frozenset(seen)
     return closure
 
 
@@ -164,7 +165,7 @@ def build_lexicon(graph: Graph) -> Lexicon:
         ranges[name] = frozenset(_class_members(graph, rng)) if rng is not None else frozenset()
     kb: dict[str, KBEntry] = {}
     entity_classes = set(GROUPS) | {"Concept"}
-    for subject in sorted(set(graph.subjects(RDFS.label))):
+    for subject in sorted(set(graph.subjects(RDFS.label)), key=str):
         cls = graph.value(subject, RDF.type)
         if cls is None or not isinstance(subject, URIRef) or local_name(cls) not in entity_classes:
             continue

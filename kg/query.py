@@ -9,6 +9,7 @@ binds an IRI.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -17,7 +18,7 @@ from pyparsing import ParseException
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery, prepareUpdate
 from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from kg.errors import QueryError, UsageError
 
@@ -57,13 +58,13 @@ def find_query(name: str) -> tuple[str, str]:
     raise QueryError(f"no query file {name!r}; shipped queries: {', '.join(sorted(shipped))}")
 
 
-def parse_params(pairs: list[str]) -> dict[str, Node]:
+def parse_params(pairs: list[str]) -> dict[str, Identifier]:
     """``["entity=Sam Altman"]`` -> ``{"entity": Literal("Sam Altman")}``.
 
     >>> parse_params(["entity=Sam Altman", "who=<https://kg.example.org/id/x>"])["who"]
     rdflib.term.URIRef('https://kg.example.org/id/x')
     """
-    out: dict[str, Node] = {}
+    out: dict[str, Identifier] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip().lstrip("?$")
@@ -88,7 +89,10 @@ class QueryResult:
 
 
 def run_query(
-    graph: Graph, text: str, params: dict[str, Node] | None = None, source: str = "query"
+    graph: Graph,
+    text: str,
+    params: Mapping[str, Identifier] | None = None,
+    source: str = "query",
 ) -> QueryResult:
     """Run a SPARQL 1.1 query with bound parameters.
 

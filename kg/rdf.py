@@ -133,31 +133,3 @@ def extraction_graph(extraction: Extraction) -> Graph:
         graph.add((snode, KG.startChar, _int(sent.start)))
         graph.add((snode, KG.endChar, _int(sent.end)))
     return graph
-
-
-def merge_labels(graph: Graph) -> None:
-    """Leave each node one ``rdfs:label`` after articles are merged.
-
-    Articles may name a shared entity differently ("OpenAI", "Openai"); the
-    longest label, then the first in sort order, stays and the rest become
-    ``skos:altLabel``.
-    """
-    for node in sorted({s for s, n in _label_counts(graph).items() if n > 1}):
-        labels = sorted(
-            (str(o) for o in graph.objects(node, RDFS.label)), key=lambda t: (-len(t), t)
-        )
-        graph.remove((node, RDFS.label, None))
-        graph.add((node, RDFS.label, Literal(labels[0])))
-        for other in labels[1:]:
-            graph.add((node, SKOS.altLabel, Literal(other)))
-    for node, alt in list(graph.subject_objects(SKOS.altLabel)):
-        if (node, RDFS.label, alt) in graph:
-            graph.remove((node, SKOS.altLabel, alt))
-
-
-def _label_counts(graph: Graph) -> dict[URIRef, int]:
-    counts: dict[URIRef, int] = {}
-    for node in graph.subjects(RDFS.label):
-        if isinstance(node, URIRef):
-            counts[node] = counts.get(node, 0) + 1
-    return counts

@@ -127,7 +127,7 @@ class Cluster:
     """An entity under construction."""
 
     mentions: list[Mention] = field(default_factory=list)
-    votes: Counter[str] = field(default_factory=Counter)
+    votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     kb: KBEntry | None = None
     merged_into: Cluster | None = None
 
@@ -141,8 +141,8 @@ class Cluster:
     def names(self) -> list[Mention]:
         return [m for m in self.mentions if m.rule != ANTECEDENT_RULE]
 
-    def scores(self) -> Counter[str]:
-        scores: Counter[str] = Counter()
+    def scores(self) -> defaultdict[str, float]:
+        scores: defaultdict[str, float] = defaultdict(float)
         longest = max((len(m.text.split()) for m in self.names), default=1)
         for m in self.names:
             cls = NER_CLASSES.get(m.ner_label or "")
@@ -153,13 +153,14 @@ class Cluster:
                 scores[cls] += 0.5
             else:
                 scores[cls] += 1.0
-        scores.update(self.votes)
+        for cls, weight in self.votes.items():
+            scores[cls] += weight
         return scores
 
     def group(self) -> str | None:
         if self.kb is not None:
             return GROUPS.get(self.kb.cls)
-        by_group: Counter[str] = Counter()
+        by_group: defaultdict[str, float] = defaultdict(float)
         for cls, weight in self.scores().items():
             if cls in GROUPS and weight > 0:
                 by_group[GROUPS[cls]] += weight
@@ -184,7 +185,7 @@ class Cluster:
         if self.kb is not None:
             return self.kb.label
         counts = Counter(m.text for m in self.names)
-        first = {}
+        first: dict[str, int] = {}
         for m in sorted(self.names, key=lambda m: m.start):
             first.setdefault(m.text, m.start)
         return max(counts, key=lambda t: (len(name_key(t).split()), counts[t], -first[t]))
@@ -247,7 +248,8 @@ class Resolver:
                 target, rule = targets[0]
                 merges.append((text, target.label(), rule))
                 target.mentions.extend(short.mentions)
-                target.votes.update(short.votes)
+                for cls, weight in short.votes.items():
+                    target.votes[cls] += weight
                 if target.kb is None:
                     target.kb = short.kb
                 short.merged_into = target

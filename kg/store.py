@@ -16,7 +16,6 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.plugin import PluginException
 from rdflib.plugin import get as get_plugin
 from rdflib.serializer import Serializer
-from rdflib.term import Node
 from rdflib.util import SUFFIX_FORMAT_MAP, guess_format
 
 from kg.errors import FormatError, InputError, OutputError
@@ -56,8 +55,8 @@ def input_format(path: str | Path) -> str:
     return fmt
 
 
-def _bound_graph(dataset: Dataset, identifier: Node | None = None) -> Graph:
-    graph = Graph(identifier=identifier) if identifier is not None else Graph()
+def _bound_graph(dataset: Dataset) -> Graph:
+    graph = Graph()
     for prefix, ns in dataset.namespaces():
         graph.bind(prefix, ns, override=True, replace=True)
     return graph

@@ -97,9 +97,9 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                     yield _cue(mention, "Person", name, 3.0)
             # a definite description on its own: the resolver finds its antecedent
             if token.i not in mentions and token.dep_ != "appos":
-                cls = description_class(token, lexicon)
-                if cls is not None:
-                    yield TypeCue(token.idx, token.idx + len(token), cls, name, 1.0)
+                described = description_class(token, lexicon)
+                if described is not None:
+                    yield TypeCue(token.idx, token.idx + len(token), described, name, 1.0)
 
     return rule
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
@@ -101,7 +102,7 @@ def governing_verb(token: Token) -> Token | None:
 def _title_phrase(noun: Token, lexicon: Lexicon) -> tuple[str, str] | None:
     """(relation, title as written) for a title noun, trying the longest phrase first."""
     mentions = mention_tokens(noun.doc)
-    mods = []
+    mods: list[Token] = []
     for left in reversed(list(noun.lefts)):
         if (
             left.i == (mods[0].i if mods else noun.i) - 1
@@ -355,12 +356,12 @@ DEAL_NOUNS = frozenset(
 RIVAL_NOUNS = frozenset({"rival", "competitor", "challenger"})
 
 
-def _frame_patterns(frame: Frame, n: int) -> list[tuple[str, list[dict[str, object]]]]:
+def _frame_patterns(frame: Frame, n: int) -> list[tuple[str, list[dict[str, Any]]]]:
     verb = {
         "RIGHT_ID": "verb",
         "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(frame.verbs)}, "POS": {"IN": ["VERB", "AUX"]}},
     }
-    out: list[tuple[str, list[dict[str, object]]]] = []
+    out: list[tuple[str, list[dict[str, Any]]]] = []
     for where in frame.objects:
         key = f"{n}|{where}"
         if where == "dobj":
@@ -516,11 +517,11 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             yield from emit(doc, subjects, objects, frame.props, frame.confidence, verb)
         for _, tokens in deal(doc):
             noun, obj = doc[tokens[0]], doc[tokens[2]]
-            verb = governing_verb(noun)
-            if verb is None:
+            governor = governing_verb(noun)
+            if governor is None:
                 continue
             yield from emit(
-                doc, subject_of(verb), with_conjuncts(obj), ("partnersWith",), 0.65, noun
+                doc, subject_of(governor), with_conjuncts(obj), ("partnersWith",), 0.65, noun
             )
         # "according to Bloomberg, X ...": Bloomberg reports X
         for token in doc:
