@@ -168,10 +168,15 @@ def build_parser() -> argparse.ArgumentParser:
         "66 bad query, 69 model missing, 73 cannot write output.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    # --debug is also accepted after the command; SUPPRESS keeps a top-level --debug
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     build = sub.add_parser(
         "build",
+        parents=[common],
         help="extract a graph from articles",
         description="Read articles (UTF-8 text files, or directories of .txt/.md files) and write "
         "their knowledge graph. The output format follows the extension: .ttl, .trig (one named "
@@ -202,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     query = sub.add_parser(
         "query",
+        parents=[common],
         help="run a SPARQL query on graph files",
         description="Run a SPARQL 1.1 query (a .rq file, or the name of a shipped query such as "
         "'leaders') over one or more graph files. Parameters are bound as values, never pasted "
@@ -221,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = sub.add_parser(
         "info",
+        parents=[common],
         help="count entities per class and relations per property",
         description="Summarise graph files: triples, articles, entities per "
         "class, relation triples per property.",
