@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+from catalogue import Registry
+from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.lexicon import Lexicon
+from kg.lexicon import Lexicon, load_lexicon
 from kg.types import Arg, Mention
 
 POSSESSIVE_MARKERS = frozenset({"'s", "\u2019s", "'", "\u2019"})
@@ -102,3 +107,30 @@ def span_of(tokens: list[Token]) -> tuple[int, int]:
 def sentence_span(token: Token | Span) -> tuple[int, int]:
     sent = token.sent
     return sent.start_char, sent.end_char
+
+
+class RuleComponent:
+    """A spaCy component that runs a list of registered rules and stores what they yield.
+
+    Subclasses name the registry to take rules from and the ``Doc._`` attribute
+    to write; :meth:`collect` may post-process what the rules found.
+    """
+
+    registry: ClassVar[Registry]
+    attribute: ClassVar[str]
+
+    def __init__(
+        self, nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool = True
+    ) -> None:
+        self.name = name
+        self.lexicon = load_lexicon(ontology, kb)
+        self.rules: list[Callable[[Doc], Iterable[Any]]] = [
+            self.registry.get(r)(self.lexicon, nlp.vocab) for r in rules
+        ]
+
+    def collect(self, doc: Doc) -> list[Any]:
+        return [item for rule in self.rules for item in rule(doc)]
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.set(self.attribute, self.collect(doc))
+        return doc

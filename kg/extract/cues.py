@@ -25,8 +25,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-from kg.extract.common import description_class, mention_tokens, noun_phrase_head_text
-from kg.lexicon import Lexicon, load_lexicon
+from kg.extract.common import (
+    RuleComponent,
+    description_class,
+    mention_tokens,
+    noun_phrase_head_text,
+)
+from kg.lexicon import Lexicon
 from kg.registry import type_rules
 from kg.types import Mention, TypeCue
 
@@ -162,19 +167,11 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
-class TypeCueComponent:
+class TypeCueComponent(RuleComponent):
     """spaCy component ``kg_types``: runs the type rules, writes ``doc._.kg_type_cues``."""
 
-    def __init__(
-        self, nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool = True
-    ) -> None:
-        self.name = name
-        lexicon = load_lexicon(ontology, kb)
-        self.rules = [type_rules.get(r)(lexicon, nlp.vocab) for r in rules]
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_type_cues = [cue for rule in self.rules for cue in rule(doc)]
-        return doc
+    registry = type_rules
+    attribute = "kg_type_cues"
 
 
 @Language.factory(

@@ -23,8 +23,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
-from kg.extract.common import POSSESSIVE_MARKERS, sentence_index
-from kg.lexicon import Lexicon, load_lexicon
+from kg.extract.common import POSSESSIVE_MARKERS, RuleComponent, sentence_index
+from kg.lexicon import Lexicon
 from kg.registry import mention_rules
 from kg.types import Mention
 
@@ -223,24 +223,18 @@ def add_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     return sorted([*mentions, *extra], key=lambda m: (m.start, m.end))
 
 
-class MentionComponent:
+class MentionComponent(RuleComponent):
     """spaCy component ``kg_mentions``: runs the mention rules, writes ``doc._.kg_mentions``."""
 
-    def __init__(
-        self, nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool = True
-    ) -> None:
-        self.name = name
-        self.lexicon = load_lexicon(ontology, kb)
-        self.rules = [mention_rules.get(r)(self.lexicon, nlp.vocab) for r in rules]
+    registry = mention_rules
+    attribute = "kg_mentions"
 
-    def __call__(self, doc: Doc) -> Doc:
-        found = [m for rule in self.rules for m in rule(doc)]
+    def collect(self, doc: Doc) -> list[Mention]:
         concepts = {k for k, e in self.lexicon.kb.items() if e.cls == "Concept"}
-        found = [m for m in found if _key(m.text) not in concepts]
+        found = [m for m in super().collect(doc) if _key(m.text) not in concepts]
         mentions = add_repeats(doc, select(found))
-        doc._.kg_mentions = [m for m in mentions if _key(m.text) not in concepts]
         doc.user_data.pop("kg_mention_tokens", None)
-        return doc
+        return [m for m in mentions if _key(m.text) not in concepts]
 
 
 @Language.factory(

@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
+    RuleComponent,
     arg_for,
     mention_tokens,
     noun_phrase_head_text,
@@ -40,7 +41,7 @@ from kg.extract.common import (
     span_of,
     with_conjuncts,
 )
-from kg.lexicon import Lexicon, load_lexicon
+from kg.lexicon import Lexicon
 from kg.registry import relation_rules
 from kg.types import Arg, Candidate
 
@@ -620,19 +621,11 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     return rule
 
 
-class RelationComponent:
+class RelationComponent(RuleComponent):
     """spaCy component ``kg_relations``: runs the relation rules, writes ``doc._.kg_candidates``."""
 
-    def __init__(
-        self, nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool = True
-    ) -> None:
-        self.name = name
-        lexicon = load_lexicon(ontology, kb)
-        self.rules = [relation_rules.get(r)(lexicon, nlp.vocab) for r in rules]
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_candidates = [c for rule in self.rules for c in rule(doc)]
-        return doc
+    registry = relation_rules
+    attribute = "kg_candidates"
 
 
 @Language.factory(
