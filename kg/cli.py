@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -85,8 +86,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     articles = [
         read_article(p, args.max_bytes) for p in paths
     ]  # all read before anything is written
+    if args.date:
+        articles = [a if a.date else dataclasses.replace(a, date=args.date) for a in articles]
     started = time.perf_counter()
-    pipeline = Pipeline(model=args.model, ontology=args.ontology or (), kb=not args.no_kb)
+    pipeline = Pipeline(
+        model=args.model,
+        ontology=args.ontology or (),
+        kb=not args.no_kb,
+        min_confidence=args.min_confidence,
+    )
     loaded = time.perf_counter()
     dataset = pipeline.build(articles)
     built = time.perf_counter()
@@ -159,6 +167,51 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from kg.evaluate import evaluate, expand_gold, load_gold
+    from kg.pipeline import Pipeline
+
+    for path in expand_gold(args.gold):  # check every gold file before loading the model
+        load_gold(path)
+    pipeline = Pipeline(
+        model=args.model,
+        ontology=args.ontology or (),
+        kb=not args.no_kb,
+        min_confidence=args.min_confidence,
+    )
+    report = evaluate(pipeline, args.gold)
+    data = report.as_dict()
+    if args.format == "json":
+        print(json.dumps(data, indent=2))
+        return 0
+    headers = ["", "precision", "recall", "f1", "tp", "fp", "fn"]
+    for kind in ("entities", "relations"):
+        rows = [[name, *(str(v) for v in row.values())] for name, row in data[kind].items()]
+        rows.append(["ALL", *(str(v) for v in data[f"{kind}_total"].values())])
+        print(_table([kind, *headers[1:]], rows))
+        print()
+    for title, key in (
+        ("missed entities", "missed_entities"),
+        ("wrong entities", "wrong_entities"),
+        ("missed relations", "missed_relations"),
+        ("wrong relations", "wrong_relations"),
+        ("false facts (annotated as must-not-appear)", "false_facts"),
+    ):
+        print(f"{title} ({len(data[key])}):")
+        for line in data[key]:
+            print(f"  {line}")
+    return 0
+
+
+def _iso_date(text: str) -> str:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kg",
@@ -198,6 +251,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--no-kb", action="store_true", help="do not use the bundled knowledge base")
     build.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="publication date for articles whose front matter gives none; "
+        'relative dates ("last year") resolve against it',
+    )
+    build.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="drop relations whose confidence is below X (0 to 1; default 0)",
+    )
+    build.add_argument(
         "--max-bytes",
         type=int,
         default=5_000_000,
@@ -225,6 +292,32 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.add_argument("--list", action="store_true", help="list the shipped queries")
     query.set_defaults(func=cmd_query)
+
+    evaluate = sub.add_parser(
+        "eval",
+        parents=[common],
+        help="score extraction against annotated gold articles",
+        description="Build each gold article (JSON: text, entities, relations, absent; see "
+        "kg/evaluate.py and tests/gold/) and print precision, recall and F1 for entities per "
+        "class and relations per property, then the misses and the false facts.",
+    )
+    evaluate.add_argument("gold", nargs="+", metavar="GOLD", help="gold .json files or directories")
+    evaluate.add_argument("--model", help="spaCy model name")
+    evaluate.add_argument(
+        "--ontology", action="append", metavar="TTL", help="extra Turtle file (repeatable)"
+    )
+    evaluate.add_argument(
+        "--no-kb", action="store_true", help="do not use the bundled knowledge base"
+    )
+    evaluate.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="drop relations whose confidence is below X (0 to 1)",
+    )
+    evaluate.add_argument("--format", choices=("table", "json"), default="table")
+    evaluate.set_defaults(func=cmd_eval)
 
     info = sub.add_parser(
         "info",

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ class Pipeline:
         ontology: extra Turtle files that extend the ontology, lexicon or knowledge base.
         config: per-component config overrides, e.g. which relation rules to run.
         kb: use the bundled knowledge base (``ontology/kb.ttl``).
+        min_confidence: drop relations whose confidence is below this.
     """
 
     def __init__(
@@ -39,7 +41,11 @@ class Pipeline:
         ontology: Sequence[str | Path] = (),
         config: dict[str, dict[str, object]] | None = None,
         kb: bool = True,
+        min_confidence: float = 0.0,
     ) -> None:
+        if not 0.0 <= min_confidence <= 1.0:
+            raise UsageError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
+        self.min_confidence = min_confidence
         self.nlp = add_kg_components(load_model(model), ontology, config, kb)
         self.lexicon = load_lexicon(ontology, kb)
         self.resolver = Resolver(self.lexicon)
@@ -48,7 +54,13 @@ class Pipeline:
         """Parse each article once and resolve what the components found."""
         pairs = ((a.body, a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield self.resolver.resolve(doc, article)
+            extraction = self.resolver.resolve(doc, article)
+            if self.min_confidence > 0:
+                kept = tuple(
+                    r for r in extraction.relations if r.evidence.confidence >= self.min_confidence
+                )
+                extraction = dataclasses.replace(extraction, relations=kept)
+            yield extraction
 
     def build(self, articles: Iterable[Article]) -> Dataset:
         """A dataset with one named graph per article (named by the article's IRI)."""

@@ -23,9 +23,10 @@ import hashlib
 from decimal import Decimal
 
 from rdflib import PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.resolve import slug
-from kg.types import Article, Extraction
+from kg.types import Article, Evidence, Extraction
 from kg.vocab import ID, KG
 
 PREFIXES = {"kg": KG._NS, "id": ID, "schema": SDO, "prov": PROV, "skos": SKOS}
@@ -101,12 +102,19 @@ def extraction_graph(extraction: Extraction) -> Graph:
             if m.ner_label:
                 graph.add((mnode, KG.nerLabel, Literal(m.ner_label)))
 
-    for rel in extraction.relations:
-        s, p, o = entity_iri(rel.subject), KG[rel.prop], entity_iri(rel.object)
-        ev = rel.evidence
+    facts: list[tuple[str, URIRef, Node, str, Evidence]] = [
+        (r.subject, KG[r.prop], entity_iri(r.object), r.object, r.evidence)
+        for r in extraction.relations
+    ]
+    facts += [
+        (a.subject, KG[a.prop], Literal(a.value, datatype=XSD[a.datatype]), a.value, a.evidence)
+        for a in extraction.attributes
+    ]
+    for subject, p, o, object_id, ev in facts:
+        s = entity_iri(subject)
         graph.add((s, p, o))
         digest = hashlib.sha1(
-            f"{rel.subject}|{rel.prop}|{rel.object}|{ev.start}|{ev.end}|{ev.rule}".encode()
+            f"{subject}|{p}|{object_id}|{ev.start}|{ev.end}|{ev.rule}".encode()
         ).hexdigest()[:16]
         anode = URIRef(f"{doc}/a{digest}")
         graph.add((anode, RDF.type, KG.Assertion))
@@ -121,6 +129,10 @@ def extraction_graph(extraction: Extraction) -> Graph:
         graph.add((anode, PROV.wasDerivedFrom, doc))
         if ev.title:
             graph.add((anode, KG.title, Literal(ev.title)))
+        if ev.source:
+            graph.add((anode, PROV.wasAttributedTo, entity_iri(ev.source)))
+        if ev.modality:
+            graph.add((anode, KG.modality, Literal(ev.modality)))
 
     for sent in extraction.sentences:
         if sent.index not in used_sentences:

@@ -23,14 +23,18 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from spacy.tokens import Doc
 
+from kg.dates import resolve_date
 from kg.lexicon import GROUPS, KBEntry, Lexicon
 from kg.types import (
     Arg,
     Article,
+    Attribute,
     Candidate,
     Entity,
     Evidence,
@@ -337,7 +341,26 @@ class Resolver:
             return found[0]
 
         relations: dict[tuple[str, str, str, int, int, str], Relation] = {}
+        attributes: dict[tuple[str, str, str], Attribute] = {}
+        anchor = _article_date(article)
+
+        def evidence_for(cand: Candidate) -> Evidence:
+            source = find(cand.source.start, cand.source.end) if cand.source else None
+            return Evidence(
+                cand.sentence,
+                cand.start + shift,
+                cand.end + shift,
+                cand.rule,
+                cand.confidence,
+                cand.title,
+                keys.get(id(source)) if source is not None else None,
+                cand.modality,
+            )
+
         for cand in candidates:
+            if cand.object.kind == "date":
+                self._date(cand, find, keys, anchor, evidence_for, attributes)
+                continue
             subject = resolve_arg(cand.subject, cand.sentence)
             obj = resolve_arg(cand.object, cand.sentence)
             if subject is None or obj is None or subject is obj:
@@ -346,14 +369,7 @@ class Resolver:
             if s_cls is None or o_cls is None or not self.lexicon.allows(cand.prop, s_cls, o_cls):
                 continue
             s_key, o_key = keys[id(subject)], keys[id(obj)]
-            evidence = Evidence(
-                cand.sentence,
-                cand.start + shift,
-                cand.end + shift,
-                cand.rule,
-                cand.confidence,
-                cand.title,
-            )
+            evidence = evidence_for(cand)
             dedupe = (s_key, cand.prop, o_key, evidence.start, evidence.end, cand.rule)
             if dedupe not in relations or relations[dedupe].evidence.confidence < cand.confidence:
                 relations[dedupe] = Relation(s_key, cand.prop, o_key, evidence)
@@ -387,7 +403,37 @@ class Resolver:
             entities=tuple(sorted(entities.values(), key=lambda e: e.key)),
             relations=tuple(sorted(relations.values(), key=_relation_order)),
             merges=tuple(merges),
+            attributes=tuple(attributes[k] for k in sorted(attributes)),
         )
+
+    @staticmethod
+    def _date(
+        cand: Candidate,
+        find: Callable[[int, int], Cluster | None],
+        keys: dict[int, str],
+        anchor: date | None,
+        evidence_for: Callable[[Candidate], Evidence],
+        out: dict[tuple[str, str, str], Attribute],
+    ) -> None:
+        """An event's date, resolved against the article's date; other things get none."""
+        subject = find(cand.subject.start, cand.subject.end)
+        if subject is None or id(subject) not in keys or subject.cls() != "Event":
+            return
+        value = resolve_date(cand.object.text, anchor)
+        if value is None:
+            return
+        key = keys[id(subject)]
+        out.setdefault(
+            (key, value[0], value[1]),
+            Attribute(key, "date", value[0], value[1], evidence_for(cand)),
+        )
+
+
+def _article_date(article: Article) -> date | None:
+    try:
+        return date.fromisoformat(article.date) if article.date else None
+    except ValueError:
+        return None
 
 
 def _shift(mention: Mention, shift: int) -> Mention:

@@ -60,7 +60,8 @@ class Arg:
 
     ``start:end`` is the head token's span. ``kind`` is ``"name"`` when a mention
     covers the token, ``"pronoun"`` or ``"description"`` when the resolver must
-    find the antecedent; ``cls`` is the class a description names, if any.
+    find the antecedent, ``"date"`` for a date expression; ``cls`` is the class a
+    description names, if any.
     """
 
     start: int
@@ -83,6 +84,8 @@ class Candidate:
     start: int
     end: int
     title: str | None = None
+    source: Arg | None = None
+    modality: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,10 @@ class Evidence:
     rule: str
     confidence: float
     title: str | None = None
+    #: key of the entity the text attributes the fact to ("according to Reuters")
+    source: str | None = None
+    #: "reported" (attributed to a source) or "planned" (not yet happened)
+    modality: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,17 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Attribute:
+    """A resolved data value of an entity (an event's date) with its evidence."""
+
+    subject: str
+    prop: str
+    value: str
+    datatype: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
 class Sentence:
     index: int
     start: int
@@ -135,3 +153,4 @@ class Extraction:
     entities: tuple[Entity, ...]
     relations: tuple[Relation, ...]
     merges: tuple[tuple[str, str, str], ...] = field(default=())
+    attributes: tuple[Attribute, ...] = field(default=())

@@ -64,5 +64,6 @@ class KG(DefinedNamespace):
     confidence: URIRef
     nerLabel: URIRef
     title: URIRef
+    modality: URIRef
     date: URIRef
     cueNoun: URIRef

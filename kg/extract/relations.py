@@ -18,7 +18,11 @@ Built-in rules:
 - ``kg.relations.event_names.v1``: names inside an event's name
   ("the Hollywood writers' strike" is located in Hollywood; "the WGA strike"
   has the WGA as a participant).
+- ``kg.relations.event_dates.v1``: dates of events ("last year's strike").
 - ``kg.relations.locations.v1``: "X-based Y", "Y, based in X", "<event> in <place>".
+
+Every candidate also records who the text attributes it to ("Bloomberg reports
+that ...", "according to Reuters") and whether it is planned ("plans to meet").
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
@@ -59,11 +63,94 @@ def candidate(
     tokens: list[Token],
     title: str | None = None,
 ) -> Candidate:
+    """A candidate whose evidence spans its tokens and both ends, with its attribution."""
     start, end = span_of(tokens)
     start, end = min(start, subject.start, obj.start), max(end, subject.end, obj.end)
+    # a report is not attributed to itself
+    source, modality = attribution(tokens[len(tokens) // 2]) if prop != "reports" else (None, None)
     return Candidate(
-        subject, prop, obj, rule, confidence, sentence_index(doc, tokens[0]), start, end, title
+        subject,
+        prop,
+        obj,
+        rule,
+        confidence,
+        sentence_index(doc, tokens[0]),
+        start,
+        end,
+        title,
+        source,
+        modality,
     )
+
+
+REPORTING_VERBS = frozenset(
+    {
+        "report",
+        "say",
+        "tell",
+        "write",
+        "reveal",
+        "claim",
+        "note",
+        "state",
+        "confirm",
+        "add",
+        "allege",
+        "suggest",
+        "announce",
+    }
+)
+PLANNING_VERBS = frozenset(
+    {
+        "plan",
+        "intend",
+        "aim",
+        "expect",
+        "hope",
+        "want",
+        "seek",
+        "prepare",
+        "propose",
+        "consider",
+        "schedule",
+        "set",
+    }
+)
+FUTURE_AUX = frozenset({"will", "'ll", "shall"})
+
+
+def attribution(trigger: Token) -> tuple[Arg | None, str | None]:
+    """Who the text says a fact comes from, and whether it is planned rather than done.
+
+    "Bloomberg reports that OpenAI plans to meet studios": the meeting is attributed
+    to Bloomberg and planned. "According to Reuters, X ...": attributed to Reuters.
+    """
+    mentions = mention_tokens(trigger.doc)
+    source: Arg | None = None
+    planned = False
+    node = trigger
+    for _ in range(8):
+        if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in node.children):
+            planned = True
+        if node.dep_ == "xcomp" and node.head.lemma_ in PLANNING_VERBS:
+            planned = True
+        for child in node.children:
+            if child.lower_ == "according":
+                for to in (c for c in child.children if c.lower_ == "to"):
+                    for pobj in (c for c in to.children if c.dep_ == "pobj"):
+                        if pobj.i in mentions and source is None:
+                            m = mentions[pobj.i]
+                            source = Arg(m.start, m.end, m.text)
+        if source is None and node.dep_ == "ccomp" and node.head.lemma_ in REPORTING_VERBS:
+            for subj in (c for c in node.head.children if c.dep_ == "nsubj"):
+                if subj.i in mentions:
+                    m = mentions[subj.i]
+                    source = Arg(m.start, m.end, m.text)
+        if node.head is node:
+            break
+        node = node.head
+    modality = "planned" if planned else ("reported" if source is not None else None)
+    return source, modality
 
 
 def subject_of(verb: Token) -> list[Token]:
@@ -579,6 +666,62 @@ def event_name_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     return rule
 
 
+DATE_DEPS = frozenset({"poss", "nummod", "compound", "amod", "npadvmod", "nmod"})
+TIME_PREPS = frozenset({"in", "on", "during", "since", "at"})
+HAPPEN_VERBS = frozenset(
+    {
+        "happen",
+        "take",
+        "begin",
+        "start",
+        "end",
+        "open",
+        "close",
+        "kick",
+        "run",
+        "last",
+        "occur",
+        "conclude",
+    }
+)
+
+
+def _date_span(token: Token) -> Span | None:
+    if token.ent_type_ != "DATE":
+        return None
+    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+
+
+@relation_rules.register("kg.relations.event_dates.v1")
+def event_date_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    """Dates of named things: "last year's strike", "the 2023 strike", "the summit on May 2",
+    "the Oscars took place in March". The resolver keeps them for events only."""
+    name = "kg.relations.event_dates.v1"
+
+    def rule(doc: Doc) -> Iterator[Candidate]:
+        for mention in doc._.kg_mentions or ():
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            head = span.root
+            holders = [head]
+            if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ in HAPPEN_VERBS:
+                holders.append(head.head)
+            found: list[Span] = []
+            for holder in holders:
+                for child in holder.children:
+                    if child.dep_ in DATE_DEPS:
+                        found.append(_date_span(child))  # type: ignore[arg-type]
+                    if child.dep_ == "prep" and child.lower_ in TIME_PREPS:
+                        found += [_date_span(c) for c in child.children if c.dep_ == "pobj"]  # type: ignore[misc]
+            subject = Arg(mention.start, mention.end, mention.text)
+            for date in {d for d in found if d is not None}:
+                obj = Arg(date.start_char, date.end_char, date.text, kind="date")
+                yield candidate(doc, subject, "date", obj, name, 0.7, [head, date.root])
+
+    return rule
+
+
 @relation_rules.register("kg.relations.locations.v1")
 def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     name = "kg.relations.locations.v1"
@@ -638,6 +781,7 @@ class RelationComponent(RuleComponent):
             "kg.relations.possessives.v1",
             "kg.relations.verb_frames.v1",
             "kg.relations.event_names.v1",
+            "kg.relations.event_dates.v1",
             "kg.relations.locations.v1",
         ],
         "ontology": [],
