@@ -51,7 +51,9 @@ SYMMETRIC = frozenset({"partnersWith", "competesWith"})
 
 
 def _norm(name: str) -> str:
-    return " ".join(name.replace("\u2019", "'").replace("\u2018", "'").split()).casefold()
+    """Names compare without case, curly quotes or a leading "The" ("The Denver Post")."""
+    text = " ".join(name.replace("\u2019", "'").replace("\u2018", "'").split()).casefold()
+    return text[4:] if text.startswith("the ") and len(text) > 4 else text
 
 
 @dataclass(frozen=True)

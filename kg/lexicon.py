@@ -58,6 +58,7 @@ class Lexicon:
 
     Attributes:
         cue_nouns: class local name -> nouns that mark it ("app" -> Product).
+        name_heads: class local name -> last words of names that mark it ("Pictures").
         title_props: job title (lower case) -> relation it implies ("ceo" -> ceoOf).
         domains / ranges: relation -> the class local names it allows (empty: any).
         superclasses: class -> itself and every class above it.
@@ -65,6 +66,7 @@ class Lexicon:
     """
 
     cue_nouns: dict[str, frozenset[str]]
+    name_heads: dict[str, frozenset[str]]
     title_props: dict[str, str]
     domains: dict[str, frozenset[str]]
     ranges: dict[str, frozenset[str]]
@@ -75,6 +77,10 @@ class Lexicon:
     def classes_for_noun(self, noun: str) -> list[str]:
         noun = _normal(noun)
         return sorted(c for c, nouns in self.cue_nouns.items() if noun in nouns)
+
+    def classes_for_head(self, word: str) -> list[str]:
+        word = _normal(word)
+        return sorted(c for c, words in self.name_heads.items() if word in words)
 
     def title_prop(self, title: str) -> str | None:
         return self.title_props.get(_normal(title))
@@ -156,6 +162,9 @@ def build_lexicon(graph: Graph) -> Lexicon:
                 title_props[_normal(str(noun))] = name
         else:
             cue_nouns[name].add(_normal(str(noun)))
+    name_heads: dict[str, set[str]] = defaultdict(set)
+    for subject, word in graph.subject_objects(KG.nameHead):
+        name_heads[local_name(subject)].add(_normal(str(word)))
     domains: dict[str, frozenset[str]] = {}
     ranges: dict[str, frozenset[str]] = {}
     for prop in graph.subjects(RDF.type, OWL.ObjectProperty):
@@ -176,6 +185,7 @@ def build_lexicon(graph: Graph) -> Lexicon:
             kb.setdefault(_normal(name), entry)
     return Lexicon(
         cue_nouns={k: frozenset(v) for k, v in cue_nouns.items()},
+        name_heads={k: frozenset(v) for k, v in name_heads.items()},
         title_props=title_props,
         domains=domains,
         ranges=ranges,

@@ -53,6 +53,8 @@ NER_CLASSES = {
     "FAC": "Place",
     "PRODUCT": "Product",
     "EVENT": "Event",
+    # films, shows, games and books: creative works count as products
+    "WORK_OF_ART": "Product",
 }
 HONORIFICS = frozenset(
     {
@@ -180,10 +182,11 @@ class Cluster:
             return None
         if group != "organization":
             return next(c for c, g in GROUPS.items() if g == group)
-        # the subclass comes from cues alone; the NER only says "ORG"
+        # the subclass comes from cues alone, as the NER only says "ORG"; with no cue,
+        # a named organization in the news is most often a business
         cues = {c: self.votes[c] for c in ("Organization", "Company", "NewsOrganization")}
         best = max(cues, key=lambda c: (cues[c], c == "Organization"))
-        return best if cues[best] > 0 else "Organization"
+        return best if cues[best] > 0 else "Company"
 
     def label(self) -> str:
         if self.kb is not None:

@@ -67,3 +67,4 @@ class KG(DefinedNamespace):
     modality: URIRef
     date: URIRef
     cueNoun: URIRef
+    nameHead: URIRef

@@ -37,29 +37,6 @@ from kg.types import Mention, TypeCue
 
 CueRule = Callable[[Doc], Iterable[TypeCue]]
 
-COMPANY_SUFFIXES = frozenset(
-    {
-        "inc",
-        "inc.",
-        "corp",
-        "corp.",
-        "corporation",
-        "ltd",
-        "ltd.",
-        "llc",
-        "plc",
-        "co.",
-        "gmbh",
-        "ag",
-        "s.a.",
-        "n.v.",
-        "studios",
-        "holdings",
-        "technologies",
-        "labs",
-        "ventures",
-    }
-)
 EVENT_VERBS = frozenset({"happen", "occur", "unfold"})
 PRODUCT_VERBS = frozenset(
     {"launch", "release", "unveil", "debut", "ship", "use", "demo", "preview"}
@@ -112,7 +89,6 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 @type_rules.register("kg.types.name_heads.v1")
 def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     name = "kg.types.name_heads.v1"
-    wanted = ("Event", "Organization", "Company", "NewsOrganization", "Place")
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         for mention in doc._.kg_mentions or ():
@@ -121,14 +97,8 @@ def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 words = words[: words.index("of", 1)]
             if len(words) < 2:
                 continue
-            last = words[-1].casefold()
-            if last in COMPANY_SUFFIXES:
-                yield _cue(mention, "Company", name, 5.0)
-                continue
-            for cls in wanted:
-                nouns = lexicon.cue_nouns.get(cls, frozenset())
-                if last in nouns or last.rstrip("s") in nouns:
-                    yield _cue(mention, cls, name, 3.0)
+            for cls in lexicon.classes_for_head(words[-1]):
+                yield _cue(mention, cls, name, 3.0)
 
     return rule
 

@@ -29,7 +29,9 @@ from kg.registry import mention_rules
 from kg.types import Mention
 
 #: NER labels kg turns into mentions; the rest (dates, money, nationalities) are not entities.
-NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT"})
+NER_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"}
+)
 _LEFT_TRIM = frozenset(
     {"the", "a", "an", "'", '"', "\u201c", "\u201d", "\u2018", "\u2019", "(", "["}
 )
