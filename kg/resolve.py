@@ -81,8 +81,8 @@ ORG_SUFFIXES = frozenset(
 CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "du", "la"})
 ANTECEDENT_WINDOW = 3  # sentences
 ANTECEDENT_RULE = "kg.resolve.antecedent.v1"
-#: Order in which groups win a tied vote: the NER's commonest confusions go the safe way.
-GROUP_ORDER = ("organization", "person", "place", "product", "event")
+#: Order in which groups win a tied vote ("Valcourt": PERSON once, ORG once).
+GROUP_ORDER = ("person", "organization", "place", "product", "event")
 
 
 def name_key(text: str) -> str:
@@ -163,6 +163,15 @@ class Cluster:
             scores[cls] += weight
         return scores
 
+    def max_cue(self) -> float:
+        return max(self.votes.values(), default=0.0)
+
+    def weak(self) -> bool:
+        """Typed by little more than one NER guess: no KB entry, no strong cue."""
+        if self.kb is not None or self.max_cue() >= 3:
+            return False
+        return sum(self.scores().values()) < 2
+
     def group(self) -> str | None:
         if self.kb is not None:
             return GROUPS.get(self.kb.cls)
@@ -234,20 +243,23 @@ class Resolver:
                 if len(long_words) < 2 or len(words) != 1:
                     continue
                 long_group = long.group()
-                # a bare surname after a full name is that person, whatever the NER guessed
-                weak = short.kb is None and max(short.votes.values(), default=0) < 3
                 compatible = (
                     group is None
                     or long_group is None
                     or group == long_group
-                    or (long_group == "person" and weak)
+                    # a bare "Altman" or "Korvath" after the full name is that person or
+                    # company, whatever the NER guessed for the fragment
+                    or (long_group == "person" and short.kb is None and short.max_cue() < 3)
+                    or (long_group == "organization" and short.weak())
                 )
                 if not compatible:
                     continue
-                if words[0] in (long_words[0], long_words[-1]) and long_group in (
-                    "person",
-                    "organization",
-                ):
+                part = (
+                    words[0] in (long_words[0], long_words[-1])
+                    if long_group == "person"
+                    else words[0] == long_words[0]
+                )
+                if part and long_group in ("person", "organization"):
                     targets.append((long, "kg.resolve.name_part.v1"))
                 elif abbrev and abbrev == initials(long_text):
                     targets.append((long, "kg.resolve.initials.v1"))

@@ -13,8 +13,11 @@ from kg.lexicon import Lexicon, load_lexicon
 from kg.types import Arg, Mention
 
 POSSESSIVE_MARKERS = frozenset({"'s", "\u2019s", "'", "\u2019"})
-#: Pronouns that can stand for an organization; kg resolves no personal pronouns yet.
+#: Pronouns that can stand for an organization.
 ORG_PRONOUNS = frozenset({"its", "it"})
+#: Third-person pronouns resolve to the nearest person named before them.
+PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 DEFINITE = frozenset({"the", "this", "that"})
 
 
@@ -67,29 +70,47 @@ def description_class(token: Token, lexicon: Lexicon) -> str | None:
     return None
 
 
-def arg_for(token: Token, lexicon: Lexicon) -> Arg | None:
-    """An argument for ``token``: the mention covering it, or a pronoun or description."""
-    mention = mention_tokens(token.doc).get(token.i)
+def arg_for(token: Token, lexicon: Lexicon, hops: int = 2) -> Arg | None:
+    """An argument for ``token``: the name covering it, or a pronoun or description.
+
+    A few steps lead from a word to the name it stands for: a relative pronoun
+    to its antecedent ("Korvath, which was founded ..."), "whose" likewise, a
+    noun to the name in apposition with it ("Copperline, a startup founded
+    by ..."), and a product noun to the name that modifies it ("its Heron X2
+    aircraft", "PlayStation consoles").
+    """
+    doc = token.doc
+    mentions = mention_tokens(doc)
+    mention = mentions.get(token.i)
     if mention is not None:
         return Arg(mention.start, mention.end, mention.text)
+    span = (token.idx, token.idx + len(token))
     if token.lower_ in ORG_PRONOUNS and token.pos_ == "PRON":
-        return Arg(
-            token.idx, token.idx + len(token), token.text, kind="pronoun", cls="Organization"
-        )
+        return Arg(*span, token.text, kind="pronoun", cls="Organization")
+    if token.lower_ in PERSON_PRONOUNS and token.pos_ == "PRON":
+        return Arg(*span, token.text, kind="pronoun", cls="Person")
+    if hops > 0:
+        if token.lower_ in RELATIVE_PRONOUNS or token.lower_ == "whose":
+            clause = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
+            if clause is not None:
+                return arg_for(clause.head, lexicon, hops - 1)
+        if token.pos_ in ("NOUN", "PROPN"):
+            # "Copperline, a startup ...": the noun stands in apposition with a name
+            if token.dep_ == "appos" and token.head.i in mentions:
+                return arg_for(token.head, lexicon, hops - 1)
+            for child in token.children:
+                if child.dep_ == "appos" and child.i in mentions:
+                    return arg_for(child, lexicon, hops - 1)
+            if token.lemma_.lower() in lexicon.cue_nouns.get("Product", frozenset()):
+                named = [c for c in token.children if c.dep_ == "compound" and c.i in mentions]
+                if len(named) == 1:
+                    return arg_for(named[0], lexicon, hops - 1)
     cls = description_class(token, lexicon)
     if cls is not None:
-        start = (
-            min(t.idx for t in token.lefts if t.dep_ in ("det", "amod", "compound"))
-            if any(True for _ in token.lefts)
-            else token.idx
-        )
-        return Arg(
-            start,
-            token.idx + len(token),
-            token.doc.text[start : token.idx + len(token)],
-            kind="description",
-            cls=cls,
-        )
+        mods = [t.idx for t in token.lefts if t.dep_ in ("det", "amod", "compound")]
+        start = min(mods, default=token.idx)
+        end = token.idx + len(token)
+        return Arg(start, end, doc.text[start:end], kind="description", cls=cls)
     return None
 
 

@@ -37,6 +37,8 @@ from kg.types import Mention, TypeCue
 
 CueRule = Callable[[Doc], Iterable[TypeCue]]
 
+FOUND_VERBS = frozenset({"found", "co-found", "cofound", "start", "establish"})
+PLACE_PREPS = frozenset({"in", "near", "outside", "across", "throughout", "around"})
 EVENT_VERBS = frozenset({"happen", "occur", "unfold"})
 PRODUCT_VERBS = frozenset(
     {"launch", "release", "unveil", "debut", "ship", "use", "demo", "preview"}
@@ -96,6 +98,9 @@ def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
             if "of" in words[1:]:  # "Writers Guild of America": the head is "Guild"
                 words = words[: words.index("of", 1)]
             if len(words) < 2:
+                # a one-word name is a head only for bodies: "Parliament", "Congress"
+                if "Organization" in lexicon.classes_for_head(words[-1]):
+                    yield _cue(mention, "Organization", name, 2.0)
                 continue
             for cls in lexicon.classes_for_head(words[-1]):
                 yield _cue(mention, cls, name, 3.0)
@@ -106,6 +111,7 @@ def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 @type_rules.register("kg.types.roles.v1")
 def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     name = "kg.types.roles.v1"
+    product_nouns = lexicon.cue_nouns.get("Product", frozenset())
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         mentions = mention_tokens(doc)
@@ -129,8 +135,27 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 yield _cue(mention, "Organization", name, 3.0)
             if token.dep_ == "nsubj" and head.lemma_ == "report":
                 yield _cue(mention, "NewsOrganization", name, 0.5)
+            # "born in Lyon", "a plant near Monterrey": a bare name after "in" is a place
+            if (
+                token.dep_ == "pobj"
+                and head.lower_ in PLACE_PREPS
+                and not any(c.dep_ in ("det", "poss") for c in token.children)
+            ):
+                yield _cue(mention, "Place", name, 1.0)
             if token.dep_ == "nsubj" and head.lemma_ in EVENT_VERBS:  # "the Oscars happened"
                 yield _cue(mention, "Event", name, 3.0)
+            # "its Le Chat assistant", "whose Swift drone": with the owner named apart,
+            # the name on a product noun is the product
+            if (
+                token.dep_ == "compound"
+                and head.i not in mentions
+                and head.lemma_.lower() in product_nouns
+                and any(c.dep_ == "poss" for c in head.children)
+            ):
+                yield _cue(mention, "Product", name, 3.0)
+            # "founded by Amara Osei": founders are people
+            if token.dep_ == "pobj" and head.dep_ == "agent" and head.head.lemma_ in FOUND_VERBS:
+                yield _cue(mention, "Person", name, 2.0)
             if token.dep_ in ("dobj", "nsubjpass") and head.lemma_ in PRODUCT_VERBS:
                 yield _cue(mention, "Product", name, 1.5)
 

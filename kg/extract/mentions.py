@@ -29,9 +29,7 @@ from kg.registry import mention_rules
 from kg.types import Mention
 
 #: NER labels kg turns into mentions; the rest (dates, money, nationalities) are not entities.
-NER_LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"}
-)
+NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"})
 _LEFT_TRIM = frozenset(
     {"the", "a", "an", "'", '"', "\u201c", "\u201d", "\u2018", "\u2019", "(", "["}
 )
@@ -214,7 +212,16 @@ def add_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             end = token.i + len(words)
             if end > len(doc) or tuple(t.text for t in doc[token.i : end]) != words:
                 continue
-            span = doc[token.i : end]
+            start = token.i
+            # a first name the NER missed with it ("Ines Valcourt" where only "Valcourt" is known)
+            while (
+                start > token.sent.start
+                and doc[start - 1].pos_ == "PROPN"
+                and doc[start - 1].is_title
+                and doc[start - 1].idx not in covered
+            ):
+                start -= 1
+            span = doc[start:end]
             if any(i in covered for i in range(span.start_char, span.end_char)):
                 break
             mention = _mention(doc, list(span), "kg.mentions.repeat.v1", 0.7, None)

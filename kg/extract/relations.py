@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
+    RELATIVE_PRONOUNS,
     RuleComponent,
     arg_for,
     mention_tokens,
@@ -50,7 +51,6 @@ from kg.registry import relation_rules
 from kg.types import Arg, Candidate
 
 CandidateRule = Callable[[Doc], Iterable[Candidate]]
-RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 
 
 def candidate(
