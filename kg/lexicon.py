@@ -29,6 +29,8 @@ GROUPS = {
     "Organization": "organization",
     "Company": "organization",
     "NewsOrganization": "organization",
+    # a cue that something is an organization without saying which kind ("OpenAI's CEO")
+    "AnyOrganization": "organization",
     "Product": "product",
     "Event": "event",
     "Place": "place",

@@ -250,7 +250,13 @@ class Resolver:
                     # a bare "Altman" or "Korvath" after the full name is that person or
                     # company, whatever the NER guessed for the fragment
                     or (long_group == "person" and short.kb is None and short.max_cue() < 3)
-                    or (long_group == "organization" and short.weak())
+                    # "Korvath" for "Korvath Robotics", unless the fragment is a place
+                    or (
+                        long_group == "organization"
+                        and short.kb is None
+                        and short.max_cue() < 3
+                        and group != "place"
+                    )
                 )
                 if not compatible:
                     continue
@@ -283,18 +289,25 @@ class Resolver:
         cls: str | None,
     ) -> tuple[Cluster, Mention] | None:
         want_group = GROUPS.get(cls or "", None)
-        for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
-            if mention.end > start or mention.sentence < sentence - ANTECEDENT_WINDOW:
-                continue
+        generic = {c for c, g in GROUPS.items() if c == "Organization" or g != "organization"}
+        before = [
+            m
+            for m in sorted(mentions, key=lambda m: m.start, reverse=True)
+            if m.end <= start and m.sentence >= sentence - ANTECEDENT_WINDOW
+        ]
+        fallback: tuple[Cluster, Mention] | None = None
+        for mention in before:
             cluster = owner[(mention.start, mention.end)].root()
             found_cls = cluster.cls()
             if found_cls is None or (want_group and GROUPS.get(found_cls) != want_group):
                 continue
-            generic = {c for c, g in GROUPS.items() if c == "Organization" or g != "organization"}
-            if cls not in generic and found_cls not in generic and found_cls != cls:
-                continue  # "the news outlet" is not the company named just before
-            return cluster, mention
-        return None
+            if cls in generic or found_cls == cls:
+                return cluster, mention
+            # "the company" prefers a company to the agency named just before it,
+            # and "the news outlet" is never the company named just before
+            if found_cls in generic and fallback is None:
+                fallback = (cluster, mention)
+        return fallback
 
     # -- main -------------------------------------------------------------
     def resolve(self, doc: Doc, article: Article) -> Extraction:

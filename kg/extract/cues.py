@@ -132,7 +132,8 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                     or lexicon.title_prop(title_noun.text)
                 )
             ):
-                yield _cue(mention, "Organization", name, 3.0)
+                # some organization: which kind, other cues decide
+                yield _cue(mention, "AnyOrganization", name, 3.0)
             if token.dep_ == "nsubj" and head.lemma_ == "report":
                 yield _cue(mention, "NewsOrganization", name, 0.5)
             # "born in Lyon", "a plant near Monterrey": a bare name after "in" is a place

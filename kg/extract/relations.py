@@ -289,18 +289,23 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 if owner is not None and owner.start != owned.start:
                     yield candidate(doc, owner, "develops", owned, name, 0.75, [poss, token])
                     yield candidate(doc, owned, "worksFor", owner, name, 0.6, [poss, token])
-            # "its newest video generator, Sora": the possessor hangs off the product noun
-            noun = token.head if token.dep_ == "appos" else None
+            # "its newest video generator, Sora" (apposition) and "its Le Chat assistant",
+            # "whose Swift drone" (the name on the noun): the possessor hangs off the noun;
+            # "Farxiga, the AstraZeneca drug": the maker modifies the noun
+            noun = token.head if token.dep_ in ("appos", "compound") else None
             if (
                 noun is not None
                 and noun.i not in mentions
-                and (noun.lower_ in product_nouns or noun.lemma_ in product_nouns)
+                and (noun.lower_ in product_nouns or noun.lemma_.lower() in product_nouns)
             ):
-                for poss in (c for c in noun.children if c.dep_ == "poss"):
-                    owner = arg_for(poss, lexicon)
-                    if owner is not None:
+                makers = [c for c in noun.children if c.dep_ == "poss"]
+                if token.dep_ == "appos":
+                    makers += [c for c in noun.children if c.dep_ == "compound" and c.i in mentions]
+                for maker in makers:
+                    owner = arg_for(maker, lexicon)
+                    if owner is not None and owner.start != owned.start:
                         yield candidate(
-                            doc, owner, "develops", owned, name, 0.8, [poss, noun, token]
+                            doc, owner, "develops", owned, name, 0.8, [maker, noun, token]
                         )
 
     return rule
@@ -421,6 +426,16 @@ FRAMES: tuple[Frame, ...] = (
         0.65,
     ),
     Frame(("reports",), frozenset({"report", "reveal", "write"}), ("ccomp",), 0.7),
+    # leading an organization is working for it; leading a trial or a strike is taking part
+    Frame(
+        ("worksFor", "participatesIn"),
+        frozenset({"lead", "head", "run", "chair", "manage", "join", "represent", "coach"}),
+        ("dobj",),
+        0.65,
+    ),
+    # acquisitions and sales are deals between the two parties
+    Frame(("partnersWith",), frozenset({"buy", "acquire", "purchase"}), ("dobj",), 0.6),
+    Frame(("partnersWith",), frozenset({"sell", "license", "supply"}), ("prep:to",), 0.6),
 )
 #: Nouns that carry a relation to "with Y" from the subject of their verb
 #: ("X signed a deal with Y", "X is in talks with Y").
@@ -439,6 +454,20 @@ DEAL_NOUNS = frozenset(
         "conversations",
         "alliance",
         "collaboration",
+    }
+)
+SYMMETRIC_VERBS = frozenset(
+    {
+        "merge",
+        "partner",
+        "team",
+        "collaborate",
+        "meet",
+        "negotiate",
+        "ally",
+        "work",
+        "cooperate",
+        "talk",
     }
 )
 RIVAL_NOUNS = frozenset({"rival", "competitor", "challenger"})
@@ -578,6 +607,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     )
 
     def rule(doc: Doc) -> Iterator[Candidate]:
+        mentions = mention_tokens(doc)
         for match_id, tokens in matcher(doc):
             frame_no, where = vocab.strings[match_id].split("|")
             frame = FRAMES[int(frame_no)]
@@ -598,7 +628,13 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             elif where == "ccomp":
                 subjects = subject_of(verb)
                 clause = doc[tokens[1]]
-                objects = subject_of(clause)
+                # what was reported is about the clause's subject, object and partners
+                objects = subject_of(clause) + [
+                    t
+                    for t in clause.subtree
+                    if t.i in mentions
+                    and (t.dep_ == "dobj" or (t.dep_ == "pobj" and t.head.lower_ == "with"))
+                ]
             else:
                 subjects = subject_of(verb)
                 objects = with_conjuncts(doc[tokens[-1]])
@@ -622,10 +658,38 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     if c.dep_ == "pobj"
                 ]
                 yield from emit(doc, sources, subject_of(token.head), ("reports",), 0.7, token)
-        # "Runway, a rival of OpenAI" / "OpenAI's rival Runway"
+        # "Redgum Markets and Coastline Grocers agreed to merge", "X and Y met":
+        # a symmetric verb with co-ordinated subjects and no object relates the subjects
+        for token in doc:
+            if token.lemma_ not in SYMMETRIC_VERBS or token.pos_ != "VERB":
+                continue
+            if any(
+                c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ == "with")
+                for c in token.children
+            ):
+                continue  # "X met Y", "X met with Y": the frames above handle these
+            parties = subject_of(token)
+            for n, first in enumerate(parties):
+                yield from emit(doc, [first], parties[n + 1 :], ("partnersWith",), 0.65, token)
+        # "X won the Palme d'Or at the Cannes Film Festival", "Mistral used the summit":
+        # an agent doing anything to or at a named event takes part in it
+        for token in doc:
+            if token.pos_ != "VERB":
+                continue
+            targets = [c for c in token.children if c.dep_ == "dobj"] + [
+                c
+                for p in token.children
+                if p.dep_ == "prep" and p.lower_ in ("at", "in", "during", "for")
+                for c in p.children
+                if c.dep_ == "pobj"
+            ]
+            targets = [t for t in targets if t.i in mentions]
+            if targets:
+                yield from emit(doc, subject_of(token), targets, ("participatesIn",), 0.55, token)
+        # "Runway, a rival of OpenAI" / "OpenAI's rival Runway" / "Larkspur's rival Greyfield"
         for token in doc:
             if token.lower_ in RIVAL_NOUNS or token.lemma_ in RIVAL_NOUNS:
-                firsts = [token.head] if token.dep_ == "appos" else []
+                firsts = [token.head] if token.dep_ in ("appos", "compound") else []
                 firsts += [c for c in token.children if c.dep_ == "appos"]
                 others = [c for c in token.children if c.dep_ == "poss"] + [
                     c
@@ -747,10 +811,16 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 for thing in things:
                     for place in places:
                         s, o = arg_for(thing, lexicon), arg_for(place, lexicon)
-                        if s is not None and o is not None and s.kind == o.kind == "name":
+                        # "the Paris-based startup" may name its company by description
+                        if s is not None and o is not None and o.kind == "name":
                             yield candidate(
                                 doc, s, "locatedIn", o, name, 0.8, [thing, token, place]
                             )
+            # "Columbus, Ohio", "Monterrey, Mexico": a place in apposition with a place
+            if token.i in mentions and token.dep_ == "appos" and token.head.i in mentions:
+                inner, outer = arg_for(token.head, lexicon), arg_for(token, lexicon)
+                if inner is not None and outer is not None and inner.start < outer.start:
+                    yield candidate(doc, inner, "locatedIn", outer, name, 0.7, [token.head, token])
             # "the summit in Paris": a name with an "in <place>" modifier
             if token.i in mentions and token.dep_ != "compound":
                 for prep in token.children:
