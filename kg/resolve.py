@@ -260,12 +260,15 @@ class Resolver:
                 )
                 if not compatible:
                     continue
+                # an untyped run of proper nouns ("Ines Valcourt") takes the fragment's
+                # kind, and may be a person's or a company's full name
+                kind = long_group or group
                 part = (
                     words[0] in (long_words[0], long_words[-1])
-                    if long_group == "person"
+                    if kind == "person" or long_group is None
                     else words[0] == long_words[0]
                 )
-                if part and long_group in ("person", "organization"):
+                if part and kind in ("person", "organization"):
                     targets.append((long, "kg.resolve.name_part.v1"))
                 elif abbrev and abbrev == initials(long_text):
                     targets.append((long, "kg.resolve.initials.v1"))

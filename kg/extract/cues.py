@@ -37,6 +37,22 @@ from kg.types import Mention, TypeCue
 
 CueRule = Callable[[Doc], Iterable[TypeCue]]
 
+#: Titles held in places as often as in organizations ("prime minister of the UK").
+POLITICAL_TITLES = frozenset(
+    {
+        "minister",
+        "president",
+        "governor",
+        "mayor",
+        "leader",
+        "secretary",
+        "senator",
+        "chancellor",
+        "premier",
+        "king",
+        "queen",
+    }
+)
 FOUND_VERBS = frozenset({"found", "co-found", "cofound", "start", "establish"})
 PLACE_PREPS = frozenset({"in", "near", "outside", "across", "throughout", "around"})
 EVENT_VERBS = frozenset({"happen", "occur", "unfold"})
@@ -75,6 +91,8 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 mention = mentions.get(name_tok.i)
                 if mention is None or noun.i in mentions or noun.pos_ != "NOUN":
                     continue
+                if any(c.lower_ == "whose" for c in noun.children):
+                    continue  # "the Federation, whose general secretary ...": not a description
                 for cls in _classes(lexicon, noun):
                     yield _cue(mention, cls, name, 5.0)
                 if lexicon.title_prop(noun_phrase_head_text(noun)) or lexicon.title_prop(noun.text):
@@ -127,13 +145,14 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
             if (
                 title_noun is not None
                 and title_noun.i not in mentions
+                and title_noun.lemma_.lower() not in POLITICAL_TITLES
                 and (
                     lexicon.title_prop(noun_phrase_head_text(title_noun))
                     or lexicon.title_prop(title_noun.text)
                 )
             ):
-                # some organization: which kind, other cues decide
-                yield _cue(mention, "AnyOrganization", name, 3.0)
+                # some organization; which kind, other cues decide
+                yield _cue(mention, "AnyOrganization", name, 1.5)
             if token.dep_ == "nsubj" and head.lemma_ == "report":
                 yield _cue(mention, "NewsOrganization", name, 0.5)
             # "born in Lyon", "a plant near Monterrey": a bare name after "in" is a place

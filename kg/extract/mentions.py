@@ -142,6 +142,36 @@ def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     return rule
 
 
+@mention_rules.register("kg.mentions.proper_nouns.v1")
+def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
+    """Runs of capitalised proper nouns the NER left out ("Ines Valcourt won ...").
+
+    They carry no NER label, so they become entities only where a cue types them
+    or they join a name the NER did find.
+    """
+
+    def rule(doc: Doc) -> Iterator[Mention]:
+        covered = {t.i for e in doc.ents for t in e}
+        run: list[Token] = []
+        for token in [*doc, None]:
+            if (
+                token is not None
+                and token.pos_ == "PROPN"
+                and token.is_title
+                and token.i not in covered
+                and token.ent_type_ not in _NON_NAME_DATE
+            ):
+                run.append(token)
+                continue
+            if len(run) >= 2:
+                mention = _mention(doc, run, "kg.mentions.proper_nouns.v1", 0.6, None)
+                if mention is not None:
+                    yield mention
+            run = []
+
+    return rule
+
+
 @mention_rules.register("kg.mentions.kb.v1")
 def kb_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     matcher = PhraseMatcher(vocab)
@@ -293,7 +323,12 @@ class MentionComponent(RuleComponent):
     assigns=["doc._.kg_mentions"],
     requires=["doc.ents", "token.dep"],
     default_config={
-        "rules": ["kg.mentions.ner.v1", "kg.mentions.event_names.v1", "kg.mentions.kb.v1"],
+        "rules": [
+            "kg.mentions.ner.v1",
+            "kg.mentions.event_names.v1",
+            "kg.mentions.kb.v1",
+            "kg.mentions.proper_nouns.v1",
+        ],
         "ontology": [],
         "kb": True,
     },
