@@ -52,6 +52,7 @@ class KBEntry:
     cls: str
     label: str
     names: tuple[str, ...]
+    same_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,8 @@ def build_lexicon(graph: Graph) -> Lexicon:
             continue
         label = str(graph.value(subject, RDFS.label))
         names = (label, *sorted(str(a) for a in graph.objects(subject, SKOS.altLabel)))
-        entry = KBEntry(str(subject), local_name(cls), label, names)
+        same_as = tuple(sorted(str(o) for o in graph.objects(subject, OWL.sameAs)))
+        entry = KBEntry(str(subject), local_name(cls), label, names, same_as)
         for name in names:
             kb.setdefault(_normal(name), entry)
     return Lexicon(

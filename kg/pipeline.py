@@ -19,9 +19,9 @@ from kg.errors import UsageError
 from kg.lexicon import load_lexicon
 from kg.nlp import add_kg_components, load_model
 from kg.rdf import article_iri, extraction_graph
-from kg.resolve import Resolver
+from kg.resolve import Resolver, link_articles
 from kg.sources import parse_article
-from kg.types import Article, Entity, Extraction
+from kg.types import Article, Extraction
 
 
 class Pipeline:
@@ -74,7 +74,7 @@ class Pipeline:
                     "rename one or give it an 'id:' or 'url:' in its front matter"
                 )
             seen[iri] = ex.article.source
-        return to_dataset(harmonise_labels(extractions))
+        return to_dataset(harmonise_labels(link_articles(extractions)))
 
     def build_text(self, text: str, key: str = "text") -> Graph:
         """The graph of one text given as a string."""
@@ -100,8 +100,8 @@ def harmonise_labels(extractions: list[Extraction]) -> list[Extraction]:
         for e in ex.entities:
             label = chosen[e.key]
             alts = tuple(sorted((set(e.alt_labels) | {e.label}) - {label}))
-            entities.append(Entity(e.key, e.cls, label, alts, e.mentions))
-        out.append(Extraction(ex.article, ex.sentences, tuple(entities), ex.relations, ex.merges))
+            entities.append(dataclasses.replace(e, label=label, alt_labels=alts))
+        out.append(dataclasses.replace(ex, entities=tuple(entities)))
     return out
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from rdflib import PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.resolve import slug
@@ -89,6 +89,8 @@ def extraction_graph(extraction: Extraction) -> Graph:
         for alt in entity.alt_labels:
             graph.add((node, SKOS.altLabel, Literal(alt)))
         graph.add((doc, KG.mentions, node))
+        for other in entity.same_as:
+            graph.add((node, OWL.sameAs, URIRef(other)))
         for m in entity.mentions:
             mnode = URIRef(f"{doc}/m{m.start}-{m.end}")
             graph.add((mnode, RDF.type, KG.Mention))
@@ -101,6 +103,7 @@ def extraction_graph(extraction: Extraction) -> Graph:
             graph.add((mnode, KG.confidence, _confidence(m.confidence)))
             if m.ner_label:
                 graph.add((mnode, KG.nerLabel, Literal(m.ner_label)))
+            graph.add((mnode, KG.resolution, Literal(m.resolution)))
 
     facts: list[tuple[str, URIRef, Node, str, Evidence]] = [
         (r.subject, KG[r.prop], entity_iri(r.object), r.object, r.evidence)

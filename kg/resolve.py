@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Doc
@@ -222,6 +222,8 @@ class Resolver:
             )
             key = "kb:" + entry.iri if entry is not None else name_key(mention.text)
             cluster = clusters.setdefault(key, Cluster(kb=entry))
+            if entry is not None and name_key(mention.text) != name_key(entry.label):
+                mention = replace(mention, resolution="kg.resolve.kb.v1")  # "L.A." -> "Los Angeles"
             cluster.mentions.append(mention)
         return clusters
 
@@ -275,7 +277,7 @@ class Resolver:
             if len({id(t) for t, _ in targets}) == 1:
                 target, rule = targets[0]
                 merges.append((text, target.label(), rule))
-                target.mentions.extend(short.mentions)
+                target.mentions.extend(replace(m, resolution=rule) for m in short.mentions)
                 for cls, weight in short.votes.items():
                     target.votes[cls] += weight
                 if target.kb is None:
@@ -367,7 +369,15 @@ class Resolver:
             if found is None or id(found[0]) not in keys:
                 return None
             extra_mentions[id(found[0])].append(
-                Mention(arg.start, arg.end, arg.text, sentence, ANTECEDENT_RULE, 0.6)
+                Mention(
+                    arg.start,
+                    arg.end,
+                    arg.text,
+                    sentence,
+                    ANTECEDENT_RULE,
+                    0.6,
+                    resolution=ANTECEDENT_RULE,
+                )
             )
             return found[0]
 
@@ -422,7 +432,13 @@ class Resolver:
                 all_mentions = sorted(
                     set(old.mentions) | set(all_mentions), key=lambda m: (m.start, m.end, m.rule)
                 )
-            entities[key] = Entity(key, cls, label, tuple(alts), tuple(all_mentions))
+            same_as = cluster.kb.same_as if cluster.kb is not None else ()
+            weight = round(
+                sum(w for c, w in cluster.scores().items() if GROUPS.get(c) == GROUPS[cls]), 2
+            )
+            entities[key] = Entity(
+                key, cls, label, tuple(alts), tuple(all_mentions), same_as, weight
+            )
 
         sentences = tuple(
             Sentence(i, s.start_char + shift, s.end_char + shift, s.text)
@@ -468,19 +484,111 @@ def _article_date(article: Article) -> date | None:
 
 
 def _shift(mention: Mention, shift: int) -> Mention:
-    if not shift:
-        return mention
-    return Mention(
-        mention.start + shift,
-        mention.end + shift,
-        mention.text,
-        mention.sentence,
-        mention.rule,
-        mention.confidence,
-        mention.ner_label,
+    return (
+        replace(mention, start=mention.start + shift, end=mention.end + shift) if shift else mention
     )
 
 
 def _relation_order(rel: Relation) -> tuple[str, str, str, int, int, str]:
     ev = rel.evidence
     return (rel.subject, rel.prop, rel.object, ev.start, ev.end, ev.rule)
+
+
+CROSS_TYPE_RULE = "kg.resolve.cross_article_type.v1"
+CROSS_NAME_RULE = "kg.resolve.cross_article_name.v1"
+
+
+def link_articles(extractions: list[Extraction]) -> list[Extraction]:
+    """Resolve entities across articles built together.
+
+    - The same name typed differently in different articles ("OpenAI" a company
+      in three articles, a place in one where the NER erred) takes the type with
+      at least twice the evidence of the other, unless the knowledge base vouches
+      for the minority: a name with evenly split evidence is left as two entities.
+    - A one-word name that no full name explains in its own article joins the
+      unique full name of the same kind from another article ("Altman" ->
+      "Sam Altman", "Korvath" -> "Korvath Robotics").
+
+    Every re-pointed mention records the rule (``kg:resolution``).
+    """
+    entities = [e for ex in extractions for e in ex.entities]
+    by_name: dict[str, dict[str, list[Entity]]] = defaultdict(lambda: defaultdict(list))
+    for e in entities:
+        group, name = e.key.split("/", 1)
+        by_name[name][group].append(e)
+    remap: dict[str, tuple[str, str, str]] = {}  # old key -> (new key, class, rule)
+    for name, groups in by_name.items():
+        if len(groups) < 2:
+            continue
+        totals = {g: sum(e.weight for e in es) for g, es in groups.items()}
+        best = max(totals, key=lambda g: (totals[g], -GROUP_ORDER.index(g)))
+        best_cls = Counter(e.cls for e in groups[best]).most_common(1)[0][0]
+        for group, es in groups.items():
+            if (
+                group != best
+                and totals[group] * 2 <= totals[best]
+                and not any(e.same_as for e in es)
+            ):
+                remap[f"{group}/{name}"] = (f"{best}/{name}", best_cls, CROSS_TYPE_RULE)
+    full = [e for e in entities if "-" in e.key.split("/", 1)[1]]
+    for e in entities:
+        group, name = e.key.split("/", 1)
+        if "-" in name or e.key in remap or group not in ("person", "organization"):
+            continue
+        # a person by surname, a company by its first word
+        position = -1 if group == "person" else 0
+        matches = {
+            f.key
+            for f in full
+            if f.key.startswith(group + "/") and f.key.split("/", 1)[1].split("-")[position] == name
+        }
+        if len(matches) == 1:
+            target = next(iter(matches))
+            cls = next(f.cls for f in full if f.key == target)
+            remap[e.key] = (target, cls, CROSS_NAME_RULE)
+    if not remap:
+        return extractions
+    return [_apply_remap(ex, remap) for ex in extractions]
+
+
+def _apply_remap(ex: Extraction, remap: dict[str, tuple[str, str, str]]) -> Extraction:
+    def key(k: str) -> str:
+        return remap[k][0] if k in remap else k
+
+    own = {e.key for e in ex.entities}
+    merged: dict[str, Entity] = {}
+    for e in ex.entities:
+        if e.key in remap:
+            new_key, cls, rule = remap[e.key]
+            mentions = tuple(replace(m, resolution=rule) for m in e.mentions)
+            e = replace(e, key=new_key, cls=cls, mentions=mentions)
+        if e.key in merged:
+            old = merged[e.key]
+            names = (set(old.alt_labels) | set(e.alt_labels) | {e.label}) - {old.label}
+            e = replace(
+                old,
+                alt_labels=tuple(sorted(names)),
+                mentions=tuple(
+                    sorted(
+                        set(old.mentions) | set(e.mentions), key=lambda m: (m.start, m.end, m.rule)
+                    )
+                ),
+            )
+        merged[e.key] = e
+    relations: dict[tuple[str, str, str, int, int, str], Relation] = {}
+    for r in ex.relations:
+        ev = r.evidence
+        if ev.source in remap:
+            ev = replace(ev, source=key(ev.source))
+        moved = replace(r, subject=key(r.subject), object=key(r.object), evidence=ev)
+        if moved.subject != moved.object:
+            relations.setdefault(_relation_order(moved), moved)
+    attributes = tuple(replace(a, subject=key(a.subject)) for a in ex.attributes)
+    return replace(
+        ex,
+        entities=tuple(sorted(merged.values(), key=lambda e: e.key)),
+        relations=tuple(sorted(relations.values(), key=_relation_order)),
+        attributes=attributes,
+        merges=ex.merges
+        + tuple((old, new, rule) for old, (new, _, rule) in sorted(remap.items()) if old in own),
+    )

@@ -41,6 +41,9 @@ class Mention:
     rule: str
     confidence: float
     ner_label: str | None = None
+    #: the resolution rule that joined this mention to its entity; undo a merge by
+    #: moving the mentions it joined to an entity of their own
+    resolution: str = "kg.resolve.same_name.v1"
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,10 @@ class Entity:
     label: str
     alt_labels: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    #: IRIs of the same thing elsewhere (Wikidata), from the knowledge base
+    same_as: tuple[str, ...] = ()
+    #: how strongly the article's evidence supports ``cls`` (the winning vote)
+    weight: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ class KG(DefinedNamespace):
     rule: URIRef
     confidence: URIRef
     nerLabel: URIRef
+    resolution: URIRef
     title: URIRef
     modality: URIRef
     date: URIRef

@@ -691,6 +691,8 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             if token.lower_ in RIVAL_NOUNS or token.lemma_ in RIVAL_NOUNS:
                 firsts = [token.head] if token.dep_ in ("appos", "compound") else []
                 firsts += [c for c in token.children if c.dep_ == "appos"]
+                if token.dep_ == "attr":  # "X has long been the main rival of Y"
+                    firsts += subject_of(token.head)
                 others = [c for c in token.children if c.dep_ == "poss"] + [
                     c
                     for p in token.children
