@@ -257,7 +257,8 @@ class Resolver:
                         long_group == "organization"
                         and short.kb is None
                         and short.max_cue() < 3
-                        and group != "place"
+                        # a place only on one NER guess, never said to be "in" it
+                        and (group != "place" or (short.max_cue() == 0 and short.weak()))
                     )
                 )
                 if not compatible:

@@ -19,6 +19,29 @@ ORG_PRONOUNS = frozenset({"its", "it"})
 PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 DEFINITE = frozenset({"the", "this", "that"})
+NOT_ANAPHORIC = frozenset(
+    {
+        "merged",
+        "combined",
+        "new",
+        "former",
+        "other",
+        "rival",
+        "parent",
+        "larger",
+        "smaller",
+        "joint",
+        "acquiring",
+        "acquired",
+        "same",
+        "next",
+        "first",
+        "second",
+        "last",
+        "largest",
+        "biggest",
+    }
+)
 
 
 def sentence_index(doc: Doc, token: Token) -> int:
@@ -63,6 +86,8 @@ def description_class(token: Token, lexicon: Lexicon) -> str | None:
         return None  # plural descriptions ("the studios") name groups, not one antecedent
     if not any(c.dep_ == "det" and c.lower_ in DEFINITE for c in token.children):
         return None
+    if any(c.lower_ in NOT_ANAPHORIC for c in token.children):
+        return None  # "the merged company", "the other studio" name no one named before
     for text in (noun_phrase_head_text(token), token.text, token.lemma_):
         classes = lexicon.classes_for_noun(text)
         if classes:

@@ -301,6 +301,14 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 makers = [c for c in noun.children if c.dep_ == "poss"]
                 if token.dep_ == "appos":
                     makers += [c for c in noun.children if c.dep_ == "compound" and c.i in mentions]
+                    # "Harbour Lights, the new film from Greyfield Studios"
+                    makers += [
+                        c
+                        for prep in noun.children
+                        if prep.dep_ == "prep" and prep.lower_ in ("from", "by")
+                        for c in prep.children
+                        if c.dep_ == "pobj"
+                    ]
                 for maker in makers:
                     owner = arg_for(maker, lexicon)
                     if owner is not None and owner.start != owned.start:
@@ -341,6 +349,8 @@ FRAMES: tuple[Frame, ...] = (
                 "create",
                 "design",
                 "make",
+                "produce",
+                "manufacture",
                 "found",
                 "co-found",
                 "cofound",
@@ -430,7 +440,7 @@ FRAMES: tuple[Frame, ...] = (
     Frame(
         ("worksFor", "participatesIn"),
         frozenset({"lead", "head", "run", "chair", "manage", "join", "represent", "coach"}),
-        ("dobj",),
+        ("dobj", "passive"),
         0.65,
     ),
     # acquisitions and sales are deals between the two parties
@@ -456,6 +466,7 @@ DEAL_NOUNS = frozenset(
         "collaboration",
     }
 )
+FOUND_VERBS = frozenset({"found", "co-found", "cofound", "establish", "start"})
 SYMMETRIC_VERBS = frozenset(
     {
         "merge",
@@ -620,6 +631,17 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 and not any(c.lower_ == "part" for c in verb.children)
             ):
                 continue  # "take part in" only
+            if verb.lemma_ in FOUND_VERBS and where == "dobj":
+                # "Mensch co-founded the company with Lample and Lacroix"
+                partners = [
+                    t
+                    for p in verb.children
+                    if p.dep_ == "prep" and p.lower_ == "with"
+                    for c in p.children
+                    if c.dep_ == "pobj"
+                    for t in with_conjuncts(c)
+                ]
+                yield from emit(doc, partners, [doc[tokens[-1]]], ("founderOf",), 0.7, verb)
             if where == "passive":
                 subjects = with_conjuncts(doc[tokens[2]])
                 objects = [c for c in verb.children if c.dep_ == "nsubjpass"]
@@ -728,10 +750,35 @@ def event_name_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 tokens = list(span)
                 yield candidate(doc, outer, "locatedIn", arg, name, 0.75, tokens)
                 yield candidate(doc, arg, "participatesIn", outer, name, 0.7, tokens)
+        # "the Cannes Film Festival" where "Cannes" is named on its own elsewhere: the
+        # event is located there (the resolver keeps it only if that name is a place)
+        by_text = {m.text: m for m in mentions}
+        for event in mentions:
+            words = event.text.split()
+            if len(words) < 2 or "Event" not in lexicon.classes_for_head(words[-1]):
+                continue  # "The Denver Post" is not said to be in Denver
+            for n in range(len(words) - 1, 0, -1):
+                other = by_text.get(" ".join(words[:n]))
+                if other is not None:
+                    token = doc.char_span(event.start, event.end, alignment_mode="expand")
+                    if token is None:
+                        break
+                    yield Candidate(
+                        Arg(event.start, event.end, event.text),
+                        "locatedIn",
+                        Arg(other.start, other.end, other.text),
+                        name,
+                        0.6,
+                        sentence_index(doc, token[0]),
+                        event.start,
+                        event.end,
+                    )
+                    break
 
     return rule
 
 
+HEADQUARTERS = frozenset({"headquarters", "headquarter", "base", "office", "offices", "hq"})
 DATE_DEPS = frozenset({"poss", "nummod", "compound", "amod", "npadvmod", "nmod"})
 TIME_PREPS = frozenset({"in", "on", "during", "since", "at"})
 HAPPEN_VERBS = frozenset(
@@ -817,6 +864,41 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                         if s is not None and o is not None and o.kind == "name":
                             yield candidate(
                                 doc, s, "locatedIn", o, name, 0.8, [thing, token, place]
+                            )
+            # "Hebden Bridge, a town in West Yorkshire", "Denver, Colorado's largest city",
+            # "the CMA, Britain's competition regulator", "Redgum's headquarters in Adelaide"
+            if (
+                token.i not in mentions
+                and token.pos_ == "NOUN"
+                and (
+                    (token.dep_ == "appos" and token.head.i in mentions)
+                    or token.lemma_ in HEADQUARTERS
+                )
+            ):
+                if token.lemma_ in HEADQUARTERS:
+                    things = [c for c in token.children if c.dep_ == "poss"]
+                    places = [
+                        c
+                        for p in token.children
+                        if p.dep_ == "prep" and p.lower_ == "in"
+                        for c in p.children
+                        if c.dep_ == "pobj"
+                    ]
+                else:
+                    things = [token.head]
+                    places = [c for c in token.children if c.dep_ == "poss"] + [
+                        c
+                        for p in token.children
+                        if p.dep_ == "prep" and p.lower_ == "in"
+                        for c in p.children
+                        if c.dep_ == "pobj"
+                    ]
+                for thing in things:
+                    for place in places:
+                        s, o = arg_for(thing, lexicon), arg_for(place, lexicon)
+                        if s is not None and o is not None and o.kind == "name":
+                            yield candidate(
+                                doc, s, "locatedIn", o, name, 0.7, [thing, token, place]
                             )
             # "Columbus, Ohio", "Monterrey, Mexico": a place in apposition with a place
             if token.i in mentions and token.dep_ == "appos" and token.head.i in mentions:
