@@ -163,6 +163,9 @@ class Cluster:
             scores[cls] += weight
         return scores
 
+    def org_cues(self) -> float:
+        return sum(w for c, w in self.votes.items() if GROUPS.get(c) == "organization")
+
     def max_cue(self) -> float:
         return max(self.votes.values(), default=0.0)
 
@@ -257,8 +260,13 @@ class Resolver:
                         long_group == "organization"
                         and short.kb is None
                         and short.max_cue() < 3
-                        # a place only on one NER guess, never said to be "in" it
-                        and (group != "place" or (short.max_cue() == 0 and short.weak()))
+                        # a fragment the NER calls a place joins only if it acts like an
+                        # organization ("Redgum's chief executive") or rests on one guess
+                        and (
+                            group != "place"
+                            or short.org_cues() >= max(short.votes.get("Place", 0.0), 0.1)
+                            or (short.max_cue() == 0 and short.weak())
+                        )
                     )
                 )
                 if not compatible:

@@ -161,7 +161,7 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 and head.lower_ in PLACE_PREPS
                 and not any(c.dep_ in ("det", "poss") for c in token.children)
             ):
-                yield _cue(mention, "Place", name, 1.0)
+                yield _cue(mention, "Place", name, 1.5)
             if token.dep_ == "nsubj" and head.lemma_ in EVENT_VERBS:  # "the Oscars happened"
                 yield _cue(mention, "Event", name, 3.0)
             # "its Le Chat assistant", "whose Swift drone": with the owner named apart,

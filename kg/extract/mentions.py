@@ -172,6 +172,48 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     return rule
 
 
+@mention_rules.register("kg.mentions.joined_names.v1")
+def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
+    """Names with "and" inside that the NER cut in two: "Australian Competition and
+    Consumer Commission", when the part before "and" is no name on its own (it ends in
+    no name head) and the part after ends in an organization's name head."""
+    org_heads = set(lexicon.name_heads.get("Organization", ())) | set(
+        lexicon.name_heads.get("Company", ())
+    )
+    any_heads = {w for words in lexicon.name_heads.values() for w in words}
+
+    def rule(doc: Doc) -> Iterator[Mention]:
+        for token in doc:
+            if token.lower_ != "and" or token.i == 0 or token.i + 1 >= len(doc):
+                continue
+            left, right = token.i - 1, token.i + 1
+            if not (doc[left].is_title and doc[right].is_title):
+                continue
+            start = left
+            while (
+                start > token.sent.start
+                and doc[start - 1].is_title
+                and doc[start - 1].pos_ == "PROPN"
+            ):
+                start -= 1
+            end = right
+            while (
+                end + 1 < token.sent.end
+                and doc[end + 1].is_title
+                and doc[end + 1].pos_ in ("PROPN", "NOUN")
+            ):
+                end += 1
+            if doc[left].lower_ in any_heads or doc[end].lower_ not in org_heads:
+                continue
+            mention = _mention(
+                doc, list(doc[start : end + 1]), "kg.mentions.joined_names.v1", 0.7, "ORG"
+            )
+            if mention is not None:
+                yield mention
+
+    return rule
+
+
 @mention_rules.register("kg.mentions.kb.v1")
 def kb_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     matcher = PhraseMatcher(vocab)
@@ -328,6 +370,7 @@ class MentionComponent(RuleComponent):
             "kg.mentions.event_names.v1",
             "kg.mentions.kb.v1",
             "kg.mentions.proper_nouns.v1",
+            "kg.mentions.joined_names.v1",
         ],
         "ontology": [],
         "kb": True,
