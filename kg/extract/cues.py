@@ -174,7 +174,12 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
             ):
                 yield _cue(mention, "Product", name, 3.0)
             # "founded by Amara Osei": founders are people
-            if token.dep_ == "pobj" and head.dep_ == "agent" and head.head.lemma_ in FOUND_VERBS:
+            founding = head.head.lemma_ in FOUND_VERBS
+            if (
+                token.dep_ == "pobj"
+                and founding
+                and (head.dep_ == "agent" or head.lower_ == "with")
+            ):  # "founded by X", "co-founded the company with X"
                 yield _cue(mention, "Person", name, 2.0)
             if token.dep_ in ("dobj", "nsubjpass") and head.lemma_ in PRODUCT_VERBS:
                 yield _cue(mention, "Product", name, 1.5)

@@ -205,6 +205,8 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 end += 1
             if doc[left].lower_ in any_heads or doc[end].lower_ not in org_heads:
                 continue
+            if any(e.end == token.i and e.label_ in NER_LABELS for e in doc.ents):
+                continue  # "Netflix and Bell Media": the NER saw a whole name before "and"
             mention = _mention(
                 doc, list(doc[start : end + 1]), "kg.mentions.joined_names.v1", 0.7, "ORG"
             )
