@@ -335,7 +335,7 @@ class Frame:
 
 FRAMES: tuple[Frame, ...] = (
     Frame(
-        ("develops", "founderOf"),
+        ("develops",),
         frozenset(
             {
                 "launch",
@@ -351,13 +351,16 @@ FRAMES: tuple[Frame, ...] = (
                 "make",
                 "produce",
                 "manufacture",
-                "found",
-                "co-found",
-                "cofound",
-                "establish",
-                "start",
                 "roll",
             }
+        ),
+        ("dobj", "passive"),
+        0.7,
+    ),
+    Frame(
+        ("founderOf",),
+        frozenset(
+            {"found", "co-found", "cofound", "establish", "start", "launch", "create", "set"}
         ),
         ("dobj", "passive"),
         0.7,
