@@ -81,7 +81,11 @@ def main() -> None:
         found: set[tuple[int, str, int]] = set()
         for rel in extraction.relations:
             prop = SUBPROPERTIES.get(rel.prop, rel.prop)
-            if prop in {p for p, _ in MAPPING.values()} and rel.subject in link and rel.object in link:
+            if (
+                prop in {p for p, _ in MAPPING.values()}
+                and rel.subject in link
+                and rel.object in link
+            ):
                 found.add((link[rel.subject], prop, link[rel.object]))
         for fact in found:
             (tp if fact in gold else fp)[fact[1]] += 1

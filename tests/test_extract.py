@@ -75,3 +75,73 @@ def test_label_is_the_full_name_and_parts_are_alt_labels(pipeline):
     people = list(graph.subjects(RDF.type, KG.Person))
     assert len(people) == 1
     assert str(graph.value(people[0], RDFS.label)) == "Sam Altman"
+
+
+def _assertions(graph: Graph, prop) -> list:
+    return [a for a in graph.subjects(RDF.predicate, prop) if (a, RDF.type, KG.Assertion) in graph]
+
+
+def test_reported_and_planned_facts_are_marked(pipeline):
+    from rdflib import PROV, Literal
+
+    graph = pipeline.build_text("Reuters reported that Nvidia plans to buy Arm Holdings.")
+    deals = _assertions(graph, KG.partnersWith)
+    assert deals, "no partnersWith assertion"
+    for a in deals:
+        assert graph.value(a, KG.modality) == Literal("planned")
+        source = graph.value(a, PROV.wasAttributedTo)
+        assert str(graph.value(source, RDFS.label)) == "Reuters"
+
+
+def test_facts_stated_plainly_have_no_modality(pipeline):
+    graph = pipeline.build_text("Sam Altman, OpenAI's CEO, spoke on Monday.")
+    (a,) = _assertions(graph, KG.ceoOf)
+    assert graph.value(a, KG.modality) is None
+
+
+def test_event_dates_resolve_against_the_article_date(pipeline):
+    from kg.pipeline import union
+    from kg.sources import parse_article
+
+    text = "---\ndate: 2024-03-22\n---\nAI was central to last year's Hollywood writers' strike."
+    graph = union(pipeline.build([parse_article(text, "a", "a")]))
+    (strike,) = [e for e in graph.subjects(RDF.type, KG.Event)]
+    date = graph.value(strike, KG.date)
+    assert str(date) == "2023" and date.datatype.endswith("#gYear")
+    # the date has its own evidence
+    assert _assertions(graph, KG.date)
+
+
+def test_known_entities_link_to_wikidata(pipeline):
+    from rdflib import OWL, URIRef
+
+    graph = pipeline.build_text("OpenAI released ChatGPT in 2022.")
+    openai = next(graph.subjects(RDFS.label, __import__("rdflib").Literal("OpenAI")))
+    assert (openai, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q21708200")) in graph
+
+
+def test_every_merge_is_recorded_on_the_mentions(pipeline):
+    graph = pipeline.build_text(
+        "Sam Altman visited Los Angeles. Altman liked L.A. and the Tarn Valley Nurses Union. "
+        "The TVNU did not reply."
+    )
+    rules = {
+        str(graph.value(m, KG.text)): str(graph.value(m, KG.resolution))
+        for m in graph.subjects(RDF.type, KG.Mention)
+    }
+    assert rules["Sam Altman"] == "kg.resolve.same_name.v1"
+    assert rules["Altman"] == "kg.resolve.name_part.v1"
+    assert rules["L.A."] == "kg.resolve.kb.v1"
+    assert rules["TVNU"] == "kg.resolve.initials.v1"
+
+
+def test_min_confidence_drops_weak_relations():
+    from kg.pipeline import Pipeline
+
+    strict = Pipeline(min_confidence=0.85)
+    graph = strict.build_text("Sam Altman, OpenAI's CEO, met with Satya Nadella in Paris.")
+    confidences = [
+        float(graph.value(a, KG.confidence)) for a in graph.subjects(RDF.type, KG.Assertion)
+    ]
+    assert confidences and min(confidences) >= 0.85
+    assert not _assertions(graph, KG.partnersWith)  # 0.7: dropped

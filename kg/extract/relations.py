@@ -820,12 +820,15 @@ def event_date_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             if span is None:
                 continue
             head = span.root
-            holders = [head]
+            # "last year's Hollywood writers' strike": the date may hang off any word
+            holders = list(span)
             if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ in HAPPEN_VERBS:
                 holders.append(head.head)
             found: list[Span] = []
             for holder in holders:
                 for child in holder.children:
+                    if span.start <= child.i < span.end:
+                        continue
                     if child.dep_ in DATE_DEPS:
                         found.append(_date_span(child))  # type: ignore[arg-type]
                     if child.dep_ == "prep" and child.lower_ in TIME_PREPS:

@@ -1,0 +1,141 @@
+"""Name normalisation, and resolution across articles (no spaCy needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.resolve import (
+    CROSS_NAME_RULE,
+    CROSS_TYPE_RULE,
+    abbreviation,
+    initials,
+    link_articles,
+    name_key,
+    slug,
+)
+from kg.types import Article, Entity, Evidence, Extraction, Mention, Relation
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Mr. Sam Altman", "sam altman"),
+        ("Dr. Keiko  Ardent", "keiko ardent"),
+        ("Acme Corp.", "acme"),
+        ("Acme, Inc.", "acme"),
+        ("OpenAI\u2019s", "openai's"),
+        ("Mr.", "mr."),
+    ],
+)
+def test_name_key(text, key):
+    assert name_key(text) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Sam Altman", "sam-altman"), ("Zürich", "zurich"), ("L.A.", "l-a"), ("AT&T", "at-t")],
+)
+def test_slug(text, expected):
+    assert slug(text) == expected
+
+
+def test_slug_of_a_name_without_latin_letters_is_a_stable_hash():
+    assert slug("東京") == slug("東京") != slug("大阪")
+    assert slug("東京").startswith("x")
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("WGA", "Writers Guild of America"),
+        ("L.A.", "Los Angeles"),
+        ("DCTA", "Denver Classroom Teachers Association"),
+    ],
+)
+def test_abbreviations_match_initials(short, long):
+    assert abbreviation(short) == initials(long)
+
+
+@pytest.mark.parametrize("text", ["Sora", "OpenAI", "A", "Los Angeles"])
+def test_ordinary_names_are_not_abbreviations(text):
+    assert abbreviation(text) == ""
+
+
+def _mention(text: str, start: int = 0) -> Mention:
+    return Mention(start, start + len(text), text, 0, "kg.mentions.ner.v1", 0.85, None)
+
+
+def _extraction(key: str, entities: list[Entity], relations: list[Relation] = ()) -> Extraction:
+    return Extraction(Article(key, "x", key), (), tuple(entities), tuple(relations))
+
+
+def _evidence() -> Evidence:
+    return Evidence(0, 0, 1, "test", 0.9)
+
+
+def test_surname_in_another_article_joins_the_full_name():
+    a = _extraction(
+        "a",
+        [
+            Entity(
+                "person/sam-altman", "Person", "Sam Altman", (), (_mention("Sam Altman"),), (), 2.0
+            )
+        ],
+    )
+    b = _extraction(
+        "b",
+        [
+            Entity("person/altman", "Person", "Altman", (), (_mention("Altman"),), (), 1.0),
+            Entity(
+                "organization/openai", "Company", "OpenAI", (), (_mention("OpenAI", 10),), (), 3.0
+            ),
+        ],
+        [Relation("person/altman", "ceoOf", "organization/openai", _evidence())],
+    )
+    _, linked = link_articles([a, b])
+    assert {e.key for e in linked.entities} == {"person/sam-altman", "organization/openai"}
+    assert linked.relations[0].subject == "person/sam-altman"
+    moved = next(e for e in linked.entities if e.key == "person/sam-altman")
+    assert {m.resolution for m in moved.mentions} == {CROSS_NAME_RULE}
+    assert ("person/altman", "person/sam-altman", CROSS_NAME_RULE) in linked.merges
+
+
+def test_a_name_mistyped_in_one_article_takes_the_well_supported_type():
+    good = [
+        _extraction(k, [Entity("organization/openai", "Company", "OpenAI", (), (), (), 3.0)])
+        for k in "ab"
+    ]
+    bad = _extraction(
+        "c", [Entity("place/openai", "Place", "OpenAI", (), (_mention("OpenAI"),), (), 1.0)]
+    )
+    linked = link_articles([*good, bad])
+    assert [e.key for e in linked[2].entities] == ["organization/openai"]
+    assert linked[2].entities[0].cls == "Company"
+    assert linked[2].entities[0].mentions[0].resolution == CROSS_TYPE_RULE
+
+
+def test_evenly_supported_types_are_not_merged_blindly():
+    person = _extraction("a", [Entity("person/georgia", "Person", "Georgia", (), (), (), 2.0)])
+    place = _extraction("b", [Entity("place/georgia", "Place", "Georgia", (), (), (), 2.0)])
+    linked = link_articles([person, place])
+    assert [e.key for ex in linked for e in ex.entities] == ["person/georgia", "place/georgia"]
+
+
+def test_knowledge_base_entries_are_not_retyped():
+    weak = _extraction(
+        "a",
+        [
+            Entity(
+                "place/paris",
+                "Place",
+                "Paris",
+                (),
+                (),
+                ("http://www.wikidata.org/entity/Q90",),
+                1.0,
+            )
+        ],
+    )
+    strong = _extraction("b", [Entity("person/paris", "Person", "Paris", (), (), (), 5.0)])
+    linked = link_articles([weak, strong])
+    assert linked[0].entities[0].key == "place/paris"
