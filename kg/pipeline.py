@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph, URIRef
 from kg.errors import UsageError
 from kg.lexicon import load_lexicon
 from kg.nlp import add_kg_components, load_model
-from kg.rdf import article_iri, extraction_graph
+from kg.rdf import PREFIXES, article_iri, extraction_graph
 from kg.resolve import Resolver, link_articles
 from kg.sources import parse_article
 from kg.types import Article, Extraction
@@ -107,13 +107,10 @@ def harmonise_labels(extractions: list[Extraction]) -> list[Extraction]:
 
 def to_dataset(extractions: Iterable[Extraction]) -> Dataset:
     dataset = Dataset(default_union=True)
+    for prefix, ns in PREFIXES.items():
+        dataset.bind(prefix, ns, override=True, replace=True)
     for ex in extractions:
-        graph = extraction_graph(ex)
-        named = dataset.graph(article_iri(ex.article))
-        for prefix, ns in graph.namespaces():
-            dataset.bind(prefix, ns, override=True, replace=True)
-        for triple in graph:
-            named.add(triple)
+        extraction_graph(ex, dataset.graph(article_iri(ex.article)))
     return dataset
 
 

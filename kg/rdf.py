@@ -55,16 +55,17 @@ def _int(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
-def extraction_graph(extraction: Extraction) -> Graph:
+def extraction_graph(extraction: Extraction, graph: Graph | None = None) -> Graph:
     """The RDF graph of one article's extraction.
 
     Args:
         extraction: what the resolver produced for the article.
+        graph: where to add the triples (a dataset's named graph); a new graph if None.
 
     Returns:
-        A new rdflib ``Graph`` whose IRIs depend only on the input.
+        The graph, whose IRIs depend only on the input.
     """
-    graph = new_graph()
+    graph = new_graph() if graph is None else graph
     article = extraction.article
     doc = article_iri(article)
     graph.add((doc, RDF.type, KG.NewsArticle))

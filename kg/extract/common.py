@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from catalogue import Registry
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.types import Arg, Mention
@@ -44,13 +44,33 @@ NOT_ANAPHORIC = frozenset(
 )
 
 
+def _sentences(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
+    """Per token, its sentence's index; per sentence, its token bounds (once per Doc).
+
+    ``Token.sent`` walks the parse every time it is read; kg reads it often.
+    """
+    cached = doc.user_data.get("kg_sentences")
+    if cached is None:
+        of_token = [0] * len(doc)
+        bounds = []
+        for n, sent in enumerate(doc.sents):
+            bounds.append((sent.start, sent.end))
+            for i in range(sent.start, sent.end):
+                of_token[i] = n
+        cached = (of_token, bounds)
+        doc.user_data["kg_sentences"] = cached
+    return cached
+
+
 def sentence_index(doc: Doc, token: Token) -> int:
-    """Index of the sentence holding ``token`` (computed once per Doc)."""
-    starts: dict[int, int] | None = doc.user_data.get("kg_sentence_starts")
-    if starts is None:
-        starts = {sent.start: i for i, sent in enumerate(doc.sents)}
-        doc.user_data["kg_sentence_starts"] = starts
-    return starts[token.sent.start]
+    """Index of the sentence holding ``token``."""
+    return _sentences(doc)[0][token.i]
+
+
+def sentence_bounds(token: Token) -> tuple[int, int]:
+    """Token indices where the sentence holding ``token`` starts and ends."""
+    of_token, bounds = _sentences(token.doc)
+    return bounds[of_token[token.i]]
 
 
 def mention_tokens(doc: Doc) -> dict[int, Mention]:
@@ -148,11 +168,6 @@ def span_of(tokens: list[Token]) -> tuple[int, int]:
     start = min(t.idx for t in tokens)
     end = max(t.idx + len(t) for t in tokens)
     return start, end
-
-
-def sentence_span(token: Token | Span) -> tuple[int, int]:
-    sent = token.sent
-    return sent.start_char, sent.end_char
 
 
 class RuleComponent:

@@ -23,7 +23,12 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
-from kg.extract.common import POSSESSIVE_MARKERS, RuleComponent, sentence_index
+from kg.extract.common import (
+    POSSESSIVE_MARKERS,
+    RuleComponent,
+    sentence_bounds,
+    sentence_index,
+)
 from kg.lexicon import Lexicon
 from kg.registry import mention_rules
 from kg.types import Mention
@@ -191,14 +196,14 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 continue
             start = left
             while (
-                start > token.sent.start
+                start > sentence_bounds(token)[0]
                 and doc[start - 1].is_title
                 and doc[start - 1].pos_ == "PROPN"
             ):
                 start -= 1
             end = right
             while (
-                end + 1 < token.sent.end
+                end + 1 < sentence_bounds(token)[1]
                 and doc[end + 1].is_title
                 and doc[end + 1].pos_ in ("PROPN", "NOUN")
             ):
@@ -331,7 +336,7 @@ def add_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             start = token.i
             # a first name the NER missed with it ("Ines Valcourt" where only "Valcourt" is known)
             while (
-                start > token.sent.start
+                start > sentence_bounds(token)[0]
                 and doc[start - 1].pos_ == "PROPN"
                 and doc[start - 1].is_title
                 and doc[start - 1].idx not in covered
