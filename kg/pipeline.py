@@ -21,7 +21,10 @@ from kg.nlp import add_kg_components, load_model
 from kg.rdf import PREFIXES, article_iri, extraction_graph
 from kg.resolve import Resolver, link_articles
 from kg.sources import parse_article
-from kg.types import Article, Extraction
+from kg.store import Store
+from kg.store.files import QUARANTINE_SUFFIX
+from kg.types import Article, Extraction, GraphDiff
+from kg.validate import quarantine
 
 
 class Pipeline:
@@ -62,8 +65,8 @@ class Pipeline:
                 extraction = dataclasses.replace(extraction, relations=kept)
             yield extraction
 
-    def build(self, articles: Iterable[Article]) -> Dataset:
-        """A dataset with one named graph per article (named by the article's IRI)."""
+    def extractions(self, articles: Iterable[Article]) -> list[Extraction]:
+        """Extract every article, then resolve entities across them."""
         extractions = list(self.extract(articles))
         seen: dict[URIRef, str] = {}
         for ex in extractions:
@@ -74,12 +77,60 @@ class Pipeline:
                     "rename one or give it an 'id:' or 'url:' in its front matter"
                 )
             seen[iri] = ex.article.source
-        return to_dataset(harmonise_labels(link_articles(extractions)))
+        return harmonise_labels(link_articles(extractions))
+
+    def build(self, articles: Iterable[Article]) -> Dataset:
+        """A dataset with one named graph per article (named by the article's IRI), and a
+        quarantine graph beside any article whose facts break the ontology."""
+        return dataset_of(self.graphs(self.extractions(articles)))
+
+    def graphs(self, extractions: Iterable[Extraction]) -> Iterator[tuple[str, Graph, Graph]]:
+        """(article graph name, its graph, its quarantine graph) for each extraction."""
+        for ex in extractions:
+            graph, held = quarantine(extraction_graph(ex), self.lexicon)
+            yield str(article_iri(ex.article)), graph, held
+
+    def build_into(self, store: Store, articles: Iterable[Article]) -> list[GraphDiff]:
+        """Write each article's graph into ``store``, replacing what it held for the article."""
+        return write_graphs(store, self.graphs(self.extractions(articles)))
 
     def build_text(self, text: str, key: str = "text") -> Graph:
         """The graph of one text given as a string."""
         dataset = self.build([parse_article(text, key=key, source=key)])
         return union(dataset)
+
+
+ArticleGraphs = Iterable[tuple[str, Graph, Graph]]
+
+
+def dataset_of(graphs: ArticleGraphs) -> Dataset:
+    """One dataset holding each article's graph, and its quarantine graph if any."""
+    dataset = Dataset(default_union=True)
+    for prefix, ns in PREFIXES.items():
+        dataset.bind(prefix, ns, override=True, replace=True)
+    for name, graph, held in graphs:
+        for target, triples in ((name, graph), (quarantine_name(name), held)):
+            if len(triples):
+                named = dataset.graph(URIRef(target))
+                for triple in triples:
+                    named.add(triple)
+    return dataset
+
+
+def write_graphs(store: Store, graphs: ArticleGraphs) -> list[GraphDiff]:
+    """Replace each article's graph in ``store``, one transaction per article.
+
+    A build that is killed leaves every article either fully in or fully out.
+    """
+    diffs = []
+    for name, graph, held in graphs:
+        diffs.append(store.replace_graph(name, graph))
+        if len(held):
+            store.replace_graph(quarantine_name(name), held)
+        else:
+            store.remove_graph(quarantine_name(name))
+    store.flush()
+    return diffs
 
 
 def harmonise_labels(extractions: list[Extraction]) -> list[Extraction]:
@@ -105,13 +156,9 @@ def harmonise_labels(extractions: list[Extraction]) -> list[Extraction]:
     return out
 
 
-def to_dataset(extractions: Iterable[Extraction]) -> Dataset:
-    dataset = Dataset(default_union=True)
-    for prefix, ns in PREFIXES.items():
-        dataset.bind(prefix, ns, override=True, replace=True)
-    for ex in extractions:
-        extraction_graph(ex, dataset.graph(article_iri(ex.article)))
-    return dataset
+def quarantine_name(article: str) -> str:
+    """The graph that holds an article's facts that break the ontology."""
+    return f"{article}{QUARANTINE_SUFFIX}"
 
 
 def union(dataset: Dataset) -> Graph:

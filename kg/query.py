@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from pyparsing import ParseException
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery, prepareUpdate
-from rdflib.query import Result
-from rdflib.term import Identifier, Node
+from rdflib.term import Identifier
 
-from kg.errors import QueryError, UsageError
+from kg.errors import KGError, QueryError, UsageError
+from kg.store import Store
+from kg.store.backends import MemoryStore
+from kg.types import QueryResult
 
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 # strings and IRIs may hold "#", so they go before comments do
@@ -77,32 +78,14 @@ def parse_params(pairs: list[str]) -> dict[str, Identifier]:
     return out
 
 
-@dataclass(frozen=True)
-class QueryResult:
-    """A query's answer: rows of terms for SELECT, a boolean for ASK, a graph for CONSTRUCT."""
-
-    kind: str
-    variables: tuple[str, ...] = ()
-    rows: tuple[tuple[Node | None, ...], ...] = ()
-    boolean: bool | None = None
-    graph: Graph | None = None
-
-
-def run_query(
-    graph: Graph,
-    text: str,
-    params: Mapping[str, Identifier] | None = None,
-    source: str = "query",
-) -> QueryResult:
-    """Run a SPARQL 1.1 query with bound parameters.
+def check_query(text: str, params: Mapping[str, Identifier], source: str = "query") -> None:
+    """Refuse malformed queries, updates and parameters the query does not use.
 
     Raises:
-        QueryError: the query is malformed, is an update, or a parameter names
-            a variable the query does not use.
+        QueryError: with the line and column of a syntax error where known.
     """
-    params = params or {}
     try:
-        prepared = prepareQuery(text)
+        prepareQuery(text)
     except ParseException as exc:
         try:
             prepareUpdate(text)
@@ -120,19 +103,28 @@ def run_query(
             f"{source} has no variable ?{unknown[0]}; its variables are "
             + ", ".join(f"?{v}" for v in sorted(used))
         )
+
+
+def run_query(
+    target: Graph | Store,
+    text: str,
+    params: Mapping[str, Identifier] | None = None,
+    source: str = "query",
+) -> QueryResult:
+    """Run a SPARQL 1.1 query with bound parameters on a graph or any store.
+
+    The default graph is the union of the named graphs on every backend.
+
+    Raises:
+        QueryError: the query is malformed, is an update, or a parameter names
+            a variable the query does not use.
+    """
+    params = params or {}
+    check_query(text, params, source)
+    store = target if isinstance(target, Store) else MemoryStore(target)
     try:
-        result: Result = graph.query(prepared, initBindings=params)
+        return store.query(text, params)
+    except KGError:
+        raise
     except Exception as exc:
         raise QueryError(f"cannot evaluate {source}: {exc}") from exc
-    if result.type == "ASK":
-        return QueryResult("ASK", boolean=bool(result.askAnswer))
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        out = Graph()
-        for prefix, ns in graph.namespaces():
-            out.bind(prefix, ns, override=True, replace=True)
-        for triple in result:
-            out.add(triple)  # type: ignore[arg-type]
-        return QueryResult(result.type, graph=out)
-    variables = tuple(str(v) for v in result.vars or ())
-    rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
-    return QueryResult("SELECT", variables=variables, rows=rows)

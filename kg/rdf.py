@@ -48,7 +48,8 @@ def entity_iri(key: str) -> URIRef:
 
 
 def _confidence(value: float) -> Literal:
-    return Literal(Decimal(f"{value:.2f}"), datatype=XSD.decimal)
+    # the canonical lexical form ("0.9", not "0.90"), which stores such as Oxigraph keep
+    return Literal(str(Decimal(f"{value:.2f}").normalize()), datatype=XSD.decimal)
 
 
 def _int(value: int) -> Literal:

@@ -7,6 +7,11 @@ be traced back to the exact place it came from without keeping the spaCy Doc.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib import Graph
+    from rdflib.term import Node
 
 
 @dataclass(frozen=True)
@@ -161,3 +166,24 @@ class Extraction:
     relations: tuple[Relation, ...]
     merges: tuple[tuple[str, str, str], ...] = field(default=())
     attributes: tuple[Attribute, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's answer, the same from every store: rows of rdflib terms for SELECT,
+    a boolean for ASK, a graph for CONSTRUCT and DESCRIBE."""
+
+    kind: str
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Node | None, ...], ...] = ()
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+@dataclass(frozen=True)
+class GraphDiff:
+    """What replacing one named graph added and removed (triples as N-Triples lines)."""
+
+    graph: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()

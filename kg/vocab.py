@@ -64,6 +64,7 @@ class KG(DefinedNamespace):
     confidence: URIRef
     nerLabel: URIRef
     resolution: URIRef
+    reason: URIRef
     title: URIRef
     modality: URIRef
     date: URIRef

@@ -30,6 +30,8 @@ WRITE_FORMATS = {
     ".rdf": ("xml", False),
 }
 QUAD_FORMATS = frozenset({"trig", "nquads"})
+#: Named graphs that hold an article's facts that break the ontology.
+QUARANTINE_SUFFIX = "/quarantine"
 
 
 def output_format(path: str | Path) -> str:
@@ -93,7 +95,10 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
         lines = dataset.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(set(lines)))
     graph = _bound_graph(dataset)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
+    for s, p, o, context in dataset.quads((None, None, None, None)):
+        name = getattr(context, "identifier", context)
+        if str(name).endswith(QUARANTINE_SUFFIX):
+            continue  # a triple format has no place to keep quarantined facts apart
         graph.add((s, p, o))
     if fmt == "nt":
         lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)

@@ -1,0 +1,160 @@
+"""Stores: where graphs live, behind one interface.
+
+Three backends, chosen by a URL-like string (``--store`` on the command line):
+
+=============================  =====================================================
+``memory:``                    rdflib in memory (the default for file output)
+``FILE.trig`` / ``FILE.nq``    a file read into memory and written back atomically
+``oxigraph:DIR`` or ``DIR``    Oxigraph embedded on disk: transactional, fast SPARQL
+``http://HOST:PORT[/PATH]``    any SPARQL 1.1 server, through the SPARQL 1.1 Protocol
+                               and the Graph Store Protocol
+=============================  =====================================================
+
+Every article is one named graph, so re-building an article replaces exactly
+its graph, in one transaction, and removing it retracts exactly what it said.
+Queries see the union of all graphs as their default graph on every backend.
+
+>>> store = open_store("memory:")
+>>> store.article_graphs()
+[]
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from pathlib import Path
+
+import catalogue
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Identifier
+
+from kg.errors import UsageError
+from kg.store.files import (
+    QUAD_FORMATS,
+    WRITE_FORMATS,
+    atomic_write,
+    input_format,
+    load,
+    output_format,
+    save,
+    serialize,
+)
+from kg.types import GraphDiff, QueryResult
+
+#: Store backends by URL scheme; a plugin registers its own (entry points ``kg_stores``).
+stores = catalogue.create("kg", "stores", entry_points=True)
+
+__all__ = [
+    "QUAD_FORMATS",
+    "WRITE_FORMATS",
+    "GraphDiff",
+    "Store",
+    "atomic_write",
+    "input_format",
+    "load",
+    "open_store",
+    "output_format",
+    "save",
+    "serialize",
+    "stores",
+]
+
+
+def ntriples_lines(graph: Graph) -> set[str]:
+    """A graph's triples as N-Triples lines (for diffs)."""
+    return {f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph}
+
+
+class Store(ABC):
+    """A place that holds one named graph per article and answers SPARQL."""
+
+    url: str
+
+    @abstractmethod
+    def article_graphs(self) -> list[str]:
+        """The names of the graphs held, sorted."""
+
+    @abstractmethod
+    def graph(self, name: str) -> Graph:
+        """A copy of one named graph (empty if absent)."""
+
+    @abstractmethod
+    def _replace(self, name: str, graph: Graph) -> None:
+        """Replace a named graph's content in one transaction."""
+
+    @abstractmethod
+    def _remove(self, name: str) -> None:
+        """Drop a named graph in one transaction."""
+
+    @abstractmethod
+    def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs, with bound parameters."""
+
+    @abstractmethod
+    def dataset(self) -> Dataset:
+        """Everything, as an rdflib dataset (for export, views and analysis)."""
+
+    def replace_graph(self, name: str, graph: Graph) -> GraphDiff:
+        """Make ``graph`` the whole content of graph ``name``; report what changed."""
+        before = ntriples_lines(self.graph(name))
+        after = ntriples_lines(graph)
+        if before != after:
+            self._replace(name, graph)
+        return GraphDiff(name, tuple(sorted(after - before)), tuple(sorted(before - after)))
+
+    def remove_graph(self, name: str) -> GraphDiff:
+        """Retract graph ``name``; report the triples it held."""
+        before = ntriples_lines(self.graph(name))
+        if before:
+            self._remove(name)
+        return GraphDiff(name, (), tuple(sorted(before)))
+
+    def count(self) -> int:
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(str(result.rows[0][0])) if result.rows else 0
+
+    def flush(self) -> None:  # noqa: B027  (most stores write as they go)
+        """Make writes durable (file-backed stores write their file here)."""
+
+    def close(self) -> None:
+        self.flush()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(url: str, create: bool = True) -> Store:
+    """Open a store from its URL-like name (see the module docstring).
+
+    Raises:
+        UsageError: the name fits no backend.
+    """
+    import kg.store.backends  # noqa: F401  (registers the built-in backends)
+
+    if url == "memory:" or url.startswith("memory:"):
+        scheme, rest = "memory", ""
+    elif url.startswith(("http://", "https://")):
+        scheme, rest = "sparql", url
+    elif url.startswith("oxigraph:"):
+        scheme, rest = "oxigraph", url[len("oxigraph:") :]
+    elif Path(url).suffix.lower() in WRITE_FORMATS:
+        scheme, rest = "file", url
+    elif ":" in url.split("/")[0] and not Path(url).exists():
+        scheme, rest = url.split(":", 1)[0], url.split(":", 1)[1]
+    else:
+        scheme, rest = "oxigraph", url
+    try:
+        factory = stores.get(scheme)
+    except catalogue.RegistryError:
+        known = "memory:, oxigraph:DIR (or a directory), FILE.trig, http(s)://HOST:PORT"
+        raise UsageError(f"unknown store {url!r}; use one of: {known}") from None
+    store: Store = factory(rest, create=create)
+    return store
+
+
+def graph_name(iri: URIRef | str) -> str:
+    return str(iri)

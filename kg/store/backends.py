@@ -1,0 +1,388 @@
+"""The built-in store backends: memory, file, Oxigraph on disk, SPARQL 1.1 server."""
+
+from __future__ import annotations
+
+import gc
+import io
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Identifier, Node
+
+from kg.errors import QueryError, StoreError, UsageError
+from kg.store import Store, stores
+from kg.store.files import QUAD_FORMATS, input_format, load, save
+from kg.store.terms import from_ox, inject_values
+from kg.types import QueryResult
+
+RESULT_KINDS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+def query_kind(text: str) -> str:
+    try:
+        return RESULT_KINDS[prepareQuery(text).algebra.name]
+    except Exception as exc:  # the caller checked syntax; this is a safety net
+        raise QueryError(f"malformed SPARQL: {exc}") from exc
+
+
+def _graph_of(triples: Any) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+# ---------------------------------------------------------------------------
+# rdflib in memory
+
+
+class MemoryStore(Store):
+    """rdflib's in-memory dataset; the default graph is the union of all graphs."""
+
+    def __init__(self, dataset: Dataset | Graph | None = None) -> None:
+        self.url = "memory:"
+        self._ds: Any = dataset if dataset is not None else Dataset(default_union=True)
+
+    def article_graphs(self) -> list[str]:
+        return sorted(
+            str(g.identifier)
+            for g in self._ds.graphs()
+            if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
+        )
+
+    def graph(self, name: str) -> Graph:
+        return _graph_of(self._ds.graph(URIRef(name)))
+
+    def _replace(self, name: str, graph: Graph) -> None:
+        target = self._ds.graph(URIRef(name))
+        target.remove((None, None, None))
+        for triple in graph:
+            target.add(triple)
+
+    def _remove(self, name: str) -> None:
+        self._ds.remove_graph(URIRef(name))
+
+    def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
+        result = self._ds.query(prepareQuery(text), initBindings=dict(params or {}))
+        if result.type == "ASK":
+            return QueryResult("ASK", boolean=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return QueryResult(result.type, graph=_graph_of(result))
+        variables = tuple(str(v) for v in result.vars or ())
+        return QueryResult("SELECT", variables, tuple(tuple(r) for r in result))  # type: ignore[arg-type]
+
+    def dataset(self) -> Dataset:
+        return self._ds
+
+    def count(self) -> int:
+        return sum(1 for _ in self._ds.quads((None, None, None, None)))
+
+
+@stores.register("memory")
+def make_memory(rest: str, create: bool = True) -> Store:
+    return MemoryStore()
+
+
+class FileStore(MemoryStore):
+    """A TriG or N-Quads file, read into memory and written back atomically on flush."""
+
+    def __init__(self, path: str, create: bool = True) -> None:
+        fmt = input_format(path)
+        if fmt not in QUAD_FORMATS:
+            raise UsageError(
+                f"store file {path} must be .trig or .nq, which keep one graph per article"
+            )
+        exists = Path(path).exists()
+        if not exists and not create:
+            raise StoreError(f"no store at {path}")
+        super().__init__(load(path) if exists else None)
+        self.url = path
+        self._path = path
+        self._dirty = False
+
+    def _replace(self, name: str, graph: Graph) -> None:
+        super()._replace(name, graph)
+        self._dirty = True
+
+    def _remove(self, name: str) -> None:
+        super()._remove(name)
+        self._dirty = True
+
+    def flush(self) -> None:
+        if self._dirty:
+            save(self._ds, self._path)
+            self._dirty = False
+
+
+@stores.register("file")
+def make_file(rest: str, create: bool = True) -> Store:
+    return FileStore(rest, create)
+
+
+# ---------------------------------------------------------------------------
+# Oxigraph embedded
+
+
+class OxigraphStore(Store):
+    """Oxigraph's RocksDB store on disk: each graph replacement is one transaction."""
+
+    def __init__(self, path: str, create: bool = True) -> None:
+        self.url = f"oxigraph:{path}"
+        location = Path(path)
+        if not create and not location.is_dir():
+            raise StoreError(f"no Oxigraph store at {path}")
+        if location.exists() and not location.is_dir():
+            raise StoreError(f"cannot open store {path}: it is a file, not a directory")
+        try:
+            self._store: ox.Store | None = ox.Store(str(location))
+        except OSError as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StoreError(f"cannot open Oxigraph store {path}: {first}") from exc
+
+    @property
+    def store(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError(f"store {self.url} is closed")
+        return self._store
+
+    def article_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def graph(self, name: str) -> Graph:
+        quads = self.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+        return _graph_of(
+            (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in quads
+        )
+
+    def _replace(self, name: str, graph: Graph) -> None:
+        node = ox.NamedNode(name)  # validates the IRI before it goes into an update
+        lines = " ".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
+        try:
+            self.store.update(
+                f"DROP SILENT GRAPH <{node.value}> ; "
+                f"INSERT DATA {{ GRAPH <{node.value}> {{ {lines} }} }}"
+            )
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"cannot write graph {name} to {self.url}: {exc}") from exc
+
+    def _remove(self, name: str) -> None:
+        try:
+            self.store.remove_graph(ox.NamedNode(name))
+        except OSError as exc:
+            raise StoreError(f"cannot remove graph {name} from {self.url}: {exc}") from exc
+
+    def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
+        # a VALUES block rather than Oxigraph's substitutions, which only bind
+        # projected variables; kg's queries bind ones they group by, too
+        try:
+            result = self.store.query(
+                inject_values(text, params or {}), use_default_graph_as_union=True
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot query {self.url}: {exc}") from exc
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(result))
+        if isinstance(result, ox.QueryTriples):
+            return QueryResult(
+                query_kind(text),
+                graph=_graph_of(
+                    (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result
+                ),
+            )
+        variables = tuple(v.value for v in result.variables)
+        rows = tuple(tuple(from_ox(row[v]) for v in variables) for row in result)
+        return QueryResult("SELECT", variables, rows)
+
+    def dataset(self) -> Dataset:
+        data = io.BytesIO()
+        self.store.dump(data, ox.RdfFormat.N_QUADS)
+        dataset = Dataset(default_union=True)
+        dataset.parse(data=data.getvalue(), format="nquads")
+        return dataset
+
+    def count(self) -> int:
+        return len(self.store)
+
+    def load_file(self, path: str, graph: str) -> None:
+        """Bulk-load an RDF file into one named graph (fast, not transactional)."""
+        self.store.bulk_load(
+            path=path,
+            format=ox.RdfFormat.from_extension(Path(path).suffix[1:]),
+            to_graph=ox.NamedNode(graph),
+        )
+
+    def flush(self) -> None:
+        if self._store is not None:
+            self._store.flush()
+
+    def close(self) -> None:
+        self.flush()
+        self._store = None
+        gc.collect()  # release RocksDB's lock now, not at some later collection
+
+
+@stores.register("oxigraph")
+def make_oxigraph(rest: str, create: bool = True) -> Store:
+    return OxigraphStore(rest, create)
+
+
+# ---------------------------------------------------------------------------
+# Any SPARQL 1.1 server
+
+
+class SparqlStore(Store):
+    """A SPARQL 1.1 server through the Protocol (queries, updates) and the Graph Store Protocol.
+
+    The URL names the server; endpoints default to Oxigraph's layout (``/query``,
+    ``/update``, ``/store``) and can be set in the URL's query string, e.g. for
+    Fuseki ``http://host:3030/ds?query=/ds/sparql&update=/ds/update&store=/ds/data``.
+    The default graph must be the union of the named graphs: kg asks for that with
+    Oxigraph's ``union-default-graph`` parameter; configure other servers so.
+    """
+
+    def __init__(self, url: str, create: bool = True) -> None:
+        self.url = url
+        parts = urllib.parse.urlsplit(url)
+        options = dict(urllib.parse.parse_qsl(parts.query))
+        base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+        root = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+        def endpoint(name: str) -> str:
+            value = options.get(name)
+            if value is None:
+                return f"{base}/{name}"
+            return value if "://" in value else root + value
+
+        self.query_url = endpoint("query")
+        self.update_url = endpoint("update")
+        self.store_url = endpoint("store")
+        self.timeout = float(options.get("timeout", 60))
+
+    # -- HTTP ------------------------------------------------------------
+    def _request(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        missing_ok: bool = False,
+    ) -> bytes:
+        request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return bytes(response.read())
+        except urllib.error.HTTPError as exc:
+            if missing_ok and exc.code == 404:
+                return b""
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            reason = detail[0][:200] if detail else exc.reason
+            if exc.code == 400:
+                raise QueryError(f"{self.url} refused the request: {reason}") from exc
+            raise StoreError(f"{self.url} answered {exc.code}: {reason}") from exc
+        except urllib.error.URLError as exc:
+            raise StoreError(f"cannot reach SPARQL server {self.url}: {exc.reason}") from exc
+        except TimeoutError as exc:
+            raise StoreError(
+                f"SPARQL server {self.url} did not answer in {self.timeout:g} s"
+            ) from exc
+        except OSError as exc:
+            raise StoreError(f"cannot reach SPARQL server {self.url}: {exc}") from exc
+
+    def _graph_url(self, name: str) -> str:
+        return f"{self.store_url}?{urllib.parse.urlencode({'graph': name})}"
+
+    # -- Store -----------------------------------------------------------
+    def article_graphs(self) -> list[str]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(str(row[0]) for row in result.rows if isinstance(row[0], URIRef))
+
+    def graph(self, name: str) -> Graph:
+        data = self._request(
+            "GET",
+            self._graph_url(name),
+            headers={"Accept": "application/n-triples"},
+            missing_ok=True,
+        )
+        graph = Graph()
+        if data.strip():
+            graph.parse(data=data, format="nt")
+        return graph
+
+    def _replace(self, name: str, graph: Graph) -> None:
+        body = graph.serialize(format="nt", encoding="utf-8")
+        self._request("PUT", self._graph_url(name), body, {"Content-Type": "application/n-triples"})
+
+    def _remove(self, name: str) -> None:
+        self._request("DELETE", self._graph_url(name), missing_ok=True)
+
+    def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
+        kind = query_kind(text)
+        body = inject_values(text, params or {}).encode("utf-8")
+        accept = (
+            "application/sparql-results+json"
+            if kind in ("SELECT", "ASK")
+            else "application/n-triples"
+        )
+        url = f"{self.query_url}?union-default-graph"
+        data = self._request(
+            "POST", url, body, {"Content-Type": "application/sparql-query", "Accept": accept}
+        )
+        if kind in ("CONSTRUCT", "DESCRIBE"):
+            graph = Graph()
+            if data.strip():
+                graph.parse(data=data, format="nt")
+            return QueryResult(kind, graph=graph)
+        parsed = json.loads(data)
+        if kind == "ASK":
+            return QueryResult("ASK", boolean=bool(parsed["boolean"]))
+        variables = tuple(parsed["head"]["vars"])
+        rows = tuple(
+            tuple(_json_term(binding.get(v)) for v in variables)
+            for binding in parsed["results"]["bindings"]
+        )
+        return QueryResult("SELECT", variables, rows)
+
+    def dataset(self) -> Dataset:
+        data = self._request("GET", self.store_url, headers={"Accept": "application/n-quads"})
+        dataset = Dataset(default_union=True)
+        if data.strip():
+            dataset.parse(data=data, format="nquads")
+        return dataset
+
+
+def _json_term(value: dict[str, str] | None) -> Node | None:
+    """A term from SPARQL 1.1 Query Results JSON."""
+    if value is None:
+        return None
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(value["value"], datatype=URIRef(datatype))
+    return Literal(value["value"])
+
+
+@stores.register("sparql")
+def make_sparql(rest: str, create: bool = True) -> Store:
+    return SparqlStore(rest, create)
