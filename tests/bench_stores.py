@@ -1,0 +1,204 @@
+"""Benchmark the shipped queries on rdflib's in-memory engine and on Oxigraph, in one run.
+
+    python tests/bench_stores.py [--triples 1000000] [--repeat 3]
+
+The graph has the shape ``kg build`` produces: it is made by kg's own RDF
+writer (:func:`kg.rdf.extraction_graph`) from synthetic articles, each naming
+people, companies, products, events and places drawn from pools with a long
+tail (a few entities, such as "Sam Altman", appear in many articles), with
+mentions, sentences, relations and their assertions. No text is parsed, so the
+benchmark measures the stores, not spaCy.
+
+It prints the load time of each store and, per query, the median time on
+each engine and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import signal
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from rdflib import Dataset, Literal
+
+from kg.pipeline import dataset_of
+from kg.query import bundled_queries, find_query, run_query
+from kg.rdf import extraction_graph
+from kg.store.backends import MemoryStore, OxigraphStore
+from kg.types import Article, Entity, Evidence, Extraction, Mention, Relation, Sentence
+
+POOLS = {"Person": 6000, "Company": 3000, "Product": 1500, "Event": 600, "Place": 900}
+RELATIONS = [
+    ("Person", "ceoOf", "Company"),
+    ("Person", "worksFor", "Company"),
+    ("Person", "founderOf", "Company"),
+    ("Company", "develops", "Product"),
+    ("Person", "participatesIn", "Event"),
+    ("Company", "participatesIn", "Event"),
+    ("Event", "locatedIn", "Place"),
+    ("Company", "locatedIn", "Place"),
+    ("Company", "partnersWith", "Company"),
+    ("Company", "competesWith", "Company"),
+]
+GROUP = {
+    "Person": "person",
+    "Company": "organization",
+    "Product": "product",
+    "Event": "event",
+    "Place": "place",
+}
+
+
+def entity(cls: str, n: int) -> Entity:
+    label = "Sam Altman" if (cls, n) == ("Person", 0) else f"{cls} {n}"
+    key = f"{GROUP[cls]}/{label.lower().replace(' ', '-')}"
+    return Entity(key, cls, label)
+
+
+def article(n: int, rng: random.Random) -> Extraction:
+    """One synthetic article of about 400 triples."""
+    picked: dict[str, Entity] = {}
+    for cls, size in POOLS.items():
+        for _ in range(3):
+            e = entity(cls, min(int(rng.paretovariate(1.2)) - 1, size - 1))
+            picked[e.key] = e
+    sentences = tuple(
+        Sentence(i, i * 120, i * 120 + 110, f"Sentence {i} of article {n}.") for i in range(12)
+    )
+    entities = []
+    for i, e in enumerate(sorted(picked.values(), key=lambda e: e.key)):
+        mentions = tuple(
+            Mention(
+                j * 120 + i,
+                j * 120 + i + len(e.label),
+                e.label,
+                j,
+                "kg.mentions.ner.v1",
+                0.85,
+                "PERSON",
+            )
+            for j in rng.sample(range(12), 2)
+        )
+        entities.append(Entity(e.key, e.cls, e.label, (), mentions))
+    by_class: dict[str, list[Entity]] = {}
+    for e in entities:
+        by_class.setdefault(e.cls, []).append(e)
+    relations = []
+    for s_cls, prop, o_cls in RELATIONS:
+        s, o = rng.choice(by_class[s_cls]), rng.choice(by_class[o_cls])
+        if s.key != o.key:
+            sentence = rng.randrange(12)
+            ev = Evidence(
+                sentence,
+                sentence * 120,
+                sentence * 120 + 60,
+                "kg.relations.bench.v1",
+                0.7,
+                "CEO" if prop == "ceoOf" else None,
+            )
+            relations.append(Relation(s.key, prop, o.key, ev))
+    return Extraction(
+        Article(f"bench-{n:06d}", "", f"bench-{n:06d}", title=f"Article {n}"),
+        sentences,
+        tuple(entities),
+        tuple(relations),
+    )
+
+
+def generate(triples: int, seed: int = 7) -> Dataset:
+    rng = random.Random(seed)
+    graphs = []
+    total = n = 0
+    while total < triples:
+        graph = extraction_graph(article(n, rng))
+        graphs.append(
+            (f"https://kg.example.org/id/article/bench-{n:06d}", graph, graph.__class__())
+        )
+        total += len(graph)
+        n += 1
+    return dataset_of(graphs)
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def limited(fn, seconds: int) -> float:
+    """Time one call, giving up after ``seconds`` (rdflib can take hours on some joins)."""
+
+    def expire(*_: object) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="Oxigraph runs per query (median)")
+    parser.add_argument("--timeout", type=int, default=120, help="seconds allowed per rdflib query")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    dataset = generate(args.triples)
+    generated = time.perf_counter() - started
+    quads = sum(1 for _ in dataset.quads((None, None, None, None)))
+    print(f"generated {quads:,} quads in {generated:.1f} s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "bench.nq"
+        dump.write_bytes(dataset.serialize(format="nquads", encoding="utf-8"))
+        started = time.perf_counter()
+        rdflib_store = MemoryStore(Dataset(default_union=True))
+        rdflib_store.dataset().parse(dump, format="nquads")
+        rdflib_load = time.perf_counter() - started
+        del dataset
+        oxigraph = OxigraphStore(str(Path(tmp) / "ox"))
+        started = time.perf_counter()
+        oxigraph.store.bulk_load(path=str(dump), format=__import__("pyoxigraph").RdfFormat.N_QUADS)
+        oxigraph.flush()
+        oxigraph_load = time.perf_counter() - started
+        print(
+            f"load {dump.stat().st_size / 1e6:.0f} MB of N-Quads: rdflib {rdflib_load:.1f} s, "
+            f"Oxigraph {oxigraph_load:.1f} s ({oxigraph.count():,} quads)"
+        )
+
+        print(f"\n{'query':10} {'rows':>6} {'rdflib (s)':>11} {'Oxigraph (s)':>13} {'speed-up':>9}")
+        for name in sorted(bundled_queries()):
+            text, _ = find_query(name)
+            params = {"entity": Literal("Sam Altman")} if "?entity" in text else {}
+            rows = len(run_query(oxigraph, text, params, name).rows)
+
+            def on(store, text=text, params=params, name=name):
+                return lambda: run_query(store, text, params, name)
+
+            t_oxigraph = median_time(on(oxigraph), args.repeat)
+            try:
+                t_rdflib = limited(on(rdflib_store), args.timeout)
+                shown, ratio = f"{t_rdflib:11.3f}", f"{t_rdflib / t_oxigraph:8.0f}x"
+            except TimeoutError:
+                shown = f"{'>' + str(args.timeout):>11}"
+                ratio = f">{args.timeout / t_oxigraph:7.0f}x"
+            print(f"{name:10} {rows:6d} {shown} {t_oxigraph:13.4f} {ratio}")
+        oxigraph.close()
+
+
+if __name__ == "__main__":
+    main()
