@@ -118,7 +118,7 @@ def _file_diffs(path: str, dataset: Dataset) -> list[GraphDiff]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.pipeline import Pipeline, dataset_of, write_graphs
+    from kg.pipeline import ArticleGraph, Pipeline, dataset_of, write_graphs
     from kg.sources import expand_inputs, read_article
     from kg.store import open_store, output_format, save
 
@@ -134,7 +134,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.date:
         articles = [a if a.date else dataclasses.replace(a, date=args.date) for a in articles]
     store = open_store(args.store) if args.store else None
-    kept: list[tuple[str, Graph, Graph]] = []
+    kept: list[ArticleGraph] = []
     diffs: list[GraphDiff] = []
     triples = held = 0
     try:
@@ -155,8 +155,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                 diffs += write_graphs(store, batch)
             if args.output:
                 kept += batch
-            triples += sum(len(g) + len(h) for _, g, h in batch)
-            held += sum(len(h) for _, _, h in batch)
+            triples += sum(len(a.graph) + len(a.quarantine) + len(a.entities) for a in batch)
+            held += sum(len(a.quarantine) for a in batch)
         built = time.perf_counter()
         if args.output:
             dataset = dataset_of(kept)
@@ -305,6 +305,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         for name in names:
             diffs.append(store.remove_graph(name))
             store.remove_graph(quarantine_name(name))
+        store.collect_garbage()
     for diff in diffs:
         print(f"kg: removed {diff.graph} ({len(diff.removed)} triples)", file=sys.stderr)
     return 0

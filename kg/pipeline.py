@@ -12,13 +12,14 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import UsageError
 from kg.lexicon import load_lexicon
 from kg.nlp import add_kg_components, load_model
-from kg.rdf import PREFIXES, article_iri, extraction_graph
+from kg.rdf import ENTITIES, PREFIXES, article_iri, entity_graph, extraction_graph
 from kg.resolve import Resolver, link_articles
 from kg.sources import parse_article
 from kg.store import Store
@@ -84,11 +85,12 @@ class Pipeline:
         quarantine graph beside any article whose facts break the ontology."""
         return dataset_of(self.graphs(self.extractions(articles)))
 
-    def graphs(self, extractions: Iterable[Extraction]) -> Iterator[tuple[str, Graph, Graph]]:
-        """(article graph name, its graph, its quarantine graph) for each extraction."""
+    def graphs(self, extractions: Iterable[Extraction]) -> Iterator[ArticleGraph]:
+        """Each extraction's article graph, quarantine graph and entity descriptions."""
         for ex in extractions:
-            graph, held = quarantine(extraction_graph(ex), self.lexicon)
-            yield str(article_iri(ex.article)), graph, held
+            entities = entity_graph(ex)
+            graph, held = quarantine(extraction_graph(ex, entities=False), self.lexicon, entities)
+            yield ArticleGraph(str(article_iri(ex.article)), graph, held, entities)
 
     def build_into(self, store: Store, articles: Iterable[Article]) -> list[GraphDiff]:
         """Write each article's graph into ``store``, replacing what it held for the article."""
@@ -100,35 +102,59 @@ class Pipeline:
         return union(dataset)
 
 
-ArticleGraphs = Iterable[tuple[str, Graph, Graph]]
+class ArticleGraph(NamedTuple):
+    """What one article adds to a store."""
+
+    name: str
+    graph: Graph
+    quarantine: Graph
+    entities: Graph
+
+
+ArticleGraphs = Iterable[ArticleGraph]
 
 
 def dataset_of(graphs: ArticleGraphs) -> Dataset:
-    """One dataset holding each article's graph, and its quarantine graph if any."""
+    """One dataset: each article's graph, its quarantine graph if any, and the shared
+    graph of entity descriptions."""
     dataset = Dataset(default_union=True)
     for prefix, ns in PREFIXES.items():
         dataset.bind(prefix, ns, override=True, replace=True)
-    for name, graph, held in graphs:
-        for target, triples in ((name, graph), (quarantine_name(name), held)):
+    described = dataset.graph(ENTITIES)
+    for item in graphs:
+        for target, triples in (
+            (item.name, item.graph),
+            (quarantine_name(item.name), item.quarantine),
+        ):
             if len(triples):
                 named = dataset.graph(URIRef(target))
                 for triple in triples:
                     named.add(triple)
+        for triple in item.entities:
+            described.add(triple)
     return dataset
 
 
 def write_graphs(store: Store, graphs: ArticleGraphs) -> list[GraphDiff]:
     """Replace each article's graph in ``store``, one transaction per article.
 
-    A build that is killed leaves every article either fully in or fully out.
+    The entities' descriptions are merged into the shared entities graph first,
+    so a build that is killed leaves every article either fully in or fully out,
+    with its entities described.
     """
+    items = list(graphs)
+    described = Graph()
+    for item in items:
+        for triple in item.entities:
+            described.add(triple)
+    store.merge_entities(described)
     diffs = []
-    for name, graph, held in graphs:
-        diffs.append(store.replace_graph(name, graph))
-        if len(held):
-            store.replace_graph(quarantine_name(name), held)
+    for item in items:
+        diffs.append(store.replace_graph(item.name, item.graph))
+        if len(item.quarantine):
+            store.replace_graph(quarantine_name(item.name), item.quarantine)
         else:
-            store.remove_graph(quarantine_name(name))
+            store.remove_graph(quarantine_name(item.name))
     store.flush()
     return diffs
 

@@ -32,6 +32,10 @@ from kg.vocab import ID, KG
 PREFIXES = {"kg": KG._NS, "id": ID, "schema": SDO, "prov": PROV, "skos": SKOS}
 
 
+#: The graph that holds every entity's description (class, labels, Wikidata links).
+ENTITIES = ID["entities"]
+
+
 def new_graph() -> Graph:
     graph = Graph()
     for prefix, ns in PREFIXES.items():
@@ -56,12 +60,34 @@ def _int(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
-def extraction_graph(extraction: Extraction, graph: Graph | None = None) -> Graph:
+def entity_graph(extraction: Extraction, graph: Graph | None = None) -> Graph:
+    """What an article says each of its entities is: class, label, other names, Wikidata.
+
+    Stores keep these in one shared graph (:data:`ENTITIES`), so an entity that a
+    thousand articles name is described once, not a thousand times.
+    """
+    graph = new_graph() if graph is None else graph
+    for entity in extraction.entities:
+        node = entity_iri(entity.key)
+        graph.add((node, RDF.type, KG[entity.cls]))
+        graph.add((node, RDFS.label, Literal(entity.label)))
+        for alt in entity.alt_labels:
+            graph.add((node, SKOS.altLabel, Literal(alt)))
+        for other in entity.same_as:
+            graph.add((node, OWL.sameAs, URIRef(other)))
+    return graph
+
+
+def extraction_graph(
+    extraction: Extraction, graph: Graph | None = None, entities: bool = True
+) -> Graph:
     """The RDF graph of one article's extraction.
 
     Args:
         extraction: what the resolver produced for the article.
         graph: where to add the triples (a dataset's named graph); a new graph if None.
+        entities: include the entities' descriptions (:func:`entity_graph`); stores
+            keep those in a graph of their own.
 
     Returns:
         The graph, whose IRIs depend only on the input.
@@ -84,15 +110,11 @@ def extraction_graph(extraction: Extraction, graph: Graph | None = None) -> Grap
         used_sentences.add(index)
         return URIRef(f"{doc}/s{index}")
 
+    if entities:
+        entity_graph(extraction, graph)
     for entity in extraction.entities:
         node = entity_iri(entity.key)
-        graph.add((node, RDF.type, KG[entity.cls]))
-        graph.add((node, RDFS.label, Literal(entity.label)))
-        for alt in entity.alt_labels:
-            graph.add((node, SKOS.altLabel, Literal(alt)))
         graph.add((doc, KG.mentions, node))
-        for other in entity.same_as:
-            graph.add((node, OWL.sameAs, URIRef(other)))
         for m in entity.mentions:
             mnode = URIRef(f"{doc}/m{m.start}-{m.end}")
             graph.add((mnode, RDF.type, KG.Mention))

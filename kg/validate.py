@@ -172,13 +172,22 @@ def check_graph(graph: Graph, lexicon: Lexicon) -> list[Violation]:
     return found
 
 
-def quarantine(graph: Graph, lexicon: Lexicon) -> tuple[Graph, Graph]:
+def quarantine(graph: Graph, lexicon: Lexicon, context: Graph | None = None) -> tuple[Graph, Graph]:
     """Split ``graph`` into the triples that fit the ontology and a quarantine graph.
 
-    A quarantined fact leaves the article graph with its assertion node; the
-    quarantine graph keeps both, plus ``kg:reason`` on the assertion.
+    ``context`` holds more about the nodes (the entities' classes) without being
+    split. A quarantined fact leaves the article graph with its assertion node;
+    the quarantine graph keeps both, plus ``kg:reason`` on the assertion.
     """
-    violations = check_graph(graph, lexicon)
+    if context is not None and len(context):
+        combined = Graph()
+        for triple in graph:
+            combined.add(triple)
+        for triple in context:
+            combined.add(triple)
+        violations = check_graph(combined, lexicon)
+    else:
+        violations = check_graph(graph, lexicon)
     held = Graph()
     for v in violations:
         graph.remove((v.subject, v.predicate, v.object))

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from rdflib import Dataset, Literal
 
-from kg.pipeline import dataset_of
+from kg.pipeline import ArticleGraph, dataset_of
 from kg.query import bundled_queries, find_query, run_query
-from kg.rdf import extraction_graph
+from kg.rdf import entity_graph, extraction_graph
 from kg.store.backends import MemoryStore, OxigraphStore
 from kg.types import Article, Entity, Evidence, Extraction, Mention, Relation, Sentence
 
@@ -112,13 +112,18 @@ def article(n: int, rng: random.Random) -> Extraction:
 def generate(triples: int, seed: int = 7) -> Dataset:
     rng = random.Random(seed)
     graphs = []
+    described: set[tuple[object, object, object]] = set()
     total = n = 0
     while total < triples:
-        graph = extraction_graph(article(n, rng))
-        graphs.append(
-            (f"https://kg.example.org/id/article/bench-{n:06d}", graph, graph.__class__())
-        )
-        total += len(graph)
+        extraction = article(n, rng)
+        graph = extraction_graph(extraction, entities=False)
+        entities = entity_graph(extraction)
+        name = f"https://kg.example.org/id/article/bench-{n:06d}"
+        graphs.append(ArticleGraph(name, graph, graph.__class__(), entities))
+        # entity descriptions are stored once, however many articles repeat them
+        fresh = {t for t in entities if t not in described}
+        described.update(fresh)
+        total += len(graph) + len(fresh)
         n += 1
     return dataset_of(graphs)
 

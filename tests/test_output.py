@@ -41,9 +41,10 @@ def test_rdflib_and_pyoxigraph_read_the_same_triples(dataset, tmp_path, suffix):
     oxi = list(pyoxigraph.parse(path=str(path), format=FORMATS[suffix]))
     assert rdflib_count == len(oxi) > 500
     if suffix in (".trig", ".nq"):
-        # one named graph per article, nothing in the default graph
+        # one named graph per article and one of entity descriptions, nothing in the
+        # default graph
         graphs = {q.graph_name for q in oxi}
-        assert len(graphs) == 3
+        assert len(graphs) == 4
         assert pyoxigraph.DefaultGraph() not in graphs
 
 

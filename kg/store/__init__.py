@@ -26,10 +26,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import catalogue
-from rdflib import Dataset, Graph, URIRef
-from rdflib.term import Identifier
+from rdflib import RDFS, SKOS, Dataset, Graph, URIRef
+from rdflib.term import Identifier, Node
 
 from kg.errors import UsageError
+from kg.rdf import ENTITIES
 from kg.store.files import (
     QUAD_FORMATS,
     WRITE_FORMATS,
@@ -41,6 +42,7 @@ from kg.store.files import (
     serialize,
 )
 from kg.types import GraphDiff, QueryResult
+from kg.vocab import KG
 
 #: Store backends by URL scheme; a plugin registers its own (entry points ``kg_stores``).
 stores = catalogue.create("kg", "stores", entry_points=True)
@@ -109,6 +111,48 @@ class Store(ABC):
         if before:
             self._remove(name)
         return GraphDiff(name, (), tuple(sorted(before)))
+
+    @abstractmethod
+    def _add(self, name: str, graph: Graph) -> None:
+        """Add triples to a named graph, in one transaction."""
+
+    @abstractmethod
+    def update(self, text: str) -> None:
+        """Run a SPARQL 1.1 update."""
+
+    def merge_entities(self, graph: Graph) -> None:
+        """Add entity descriptions to the shared entities graph.
+
+        An entity keeps the first ``rdfs:label`` it was given; a different label
+        from a later article becomes a ``skos:altLabel``.
+        """
+        if not len(graph):
+            return
+        subjects = sorted({s for s in graph.subjects() if isinstance(s, URIRef)})
+        known: dict[Node, set[Node]] = {}
+        for start in range(0, len(subjects), 500):
+            values = " ".join(s.n3() for s in subjects[start : start + 500])
+            rows = self.query(
+                f"SELECT ?s ?l WHERE {{ GRAPH <{ENTITIES}> {{ VALUES ?s {{ {values} }} "
+                f"?s <{RDFS.label}> ?l }} }}"
+            ).rows
+            for s, label in rows:
+                if s is not None and label is not None:
+                    known.setdefault(s, set()).add(label)
+        additions = Graph()
+        for s, p, o in graph:
+            if p == RDFS.label and s in known and o not in known[s]:
+                additions.add((s, SKOS.altLabel, o))
+            else:
+                additions.add((s, p, o))
+        self._add(str(ENTITIES), additions)
+
+    def collect_garbage(self) -> None:
+        """Forget the descriptions of entities no article mentions any more."""
+        self.update(
+            f"DELETE {{ GRAPH <{ENTITIES}> {{ ?e ?p ?o }} }} WHERE {{ GRAPH <{ENTITIES}> "
+            f"{{ ?e ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?d <{KG.mentions}> ?e }} }} }}"
+        )
 
     def count(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -76,6 +76,14 @@ class MemoryStore(Store):
     def _remove(self, name: str) -> None:
         self._ds.remove_graph(URIRef(name))
 
+    def _add(self, name: str, graph: Graph) -> None:
+        target = self._ds.graph(URIRef(name))
+        for triple in graph:
+            target.add(triple)
+
+    def update(self, text: str) -> None:
+        self._ds.update(text)
+
     def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
         result = self._ds.query(prepareQuery(text), initBindings=dict(params or {}))
         if result.type == "ASK":
@@ -120,6 +128,14 @@ class FileStore(MemoryStore):
 
     def _remove(self, name: str) -> None:
         super()._remove(name)
+        self._dirty = True
+
+    def _add(self, name: str, graph: Graph) -> None:
+        super()._add(name, graph)
+        self._dirty = True
+
+    def update(self, text: str) -> None:
+        super().update(text)
         self._dirty = True
 
     def flush(self) -> None:
@@ -178,6 +194,17 @@ class OxigraphStore(Store):
             )
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot write graph {name} to {self.url}: {exc}") from exc
+
+    def _add(self, name: str, graph: Graph) -> None:
+        node = ox.NamedNode(name)
+        lines = " ".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
+        self.update(f"INSERT DATA {{ GRAPH <{node.value}> {{ {lines} }} }}")
+
+    def update(self, text: str) -> None:
+        try:
+            self.store.update(text)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"cannot update {self.url}: {exc}") from exc
 
     def _remove(self, name: str) -> None:
         try:
@@ -330,6 +357,20 @@ class SparqlStore(Store):
 
     def _remove(self, name: str) -> None:
         self._request("DELETE", self._graph_url(name), missing_ok=True)
+
+    def _add(self, name: str, graph: Graph) -> None:
+        body = graph.serialize(format="nt", encoding="utf-8")
+        self._request(
+            "POST", self._graph_url(name), body, {"Content-Type": "application/n-triples"}
+        )
+
+    def update(self, text: str) -> None:
+        self._request(
+            "POST",
+            self.update_url,
+            text.encode("utf-8"),
+            {"Content-Type": "application/sparql-update"},
+        )
 
     def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
         kind = query_kind(text)
