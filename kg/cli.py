@@ -311,6 +311,110 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from kg.analysis import (
+        centrality,
+        communities,
+        components,
+        core_numbers,
+        shortest_chain,
+        to_networkx,
+    )
+
+    with _source(args) as store:
+        graph = to_networkx(store)
+    if args.path:
+        steps = shortest_chain(graph, args.path[0], args.path[1])
+        if args.format == "json":
+            print(json.dumps(steps, indent=2, ensure_ascii=False))
+            return 0
+        for n, step in enumerate(steps, 1):
+            print(
+                f"{n}. {step['subject']} --{step['property']}--> {step['object']} "
+                f"(confidence {step['confidence']:.2f})"
+            )
+            for item in step["evidence"][:3]:
+                print(
+                    f"     \u201c{' '.join(item['sentence'].split())}\u201d \u2014 {item['article']}"
+                )
+        return 0
+    scores = centrality(graph)
+    groups = communities(graph)
+    member = {n: i for i, group in enumerate(groups) for n in group}
+    cores = core_numbers(graph)
+    parts = components(graph)
+    ranked = sorted(graph, key=lambda n: (-scores[n]["pagerank"], n))
+    rows = [
+        {
+            "entity": graph.nodes[n]["label"],
+            "class": graph.nodes[n]["cls"],
+            "degree": scores[n]["degree"],
+            "pagerank": round(scores[n]["pagerank"], 4),
+            "betweenness": round(scores[n]["betweenness"], 4),
+            "community": member.get(n),
+            "core": cores.get(n, 0),
+            "iri": n,
+        }
+        for n in ranked
+    ]
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "nodes": graph.number_of_nodes(),
+                    "edges": graph.number_of_edges(),
+                    "components": [len(c) for c in parts],
+                    "communities": [sorted(graph.nodes[n]["label"] for n in g) for g in groups],
+                    "entities": rows,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    print(
+        f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} facts, "
+        f"{len(parts)} connected component(s) (largest {len(parts[0]) if parts else 0}), "
+        f"{len(groups)} communities"
+    )
+    print()
+    headers = ["entity", "class", "degree", "pagerank", "betweenness", "community", "core"]
+    print(_table(headers, [[str(r[h]) for h in headers] for r in rows[: args.top]]))
+    if len(rows) > args.top:
+        print(f"(top {args.top} of {len(rows)} by PageRank; --top N for more)")
+    print()
+    for i, group in enumerate(groups[: min(len(groups), 10)]):
+        names = sorted(graph.nodes[n]["label"] for n in group)
+        shown = ", ".join(names[:8]) + (f", \u2026 ({len(names)} in all)" if len(names) > 8 else "")
+        print(f"community {i}: {shown}")
+    return 0
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    from kg.analysis import to_networkx
+    from kg.store import atomic_write
+    from kg.view import ViewOptions, render
+
+    if Path(args.output).suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"kg view writes HTML: name the output .html, not {args.output!r}")
+    with _source(args) as store:
+        graph = to_networkx(store)
+    options = ViewOptions(
+        title=args.title,
+        focus=args.focus,
+        depth=args.depth,
+        community=args.community,
+        min_degree=args.min_degree,
+        k_core=args.k_core,
+        max_nodes=args.max_nodes,
+    )
+    page = render(graph, options)
+    atomic_write(args.output, page.encode("utf-8"))
+    if not args.quiet:
+        print(f"kg: wrote {args.output}", file=sys.stderr)
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from kg.lexicon import load_lexicon
     from kg.validate import shacl_validate
@@ -514,6 +618,63 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--store", metavar="STORE", help=STORE_HELP)
     info.add_argument("--format", choices=("table", "json"), default="table")
     info.set_defaults(func=cmd_info)
+
+    analyze = sub.add_parser(
+        "analyze",
+        parents=[common],
+        help="centrality, communities and chains of facts",
+        description="Analyse the graph of entities and facts with networkx: degree, PageRank, "
+        "betweenness, Louvain communities, connected components and k-cores; or, with "
+        "--path A B, the shortest chain of facts between two entities with its evidence.",
+    )
+    analyze.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
+    analyze.add_argument("--store", metavar="STORE", help=STORE_HELP)
+    analyze.add_argument(
+        "--path",
+        nargs=2,
+        metavar=("FROM", "TO"),
+        help="print the shortest chain of facts between two entities",
+    )
+    analyze.add_argument("--top", type=int, default=25, help="rows in the table (default 25)")
+    analyze.add_argument("--format", choices=("table", "json"), default="table")
+    analyze.set_defaults(func=cmd_analyze)
+
+    view = sub.add_parser(
+        "view",
+        parents=[common],
+        help="write an interactive HTML view",
+        description="Write a self-contained HTML page (it works offline) that draws the "
+        "entities and facts, coloured by class, with the evidence of each fact on hover.",
+    )
+    view.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
+    view.add_argument("--store", metavar="STORE", help=STORE_HELP)
+    view.add_argument("-o", "--output", required=True, help="the .html file to write")
+    view.add_argument("--focus", metavar="ENTITY", help="draw only the entities near this one")
+    view.add_argument("--depth", type=int, default=1, help="steps from --focus (default 1)")
+    view.add_argument(
+        "--community",
+        type=int,
+        metavar="K",
+        help="draw only Louvain community K (0 is the largest)",
+    )
+    view.add_argument(
+        "--min-degree",
+        type=int,
+        default=0,
+        metavar="N",
+        help="draw only entities in at least N facts",
+    )
+    view.add_argument("--k-core", type=int, default=0, metavar="K", help="draw only the K-core")
+    view.add_argument(
+        "--max-nodes",
+        type=int,
+        default=5000,
+        metavar="N",
+        help="draw at most N entities, the most central (default 5000)",
+    )
+    view.add_argument("--title", default="kg: knowledge graph", help="the page title")
+    view.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    view.set_defaults(func=cmd_view)
 
     remove = sub.add_parser(
         "remove",

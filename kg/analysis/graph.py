@@ -1,0 +1,90 @@
+"""From a store to a networkx ``MultiDiGraph`` of entities and the facts between them.
+
+Nodes are entities (attributes: ``iri``, ``label``, ``cls``); edges are facts
+(``property``, ``confidence`` — the highest of its evidence — and ``evidence``,
+a list of ``{"sentence", "article", "confidence", "rule"}``). Articles,
+sentences, mentions and assertions, the provenance scaffolding, are not nodes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from kg.store import Store
+from kg.vocab import KG
+
+__all__ = ["ENTITY_CLASSES", "to_networkx"]
+
+#: Most specific first: an entity typed both Company and Organization is a Company.
+ENTITY_CLASSES = (
+    "NewsOrganization",
+    "Company",
+    "Organization",
+    "Person",
+    "Product",
+    "Event",
+    "Place",
+)
+PREFIXES = (
+    f"PREFIX kg: <{KG._NS}>\n"
+    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+)
+NODES = (
+    PREFIXES
+    + """SELECT DISTINCT ?e ?c ?label WHERE {
+  ?e a ?c ; rdfs:label ?label .
+  FILTER(STRSTARTS(STR(?c), STR(kg:)))
+}"""
+)
+EDGES = (
+    PREFIXES
+    + """SELECT DISTINCT ?a ?s ?p ?o ?confidence ?sentence ?article ?rule WHERE {
+  ?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+     kg:confidence ?confidence ; kg:rule ?rule ; kg:inSentence ?sent .
+  ?sent kg:text ?sentence ; kg:inArticle ?doc .
+  ?doc rdfs:label ?article .
+  FILTER(isIRI(?o))
+}"""
+)
+
+
+def to_networkx(store: Store) -> nx.MultiDiGraph:
+    """The entities of ``store`` and the facts between them, one edge per property."""
+    graph: nx.MultiDiGraph = nx.MultiDiGraph()
+    classes: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    for node, kind, label in store.query(NODES).rows:
+        name = str(kind).rsplit("#", 1)[-1]
+        if name in ENTITY_CLASSES:
+            classes.setdefault(str(node), []).append(name)
+            labels[str(node)] = str(label)
+    for iri in sorted(classes):
+        graph.add_node(
+            iri, iri=iri, label=labels[iri], cls=min(classes[iri], key=ENTITY_CLASSES.index)
+        )
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for _, s, p, o, confidence, sentence, article, rule in sorted(
+        store.query(EDGES).rows, key=lambda row: tuple(str(v) for v in row)
+    ):
+        subject, obj, prop = str(s), str(o), str(p).rsplit("#", 1)[-1]
+        if subject not in graph or obj not in graph:
+            continue
+        edge = edges.setdefault(
+            (subject, prop, obj), {"property": prop, "confidence": 0.0, "evidence": []}
+        )
+        value = float(str(confidence))
+        edge["confidence"] = max(edge["confidence"], value)
+        edge["evidence"].append(
+            {
+                "sentence": str(sentence),
+                "article": str(article),
+                "confidence": value,
+                "rule": str(rule),
+            }
+        )
+    for (subject, prop, obj), data in sorted(edges.items()):
+        graph.add_edge(subject, obj, key=prop, **data)
+    return graph

@@ -1,0 +1,209 @@
+"""Interactive HTML views of the graph, made with pyvis, that work offline.
+
+Everything the page needs is inlined (no CDN). Each class has its colour and
+shape, shown in a legend; edges carry their property as label; hovering a node
+or an edge shows its class, confidence and evidence sentences. Tooltips are
+plain text (vis-network renders string titles as text), and pyvis embeds the
+data as escaped JSON, so article text never runs as script.
+
+Big graphs stay usable: above ``physics_limit`` nodes the layout is computed
+in Python and physics is off; above ``max_nodes`` only the most central nodes
+are drawn and the page says what was left out.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+from pyvis.network import Network
+
+from kg.analysis import centrality, communities, core_numbers, find_node
+
+__all__ = ["STYLES", "ViewOptions", "render"]
+
+#: Colour and vis-network shape per class.
+STYLES: dict[str, tuple[str, str]] = {
+    "Person": ("#4e79a7", "dot"),
+    "Organization": ("#f28e2b", "square"),
+    "Company": ("#e15759", "square"),
+    "NewsOrganization": ("#b07aa1", "square"),
+    "Product": ("#59a14f", "diamond"),
+    "Event": ("#edc948", "star"),
+    "Place": ("#76b7b2", "triangle"),
+}
+OTHER = ("#9c9c9c", "dot")
+EVIDENCE_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """What to draw. ``focus``/``depth``: an ego view; ``community``: one Louvain
+    community (0 is the largest); ``min_degree`` and ``k_core`` filter nodes."""
+
+    title: str = "kg: knowledge graph"
+    focus: str | None = None
+    depth: int = 1
+    community: int | None = None
+    min_degree: int = 0
+    k_core: int = 0
+    max_nodes: int = 5000
+    physics_limit: int = 300
+
+
+def _select(graph: nx.MultiDiGraph, options: ViewOptions) -> tuple[nx.MultiDiGraph, list[str]]:
+    notes = []
+    nodes = set(graph)
+    if options.focus:
+        center = find_node(graph, options.focus)
+        ego = nx.ego_graph(graph.to_undirected(as_view=True), center, radius=options.depth)
+        nodes &= set(ego)
+        notes.append(f"Entities within {options.depth} step(s) of {graph.nodes[center]['label']}.")
+    if options.community is not None:
+        found = communities(graph)
+        if not 0 <= options.community < len(found):
+            from kg.errors import UsageError
+
+            raise UsageError(
+                f"--community {options.community}: the graph has communities 0 to {len(found) - 1}"
+            )
+        nodes &= found[options.community]
+        notes.append(f"Community {options.community} of {len(found)} (Louvain).")
+    if options.min_degree:
+        nodes = {n for n in nodes if graph.degree(n) >= options.min_degree}
+        notes.append(f"Entities in at least {options.min_degree} facts.")
+    if options.k_core:
+        cores = core_numbers(graph)
+        nodes = {n for n in nodes if cores.get(n, 0) >= options.k_core}
+        notes.append(f"The {options.k_core}-core.")
+    return graph.subgraph(nodes).copy(), notes
+
+
+def _node_title(data: dict[str, Any], scores: dict[str, float]) -> str:
+    return (
+        f"{data['label']}\n{data['cls']}\n{data['iri']}\n"
+        f"facts: {scores['degree']}   PageRank: {scores['pagerank']:.4f}"
+    )
+
+
+def _edge_title(graph: nx.MultiDiGraph, s: str, o: str, data: dict[str, Any]) -> str:
+    lines = [
+        f"{graph.nodes[s]['label']} {data['property']} {graph.nodes[o]['label']}",
+        f"confidence {data.get('confidence', 0):.2f}",
+    ]
+    evidence = data.get("evidence", [])
+    for item in evidence[:EVIDENCE_SHOWN]:
+        lines.append(f"\u201c{item['sentence']}\u201d \u2014 {item['article']}")
+    if len(evidence) > EVIDENCE_SHOWN:
+        lines.append(f"and {len(evidence) - EVIDENCE_SHOWN} more sentences")
+    return "\n".join(lines)
+
+
+def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
+    """The HTML page of ``graph`` (see :func:`kg.analysis.to_networkx`)."""
+    options = options or ViewOptions()
+    view, notes = _select(graph, options)
+    total = view.number_of_nodes()
+    scores = centrality(view)
+    if total > options.max_nodes:
+        keep = sorted(view, key=lambda n: (-scores[n]["pagerank"], n))[: options.max_nodes]
+        view = view.subgraph(keep).copy()
+        notes.append(
+            f"Showing the {options.max_nodes:,} most central of {total:,} entities; "
+            f"{total - options.max_nodes:,} left out. Narrow the view with --focus, "
+            "--community or --min-degree to see them."
+        )
+    big = view.number_of_nodes() > options.physics_limit
+    positions: dict[str, Any] = {}
+    if big:
+        scale = 60 * math.sqrt(view.number_of_nodes())
+        positions = nx.spring_layout(
+            nx.Graph(view.to_undirected()), seed=7, iterations=40, scale=scale
+        )
+        notes.append("Layout computed in advance; physics is off so the page stays responsive.")
+    top = max((scores[n]["pagerank"] for n in view), default=1.0) or 1.0
+
+    net = Network(height="85vh", width="100%", directed=True, cdn_resources="in_line", heading="")
+    for node, data in sorted(view.nodes(data=True)):
+        colour, shape = STYLES.get(data["cls"], OTHER)
+        extra: dict[str, Any] = {}
+        if big:
+            x, y = positions[node]
+            extra = {"x": float(x), "y": float(y), "physics": False}
+        net.add_node(
+            node,
+            label=data["label"],
+            title=_node_title(data, scores[node]),
+            color=colour,
+            shape=shape,
+            size=10 + 30 * math.sqrt(scores[node]["pagerank"] / top),
+            group=data["cls"],
+            **extra,
+        )
+    for s, o, _key, data in sorted(view.edges(keys=True, data=True)):
+        net.add_edge(
+            s,
+            o,
+            label=data["property"],
+            title=_edge_title(view, s, o, data),
+            width=1 + 2 * data.get("confidence", 0),
+        )
+    net.set_options(
+        json.dumps(
+            {
+                "physics": {
+                    "enabled": not big,
+                    "stabilization": {"iterations": 150},
+                    "barnesHut": {"gravitationalConstant": -8000, "springLength": 160},
+                },
+                "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big},
+                "edges": {
+                    "smooth": False,
+                    "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+                    "font": {"size": 10, "align": "middle"},
+                },
+                "nodes": {"font": {"size": 14}},
+            }
+        )
+    )
+    page = net.generate_html()
+    return _finish(page, view, options.title, notes)
+
+
+_CDN = re.compile(r"<(link|script)\b[^>]*\bhttps?://[^>]*>(\s*</script>)?", re.IGNORECASE)
+_EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.IGNORECASE)
+
+
+def _finish(page: str, view: nx.MultiDiGraph, title: str, notes: list[str]) -> str:
+    """Make the page self-contained and add a title, notes and a legend."""
+    page = _CDN.sub("", page)  # pyvis's template links Bootstrap from a CDN; kg needs none
+    page = _EMPTY_HEADING.sub("", page)
+    present = sorted(
+        {d["cls"] for _, d in view.nodes(data=True)},
+        key=lambda c: list(STYLES).index(c) if c in STYLES else len(STYLES),
+    )
+    swatch = '<span class="kg-key"><span class="kg-swatch" style="background:{}"></span>{}</span>'
+    legend = "".join(swatch.format(STYLES.get(c, OTHER)[0], html.escape(c)) for c in present)
+    counts = (
+        f"{view.number_of_nodes():,} entities, {view.number_of_edges():,} facts. "
+        "Hover a node or an edge for its evidence; drag to move, scroll to zoom."
+    )
+    header = (
+        '<div id="kg-header" style="font-family:sans-serif;padding:8px 12px">'
+        f'<h2 style="margin:4px 0">{html.escape(title)}</h2>'
+        f'<div id="kg-counts">{html.escape(counts)}</div>'
+        + "".join(f'<div class="kg-note">{html.escape(n)}</div>' for n in notes)
+        + f'<div id="kg-legend" style="margin-top:6px">{legend}</div></div>'
+        "<style>.kg-key{margin-right:14px;white-space:nowrap}"
+        ".kg-swatch{display:inline-block;width:12px;height:12px;margin-right:4px;"
+        "vertical-align:middle;border-radius:2px}"
+        ".kg-note{color:#555;font-size:90%}"
+        "div.vis-tooltip{white-space:pre-wrap;max-width:480px;font-family:sans-serif}</style>"
+    )
+    page = page.replace("<body>", "<body>" + header, 1)
+    return page.replace("<html>", f'<html lang="en"><title>{html.escape(title)}</title>', 1)
