@@ -4,8 +4,9 @@ Run from the repository root::
 
     python examples/run_example.py
 
-Writes ``examples/output/example.ttl`` (all facts) and ``examples/output/example.trig``
-(one named graph per article), then prints the answers of three shipped queries.
+Writes ``examples/output/example.ttl`` (all facts), ``examples/output/example.trig``
+(one named graph per article) and ``examples/output/example.html`` (an interactive
+view: open it in a browser), then prints the answers of four shipped queries.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from kg.analysis import to_networkx
 from kg.pipeline import Pipeline
 from kg.query import find_query, parse_params, run_query
 from kg.sources import read_articles
 from kg.store import load, save
+from kg.store.backends import MemoryStore
+from kg.view import ViewOptions, render
 
 HERE = Path(__file__).resolve().parent
 
@@ -32,6 +36,9 @@ def main() -> None:
     for name in ("example.ttl", "example.trig"):
         save(dataset, out / name)
     print(f"Built {len(articles)} articles in {elapsed:.1f} s -> {out / 'example.ttl'}")
+    page = render(to_networkx(MemoryStore(dataset)), ViewOptions(title="kg: the example articles"))
+    (out / "example.html").write_text(page, encoding="utf-8")
+    print(f"Interactive view -> {out / 'example.html'}")
 
     graph = load(out / "example.ttl")
     questions = [

@@ -334,9 +334,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 f"(confidence {step['confidence']:.2f})"
             )
             for item in step["evidence"][:3]:
-                print(
-                    f"     \u201c{' '.join(item['sentence'].split())}\u201d \u2014 {item['article']}"
-                )
+                sentence = " ".join(item["sentence"].split())
+                print(f"     \u201c{sentence}\u201d \u2014 {item['article']}")
         return 0
     scores = centrality(graph)
     groups = communities(graph)

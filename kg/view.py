@@ -104,12 +104,37 @@ def _edge_title(graph: nx.MultiDiGraph, s: str, o: str, data: dict[str, Any]) ->
     return "\n".join(lines)
 
 
+def community_layout(graph: nx.MultiDiGraph, spacing: float = 60.0) -> dict[str, Any]:
+    """Positions for a big graph in seconds: each Louvain community is laid out on
+    its own (spring layout when small, a circle when large) and the communities
+    are set side by side in a grid, largest first. A global force layout takes
+    minutes at 5,000 nodes."""
+    simple = nx.Graph(graph.to_undirected())
+    positions: dict[str, Any] = {}
+    groups = communities(graph)
+    columns = max(1, math.ceil(math.sqrt(len(groups))))
+    cell = spacing * 2 * math.sqrt(max(len(g) for g in groups))
+    for index, group in enumerate(groups):
+        radius = spacing * math.sqrt(len(group))
+        sub = simple.subgraph(group)
+        if len(group) == 1:
+            local = {next(iter(group)): (0.0, 0.0)}
+        elif len(group) <= 150:
+            local = nx.spring_layout(sub, seed=7, iterations=50, scale=radius)
+        else:
+            local = nx.circular_layout(sub, scale=radius)
+        cx, cy = (index % columns) * cell, (index // columns) * cell
+        for node, (x, y) in local.items():
+            positions[node] = (cx + float(x), cy + float(y))
+    return positions
+
+
 def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
     """The HTML page of ``graph`` (see :func:`kg.analysis.to_networkx`)."""
     options = options or ViewOptions()
     view, notes = _select(graph, options)
     total = view.number_of_nodes()
-    scores = centrality(view)
+    scores = centrality(view, betweenness=False)
     if total > options.max_nodes:
         keep = sorted(view, key=lambda n: (-scores[n]["pagerank"], n))[: options.max_nodes]
         view = view.subgraph(keep).copy()
@@ -121,11 +146,11 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
     big = view.number_of_nodes() > options.physics_limit
     positions: dict[str, Any] = {}
     if big:
-        scale = 60 * math.sqrt(view.number_of_nodes())
-        positions = nx.spring_layout(
-            nx.Graph(view.to_undirected()), seed=7, iterations=40, scale=scale
+        positions = community_layout(view)
+        notes.append(
+            "Layout computed in advance, one cluster per community; physics is off so the "
+            "page stays responsive."
         )
-        notes.append("Layout computed in advance; physics is off so the page stays responsive.")
     top = max((scores[n]["pagerank"] for n in view), default=1.0) or 1.0
 
     net = Network(height="85vh", width="100%", directed=True, cdn_resources="in_line", heading="")
@@ -142,16 +167,23 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
             color=colour,
             shape=shape,
             size=10 + 30 * math.sqrt(scores[node]["pagerank"] / top),
-            group=data["cls"],
             **extra,
         )
+    seen_pairs: dict[frozenset[str], int] = {}
     for s, o, _key, data in sorted(view.edges(keys=True, data=True)):
+        # a second fact between the same two entities curves away from the first
+        nth = seen_pairs.get(frozenset((s, o)), 0)
+        seen_pairs[frozenset((s, o))] = nth + 1
+        curve = (
+            {"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.2 * nth}} if nth else {}
+        )
         net.add_edge(
             s,
             o,
             label=data["property"],
             title=_edge_title(view, s, o, data),
             width=1 + 2 * data.get("confidence", 0),
+            **curve,
         )
     net.set_options(
         json.dumps(
@@ -159,15 +191,19 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
                 "physics": {
                     "enabled": not big,
                     "stabilization": {"iterations": 150},
-                    "barnesHut": {"gravitationalConstant": -8000, "springLength": 160},
+                    "barnesHut": {
+                        "gravitationalConstant": -2500,
+                        "centralGravity": 0.4,
+                        "springLength": 120,
+                    },
                 },
                 "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big},
                 "edges": {
                     "smooth": False,
                     "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                    "font": {"size": 10, "align": "middle"},
+                    "font": {"size": 12, "align": "middle", "color": "#444"},
                 },
-                "nodes": {"font": {"size": 14}},
+                "nodes": {"font": {"size": 16}},
             }
         )
     )

@@ -44,7 +44,8 @@ def find_node(graph: nx.MultiDiGraph, name: str) -> str:
 
 
 def shortest_chain(graph: nx.MultiDiGraph, source: str, target: str) -> list[dict[str, Any]]:
-    """The shortest chain of facts from ``source`` to ``target``, whatever their direction.
+    """The shortest chain of facts from ``source`` to ``target``, whatever their direction
+    (the surest of the shortest, when several are as short).
 
     Each step is ``{"subject", "property", "object", "confidence", "evidence"}``
     with labels for the ends.
@@ -59,9 +60,15 @@ def shortest_chain(graph: nx.MultiDiGraph, source: str, target: str) -> list[dic
     [('A', 'worksFor', 'B'), ('C', 'develops', 'B')]
     """
     start, end = find_node(graph, source), find_node(graph, target)
-    undirected = nx.Graph(graph.to_undirected())
+    # fewest steps first; among chains as short, the one whose facts are surest
+    undirected = nx.Graph()
+    undirected.add_nodes_from(graph)
+    for s, o, data in graph.edges(data=True):
+        cost = 2.0 - float(data.get("confidence", 0.0))
+        if not undirected.has_edge(s, o) or undirected[s][o]["cost"] > cost:
+            undirected.add_edge(s, o, cost=cost)
     try:
-        nodes = nx.shortest_path(undirected, start, end)
+        nodes = nx.shortest_path(undirected, start, end, weight="cost")
     except nx.NetworkXNoPath:
         raise NoPath(f"no chain of facts links {source!r} and {target!r}") from None
     steps = []
