@@ -32,10 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.lexicon import ENTITY_CLASSES
 from kg.sources import parse_article
 from kg.types import Article, Extraction
 
-CLASSES = ("Person", "Organization", "Company", "NewsOrganization", "Product", "Event", "Place")
+CLASSES = ENTITY_CLASSES
 PROPERTIES = (
     "worksFor",
     "ceoOf",

@@ -37,6 +37,18 @@ GROUPS = {
 }
 
 
+#: The classes of entities kg extracts, in the order tables and legends list them.
+ENTITY_CLASSES = (
+    "Person",
+    "Organization",
+    "Company",
+    "NewsOrganization",
+    "Product",
+    "Event",
+    "Place",
+)
+
+
 def local_name(iri: object) -> str:
     text = str(iri)
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

@@ -19,13 +19,14 @@ from rdflib import Dataset, Graph, URIRef
 from kg.errors import UsageError
 from kg.lexicon import load_lexicon
 from kg.nlp import add_kg_components, load_model
-from kg.rdf import ENTITIES, PREFIXES, article_iri, entity_graph, extraction_graph
+from kg.rdf import PREFIXES, article_iri, entity_graph, extraction_graph
 from kg.resolve import Resolver, link_articles
 from kg.sources import parse_article
 from kg.store import Store
 from kg.store.files import QUARANTINE_SUFFIX
 from kg.types import Article, Extraction, GraphDiff
 from kg.validate import quarantine
+from kg.vocab import ENTITIES
 
 
 class Pipeline:

@@ -32,10 +32,6 @@ from kg.vocab import ID, KG
 PREFIXES = {"kg": KG._NS, "id": ID, "schema": SDO, "prov": PROV, "skos": SKOS}
 
 
-#: The graph that holds every entity's description (class, labels, Wikidata links).
-ENTITIES = ID["entities"]
-
-
 def new_graph() -> Graph:
     graph = Graph()
     for prefix, ns in PREFIXES.items():

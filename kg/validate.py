@@ -20,19 +20,10 @@ from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg.lexicon import Lexicon, load_lexicon
+from kg.lexicon import ENTITY_CLASSES, Lexicon, load_lexicon
 from kg.vocab import KG, ONTOLOGY_IRI
 
 SHAPES = Namespace(ONTOLOGY_IRI + "/shapes#")
-ENTITY_CLASSES = (
-    "Person",
-    "Organization",
-    "Company",
-    "NewsOrganization",
-    "Product",
-    "Event",
-    "Place",
-)
 
 
 def _class_constraint(graph: Graph, shape: URIRef, classes: frozenset[str]) -> None:

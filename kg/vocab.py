@@ -16,6 +16,8 @@ from rdflib.namespace import DefinedNamespace
 ONTOLOGY_IRI = "https://kg.example.org/ontology"
 #: Where kg mints the IRIs of entities, articles, sentences, mentions and assertions.
 ID = Namespace("https://kg.example.org/id/")
+#: The graph that holds every entity's description (class, labels, Wikidata links).
+ENTITIES = ID["entities"]
 #: The knowledge base's own entries (ontology/kb.ttl).
 KB = Namespace("https://kg.example.org/kb/")
 

@@ -23,10 +23,10 @@ from kg.cli import main
 from kg.errors import StoreError, UsageError
 from kg.pipeline import Pipeline, dataset_of, quarantine_name, write_graphs
 from kg.query import bundled_queries, find_query, run_query
-from kg.rdf import ENTITIES
 from kg.sources import read_articles
 from kg.store import Store, open_store
 from kg.store.backends import MemoryStore
+from kg.vocab import ENTITIES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
 PARAMS = {"entity": Literal("Sam Altman"), "articles": None}

@@ -12,21 +12,14 @@ from typing import Any
 
 import networkx as nx
 
+from kg.lexicon import ENTITY_CLASSES
 from kg.store import Store
 from kg.vocab import KG
 
-__all__ = ["ENTITY_CLASSES", "to_networkx"]
+__all__ = ["to_networkx"]
 
 #: Most specific first: an entity typed both Company and Organization is a Company.
-ENTITY_CLASSES = (
-    "NewsOrganization",
-    "Company",
-    "Organization",
-    "Person",
-    "Product",
-    "Event",
-    "Place",
-)
+SPECIFIC_FIRST = sorted(ENTITY_CLASSES, key=lambda c: c == "Organization")
 PREFIXES = (
     f"PREFIX kg: <{KG._NS}>\n"
     "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
@@ -63,7 +56,7 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
             labels[str(node)] = str(label)
     for iri in sorted(classes):
         graph.add_node(
-            iri, iri=iri, label=labels[iri], cls=min(classes[iri], key=ENTITY_CLASSES.index)
+            iri, iri=iri, label=labels[iri], cls=min(classes[iri], key=SPECIFIC_FIRST.index)
         )
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     for _, s, p, o, confidence, sentence, article, rule in sorted(

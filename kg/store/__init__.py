@@ -30,7 +30,6 @@ from rdflib import RDFS, SKOS, Dataset, Graph, URIRef
 from rdflib.term import Identifier, Node
 
 from kg.errors import UsageError
-from kg.rdf import ENTITIES
 from kg.store.files import (
     QUAD_FORMATS,
     WRITE_FORMATS,
@@ -42,7 +41,7 @@ from kg.store.files import (
     serialize,
 )
 from kg.types import GraphDiff, QueryResult
-from kg.vocab import KG
+from kg.vocab import ENTITIES, KG
 
 #: Store backends by URL scheme; a plugin registers its own (entry points ``kg_stores``).
 stores = catalogue.create("kg", "stores", entry_points=True)
