@@ -17,6 +17,7 @@ from kg.errors import KGError
 __version__ = "0.1.0"
 
 _LAZY = {
+    "KnowledgeGraph": "kg.graph",
     "Pipeline": "kg.pipeline",
     "read_article": "kg.sources",
     "read_articles": "kg.sources",
@@ -30,6 +31,7 @@ _LAZY = {
 __all__ = [
     "KG",
     "KGError",
+    "KnowledgeGraph",
     "Pipeline",
     "__version__",
     "find_query",
@@ -41,6 +43,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from kg.graph import KnowledgeGraph
     from kg.pipeline import Pipeline
     from kg.query import find_query, run_query
     from kg.sources import read_article, read_articles

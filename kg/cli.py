@@ -414,6 +414,21 @@ def cmd_view(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plugins(args: argparse.Namespace) -> int:
+    import kg.extract
+    import kg.store.backends  # noqa: F401  (registers the built-in stores)
+    from kg.registry import REGISTRIES
+    from kg.store import stores
+
+    rows = []
+    for kind, registry in (*REGISTRIES.items(), ("stores", stores)):
+        for name, factory in sorted(registry.get_all().items()):
+            doc = (factory.__doc__ or "").strip().splitlines()
+            rows.append([kind, name, f"{factory.__module__}", doc[0] if doc else ""])
+    print(_emit(["registry", "name", "module", "what"], rows, args.format))
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from kg.lexicon import load_lexicon
     from kg.validate import shacl_validate
@@ -686,6 +701,17 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("articles", nargs="+", metavar="ARTICLE")
     remove.add_argument("--store", required=True, metavar="STORE", help=STORE_HELP)
     remove.set_defaults(func=cmd_remove)
+
+    plugins = sub.add_parser(
+        "plugins",
+        parents=[common],
+        help="list the registered rules and stores",
+        description="List every registered mention, type and relation rule and store backend, "
+        "kg's own and those that installed packages register through the entry-point groups "
+        "kg_mention_rules, kg_type_rules, kg_relation_rules and kg_stores.",
+    )
+    plugins.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    plugins.set_defaults(func=cmd_plugins)
 
     validate = sub.add_parser(
         "validate",

@@ -75,6 +75,7 @@ def _cue(mention: Mention, cls: str, rule: str, weight: float) -> TypeCue:
 
 @type_rules.register("kg.types.descriptions.v1")
 def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    """Appositions, copulas and definite descriptions whose noun marks a class."""
     name = "kg.types.descriptions.v1"
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
@@ -108,6 +109,7 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 
 @type_rules.register("kg.types.name_heads.v1")
 def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    """The last word of a name marks its class ("Meridian Pictures", "Writers Guild")."""
     name = "kg.types.name_heads.v1"
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
@@ -128,6 +130,7 @@ def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 
 @type_rules.register("kg.types.roles.v1")
 def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    """Roles in the sentence: title holders, founders, places after "in", things launched."""
     name = "kg.types.roles.v1"
     product_nouns = lexicon.cue_nouns.get("Product", frozenset())
 

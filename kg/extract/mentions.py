@@ -85,6 +85,8 @@ def split_entity(span: Span) -> list[list[Token]]:
 
 @mention_rules.register("kg.mentions.ner.v1")
 def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
+    """The statistical NER's names, trimmed and split at inner possessives."""
+
     def rule(doc: Doc) -> Iterator[Mention]:
         for ent in doc.ents:
             if ent.label_ not in NER_LABELS:
@@ -120,6 +122,7 @@ def _modifier_tokens(token: Token) -> set[int]:
 
 @mention_rules.register("kg.mentions.event_names.v1")
 def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
+    """Event names: proper-noun modifiers before an event noun ("the WGA strike")."""
     nouns = lexicon.cue_nouns.get("Event", frozenset())
 
     def rule(doc: Doc) -> Iterator[Mention]:
@@ -223,6 +226,7 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
 
 @mention_rules.register("kg.mentions.kb.v1")
 def kb_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
+    """Names from the knowledge base that the NER missed."""
     matcher = PhraseMatcher(vocab)
     names = sorted({n for e in lexicon.kb.values() if e.cls != "Concept" for n in e.names})
     matcher.add("KB", [_tokenize(vocab, n) for n in names])

@@ -218,6 +218,7 @@ def _org_of_title(noun: Token) -> list[Token]:
 
 @relation_rules.register("kg.relations.titles.v1")
 def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    """Job titles: ceoOf, founderOf or worksFor, with the title as data."""
     name = "kg.relations.titles.v1"
 
     def rule(doc: Doc) -> Iterator[Candidate]:
@@ -272,6 +273,7 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 
 @relation_rules.register("kg.relations.possessives.v1")
 def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    """Possessives and product nouns: "OpenAI's Sora", "its video generator, Sora"."""
     name = "kg.relations.possessives.v1"
     product_nouns = lexicon.cue_nouns.get("Product", frozenset())
 
@@ -572,6 +574,7 @@ def _frame_patterns(frame: Frame, n: int) -> list[tuple[str, list[dict[str, Any]
 
 @relation_rules.register("kg.relations.verb_frames.v1")
 def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    """Verb frames (DependencyMatcher): launch, attend, meet with, report that, ..."""
     name = "kg.relations.verb_frames.v1"
     matcher = DependencyMatcher(vocab)
     for n, frame in enumerate(FRAMES):
@@ -736,6 +739,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 
 @relation_rules.register("kg.relations.event_names.v1")
 def event_name_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    """Names inside an event's name: where it is and who takes part."""
     name = "kg.relations.event_names.v1"
 
     def rule(doc: Doc) -> Iterator[Candidate]:
@@ -843,6 +847,7 @@ def event_date_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 
 @relation_rules.register("kg.relations.locations.v1")
 def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    """Locations: "X-based Y", "Y, based in X", "Columbus, Ohio", headquarters."""
     name = "kg.relations.locations.v1"
 
     def rule(doc: Doc) -> Iterator[Candidate]:

@@ -102,6 +102,7 @@ class MemoryStore(Store):
 
 @stores.register("memory")
 def make_memory(rest: str, create: bool = True) -> Store:
+    """rdflib's in-memory dataset."""
     return MemoryStore()
 
 
@@ -146,6 +147,7 @@ class FileStore(MemoryStore):
 
 @stores.register("file")
 def make_file(rest: str, create: bool = True) -> Store:
+    """A TriG or N-Quads file, read into memory and written back atomically."""
     return FileStore(rest, create)
 
 
@@ -266,6 +268,7 @@ class OxigraphStore(Store):
 
 @stores.register("oxigraph")
 def make_oxigraph(rest: str, create: bool = True) -> Store:
+    """Oxigraph on disk: transactional, fast SPARQL."""
     return OxigraphStore(rest, create)
 
 
@@ -426,4 +429,5 @@ def _json_term(value: dict[str, str] | None) -> Node | None:
 
 @stores.register("sparql")
 def make_sparql(rest: str, create: bool = True) -> Store:
+    """Any SPARQL 1.1 server (Protocol and Graph Store Protocol)."""
     return SparqlStore(rest, create)

@@ -1,0 +1,116 @@
+"""``KnowledgeGraph``: one thin object over the pipeline, a store, queries, analysis and views.
+
+It builds by composition and delegates to the modules that do the work, so
+everything it does can also be done with them directly.
+
+>>> from kg import KnowledgeGraph
+>>> kg = KnowledgeGraph()  # an in-memory store; nothing is loaded yet
+>>> kg.articles()
+[]
+>>> kg.add_text("Sam Altman, OpenAI's CEO, met studio executives.", key="demo")  # doctest: +SKIP
+>>> kg.query("leaders").rows[0][:3]  # doctest: +SKIP
+(rdflib.term.Literal('Sam Altman'), rdflib.term.Literal('ceoOf'), rdflib.term.Literal('OpenAI'))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib.term import Identifier, Literal
+
+from kg.store import Store, open_store
+from kg.types import GraphDiff, QueryResult
+
+__all__ = ["KnowledgeGraph"]
+
+
+class KnowledgeGraph:
+    """A knowledge graph in a store, with the pipeline that fills it.
+
+    Args:
+        store: a store URL (``memory:``, a directory for Oxigraph, ``http://...``)
+            or an open :class:`~kg.store.Store`.
+        model: spaCy model name; loaded on the first build, not before.
+        ontology: extra Turtle files extending the ontology, lexicon or knowledge base.
+    """
+
+    def __init__(
+        self,
+        store: str | Store = "memory:",
+        model: str | None = None,
+        ontology: Sequence[str | Path] = (),
+    ) -> None:
+        self.store = open_store(store) if isinstance(store, str) else store
+        self._model = model
+        self._ontology = tuple(ontology)
+        self._pipeline: Any = None
+
+    @property
+    def pipeline(self) -> Any:
+        """The :class:`~kg.pipeline.Pipeline`, loaded on first use."""
+        if self._pipeline is None:
+            from kg.pipeline import Pipeline
+
+            self._pipeline = Pipeline(model=self._model, ontology=self._ontology)
+        return self._pipeline
+
+    def add_files(self, paths: Iterable[str | Path]) -> list[GraphDiff]:
+        """Read article files or directories and write each article's graph."""
+        from kg.sources import read_articles
+
+        return self.pipeline.build_into(self.store, list(read_articles(paths)))
+
+    def add_text(self, text: str, key: str) -> list[GraphDiff]:
+        """Add one article given as a string; ``key`` names it (its IRI ends in it)."""
+        from kg.sources import parse_article
+
+        return self.pipeline.build_into(self.store, [parse_article(text, key=key, source=key)])
+
+    def remove(self, article_iri: str) -> GraphDiff:
+        """Retract one article, then forget entities no article mentions any more."""
+        diff = self.store.remove_graph(article_iri)
+        self.store.collect_garbage()
+        return diff
+
+    def articles(self) -> list[str]:
+        """The IRIs of the article graphs held."""
+        return [
+            g
+            for g in self.store.article_graphs()
+            if "/article/" in g and not g.endswith("/quarantine")
+        ]
+
+    def query(self, query: str, **params: str | Identifier) -> QueryResult:
+        """Run a shipped query by name (``"leaders"``) or a .rq file, or SPARQL text
+        (anything with a ``{``); keyword arguments are bound parameters."""
+        from kg.query import find_query, run_query
+
+        text, source = (query, "query") if "{" in query else find_query(query)
+        bound = {k: v if isinstance(v, Identifier) else Literal(v) for k, v in params.items()}
+        return run_query(self.store, text, bound, source)
+
+    def networkx(self) -> nx.MultiDiGraph:
+        """The entities and facts as a typed networkx graph (:func:`kg.analysis.to_networkx`)."""
+        from kg.analysis import to_networkx
+
+        return to_networkx(self.store)
+
+    def view(self, path: str | Path, **options: Any) -> Path:
+        """Write the HTML view; options as :class:`kg.view.ViewOptions`."""
+        from kg.store import atomic_write
+        from kg.view import ViewOptions, render
+
+        atomic_write(path, render(self.networkx(), ViewOptions(**options)).encode("utf-8"))
+        return Path(path)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
