@@ -431,6 +431,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from kg.lexicon import load_lexicon
+    from kg.store.files import QUARANTINE_SUFFIX
     from kg.validate import shacl_validate
 
     lexicon = load_lexicon(args.ontology or ())
@@ -438,7 +439,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         data = store.dataset()
     graph = Graph()
     for s, p, o, context in data.quads((None, None, None, None)):
-        if not str(getattr(context, "identifier", context)).endswith("/quarantine"):
+        if not str(getattr(context, "identifier", context)).endswith(QUARANTINE_SUFFIX):
             graph.add((s, p, o))
     conforms, lines = shacl_validate(graph, lexicon)
     for line in lines:
@@ -512,6 +513,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # what the read commands work on: graph files, or a store
+    source = _Parser(add_help=False)
+    source.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
+    source.add_argument("--store", metavar="STORE", help=STORE_HELP)
 
     build = sub.add_parser(
         "build",
@@ -623,26 +628,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = sub.add_parser(
         "info",
-        parents=[common],
+        parents=[common, source],
         help="count entities per class and relations per property",
         description="Summarise graph files: triples, articles, entities per "
         "class, relation triples per property.",
     )
-    info.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
-    info.add_argument("--store", metavar="STORE", help=STORE_HELP)
     info.add_argument("--format", choices=("table", "json"), default="table")
     info.set_defaults(func=cmd_info)
 
     analyze = sub.add_parser(
         "analyze",
-        parents=[common],
+        parents=[common, source],
         help="centrality, communities and chains of facts",
         description="Analyse the graph of entities and facts with networkx: degree, PageRank, "
         "betweenness, Louvain communities, connected components and k-cores; or, with "
         "--path A B, the shortest chain of facts between two entities with its evidence.",
     )
-    analyze.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
-    analyze.add_argument("--store", metavar="STORE", help=STORE_HELP)
     analyze.add_argument(
         "--path",
         nargs=2,
@@ -655,13 +656,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     view = sub.add_parser(
         "view",
-        parents=[common],
+        parents=[common, source],
         help="write an interactive HTML view",
         description="Write a self-contained HTML page (it works offline) that draws the "
         "entities and facts, coloured by class, with the evidence of each fact on hover.",
     )
-    view.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
-    view.add_argument("--store", metavar="STORE", help=STORE_HELP)
     view.add_argument("-o", "--output", required=True, help="the .html file to write")
     view.add_argument("--focus", metavar="ENTITY", help="draw only the entities near this one")
     view.add_argument("--depth", type=int, default=1, help="steps from --focus (default 1)")
@@ -715,14 +714,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser(
         "validate",
-        parents=[common],
+        parents=[common, source],
         help="check a graph against the ontology's SHACL shapes",
         description="Validate graph files or a store with pySHACL against the shapes derived "
         "from the ontology (ontology/shapes.ttl, plus any --ontology files). Prints one line "
         "per violation; exit 1 if there are any.",
     )
-    validate.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
-    validate.add_argument("--store", metavar="STORE", help=STORE_HELP)
     validate.add_argument(
         "--ontology",
         action="append",

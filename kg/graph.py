@@ -22,6 +22,7 @@ import networkx as nx
 from rdflib.term import Identifier, Literal
 
 from kg.store import Store, open_store
+from kg.store.files import QUARANTINE_SUFFIX
 from kg.types import GraphDiff, QueryResult
 
 __all__ = ["KnowledgeGraph"]
@@ -80,7 +81,7 @@ class KnowledgeGraph:
         return [
             g
             for g in self.store.article_graphs()
-            if "/article/" in g and not g.endswith("/quarantine")
+            if "/article/" in g and not g.endswith(QUARANTINE_SUFFIX)
         ]
 
     def query(self, query: str, **params: str | Identifier) -> QueryResult:

@@ -18,11 +18,11 @@ from __future__ import annotations
 import argparse
 import random
 import signal
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from bench_build import median_seconds  # beside this script
 from rdflib import Dataset, Literal
 
 from kg.pipeline import ArticleGraph, dataset_of
@@ -128,15 +128,6 @@ def generate(triples: int, seed: int = 7) -> Dataset:
     return dataset_of(graphs)
 
 
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def limited(fn, seconds: int) -> float:
     """Time one call, giving up after ``seconds`` (rdflib can take hours on some joins)."""
 
@@ -194,7 +185,7 @@ def main() -> None:
             def on(store, text=text, params=params, name=name):
                 return lambda: run_query(store, text, params, name)
 
-            t_oxigraph = median_time(on(oxigraph), args.repeat)
+            t_oxigraph = median_seconds(on(oxigraph), args.repeat)
             try:
                 t_rdflib = limited(on(rdflib_store), args.timeout)
                 shown, ratio = f"{t_rdflib:11.3f}", f"{t_rdflib / t_oxigraph:8.0f}x"

@@ -19,6 +19,8 @@ ORG_PRONOUNS = frozenset({"its", "it"})
 PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 DEFINITE = frozenset({"the", "this", "that"})
+#: Verbs of founding: "X founded Y", "founded by X", "co-founded Y with X".
+FOUND_VERBS = frozenset({"found", "co-found", "cofound", "establish", "start"})
 NOT_ANAPHORIC = frozenset(
     {
         "merged",

@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
+    FOUND_VERBS,
     RuleComponent,
     description_class,
     mention_tokens,
@@ -53,7 +54,6 @@ POLITICAL_TITLES = frozenset(
         "queen",
     }
 )
-FOUND_VERBS = frozenset({"found", "co-found", "cofound", "start", "establish"})
 PLACE_PREPS = frozenset({"in", "near", "outside", "across", "throughout", "around"})
 EVENT_VERBS = frozenset({"happen", "occur", "unfold"})
 PRODUCT_VERBS = frozenset(

@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
+    FOUND_VERBS,
     RELATIVE_PRONOUNS,
     RuleComponent,
     arg_for,
@@ -471,7 +472,6 @@ DEAL_NOUNS = frozenset(
         "collaboration",
     }
 )
-FOUND_VERBS = frozenset({"found", "co-found", "cofound", "establish", "start"})
 SYMMETRIC_VERBS = frozenset(
     {
         "merge",

@@ -197,7 +197,3 @@ def open_store(url: str, create: bool = True) -> Store:
         raise UsageError(f"unknown store {url!r}; use one of: {known}") from None
     store: Store = factory(rest, create=create)
     return store
-
-
-def graph_name(iri: URIRef | str) -> str:
-    return str(iri)
