@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -23,17 +23,25 @@ from kg.vocab import KG
 
 ONTOLOGY_FILES = ("kg.ttl", "lexicon.ttl", "kb.ttl")
 
-#: Coarse groups that decide an entity's IRI path and which classes may merge.
-GROUPS = {
+#: The five kinds of thing kg extracts: each class belongs to the group of the base
+#: class above it, which decides its IRI path ("id/organization/...") and which
+#: names may merge. Classes an extension adds join the group of their superclass.
+BASE_CLASSES = {
     "Person": "person",
     "Organization": "organization",
-    "Company": "organization",
-    "NewsOrganization": "organization",
-    # a cue that something is an organization without saying which kind ("OpenAI's CEO")
-    "AnyOrganization": "organization",
     "Product": "product",
     "Event": "event",
     "Place": "place",
+}
+#: A cue that something is an organization without saying which kind ("OpenAI's CEO").
+ANY_ORGANIZATION = "AnyOrganization"
+
+#: kg's own classes and their groups (a lexicon adds those of extensions: ``Lexicon.groups``).
+GROUPS = {
+    **BASE_CLASSES,
+    "Company": "organization",
+    "NewsOrganization": "organization",
+    ANY_ORGANIZATION: "organization",
 }
 
 
@@ -78,6 +86,10 @@ class Lexicon:
         domains / ranges: relation -> the class local names it allows (empty: any).
         superclasses: class -> itself and every class above it.
         kb: normalised name -> knowledge-base entry.
+        groups: entity class -> its group ("LaborUnion" -> "organization").
+        entity_classes: kg's classes, then those extensions add, in legend order.
+        ner_classes: spaCy NER label -> the class its entities vote for (``kg:spacyLabel``).
+        iris: local name -> IRI of every class and property, kg's and extensions'.
     """
 
     cue_nouns: dict[str, frozenset[str]]
@@ -88,14 +100,44 @@ class Lexicon:
     superclasses: dict[str, frozenset[str]]
     kb: dict[str, KBEntry]
     graph: Graph
+    groups: dict[str, str] = field(default_factory=lambda: dict(GROUPS))
+    entity_classes: tuple[str, ...] = ENTITY_CLASSES
+    ner_classes: dict[str, str] = field(default_factory=dict)
+    iris: dict[str, URIRef] = field(default_factory=dict)
+
+    def iri(self, name: str) -> URIRef:
+        """The IRI of a class or property by local name (``"LaborUnion"`` -> its IRI)."""
+        found = self.iris.get(name)
+        if found is not None:
+            return found
+        try:
+            return KG[name]
+        except AttributeError:
+            raise KeyError(f"no class or property named {name!r} in the ontology") from None
+
+    def group(self, cls: str | None) -> str | None:
+        """The group of an entity class ("Company" -> "organization"), or None."""
+        return self.groups.get(cls or "")
+
+    def classes_in(self, group: str) -> list[str]:
+        """The entity classes of one group, kg's first."""
+        return [c for c in self.entity_classes if self.groups.get(c) == group]
+
+    def _most_specific(self, classes: Iterable[str]) -> list[str]:
+        """Drop each class another of ``classes`` is a subclass of: a "union" that an
+        extension's LaborUnion lists is a LaborUnion, not also a plain Organization."""
+        found = set(classes)
+        return sorted(
+            c for c in found if not any(o != c and self.is_a(o, c) for o in found)
+        )
 
     def classes_for_noun(self, noun: str) -> list[str]:
         noun = _normal(noun)
-        return sorted(c for c, nouns in self.cue_nouns.items() if noun in nouns)
+        return self._most_specific(c for c, nouns in self.cue_nouns.items() if noun in nouns)
 
     def classes_for_head(self, word: str) -> list[str]:
         word = _normal(word)
-        return sorted(c for c, words in self.name_heads.items() if word in words)
+        return self._most_specific(c for c, words in self.name_heads.items() if word in words)
 
     def title_prop(self, title: str) -> str | None:
         return self.title_props.get(_normal(title))
@@ -165,6 +207,23 @@ def _superclasses(graph: Graph) -> dict[str, frozenset[str]]:
     return closure
 
 
+def _term_iris(graph: Graph) -> dict[str, URIRef]:
+    """Local name -> IRI of every declared class and property; two terms may not share one."""
+    iris: dict[str, URIRef] = {}
+    kinds = (OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    for kind in kinds:
+        for term in sorted(graph.subjects(RDF.type, kind)):
+            if not isinstance(term, URIRef):
+                continue
+            name = local_name(term)
+            if name in iris and iris[name] != term:
+                raise FormatError(
+                    f"two ontology terms share the local name {name!r}: {iris[name]} and {term}"
+                )
+            iris[name] = term
+    return iris
+
+
 def build_lexicon(graph: Graph) -> Lexicon:
     cue_nouns: dict[str, set[str]] = defaultdict(set)
     title_props: dict[str, str] = {}
@@ -187,11 +246,26 @@ def build_lexicon(graph: Graph) -> Lexicon:
         dom, rng = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
         domains[name] = frozenset(_class_members(graph, dom)) if dom is not None else frozenset()
         ranges[name] = frozenset(_class_members(graph, rng)) if rng is not None else frozenset()
+    superclasses = _superclasses(graph)
+    iris = _term_iris(graph)
+    groups = dict(GROUPS)
+    for cls, above in superclasses.items():
+        base = [BASE_CLASSES[c] for c in above if c in BASE_CLASSES]
+        if cls not in groups and len(set(base)) == 1:
+            groups[cls] = base[0]
+    extension = sorted(c for c in groups if c not in GROUPS)
+    entity_classes = (*ENTITY_CLASSES, *extension)
+    ner_classes: dict[str, str] = {}
+    for subject, label in sorted(graph.subject_objects(KG.spacyLabel)):
+        cls = local_name(subject)
+        # an extension's mapping replaces kg's own for the same label
+        if cls in groups and (str(label) not in ner_classes or cls not in GROUPS):
+            ner_classes[str(label)] = cls
     kb: dict[str, KBEntry] = {}
-    entity_classes = set(GROUPS) | {"Concept"}
+    kb_classes = set(groups) | {"Concept"}
     for subject in sorted(set(graph.subjects(RDFS.label)), key=str):
         cls = graph.value(subject, RDF.type)
-        if cls is None or not isinstance(subject, URIRef) or local_name(cls) not in entity_classes:
+        if cls is None or not isinstance(subject, URIRef) or local_name(cls) not in kb_classes:
             continue
         label = str(graph.value(subject, RDFS.label))
         names = (label, *sorted(str(a) for a in graph.objects(subject, SKOS.altLabel)))
@@ -205,9 +279,13 @@ def build_lexicon(graph: Graph) -> Lexicon:
         title_props=title_props,
         domains=domains,
         ranges=ranges,
-        superclasses=_superclasses(graph),
+        superclasses=superclasses,
         kb=kb,
         graph=graph,
+        groups=groups,
+        entity_classes=entity_classes,
+        ner_classes=ner_classes,
+        iris=iris,
     )
 
 

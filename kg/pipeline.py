@@ -89,8 +89,10 @@ class Pipeline:
     def graphs(self, extractions: Iterable[Extraction]) -> Iterator[ArticleGraph]:
         """Each extraction's article graph, quarantine graph and entity descriptions."""
         for ex in extractions:
-            entities = entity_graph(ex)
-            graph, held = quarantine(extraction_graph(ex, entities=False), self.lexicon, entities)
+            entities = entity_graph(ex, lexicon=self.lexicon)
+            graph, held = quarantine(
+                extraction_graph(ex, entities=False, lexicon=self.lexicon), self.lexicon, entities
+            )
             yield ArticleGraph(str(article_iri(ex.article)), graph, held, entities)
 
     def build_into(self, store: Store, articles: Iterable[Article]) -> list[GraphDiff]:

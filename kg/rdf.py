@@ -20,11 +20,13 @@ always gives the same graph.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 
 from rdflib import OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.lexicon import Lexicon
 from kg.resolve import slug
 from kg.types import Article, Evidence, Extraction
 from kg.vocab import ID, KG
@@ -56,16 +58,26 @@ def _int(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
-def entity_graph(extraction: Extraction, graph: Graph | None = None) -> Graph:
+def _terms(lexicon: Lexicon | None) -> Callable[[str], URIRef]:
+    """Local name -> IRI: the lexicon's (kg's terms and its extensions'), else kg's own."""
+    if lexicon is not None:
+        return lexicon.iri
+    return lambda name: KG[name]
+
+
+def entity_graph(
+    extraction: Extraction, graph: Graph | None = None, lexicon: Lexicon | None = None
+) -> Graph:
     """What an article says each of its entities is: class, label, other names, Wikidata.
 
     Stores keep these in one shared graph (:data:`ENTITIES`), so an entity that a
     thousand articles name is described once, not a thousand times.
     """
     graph = new_graph() if graph is None else graph
+    term = _terms(lexicon)
     for entity in extraction.entities:
         node = entity_iri(entity.key)
-        graph.add((node, RDF.type, KG[entity.cls]))
+        graph.add((node, RDF.type, term(entity.cls)))
         graph.add((node, RDFS.label, Literal(entity.label)))
         for alt in entity.alt_labels:
             graph.add((node, SKOS.altLabel, Literal(alt)))
@@ -75,7 +87,10 @@ def entity_graph(extraction: Extraction, graph: Graph | None = None) -> Graph:
 
 
 def extraction_graph(
-    extraction: Extraction, graph: Graph | None = None, entities: bool = True
+    extraction: Extraction,
+    graph: Graph | None = None,
+    entities: bool = True,
+    lexicon: Lexicon | None = None,
 ) -> Graph:
     """The RDF graph of one article's extraction.
 
@@ -84,6 +99,7 @@ def extraction_graph(
         graph: where to add the triples (a dataset's named graph); a new graph if None.
         entities: include the entities' descriptions (:func:`entity_graph`); stores
             keep those in a graph of their own.
+        lexicon: where the IRIs of classes and properties an extension adds come from.
 
     Returns:
         The graph, whose IRIs depend only on the input.
@@ -106,8 +122,9 @@ def extraction_graph(
         used_sentences.add(index)
         return URIRef(f"{doc}/s{index}")
 
+    term = _terms(lexicon)
     if entities:
-        entity_graph(extraction, graph)
+        entity_graph(extraction, graph, lexicon)
     for entity in extraction.entities:
         node = entity_iri(entity.key)
         graph.add((doc, KG.mentions, node))
@@ -126,11 +143,11 @@ def extraction_graph(
             graph.add((mnode, KG.resolution, Literal(m.resolution)))
 
     facts: list[tuple[str, URIRef, Node, str, Evidence]] = [
-        (r.subject, KG[r.prop], entity_iri(r.object), r.object, r.evidence)
+        (r.subject, term(r.prop), entity_iri(r.object), r.object, r.evidence)
         for r in extraction.relations
     ]
     facts += [
-        (a.subject, KG[a.prop], Literal(a.value, datatype=XSD[a.datatype]), a.value, a.evidence)
+        (a.subject, term(a.prop), Literal(a.value, datatype=XSD[a.datatype]), a.value, a.evidence)
         for a in extraction.attributes
     ]
     for subject, p, o, object_id, ev in facts:

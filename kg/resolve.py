@@ -30,7 +30,7 @@ from datetime import date
 from spacy.tokens import Doc
 
 from kg.dates import resolve_date
-from kg.lexicon import GROUPS, KBEntry, Lexicon
+from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
 from kg.types import (
     Arg,
     Article,
@@ -45,17 +45,6 @@ from kg.types import (
     TypeCue,
 )
 
-NER_CLASSES = {
-    "PERSON": "Person",
-    "ORG": "Organization",
-    "GPE": "Place",
-    "LOC": "Place",
-    "FAC": "Place",
-    "PRODUCT": "Product",
-    "EVENT": "Event",
-    # films, shows, games and books: creative works count as products
-    "WORK_OF_ART": "Product",
-}
 HONORIFICS = frozenset(
     {
         "mr",
@@ -132,6 +121,7 @@ def abbreviation(text: str) -> str:
 class Cluster:
     """An entity under construction."""
 
+    lexicon: Lexicon = field(repr=False)
     mentions: list[Mention] = field(default_factory=list)
     votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     kb: KBEntry | None = None
@@ -151,7 +141,7 @@ class Cluster:
         scores: defaultdict[str, float] = defaultdict(float)
         longest = max((len(m.text.split()) for m in self.names), default=1)
         for m in self.names:
-            cls = NER_CLASSES.get(m.ner_label or "")
+            cls = self.lexicon.ner_classes.get(m.ner_label or "")
             if cls is None:
                 continue
             # the NER is surer of a full name than of a bare "Altman" or "Sora"
@@ -164,7 +154,9 @@ class Cluster:
         return scores
 
     def org_cues(self) -> float:
-        return sum(w for c, w in self.votes.items() if GROUPS.get(c) == "organization")
+        return sum(
+            w for c, w in self.votes.items() if self.lexicon.group(c) == "organization"
+        )
 
     def max_cue(self) -> float:
         return max(self.votes.values(), default=0.0)
@@ -177,28 +169,35 @@ class Cluster:
 
     def group(self) -> str | None:
         if self.kb is not None:
-            return GROUPS.get(self.kb.cls)
+            return self.lexicon.group(self.kb.cls)
         by_group: defaultdict[str, float] = defaultdict(float)
         for cls, weight in self.scores().items():
-            if cls in GROUPS and weight > 0:
-                by_group[GROUPS[cls]] += weight
+            group = self.lexicon.group(cls)
+            if group is not None and weight > 0:
+                by_group[group] += weight
         if not by_group:
             return None
         return max(by_group, key=lambda g: (by_group[g], -GROUP_ORDER.index(g)))
 
     def cls(self) -> str | None:
+        """The class: the knowledge base's, else the best-cued class of the winning group.
+
+        The NER only names the group ("ORG"); the class within it comes from cues.
+        A tie goes to the group's base class. With no cue, a named organization in
+        the news is most often a business (Company); other groups take their base
+        class (Person, Event, ...)."""
         if self.kb is not None:
             return self.kb.cls
         group = self.group()
         if group is None:
             return None
-        if group != "organization":
-            return next(c for c, g in GROUPS.items() if g == group)
-        # the subclass comes from cues alone, as the NER only says "ORG"; with no cue,
-        # a named organization in the news is most often a business
-        cues = {c: self.votes[c] for c in ("Organization", "Company", "NewsOrganization")}
-        best = max(cues, key=lambda c: (cues[c], c == "Organization"))
-        return best if cues[best] > 0 else "Company"
+        classes = self.lexicon.classes_in(group)
+        base = classes[0]
+        cues = {c: self.votes[c] for c in classes if c != ANY_ORGANIZATION}
+        best = max(cues, key=lambda c: (cues[c], c == base))
+        if cues[best] > 0:
+            return best
+        return "Company" if group == "organization" else base
 
     def label(self) -> str:
         if self.kb is not None:
@@ -224,7 +223,7 @@ class Resolver:
                 name_key(mention.text)
             )
             key = "kb:" + entry.iri if entry is not None else name_key(mention.text)
-            cluster = clusters.setdefault(key, Cluster(kb=entry))
+            cluster = clusters.setdefault(key, Cluster(self.lexicon, kb=entry))
             if entry is not None and name_key(mention.text) != name_key(entry.label):
                 mention = replace(mention, resolution="kg.resolve.kb.v1")  # "L.A." -> "Los Angeles"
             cluster.mentions.append(mention)
@@ -302,8 +301,11 @@ class Resolver:
         sentence: int,
         cls: str | None,
     ) -> tuple[Cluster, Mention] | None:
-        want_group = GROUPS.get(cls or "", None)
-        generic = {c for c, g in GROUPS.items() if c == "Organization" or g != "organization"}
+        lex = self.lexicon
+        want_group = lex.group(cls)
+        # a description of a base class ("the organization", "the event") fits any of
+        # its kind; "the company" prefers a company
+        generic = {c for c in lex.entity_classes if c in BASE_CLASSES}
         before = [
             m
             for m in sorted(mentions, key=lambda m: m.start, reverse=True)
@@ -313,7 +315,7 @@ class Resolver:
         for mention in before:
             cluster = owner[(mention.start, mention.end)].root()
             found_cls = cluster.cls()
-            if found_cls is None or (want_group and GROUPS.get(found_cls) != want_group):
+            if found_cls is None or (want_group and lex.group(found_cls) != want_group):
                 continue
             if cls in generic or found_cls == cls:
                 return cluster, mention
@@ -366,7 +368,7 @@ class Resolver:
         for cluster in roots:
             cls = cluster.cls()
             assert cls is not None
-            keys[id(cluster)] = f"{GROUPS[cls]}/{slug(cluster.label())}"
+            keys[id(cluster)] = f"{self.lexicon.group(cls)}/{slug(cluster.label())}"
 
         extra_mentions: dict[int, list[Mention]] = defaultdict(list)
 
@@ -443,7 +445,12 @@ class Resolver:
                 )
             same_as = cluster.kb.same_as if cluster.kb is not None else ()
             weight = round(
-                sum(w for c, w in cluster.scores().items() if GROUPS.get(c) == GROUPS[cls]), 2
+                sum(
+                    w
+                    for c, w in cluster.scores().items()
+                    if self.lexicon.group(c) == self.lexicon.group(cls)
+                ),
+                2,
             )
             entities[key] = Entity(
                 key, cls, label, tuple(alts), tuple(all_mentions), same_as, weight

@@ -20,20 +20,22 @@ from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg.lexicon import ENTITY_CLASSES, Lexicon, load_lexicon
+from kg.lexicon import Lexicon, load_lexicon
 from kg.vocab import KG, ONTOLOGY_IRI
 
 SHAPES = Namespace(ONTOLOGY_IRI + "/shapes#")
 
 
-def _class_constraint(graph: Graph, shape: URIRef, classes: frozenset[str]) -> None:
+def _class_constraint(
+    graph: Graph, shape: URIRef, classes: frozenset[str], lexicon: Lexicon
+) -> None:
     if len(classes) == 1:
-        graph.add((shape, SH["class"], KG[next(iter(classes))]))
+        graph.add((shape, SH["class"], lexicon.iri(next(iter(classes)))))
         return
     options: list[Node] = []
     for cls in sorted(classes):
         option = BNode(f"{shape.split('#')[-1]}-{cls}")
-        graph.add((option, SH["class"], KG[cls]))
+        graph.add((option, SH["class"], lexicon.iri(cls)))
         options.append(option)
     head = BNode(f"{shape.split('#')[-1]}-or")
     Collection(graph, head, options)
@@ -42,6 +44,11 @@ def _class_constraint(graph: Graph, shape: URIRef, classes: frozenset[str]) -> N
 
 def _names(classes: frozenset[str]) -> str:
     return " or ".join(sorted(classes))
+
+
+def _qname(lexicon: Lexicon, name: str) -> str:
+    """``kg:ceoOf`` for kg's own terms, the bare local name for an extension's."""
+    return f"kg:{name}" if str(lexicon.iri(name)).startswith(str(KG._NS)) else name
 
 
 def shapes_graph(lexicon: Lexicon) -> Graph:
@@ -61,12 +68,11 @@ def shapes_graph(lexicon: Lexicon) -> Graph:
                 continue
             shape = SHAPES[f"{prop}-{side}"]
             graph.add((shape, RDF.type, SH.NodeShape))
-            graph.add((shape, target, KG[prop]))
-            _class_constraint(graph, shape, classes)
+            graph.add((shape, target, lexicon.iri(prop)))
+            _class_constraint(graph, shape, classes, lexicon)
             what = "subject" if side == "domain" else "object"
-            graph.add(
-                (shape, SH.message, Literal(f"the {what} of kg:{prop} must be {_names(classes)}"))
-            )
+            message = f"the {what} of {_qname(lexicon, prop)} must be {_names(classes)}"
+            graph.add((shape, SH.message, Literal(message)))
 
     def property_shape(node_shape: URIRef, path: URIRef, **facets: Node) -> None:
         prop = BNode(f"{node_shape.split('#')[-1]}-{path.split('#')[-1].split('/')[-1]}")
@@ -107,10 +113,10 @@ def shapes_graph(lexicon: Lexicon) -> Graph:
     property_shape(mention, KG.text, minCount=one, maxCount=one, datatype=XSD.string)
     for path in (KG.startChar, KG.endChar):
         property_shape(mention, path, minCount=one, maxCount=one, datatype=XSD.integer)
-    for cls in ENTITY_CLASSES:
+    for cls in lexicon.entity_classes:
         shape = SHAPES[f"{cls}-label"]
         graph.add((shape, RDF.type, SH.NodeShape))
-        graph.add((shape, SH.targetClass, KG[cls]))
+        graph.add((shape, SH.targetClass, lexicon.iri(cls)))
         property_shape(shape, RDFS.label, minCount=one, maxCount=one)
     return graph
 
@@ -138,15 +144,16 @@ def check_graph(graph: Graph, lexicon: Lexicon) -> list[Violation]:
     found = []
     for prop, domain in sorted(lexicon.domains.items()):
         rng = lexicon.ranges.get(prop, frozenset())
-        for s, o in graph.subject_objects(KG[prop]):
+        p = lexicon.iri(prop)
+        for s, o in graph.subject_objects(p):
             s_types, o_types = _types(graph, s), _types(graph, o)
             if domain and not any(lexicon.is_a(t, d) for t in s_types for d in domain):
                 found.append(
                     Violation(
                         s,
-                        KG[prop],
+                        p,
                         o,
-                        f"the subject of kg:{prop} must be "
+                        f"the subject of {_qname(lexicon, prop)} must be "
                         f"{_names(domain)}, not {_names(frozenset(s_types)) or 'untyped'}",
                     )
                 )
@@ -154,9 +161,9 @@ def check_graph(graph: Graph, lexicon: Lexicon) -> list[Violation]:
                 found.append(
                     Violation(
                         s,
-                        KG[prop],
+                        p,
                         o,
-                        f"the object of kg:{prop} must be "
+                        f"the object of {_qname(lexicon, prop)} must be "
                         f"{_names(rng)}, not {_names(frozenset(o_types)) or 'untyped'}",
                     )
                 )

@@ -72,3 +72,4 @@ class KG(DefinedNamespace):
     date: URIRef
     cueNoun: URIRef
     nameHead: URIRef
+    spacyLabel: URIRef

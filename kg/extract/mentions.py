@@ -33,8 +33,6 @@ from kg.lexicon import Lexicon
 from kg.registry import mention_rules
 from kg.types import Mention
 
-#: NER labels kg turns into mentions; the rest (dates, money, nationalities) are not entities.
-NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"})
 _LEFT_TRIM = frozenset(
     {"the", "a", "an", "'", '"', "\u201c", "\u201d", "\u2018", "\u2019", "(", "["}
 )
@@ -85,11 +83,15 @@ def split_entity(span: Span) -> list[list[Token]]:
 
 @mention_rules.register("kg.mentions.ner.v1")
 def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
-    """The statistical NER's names, trimmed and split at inner possessives."""
+    """The statistical NER's names, trimmed and split at inner possessives.
+
+    Only labels the ontology maps to a class (``kg:spacyLabel``) count; the rest
+    (dates, money, nationalities) are not entities."""
+    labels = frozenset(lexicon.ner_classes)
 
     def rule(doc: Doc) -> Iterator[Mention]:
         for ent in doc.ents:
-            if ent.label_ not in NER_LABELS:
+            if ent.label_ not in labels:
                 continue
             parts = split_entity(ent)
             for n, part in enumerate(parts):
@@ -185,10 +187,13 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     """Names with "and" inside that the NER cut in two: "Australian Competition and
     Consumer Commission", when the part before "and" is no name on its own (it ends in
     no name head) and the part after ends in an organization's name head."""
-    org_heads = set(lexicon.name_heads.get("Organization", ())) | set(
-        lexicon.name_heads.get("Company", ())
-    )
+    org_heads = {
+        w
+        for cls in lexicon.classes_in("organization")
+        for w in lexicon.name_heads.get(cls, ())
+    }
     any_heads = {w for words in lexicon.name_heads.values() for w in words}
+    labels = frozenset(lexicon.ner_classes)
 
     def rule(doc: Doc) -> Iterator[Mention]:
         for token in doc:
@@ -213,7 +218,7 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 end += 1
             if doc[left].lower_ in any_heads or doc[end].lower_ not in org_heads:
                 continue
-            if any(e.end == token.i and e.label_ in NER_LABELS for e in doc.ents):
+            if any(e.end == token.i and e.label_ in labels for e in doc.ents):
                 continue  # "Netflix and Bell Media": the NER saw a whole name before "and"
             mention = _mention(
                 doc, list(doc[start : end + 1]), "kg.mentions.joined_names.v1", 0.7, "ORG"
