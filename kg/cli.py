@@ -454,10 +454,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from kg.evaluate import evaluate, expand_gold, load_gold
+    from kg.lexicon import load_lexicon
     from kg.pipeline import Pipeline
 
+    classes = load_lexicon(args.ontology or (), not args.no_kb).entity_classes
     for path in expand_gold(args.gold):  # check every gold file before loading the model
-        load_gold(path)
+        load_gold(path, classes)
     pipeline = Pipeline(
         model=args.model,
         ontology=args.ontology or (),

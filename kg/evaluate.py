@@ -79,8 +79,9 @@ def _fail(path: Path, message: str) -> InputError:
     return InputError(f"gold file {path}: {message}")
 
 
-def load_gold(path: str | Path) -> Gold:
-    """Read and check one gold file."""
+def load_gold(path: str | Path, classes: Sequence[str] = CLASSES) -> Gold:
+    """Read and check one gold file; ``classes`` are the entity types it may use
+    (kg's own, plus any an extension adds: ``Lexicon.entity_classes``)."""
     path = Path(path)
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
@@ -96,11 +97,11 @@ def load_gold(path: str | Path) -> Gold:
         raise _fail(path, "needs a non-empty 'text'")
     entities = []
     for item in data.get("entities", []):
-        if item.get("type") not in CLASSES:
+        if item.get("type") not in classes:
             raise _fail(
                 path,
                 f"entity {item.get('name')!r} has type {item.get('type')!r}; "
-                f"use one of {', '.join(CLASSES)}",
+                f"use one of {', '.join(classes)}",
             )
         names = frozenset(_norm(n) for n in [item["name"], *item.get("aliases", [])])
         entities.append(GoldEntity(item["name"], item["type"], names))
@@ -260,7 +261,8 @@ def expand_gold(paths: Iterable[str | Path]) -> list[Path]:
 
 def evaluate(pipeline: Any, paths: Sequence[str | Path]) -> Report:
     """Build each gold article with ``pipeline`` and score it."""
-    golds = [load_gold(p) for p in expand_gold(paths)]
+    classes = pipeline.lexicon.entity_classes
+    golds = [load_gold(p, classes) for p in expand_gold(paths)]
     report = Report()
     for gold, extraction in zip(golds, pipeline.extract(g.article for g in golds), strict=True):
         score(gold, extraction, report)

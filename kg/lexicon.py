@@ -212,7 +212,7 @@ def _term_iris(graph: Graph) -> dict[str, URIRef]:
     iris: dict[str, URIRef] = {}
     kinds = (OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
     for kind in kinds:
-        for term in sorted(graph.subjects(RDF.type, kind)):
+        for term in sorted(graph.subjects(RDF.type, kind), key=str):
             if not isinstance(term, URIRef):
                 continue
             name = local_name(term)
@@ -249,18 +249,18 @@ def build_lexicon(graph: Graph) -> Lexicon:
     superclasses = _superclasses(graph)
     iris = _term_iris(graph)
     groups = dict(GROUPS)
-    for cls, above in superclasses.items():
+    for name, above in superclasses.items():
         base = [BASE_CLASSES[c] for c in above if c in BASE_CLASSES]
-        if cls not in groups and len(set(base)) == 1:
-            groups[cls] = base[0]
+        if name not in groups and len(set(base)) == 1:
+            groups[name] = base[0]
     extension = sorted(c for c in groups if c not in GROUPS)
     entity_classes = (*ENTITY_CLASSES, *extension)
     ner_classes: dict[str, str] = {}
-    for subject, label in sorted(graph.subject_objects(KG.spacyLabel)):
-        cls = local_name(subject)
+    for subject, ner_label in sorted(graph.subject_objects(KG.spacyLabel), key=str):
+        mapped = local_name(subject)
         # an extension's mapping replaces kg's own for the same label
-        if cls in groups and (str(label) not in ner_classes or cls not in GROUPS):
-            ner_classes[str(label)] = cls
+        if mapped in groups and (str(ner_label) not in ner_classes or mapped not in GROUPS):
+            ner_classes[str(ner_label)] = mapped
     kb: dict[str, KBEntry] = {}
     kb_classes = set(groups) | {"Concept"}
     for subject in sorted(set(graph.subjects(RDFS.label)), key=str):

@@ -13,6 +13,7 @@ are drawn and the page says what was left out.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -25,7 +26,7 @@ from pyvis.network import Network
 
 from kg.analysis import centrality, communities, core_numbers, find_node
 
-__all__ = ["STYLES", "ViewOptions", "render"]
+__all__ = ["STYLES", "ViewOptions", "render", "style"]
 
 #: Colour and vis-network shape per class.
 STYLES: dict[str, tuple[str, str]] = {
@@ -37,7 +38,22 @@ STYLES: dict[str, tuple[str, str]] = {
     "Event": ("#edc948", "star"),
     "Place": ("#76b7b2", "triangle"),
 }
-OTHER = ("#9c9c9c", "dot")
+#: Colours for classes an extension adds, each class always the same one.
+EXTRA_COLOURS = ("#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#8cd17d", "#b6992d", "#499894")
+
+
+def style(cls: str) -> tuple[str, str]:
+    """Colour and shape of a class: kg's own, or a stable pick for an extension's class.
+
+    >>> style("Person")
+    ('#4e79a7', 'dot')
+    >>> style("LaborUnion") == style("LaborUnion") != style("Person")
+    True
+    """
+    if cls in STYLES:
+        return STYLES[cls]
+    digest = int(hashlib.sha1(cls.encode()).hexdigest(), 16)
+    return EXTRA_COLOURS[digest % len(EXTRA_COLOURS)], "hexagon"
 EVIDENCE_SHOWN = 3
 
 
@@ -155,7 +171,7 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
 
     net = Network(height="85vh", width="100%", directed=True, cdn_resources="in_line", heading="")
     for node, data in sorted(view.nodes(data=True)):
-        colour, shape = STYLES.get(data["cls"], OTHER)
+        colour, shape = style(data["cls"])
         extra: dict[str, Any] = {}
         if big:
             x, y = positions[node]
@@ -224,7 +240,7 @@ def _finish(page: str, view: nx.MultiDiGraph, title: str, notes: list[str]) -> s
         key=lambda c: list(STYLES).index(c) if c in STYLES else len(STYLES),
     )
     swatch = '<span class="kg-key"><span class="kg-swatch" style="background:{}"></span>{}</span>'
-    legend = "".join(swatch.format(STYLES.get(c, OTHER)[0], html.escape(c)) for c in present)
+    legend = "".join(swatch.format(style(c)[0], html.escape(c)) for c in present)
     counts = (
         f"{view.number_of_nodes():,} entities, {view.number_of_edges():,} facts. "
         "Hover a node or an edge for its evidence; drag to move, scroll to zoom."

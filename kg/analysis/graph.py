@@ -12,14 +12,17 @@ from typing import Any
 
 import networkx as nx
 
-from kg.lexicon import ENTITY_CLASSES
+from kg.lexicon import ENTITY_CLASSES, local_name
 from kg.store import Store
-from kg.vocab import KG
+from kg.vocab import ID, KG
 
 __all__ = ["to_networkx"]
 
 #: Most specific first: an entity typed both Company and Organization is a Company.
+#: Classes an extension adds (not listed) come before all of these.
 SPECIFIC_FIRST = sorted(ENTITY_CLASSES, key=lambda c: c == "Organization")
+#: Types that mark the provenance scaffolding, not entities.
+NOT_ENTITIES = frozenset({"NewsArticle", "Sentence", "Mention", "Assertion", "Concept"})
 PREFIXES = (
     f"PREFIX kg: <{KG._NS}>\n"
     "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
@@ -29,7 +32,7 @@ NODES = (
     PREFIXES
     + """SELECT DISTINCT ?e ?c ?label WHERE {
   ?e a ?c ; rdfs:label ?label .
-  FILTER(STRSTARTS(STR(?c), STR(kg:)))
+  FILTER(STRSTARTS(STR(?e), "%s"))
 }"""
 )
 EDGES = (
@@ -44,19 +47,23 @@ EDGES = (
 )
 
 
+def _specificity(cls: str) -> tuple[int, str]:
+    return (SPECIFIC_FIRST.index(cls) + 1 if cls in SPECIFIC_FIRST else 0, cls)
+
+
 def to_networkx(store: Store) -> nx.MultiDiGraph:
     """The entities of ``store`` and the facts between them, one edge per property."""
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     classes: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
-    for node, kind, label in store.query(NODES).rows:
-        name = str(kind).rsplit("#", 1)[-1]
-        if name in ENTITY_CLASSES:
+    for node, kind, label in store.query(NODES % ID).rows:
+        name = local_name(kind)
+        if name not in NOT_ENTITIES:
             classes.setdefault(str(node), []).append(name)
             labels[str(node)] = str(label)
     for iri in sorted(classes):
         graph.add_node(
-            iri, iri=iri, label=labels[iri], cls=min(classes[iri], key=SPECIFIC_FIRST.index)
+            iri, iri=iri, label=labels[iri], cls=min(classes[iri], key=_specificity)
         )
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     for _, s, p, o, confidence, sentence, article, rule in sorted(
