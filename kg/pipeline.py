@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,6 +38,7 @@ class Pipeline:
         config: per-component config overrides, e.g. which relation rules to run.
         kb: use the bundled knowledge base (``ontology/kb.ttl``).
         min_confidence: drop relations whose confidence is below this.
+        exclude: names of registered rules not to run.
     """
 
     def __init__(
@@ -47,11 +48,12 @@ class Pipeline:
         config: dict[str, dict[str, object]] | None = None,
         kb: bool = True,
         min_confidence: float = 0.0,
+        exclude: Iterable[str] = (),
     ) -> None:
         if not 0.0 <= min_confidence <= 1.0:
             raise UsageError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
         self.min_confidence = min_confidence
-        self.nlp = add_kg_components(load_model(model), ontology, config, kb)
+        self.nlp = add_kg_components(load_model(model), ontology, config, kb, exclude)
         self.lexicon = load_lexicon(ontology, kb)
         self.resolver = Resolver(self.lexicon)
 
@@ -84,7 +86,7 @@ class Pipeline:
     def build(self, articles: Iterable[Article]) -> Dataset:
         """A dataset with one named graph per article (named by the article's IRI), and a
         quarantine graph beside any article whose facts break the ontology."""
-        return dataset_of(self.graphs(self.extractions(articles)))
+        return dataset_of(self.graphs(self.extractions(articles)), self.lexicon.prefixes())
 
     def graphs(self, extractions: Iterable[Extraction]) -> Iterator[ArticleGraph]:
         """Each extraction's article graph, quarantine graph and entity descriptions."""
@@ -117,11 +119,12 @@ class ArticleGraph(NamedTuple):
 ArticleGraphs = Iterable[ArticleGraph]
 
 
-def dataset_of(graphs: ArticleGraphs) -> Dataset:
+def dataset_of(graphs: ArticleGraphs, prefixes: Mapping[str, str] | None = None) -> Dataset:
     """One dataset: each article's graph, its quarantine graph if any, and the shared
-    graph of entity descriptions."""
+    graph of entity descriptions. ``prefixes`` adds an extension's prefixes
+    (:meth:`kg.lexicon.Lexicon.prefixes`) to kg's own."""
     dataset = Dataset(default_union=True)
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in {**(prefixes or {}), **PREFIXES}.items():
         dataset.bind(prefix, ns, override=True, replace=True)
     described = dataset.graph(ENTITIES)
     for item in graphs:

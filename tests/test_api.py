@@ -21,10 +21,13 @@ def test_public_names_are_stable():
         "KnowledgeGraph",
         "Pipeline",
         "__version__",
+        "entity_patterns",
         "find_query",
         "load",
+        "load_lexicon",
         "read_article",
         "read_articles",
+        "relation_patterns",
         "run_query",
         "save",
     ]

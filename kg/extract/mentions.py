@@ -58,9 +58,11 @@ def _trim(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def _mention(
+def make_mention(
     doc: Doc, tokens: list[Token], rule: str, confidence: float, label: str | None
 ) -> Mention | None:
+    """A mention of the tokens' text, or None if it is no name (lower case, no letters,
+    across a line break)."""
     if not tokens or not any(ch.isalpha() for t in tokens for ch in t.text):
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
@@ -97,7 +99,7 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             for n, part in enumerate(parts):
                 # the possessor in "OpenAI's Sora" is a name, but the label was for the whole
                 label = ent.label_ if n == len(parts) - 1 else None
-                mention = _mention(doc, part, "kg.mentions.ner.v1", 0.85, label)
+                mention = make_mention(doc, part, "kg.mentions.ner.v1", 0.85, label)
                 if mention is not None:
                     yield mention
 
@@ -143,7 +145,7 @@ def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     break
             if not any(doc[i].pos_ == "PROPN" for i in range(start, token.i)):
                 continue
-            mention = _mention(
+            mention = make_mention(
                 doc, list(doc[start : token.i + 1]), "kg.mentions.event_names.v1", 0.8, "EVENT"
             )
             if mention is not None:
@@ -174,7 +176,7 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 run.append(token)
                 continue
             if len(run) >= 2:
-                mention = _mention(doc, run, "kg.mentions.proper_nouns.v1", 0.6, None)
+                mention = make_mention(doc, run, "kg.mentions.proper_nouns.v1", 0.6, None)
                 if mention is not None:
                     yield mention
             run = []
@@ -220,7 +222,7 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 continue
             if any(e.end == token.i and e.label_ in labels for e in doc.ents):
                 continue  # "Netflix and Bell Media": the NER saw a whole name before "and"
-            mention = _mention(
+            mention = make_mention(
                 doc, list(doc[start : end + 1]), "kg.mentions.joined_names.v1", 0.7, "ORG"
             )
             if mention is not None:
@@ -238,7 +240,7 @@ def kb_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
 
     def rule(doc: Doc) -> Iterator[Mention]:
         for _, start, end in matcher(doc):
-            mention = _mention(doc, _trim(list(doc[start:end])), "kg.mentions.kb.v1", 0.8, None)
+            mention = make_mention(doc, _trim(list(doc[start:end])), "kg.mentions.kb.v1", 0.8, None)
             if mention is not None:
                 yield mention
 
@@ -268,9 +270,14 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 
 def select(mentions: Iterable[Mention]) -> list[Mention]:
     """Resolve overlaps: the longer name wins, except that an event name keeps the
-    names inside it ("Hollywood" in "the Hollywood writers' strike")."""
+    names inside it ("Hollywood" in "the Hollywood writers' strike"). Names found
+    by a user's or a plugin's rules (any rule not named ``kg.*``) come first: a
+    pattern someone wrote outranks the statistical NER it overlaps."""
     chosen: list[Mention] = []
-    by_length = sorted(set(mentions), key=lambda m: (-(m.end - m.start), m.start, m.rule))
+    by_length = sorted(
+        set(mentions),
+        key=lambda m: (m.rule.startswith("kg."), -(m.end - m.start), m.start, m.rule),
+    )
     for mention in by_length:
         clash = [c for c in chosen if _overlaps(c, mention)]
         nested = all(
@@ -354,7 +361,7 @@ def add_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             span = doc[start:end]
             if any(i in covered for i in range(span.start_char, span.end_char)):
                 break
-            mention = _mention(doc, list(span), "kg.mentions.repeat.v1", 0.7, None)
+            mention = make_mention(doc, list(span), "kg.mentions.repeat.v1", 0.7, None)
             if mention is not None:
                 extra.append(mention)
                 covered.update(range(span.start_char, span.end_char))

@@ -1,0 +1,105 @@
+"""Settings for extraction from a TOML file (``kg build --config kg.toml``).
+
+Every key is optional; the command line wins over the file::
+
+    model = "en_core_web_sm"            # spaCy pipeline name
+    ontology = ["my-ontology.ttl"]      # relative to the config file
+    kb = true                           # use the bundled knowledge base
+    min_confidence = 0.5
+
+    [rules]                             # which registered rules run (see kg plugins)
+    relations = ["kg.relations.titles.v1", "acme.relations.sponsors.v1"]  # only these
+    exclude = ["kg.relations.locations.v1"]                               # never these
+
+Without a ``[rules]`` list a component runs kg's rules and every plugin's.
+
+>>> from kg.config import parse_settings
+>>> s = parse_settings('min_confidence = 0.5\\n[rules]\\nexclude = ["kg.mentions.kb.v1"]')
+>>> s.min_confidence, s.exclude
+(0.5, ('kg.mentions.kb.v1',))
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError, UsageError
+
+#: ``[rules]`` key -> the spaCy component that runs those rules.
+RULE_KEYS = {"mentions": "kg_mentions", "types": "kg_types", "relations": "kg_relations"}
+TOP_KEYS = {"model", "ontology", "kb", "min_confidence", "rules"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str | None = None
+    ontology: tuple[str, ...] = ()
+    kb: bool = True
+    min_confidence: float = 0.0
+    rules: dict[str, list[str]] = field(default_factory=dict)  # component -> rule names
+    exclude: tuple[str, ...] = ()
+
+    def component_config(self) -> dict[str, dict[str, object]]:
+        return {component: {"rules": names} for component, names in self.rules.items()}
+
+
+def _strings(value: Any, key: str, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError(f"{where}: {key} must be a list of strings")
+    return list(value)
+
+
+def parse_settings(text: str, where: str = "config", base: Path | None = None) -> Settings:
+    """Settings from TOML text; relative ontology paths resolve against ``base``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{where}: not valid TOML ({exc})") from exc
+    unknown = set(data) - TOP_KEYS
+    if unknown:
+        raise UsageError(f"{where}: unknown setting {sorted(unknown)[0]!r}")
+    rules_table = data.get("rules", {})
+    if not isinstance(rules_table, dict):
+        raise UsageError(f"{where}: [rules] must be a table")
+    unknown = set(rules_table) - {*RULE_KEYS, "exclude"}
+    if unknown:
+        raise UsageError(f"{where}: unknown [rules] key {sorted(unknown)[0]!r}")
+    ontology = _strings(data.get("ontology", []), "ontology", where)
+    if base is not None:
+        ontology = [str(base / p) for p in ontology]
+    model = data.get("model")
+    if model is not None and not isinstance(model, str):
+        raise UsageError(f"{where}: model must be a string")
+    kb = data.get("kb", True)
+    if not isinstance(kb, bool):
+        raise UsageError(f"{where}: kb must be true or false")
+    confidence = data.get("min_confidence", 0.0)
+    if not isinstance(confidence, int | float) or isinstance(confidence, bool):
+        raise UsageError(f"{where}: min_confidence must be a number")
+    return Settings(
+        model=model,
+        ontology=tuple(ontology),
+        kb=kb,
+        min_confidence=float(confidence),
+        rules={
+            RULE_KEYS[k]: _strings(v, k, where) for k, v in rules_table.items() if k in RULE_KEYS
+        },
+        exclude=tuple(_strings(rules_table.get("exclude", []), "exclude", where)),
+    )
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read a config file; a missing or unreadable one is an input error."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(f"no such config file: {path}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read config file {path}: {exc}") from exc
+    return parse_settings(text, str(path), path.parent)
