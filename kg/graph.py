@@ -7,9 +7,17 @@ everything it does can also be done with them directly.
 >>> kg = KnowledgeGraph()  # an in-memory store; nothing is loaded yet
 >>> kg.articles()
 []
->>> kg.add_text("Sam Altman, OpenAI's CEO, met studio executives.", key="demo")  # doctest: +SKIP
->>> kg.query("leaders").rows[0][:3]  # doctest: +SKIP
-(rdflib.term.Literal('Sam Altman'), rdflib.term.Literal('ceoOf'), rdflib.term.Literal('OpenAI'))
+>>> [diff] = kg.add_text("Sam Altman, OpenAI's CEO, met studio executives.", key="demo")
+>>> diff.graph, len(diff.added) > 0, diff.removed
+('https://kg.example.org/id/article/demo', True, ())
+>>> [str(v) for v in kg.query("leaders").rows[0][:3]]
+['Sam Altman', 'ceoOf', 'OpenAI']
+>>> kg.networkx().number_of_nodes()
+2
+>>> kg.remove("https://kg.example.org/id/article/demo").graph
+'https://kg.example.org/id/article/demo'
+>>> kg.articles()
+[]
 """
 
 from __future__ import annotations

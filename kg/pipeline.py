@@ -1,9 +1,16 @@
 """Build: text -> spaCy Doc -> mentions, cues, candidates -> entities, relations -> RDF.
 
 >>> from kg.pipeline import Pipeline
->>> pipe = Pipeline()  # doctest: +SKIP
->>> text = "Sam Altman, OpenAI's CEO, met with studio executives."
->>> graph = pipe.build_text(text)  # doctest: +SKIP
+>>> from kg.vocab import KG
+>>> pipe = Pipeline()
+>>> graph = pipe.build_text("Sam Altman, OpenAI's CEO, met with studio executives.")
+>>> [(s.split("/")[-1], o.split("/")[-1]) for s, o in graph.subject_objects(KG.ceoOf)]
+[('sam-altman', 'openai')]
+>>> from kg.sources import parse_article
+>>> article = parse_article("Runway, a startup in New York, makes video tools.", "runway", "-")
+>>> [extraction] = pipe.extract([article])
+>>> sorted((e.label, e.cls) for e in extraction.entities)
+[('New York', 'Place'), ('Runway', 'Company')]
 """
 
 from __future__ import annotations
