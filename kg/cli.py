@@ -13,7 +13,7 @@ import io
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -150,56 +150,105 @@ def _pipeline(args: argparse.Namespace) -> Any:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.pipeline import ArticleGraph, dataset_of, write_graphs
-    from kg.sources import expand_inputs, read_article
+    from kg.build import Progress, batches, extract_stream, fingerprint, lexicon_of, with_digests
+    from kg.pipeline import (
+        ArticleGraph,
+        Pipeline,
+        article_graphs,
+        check_unique,
+        dataset_of,
+        link_batch,
+        write_graphs,
+    )
+    from kg.rdf import article_iri
+    from kg.sources import expand_inputs, iter_articles
     from kg.store import open_store, output_format, save
+    from kg.types import Article
 
     if not args.output and not args.store:
         raise UsageError("kg build needs -o FILE or --store STORE (or both)")
     if args.batch_size < 1:
         raise UsageError(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     if args.output:
         output_format(args.output)  # fail before loading the model
+    settings = _settings(args)
+    if not 0.0 <= settings.min_confidence <= 1.0:
+        raise UsageError(
+            f"--min-confidence must be between 0 and 1, got {settings.min_confidence}"
+        )
     paths = expand_inputs(args.inputs)
-    # every article is read before anything is written
-    articles = [read_article(p, args.max_bytes) for p in paths]
-    if args.date:
-        articles = [a if a.date else dataclasses.replace(a, date=args.date) for a in articles]
+    digest = fingerprint(settings)
+
+    def articles() -> Iterator[Article]:
+        stream = iter_articles(paths, args.max_bytes)
+        if args.date:
+            stream = (a if a.date else dataclasses.replace(a, date=args.date) for a in stream)
+        return with_digests(stream, digest)
+
+    # every article is read and checked before anything is written (then read again,
+    # one at a time, to build: the corpus never has to fit in memory)
+    total = sum(1 for _ in check_unique(articles()))
     store = open_store(args.store) if args.store else None
     kept: list[ArticleGraph] = []
     diffs: list[GraphDiff] = []
-    triples = held = 0
+    triples = held = skipped = done = 0
+    progress: Progress | None = None
     try:
+        # a build into a store skips articles already there from the same input and
+        # settings (an interrupted build resumes); a file output needs them all
+        stored = store.article_digests() if store is not None and not args.output else {}
+        if args.no_resume:
+            stored = {}
+
+        def todo() -> Iterator[Article]:
+            nonlocal skipped
+            for article in articles():
+                if stored.get(str(article_iri(article))) == article.digest:
+                    skipped += 1
+                    continue
+                yield article
+
         started = time.perf_counter()
-        pipeline = _pipeline(args)
-        loaded = time.perf_counter()
-        # into a store, articles go in batches: each batch is resolved across its
-        # articles, then written, one transaction per article
-        size = args.batch_size if store is not None else max(len(articles), 1)
-        for start in range(0, len(articles), size):
-            batch = list(pipeline.graphs(pipeline.extractions(articles[start : start + size])))
+        pipeline = Pipeline.from_settings(settings) if args.jobs == 1 else None
+        lexicon = pipeline.lexicon if pipeline is not None else lexicon_of(settings)
+        progress = Progress(total, enabled=not args.quiet)
+        extractions = extract_stream(settings, todo(), args.jobs, pipeline)
+        # each batch is resolved across its articles, then written, one transaction
+        # per article
+        for batch in batches(extractions, args.batch_size):
+            graphs = list(article_graphs(link_batch(batch), lexicon))
             if store is not None:
-                diffs += write_graphs(store, batch)
+                diffs += write_graphs(store, graphs)
             if args.output:
-                kept += batch
-            triples += sum(len(a.graph) + len(a.quarantine) + len(a.entities) for a in batch)
-            held += sum(len(a.quarantine) for a in batch)
+                kept += graphs
+            triples += sum(len(a.graph) + len(a.quarantine) + len(a.entities) for a in graphs)
+            held += sum(len(a.quarantine) for a in graphs)
+            done += len(graphs)
+            progress.advance(done + skipped - progress.done)  # skipped ones count as done
+        progress.advance(done + skipped - progress.done)
         built = time.perf_counter()
         if args.output:
-            dataset = dataset_of(kept, pipeline.lexicon.prefixes())
+            dataset = dataset_of(kept, lexicon.prefixes())
             if args.diff and store is None:
                 diffs = _file_diffs(args.output, dataset)
             save(dataset, args.output)
     finally:
+        if progress is not None:
+            progress.close()
         if store is not None:
             store.close()
     if args.diff:
         _print_diffs(diffs)
     if not args.quiet:
         where = " and ".join(x for x in (args.output, args.store) if x)
+        unchanged = f" ({skipped} unchanged, skipped)" if skipped else ""
+        seconds = built - started
         print(
-            f"kg: wrote {where}: {len(articles)} article(s), {triples} triples "
-            f"(model {loaded - started:.1f}s, extraction {built - loaded:.2f}s)",
+            f"kg: wrote {where}: {done} article(s){unchanged}, {triples} triples "
+            f"in {seconds:.1f}s ({done / seconds if seconds else 0:.1f} articles/s, "
+            f"{args.jobs} job{'s' if args.jobs > 1 else ''})",
             file=sys.stderr,
         )
         if held:
@@ -591,7 +640,20 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=64,
         metavar="N",
-        help="with --store, resolve and write N articles at a time (default 64)",
+        help="resolve entities across N articles at a time, then write them (default 64)",
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run the NLP in N worker processes (default 1); the output is the same",
+    )
+    build.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="with --store, rebuild every article, even those already stored unchanged",
     )
     build.add_argument(
         "--diff", action="store_true", help="print the triples the build added (+) and removed (-)"

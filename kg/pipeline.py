@@ -19,20 +19,23 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import UsageError
-from kg.lexicon import load_lexicon
+from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import add_kg_components, load_model
-from kg.rdf import PREFIXES, article_iri, entity_graph, extraction_graph
+from kg.rdf import PREFIXES, article_iri, entity_graph, extraction_graph, new_graph
 from kg.resolve import Resolver, link_articles
 from kg.sources import parse_article
 from kg.store import Store
 from kg.store.files import QUARANTINE_SUFFIX
 from kg.types import Article, Extraction, GraphDiff
 from kg.validate import quarantine
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.config import Settings
 from kg.vocab import ENTITIES
 
 
@@ -76,19 +79,21 @@ class Pipeline:
                 extraction = dataclasses.replace(extraction, relations=kept)
             yield extraction
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Pipeline:
+        """A pipeline as a config file and the command line describe it (:mod:`kg.config`)."""
+        return cls(
+            model=settings.model,
+            ontology=settings.ontology,
+            config=settings.component_config(),
+            kb=settings.kb,
+            min_confidence=settings.min_confidence,
+            exclude=settings.exclude,
+        )
+
     def extractions(self, articles: Iterable[Article]) -> list[Extraction]:
         """Extract every article, then resolve entities across them."""
-        extractions = list(self.extract(articles))
-        seen: dict[URIRef, str] = {}
-        for ex in extractions:
-            iri = article_iri(ex.article)
-            if iri in seen:
-                raise UsageError(
-                    f"{ex.article.source} and {seen[iri]} would both be article {iri}; "
-                    "rename one or give it an 'id:' or 'url:' in its front matter"
-                )
-            seen[iri] = ex.article.source
-        return harmonise_labels(link_articles(extractions))
+        return link_batch(list(self.extract(check_unique(articles))))
 
     def build(self, articles: Iterable[Article]) -> Dataset:
         """A dataset with one named graph per article (named by the article's IRI), and a
@@ -97,12 +102,7 @@ class Pipeline:
 
     def graphs(self, extractions: Iterable[Extraction]) -> Iterator[ArticleGraph]:
         """Each extraction's article graph, quarantine graph and entity descriptions."""
-        for ex in extractions:
-            entities = entity_graph(ex, lexicon=self.lexicon)
-            graph, held = quarantine(
-                extraction_graph(ex, entities=False, lexicon=self.lexicon), self.lexicon, entities
-            )
-            yield ArticleGraph(str(article_iri(ex.article)), graph, held, entities)
+        return article_graphs(extractions, self.lexicon)
 
     def build_into(self, store: Store, articles: Iterable[Article]) -> list[GraphDiff]:
         """Write each article's graph into ``store``, replacing what it held for the article."""
@@ -124,6 +124,48 @@ class ArticleGraph(NamedTuple):
 
 
 ArticleGraphs = Iterable[ArticleGraph]
+
+
+def check_unique(articles: Iterable[Article]) -> Iterator[Article]:
+    """The articles, refusing two that would have the same IRI (and so one graph)."""
+    seen: dict[URIRef, str] = {}
+    for article in articles:
+        iri = article_iri(article)
+        if iri in seen:
+            raise UsageError(
+                f"{article.source} and {seen[iri]} would both be article {iri}; "
+                "rename one or give it an 'id:' in its front matter or JSON line"
+            )
+        seen[iri] = article.source
+        yield article
+
+
+def link_batch(extractions: list[Extraction]) -> list[Extraction]:
+    """Resolve entities across the articles of one batch, and harmonise their labels."""
+    return harmonise_labels(link_articles(extractions))
+
+
+def article_graphs(extractions: Iterable[Extraction], lexicon: Lexicon) -> Iterator[ArticleGraph]:
+    """Each extraction's article graph, quarantine graph and entity descriptions."""
+    for ex in extractions:
+        entities = entity_graph(ex, lexicon=lexicon)
+        graph = extraction_graph(ex, entities=False, lexicon=lexicon)
+        if fits_ontology(ex, lexicon):
+            held = new_graph()
+        else:
+            graph, held = quarantine(graph, lexicon, entities)
+        yield ArticleGraph(str(article_iri(ex.article)), graph, held, entities)
+
+
+def fits_ontology(extraction: Extraction, lexicon: Lexicon) -> bool:
+    """Whether every relation fits its property's domain and range, checked on the
+    extraction itself: the cheap test that spares most articles the RDF-level check."""
+    classes = {e.key: e.cls for e in extraction.entities}
+    for r in extraction.relations:
+        s_cls, o_cls = classes.get(r.subject), classes.get(r.object)
+        if s_cls is None or o_cls is None or not lexicon.allows(r.prop, s_cls, o_cls):
+            return False
+    return True
 
 
 def dataset_of(graphs: ArticleGraphs, prefixes: Mapping[str, str] | None = None) -> Dataset:

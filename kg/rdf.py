@@ -115,6 +115,8 @@ def extraction_graph(
         graph.add((doc, SDO.datePublished, Literal(article.date, datatype=XSD.date)))
     if article.url:
         graph.add((doc, SDO.url, Literal(article.url, datatype=XSD.anyURI)))
+    if article.digest:
+        graph.add((doc, KG.sourceHash, Literal(article.digest)))
 
     used_sentences: set[int] = set()
 

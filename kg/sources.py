@@ -1,19 +1,30 @@
-"""Reading articles: files and directories of UTF-8 text, with optional front matter.
+"""Reading articles: text files, directories and globs of them, and JSON Lines files.
 
-An article may start with a front-matter block::
+An article file may start with a front-matter block::
 
     ---
     title: OpenAI courts Hollywood
     date: 2024-03-22
     url: https://example.org/news/sora
+    id: openai-hollywood
     ---
 
 Offsets kg records are character offsets into the decoded file text, front
 matter included, so they point at the same characters a user sees.
+
+A JSON Lines file (``.jsonl``) holds one article per line: an object with a
+``text`` and optional ``title``, ``date``, ``url`` and ``id``; its offsets
+count from the start of ``text``. Articles are read one at a time
+(:func:`iter_articles`), so a corpus never has to fit in memory.
+
+>>> lines = ['{"text": "Hi.", "id": "a1"}', '', '{"text": "Yo."}']
+>>> [a.key for a in iter_jsonl_text(chr(10).join(lines), "c.jsonl")]
+['a1', 'c-3']
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -24,22 +35,39 @@ from kg.types import Article
 #: Articles larger than this are refused; news articles are a few kilobytes.
 DEFAULT_MAX_BYTES = 5_000_000
 TEXT_SUFFIXES = (".txt", ".md", ".text")
+JSONL_SUFFIXES = (".jsonl",)
+INPUT_SUFFIXES = (*TEXT_SUFFIXES, *JSONL_SUFFIXES)
+_GLOB_CHARS = frozenset("*?[")
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def _glob(pattern: str) -> list[Path]:
+    """Files matching a glob pattern ("corpus/**/*.txt"), sorted."""
+    anchor = Path(pattern).anchor
+    relative = pattern[len(anchor) :] if anchor else pattern
+    base = Path(anchor) if anchor else Path(".")
+    return sorted(p for p in base.glob(relative) if p.is_file())
+
+
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, plus the text files inside directories named (sorted, recursive)."""
+    """Files named, the article files inside directories named (sorted, recursive),
+    and the files a glob pattern matches, for shells that did not expand it."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if not path.exists() and _GLOB_CHARS & set(str(raw)):
+            matched = _glob(str(raw))
+            if not matched:
+                raise InputError(f"no files match {raw}")
+            found.extend(matched)
+        elif path.is_dir():
             inside = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
             )
             if not inside:
                 raise InputError(
-                    f"no article files ({', '.join(TEXT_SUFFIXES)}) in directory {path}"
+                    f"no article files ({', '.join(INPUT_SUFFIXES)}) in directory {path}"
                 )
             found.extend(inside)
         elif path.exists() and not path.is_file():
@@ -117,8 +145,74 @@ def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Articl
     return parse_article(decode(data, str(path)), key=path.stem, source=str(path))
 
 
+def _field(item: dict[str, object], name: str, where: str) -> str | None:
+    value = item.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{where}: {name!r} must be a string")
+    return value
+
+
+def iter_jsonl_text(
+    text: str, source: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article]:
+    """The articles of JSON Lines text; blank lines are skipped."""
+    stem = Path(source).stem
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{source} line {n}"
+        if len(line.encode("utf-8")) > max_bytes:
+            raise InputError(f"{where} is over {max_bytes:,} bytes; kg reads articles up to that")
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(item, dict):
+            raise InputError(f"{where}: expected a JSON object with a 'text'")
+        body = _field(item, "text", where)
+        if body is None or not body.strip():
+            raise InputError(f"{where}: no 'text'")
+        date = _field(item, "date", where)
+        if date is not None and not _DATE.match(date):
+            raise InputError(f"{where}: date {date!r} is not YYYY-MM-DD")
+        yield Article(
+            key=_field(item, "id", where) or f"{stem}-{n}",
+            text=body,
+            source=where,
+            body_start=0,
+            title=_field(item, "title", where),
+            date=date,
+            url=_field(item, "url", where),
+        )
+
+
+def read_jsonl(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article]:
+    """The articles of a JSON Lines file, one per non-blank line."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"no such file: {path}") from exc
+    except PermissionError as exc:
+        raise InputError(f"permission denied: {path}") from exc
+    yield from iter_jsonl_text(decode(data, str(path)), str(path), max_bytes)
+
+
+def iter_articles(
+    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article]:
+    """Every article of the inputs, one at a time: text files, directories, globs, .jsonl."""
+    for path in expand_inputs(paths):
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            yield from read_jsonl(path, max_bytes)
+        else:
+            yield read_article(path, max_bytes)
+
+
 def read_articles(
     paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Article]:
-    for path in expand_inputs(paths):
-        yield read_article(path, max_bytes)
+    """Every article of the inputs (:func:`iter_articles`)."""
+    return iter_articles(paths, max_bytes)

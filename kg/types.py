@@ -29,6 +29,8 @@ class Article:
     title: str | None = None
     date: str | None = None
     url: str | None = None
+    #: what the article and the build settings hash to (``kg:sourceHash``), if known
+    digest: str | None = None
 
     @property
     def body(self) -> str:

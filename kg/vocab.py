@@ -70,6 +70,7 @@ class KG(DefinedNamespace):
     title: URIRef
     modality: URIRef
     date: URIRef
+    sourceHash: URIRef
     cueNoun: URIRef
     nameHead: URIRef
     spacyLabel: URIRef

@@ -64,6 +64,28 @@ def _sentences(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
     return cached
 
 
+def doc_tokens(doc: Doc) -> list[Token]:
+    """The Doc's tokens as one list, made once per Doc.
+
+    Iterating a Doc or indexing it makes a new ``Token`` object every time;
+    kg's rules walk each Doc many times over.
+    """
+    cached: list[Token] | None = doc.user_data.get("kg_tokens")
+    if cached is None:
+        cached = list(doc)
+        doc.user_data["kg_tokens"] = cached
+    return cached
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, joined once (``Doc.text`` joins every token each time it is read)."""
+    cached: str | None = doc.user_data.get("kg_text")
+    if cached is None:
+        cached = doc.text
+        doc.user_data["kg_text"] = cached
+    return cached
+
+
 def sentence_index(doc: Doc, token: Token) -> int:
     """Index of the sentence holding ``token``."""
     return _sentences(doc)[0][token.i]
@@ -157,7 +179,7 @@ def arg_for(token: Token, lexicon: Lexicon, hops: int = 2) -> Arg | None:
         mods = [t.idx for t in token.lefts if t.dep_ in ("det", "amod", "compound")]
         start = min(mods, default=token.idx)
         end = token.idx + len(token)
-        return Arg(start, end, doc.text[start:end], kind="description", cls=cls)
+        return Arg(start, end, doc_text(doc)[start:end], kind="description", cls=cls)
     return None
 
 

@@ -29,6 +29,7 @@ from kg.extract.common import (
     FOUND_VERBS,
     RuleComponent,
     description_class,
+    doc_tokens,
     mention_tokens,
     noun_phrase_head_text,
 )
@@ -80,7 +81,7 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         mentions = mention_tokens(doc)
-        for token in doc:
+        for token in doc_tokens(doc):
             # apposition, either way round: "Sora, the app" / "the app, Sora"
             if token.dep_ == "appos":
                 pairs = [(token, token.head), (token.head, token)]
@@ -136,7 +137,7 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         mentions = mention_tokens(doc)
-        for token in doc:
+        for token in doc_tokens(doc):
             mention = mentions.get(token.i)
             if mention is None:
                 continue

@@ -26,6 +26,8 @@ from spacy.vocab import Vocab
 from kg.extract.common import (
     POSSESSIVE_MARKERS,
     RuleComponent,
+    doc_text,
+    doc_tokens,
     sentence_bounds,
     sentence_index,
 )
@@ -66,7 +68,7 @@ def make_mention(
     if not tokens or not any(ch.isalpha() for t in tokens for ch in t.text):
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-    text = doc.text[start:end]
+    text = doc_text(doc)[start:end]
     if "\n" in text or not any(ch.isupper() or not ch.isascii() for ch in text if ch.isalpha()):
         return None  # names are capitalised; a lower-case "week" is not one
     return Mention(start, end, text, sentence_index(doc, tokens[0]), rule, confidence, label)
@@ -130,7 +132,7 @@ def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     nouns = lexicon.cue_nouns.get("Event", frozenset())
 
     def rule(doc: Doc) -> Iterator[Mention]:
-        for token in doc:
+        for token in doc_tokens(doc):
             if token.pos_ not in ("NOUN", "PROPN") or token.lower_ not in nouns:
                 continue
             keep = _modifier_tokens(token)
@@ -165,7 +167,7 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     def rule(doc: Doc) -> Iterator[Mention]:
         covered = {t.i for e in doc.ents for t in e}
         run: list[Token] = []
-        for token in [*doc, None]:
+        for token in [*doc_tokens(doc), None]:
             if (
                 token is not None
                 and token.pos_ == "PROPN"
@@ -198,7 +200,7 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     labels = frozenset(lexicon.ner_classes)
 
     def rule(doc: Doc) -> Iterator[Mention]:
-        for token in doc:
+        for token in doc_tokens(doc):
             if token.lower_ != "and" or token.i == 0 or token.i + 1 >= len(doc):
                 continue
             left, right = token.i - 1, token.i + 1
@@ -342,7 +344,7 @@ def add_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
                 by_first.setdefault(acronym, set()).add((acronym,))
     covered = {i for m in mentions for i in range(m.start, m.end)}
     extra: list[Mention] = []
-    for token in doc:
+    for token in doc_tokens(doc):
         for words in sorted(by_first.get(token.text, ()), key=len, reverse=True):
             end = token.i + len(words)
             if end > len(doc) or tuple(t.text for t in doc[token.i : end]) != words:

@@ -41,6 +41,7 @@ from kg.extract.common import (
     RELATIVE_PRONOUNS,
     RuleComponent,
     arg_for,
+    doc_tokens,
     mention_tokens,
     noun_phrase_head_text,
     sentence_index,
@@ -280,7 +281,7 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
-        for token in doc:
+        for token in doc_tokens(doc):
             if token.i not in mentions or (token.head.i in mentions and token.dep_ != "appos"):
                 continue
             owned = arg_for(token, lexicon)
@@ -676,7 +677,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 doc, subject_of(governor), with_conjuncts(obj), ("partnersWith",), 0.65, noun
             )
         # "according to Bloomberg, X ...": Bloomberg reports X
-        for token in doc:
+        for token in doc_tokens(doc):
             if token.lower_ == "according" and token.head.pos_ in ("VERB", "AUX"):
                 sources = [
                     c
@@ -688,7 +689,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 yield from emit(doc, sources, subject_of(token.head), ("reports",), 0.7, token)
         # "Redgum Markets and Coastline Grocers agreed to merge", "X and Y met":
         # a symmetric verb with co-ordinated subjects and no object relates the subjects
-        for token in doc:
+        for token in doc_tokens(doc):
             if token.lemma_ not in SYMMETRIC_VERBS or token.pos_ != "VERB":
                 continue
             if any(
@@ -701,7 +702,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 yield from emit(doc, [first], parties[n + 1 :], ("partnersWith",), 0.65, token)
         # "X won the Palme d'Or at the Cannes Film Festival", "Mistral used the summit":
         # an agent doing anything to or at a named event takes part in it
-        for token in doc:
+        for token in doc_tokens(doc):
             if token.pos_ != "VERB":
                 continue
             targets = [c for c in token.children if c.dep_ == "dobj"] + [
@@ -715,7 +716,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             if targets:
                 yield from emit(doc, subject_of(token), targets, ("participatesIn",), 0.55, token)
         # "Runway, a rival of OpenAI" / "OpenAI's rival Runway" / "Larkspur's rival Greyfield"
-        for token in doc:
+        for token in doc_tokens(doc):
             if token.lower_ in RIVAL_NOUNS or token.lemma_ in RIVAL_NOUNS:
                 firsts = [token.head] if token.dep_ in ("appos", "compound") else []
                 firsts += [c for c in token.children if c.dep_ == "appos"]
@@ -852,7 +853,7 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
-        for token in doc:
+        for token in doc_tokens(doc):
             # "San Francisco-based OpenAI", "OpenAI, based in San Francisco"
             if token.lower_ in ("based", "headquartered"):
                 places = [c for c in token.children if c.dep_ in ("npadvmod", "compound")]

@@ -96,6 +96,14 @@ class Store(ABC):
     def dataset(self) -> Dataset:
         """Everything, as an rdflib dataset (for export, views and analysis)."""
 
+    def article_digests(self) -> dict[str, str]:
+        """Article graph name -> the ``kg:sourceHash`` it was built from (see kg.build)."""
+        rows = self.query(
+            f"PREFIX kg: <{KG._NS}>\n"
+            "SELECT ?g ?h WHERE { GRAPH ?g { ?a a kg:NewsArticle ; kg:sourceHash ?h } }"
+        ).rows
+        return {str(g): str(h) for g, h in rows}
+
     def replace_graph(self, name: str, graph: Graph) -> GraphDiff:
         """Make ``graph`` the whole content of graph ``name``; report what changed."""
         before = ntriples_lines(self.graph(name))

@@ -1,0 +1,215 @@
+"""Building a corpus: streaming, in batches, on one core or several, resumable.
+
+``kg build`` reads articles one at a time (:func:`kg.sources.iter_articles`),
+extracts them, resolves each batch of ``batch_size`` articles across its
+articles (:func:`kg.resolve.link_articles`), and hands the batch's graphs to
+the caller to write; nothing but the current batch stays in memory.
+
+With ``jobs > 1`` the NLP (spaCy, kg's rules and per-article resolution) runs
+in a pool of worker processes, each with its own model, fed a few articles at a
+time in input order; linking, RDF and writing stay in the calling process.
+Each article's extraction depends on the article alone and batches are cut
+the same way, so the output is identical for every number of jobs.
+
+Each article graph records ``kg:sourceHash``: a digest of the article and of
+the settings that built it (:func:`fingerprint`). A build into a store skips
+the articles whose stored graph has the same digest, so an interrupted build
+continues where it stopped, and a re-run does no work for unchanged articles.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import multiprocessing
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, TextIO
+
+from kg.config import Settings
+from kg.lexicon import Lexicon, default_files, load_lexicon
+from kg.types import Article, Extraction
+
+__all__ = ["Progress", "extract_stream", "fingerprint", "with_digests"]
+
+#: Articles sent to a worker at once: enough to amortise the hand-over, few
+#: enough that all workers stay busy to the end.
+CHUNK = 4
+
+
+def fingerprint(settings: Settings) -> str:
+    """A digest of everything besides the article that decides its graph: kg's
+    version, the model, the ontology files' contents, the rules and options."""
+    from kg import __version__
+    from kg.nlp import model_name
+    from kg.registry import plugin_ontologies
+
+    digest = hashlib.sha256()
+    parts = [
+        __version__,
+        model_name(settings.model),
+        repr(settings.kb),
+        repr(settings.min_confidence),
+        repr(sorted(settings.rules.items())),
+        repr(sorted(settings.exclude)),
+    ]
+    for part in parts:
+        digest.update(part.encode() + b"\0")
+    files = [*default_files(settings.kb), *plugin_ontologies(), *map(Path, settings.ontology)]
+    for path in files:
+        try:
+            digest.update(Path(path).read_bytes())
+        except OSError:
+            digest.update(str(path).encode())  # a missing file fails later, clearly
+    return digest.hexdigest()
+
+
+def article_digest(article: Article, settings_digest: str) -> str:
+    digest = hashlib.sha256(settings_digest.encode())
+    for part in (article.key, article.text, article.title, article.date, article.url):
+        digest.update(b"\0" + (part or "").encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def with_digests(articles: Iterable[Article], settings_digest: str) -> Iterator[Article]:
+    for article in articles:
+        yield dataclasses.replace(article, digest=article_digest(article, settings_digest))
+
+
+# -- extraction, in this process or in a pool ---------------------------------------
+
+_WORKER: Any = None
+
+
+def _worker_extract(settings: Settings, articles: list[Article]) -> list[Extraction]:
+    """Run in a worker process: the pipeline is made on the first call and kept."""
+    global _WORKER
+    if _WORKER is None:
+        from kg.pipeline import Pipeline
+
+        _WORKER = Pipeline.from_settings(settings)
+    return list(_WORKER.extract(articles))
+
+
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for article in articles:
+        chunk.append(article)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _context() -> Any:
+    # fork starts workers with kg and spaCy already imported; elsewhere, spawn
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def extract_stream(
+    settings: Settings, articles: Iterable[Article], jobs: int = 1, pipeline: Any = None
+) -> Iterator[Extraction]:
+    """Each article's extraction, in input order.
+
+    ``jobs == 1`` runs ``pipeline`` (made from ``settings`` if None) here; more
+    runs that many worker processes, with at most ``2 * jobs`` chunks in flight,
+    so a long input is never read ahead into memory.
+    """
+    if jobs <= 1:
+        if pipeline is None:
+            from kg.pipeline import Pipeline
+
+            pipeline = Pipeline.from_settings(settings)
+        yield from pipeline.extract(articles)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        pending: deque[Future[list[Extraction]]] = deque()
+        for chunk in _chunks(articles, CHUNK):
+            pending.append(pool.submit(_worker_extract, settings, chunk))
+            if len(pending) >= 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def lexicon_of(settings: Settings) -> Lexicon:
+    return load_lexicon(settings.ontology, settings.kb)
+
+
+# -- progress -----------------------------------------------------------------------
+
+
+class Progress:
+    """A one-line progress report on a terminal: done/total, articles per second, ETA.
+
+    Silent when ``stream`` is not a terminal (piped, redirected, under CI) or
+    when ``enabled`` is False.
+    """
+
+    def __init__(
+        self,
+        total: int,
+        stream: TextIO | None = None,
+        enabled: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.total = total
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = enabled and _is_terminal(self.stream)
+        self.clock = clock
+        self.started = clock()
+        self.last = 0.0
+        self.done = 0
+
+    def line(self) -> str:
+        elapsed = max(self.clock() - self.started, 1e-9)
+        rate = self.done / elapsed
+        left = (self.total - self.done) / rate if rate > 0 else 0.0
+        width = 24
+        filled = int(width * self.done / self.total) if self.total else width
+        bar = "#" * filled + "." * (width - filled)
+        return (
+            f"kg: [{bar}] {self.done}/{self.total} articles  {rate:.1f}/s  "
+            f"ETA {int(left // 60)}:{int(left % 60):02d}"
+        )
+
+    def advance(self, n: int = 1) -> None:
+        if n <= 0:
+            return
+        self.done += n
+        now = self.clock()
+        if self.enabled and (now - self.last >= 0.2 or self.done >= self.total):
+            self.last = now
+            self.stream.write("\r" + self.line())
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.done:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty() and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False
