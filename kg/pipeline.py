@@ -148,10 +148,10 @@ def link_batch(extractions: list[Extraction]) -> list[Extraction]:
 def article_graphs(extractions: Iterable[Extraction], lexicon: Lexicon) -> Iterator[ArticleGraph]:
     """Each extraction's article graph, quarantine graph and entity descriptions."""
     for ex in extractions:
-        entities = entity_graph(ex, lexicon=lexicon)
-        graph = extraction_graph(ex, entities=False, lexicon=lexicon)
+        entities = entity_graph(ex, new_graph(prefixes=False), lexicon)
+        graph = extraction_graph(ex, new_graph(prefixes=False), entities=False, lexicon=lexicon)
         if fits_ontology(ex, lexicon):
-            held = new_graph()
+            held = new_graph(prefixes=False)
         else:
             graph, held = quarantine(graph, lexicon, entities)
         yield ArticleGraph(str(article_iri(ex.article)), graph, held, entities)

@@ -207,6 +207,11 @@ def shacl_validate(data: Graph, lexicon: Lexicon) -> tuple[bool, list[str]]:
     """Run pySHACL with the ontology's shapes; one line per violation."""
     import pyshacl
 
+    if not data.store.context_aware:  # pySHACL needs a store that knows graphs
+        copy = Graph()
+        for triple in data:
+            copy.add(triple)
+        data = copy
     conforms, results, _ = pyshacl.validate(
         data,
         shacl_graph=shapes_graph(lexicon),

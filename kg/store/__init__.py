@@ -84,6 +84,10 @@ class Store(ABC):
     def _replace(self, name: str, graph: Graph) -> None:
         """Replace a named graph's content in one transaction."""
 
+    def _create(self, name: str, graph: Graph, lines: set[str]) -> None:
+        """Write a graph the store does not hold yet (``lines``: it as N-Triples)."""
+        self._replace(name, graph)
+
     @abstractmethod
     def _remove(self, name: str) -> None:
         """Drop a named graph in one transaction."""
@@ -108,7 +112,9 @@ class Store(ABC):
         """Make ``graph`` the whole content of graph ``name``; report what changed."""
         before = ntriples_lines(self.graph(name))
         after = ntriples_lines(graph)
-        if before != after:
+        if not before and after:
+            self._create(name, graph, after)
+        elif before != after:
             self._replace(name, graph)
         return GraphDiff(name, tuple(sorted(after - before)), tuple(sorted(before - after)))
 

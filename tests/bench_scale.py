@@ -1,0 +1,118 @@
+"""Benchmark: kg build throughput against raw spaCy, with 1 and 2 jobs, and memory as the
+corpus grows. Run on demand (not part of the test run)::
+
+    python tests/bench_scale.py [--articles 1000] [--small 100] [--output store|nq]
+
+In one run, on one synthetic corpus (``tests/corpus.py``, seeded, JSON Lines):
+
+1. raw ``nlp.pipe`` over the article texts with the same model and the same
+   spaCy components kg runs (kg disables none: it reads tags, POS, lemmas,
+   dependencies and entities), in this process, model already loaded;
+2. ``kg build --jobs 1`` and ``kg build --jobs 2`` on the same corpus, each a
+   fresh process timed from start to exit (Python start-up and model loading
+   included), into an on-disk Oxigraph store (or an N-Quads file);
+3. peak memory (max RSS) of ``kg build --jobs 1`` on the first ``--small``
+   articles and on all of them.
+
+It prints tokens per second for each, the ratios the scale issue asks for
+(jobs 1 / raw >= 0.90, jobs 2 / jobs 1 >= 1.7, memory 1000 / 100 <= 1.5), and
+checks that both builds wrote the same graph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_jsonl
+
+from kg.nlp import load_model
+
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:]).returncode
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"{code} {elapsed} {peak}")
+"""
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of a command, in a fresh measuring process."""
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
+    )
+    code, elapsed, peak = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"failed ({code}): {' '.join(command)}")
+    return float(elapsed), int(peak)
+
+
+def kg_build(corpus: Path, target: Path, jobs: int, output: str) -> tuple[float, int]:
+    where = ["--store", str(target)] if output == "store" else ["-o", str(target)]
+    command = [sys.executable, "-m", "kg.cli", "build", str(corpus), *where, "-q"]
+    return timed([*command, "--jobs", str(jobs)])
+
+
+def dump(target: Path, output: str) -> list[str]:
+    if output != "store":
+        return sorted(target.read_text(encoding="utf-8").splitlines())
+    import pyoxigraph
+
+    store = pyoxigraph.Store.read_only(str(target))
+    return sorted(str(q) for q in store)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--output", choices=("store", "nq"), default="store")
+    parser.add_argument("--keep", type=Path, help="keep the corpus and outputs here")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = write_jsonl(work / "corpus.jsonl", args.articles)
+    small = write_jsonl(work / "small.jsonl", args.small)
+    texts = [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines()]
+
+    nlp = load_model()
+    list(nlp.pipe(texts[:20]))  # warm up
+    start = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts))
+    raw = time.perf_counter() - start
+    del nlp
+
+    suffix = "" if args.output == "store" else ".nq"
+    t1, _ = kg_build(corpus, work / f"jobs1{suffix}", 1, args.output)
+    t2, _ = kg_build(corpus, work / f"jobs2{suffix}", 2, args.output)
+    same = dump(work / f"jobs1{suffix}", args.output) == dump(work / f"jobs2{suffix}", args.output)
+    _, mem_small = kg_build(small, work / f"mem-small{suffix}", 1, args.output)
+    _, mem_large = kg_build(corpus, work / f"mem-large{suffix}", 1, args.output)
+
+    print(f"corpus: {args.articles} articles, {tokens:,} tokens ({work})")
+    print(f"cores: {os.cpu_count()}  output: {args.output}")
+    print(f"raw nlp.pipe      : {raw:7.1f} s  {tokens / raw:8,.0f} tokens/s")
+    print(f"kg build --jobs 1 : {t1:7.1f} s  {tokens / t1:8,.0f} tokens/s")
+    print(f"kg build --jobs 2 : {t2:7.1f} s  {tokens / t2:8,.0f} tokens/s")
+    print(f"jobs 1 / raw      : {raw / t1:7.3f}   (target >= 0.90)")
+    print(f"jobs 2 / jobs 1   : {t1 / t2:7.3f}   (target >= 1.70)")
+    print(
+        f"peak RSS          : {mem_small / 1024:.0f} MiB for {args.small} articles, "
+        f"{mem_large / 1024:.0f} MiB for {args.articles}: "
+        f"{mem_large / mem_small:.2f}x   (target <= 1.5)"
+    )
+    print(f"same graph with 1 and 2 jobs: {same}")
+
+
+if __name__ == "__main__":
+    main()
