@@ -220,7 +220,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         for batch in batches(extractions, args.batch_size):
             graphs = list(article_graphs(link_batch(batch), lexicon))
             if store is not None:
-                diffs += write_graphs(store, graphs)
+                written = write_graphs(store, graphs)
+                if args.diff:  # a diff holds every triple: kept only when asked for
+                    diffs += written
             if args.output:
                 kept += graphs
             triples += sum(len(a.graph) + len(a.quarantine) + len(a.entities) for a in graphs)

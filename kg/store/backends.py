@@ -271,12 +271,14 @@ class OxigraphStore(Store):
         )
 
     def flush(self) -> None:
-        """Nothing to do: each transaction is in RocksDB's write-ahead log when it
-        returns, so a killed process loses nothing committed."""
+        """Write RocksDB's memtables out to disk. Transactions are durable without it
+        (the write-ahead log has them), but until a flush the memtables hold every
+        write in memory: a build flushes after each batch so memory stays flat."""
+        if self._store is not None:
+            self._store.flush()
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.flush()  # write the memtables out, so the next open is quick
+        self.flush()
         self._store = None
         gc.collect()  # release RocksDB's lock now, not at some later collection
 
