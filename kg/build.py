@@ -180,8 +180,8 @@ class Progress:
         self.last = 0.0
         self.done = 0
 
-    def line(self) -> str:
-        elapsed = max(self.clock() - self.started, 1e-9)
+    def line(self, now: float | None = None) -> str:
+        elapsed = max((self.clock() if now is None else now) - self.started, 1e-9)
         rate = self.done / elapsed
         left = (self.total - self.done) / rate if rate > 0 else 0.0
         width = 24
@@ -199,7 +199,7 @@ class Progress:
         now = self.clock()
         if self.enabled and (now - self.last >= 0.2 or self.done >= self.total):
             self.last = now
-            self.stream.write("\r" + self.line())
+            self.stream.write("\r" + self.line(now))
             self.stream.flush()
 
     def close(self) -> None:

@@ -5,23 +5,22 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.cli import main
 from kg.errors import StoreError, UsageError
-from kg.pipeline import Pipeline, dataset_of, quarantine_name, write_graphs
+from kg.pipeline import dataset_of, quarantine_name, write_graphs
 from kg.query import bundled_queries, find_query, run_query
 from kg.sources import read_articles
 from kg.store import Store, ntriples_lines, open_store
@@ -31,41 +30,6 @@ from kg.vocab import ENTITIES
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
 PARAMS = {"entity": Literal("Sam Altman"), "articles": None}
 BACKENDS = ["memory", "file", "oxigraph", "server"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory) -> Iterator[str]:
-    """A real Oxigraph server, started for these tests and stopped after them."""
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).exists():
-        pytest.fail("the oxigraph server is not installed (pip install oxigraph, a dev dependency)")
-    port = free_port()
-    location = tmp_path_factory.mktemp("server")
-    process = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("the Oxigraph server did not start")
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,171 @@
+"""Building a corpus: JSON Lines and globs, streaming, --jobs, resuming, and
+stateless workers writing into one SPARQL server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from corpus import write_jsonl, write_txt
+
+from kg.build import Progress
+from kg.cli import main
+from kg.store import open_store
+
+
+def quads(store_url: str) -> set[tuple[str, ...]]:
+    with open_store(store_url, create=False) as store:
+        dataset = store.dataset()
+        return {
+            tuple(t.n3() for t in (s, p, o, getattr(g, "identifier", g)))
+            for s, p, o, g in dataset.quads((None, None, None, None))
+        }
+
+
+def test_json_lines_articles_carry_their_fields(tmp_path):
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text(
+        json.dumps(
+            {"id": "one", "title": "T1", "date": "2026-01-02", "text": "Sam Altman leads OpenAI."}
+        )
+        + "\n\n"
+        + json.dumps({"text": "Runway, a startup based in New York, makes video tools."})
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.nq"
+    assert main(["build", str(corpus), "-o", str(out), "-q"]) == 0
+    text = out.read_text("utf-8")
+    assert "<https://kg.example.org/id/article/one>" in text
+    assert '"2026-01-02"^^<http://www.w3.org/2001/XMLSchema#date>' in text
+    assert "<https://kg.example.org/id/article/news-3>" in text  # no id: file stem and line
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "news.jsonl line 1: not valid JSON"),
+        ('{"title": "no text"}', "news.jsonl line 1: no 'text'"),
+        ('["a", "list"]', "expected a JSON object"),
+        ('{"text": "Hi there.", "date": "March 3"}', "date 'March 3' is not YYYY-MM-DD"),
+        ('{"text": 42}', "'text' must be a string"),
+    ],
+)
+def test_bad_json_lines_are_one_clear_error(tmp_path, capsys, line, message):
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text(line + "\n", encoding="utf-8")
+    out = tmp_path / "out.ttl"
+    assert main(["build", str(corpus), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_quoted_glob_is_expanded(tmp_path):
+    write_txt(tmp_path / "corpus", 3)
+    out = tmp_path / "out.nq"
+    assert main(["build", str(tmp_path / "corpus" / "*.txt"), "-o", str(out), "-q"]) == 0
+    assert out.read_text("utf-8").count("#NewsArticle>") == 3
+    assert main(["build", str(tmp_path / "nothing" / "*.txt"), "-o", str(out), "-q"]) == 2
+
+
+def test_two_jobs_give_the_same_output_as_one(tmp_path):
+    corpus = write_jsonl(tmp_path / "c.jsonl", 12)
+    one, two = tmp_path / "one.nq", tmp_path / "two.nq"
+    assert main(["build", str(corpus), "-o", str(one), "-q", "--batch-size", "5"]) == 0
+    command = ["build", str(corpus), "-o", str(two), "-q", "--batch-size", "5", "--jobs", "2"]
+    assert main(command) == 0
+    assert one.read_bytes() == two.read_bytes()
+    assert one.read_text("utf-8").count("#NewsArticle>") == 12
+
+
+def test_a_rebuild_skips_unchanged_articles_and_redoes_changed_ones(tmp_path, capsys):
+    corpus = write_txt(tmp_path / "corpus", 4)
+    store = tmp_path / "st"
+    assert main(["build", str(corpus), "--store", str(store)]) == 0
+    first = quads(str(store))
+    capsys.readouterr()
+    assert main(["build", str(corpus), "--store", str(store)]) == 0
+    assert "0 article(s) (4 unchanged, skipped)" in capsys.readouterr().err
+    assert quads(str(store)) == first
+    changed = sorted(corpus.glob("*.txt"))[1]
+    changed.write_text(changed.read_text("utf-8") + "\nAnother sentence.\n", encoding="utf-8")
+    assert main(["build", str(corpus), "--store", str(store)]) == 0
+    assert "1 article(s) (3 unchanged, skipped)" in capsys.readouterr().err
+    assert main(["build", str(corpus), "--store", str(store), "--no-resume"]) == 0
+    assert "4 article(s)," in capsys.readouterr().err
+
+
+def test_progress_shows_rate_and_eta_on_a_terminal_only():
+    class Terminal:
+        def __init__(self, tty):
+            self.tty, self.text = tty, ""
+
+        def isatty(self):
+            return self.tty
+
+        def write(self, text):
+            self.text += text
+
+        def flush(self):
+            pass
+
+    ticks = iter([0.0, 2.0, 4.0])
+    screen = Terminal(True)
+    progress = Progress(4, screen, clock=lambda: next(ticks))
+    progress.advance(2)
+    progress.advance(2)
+    progress.close()
+    assert "2/4 articles  1.0/s  ETA 0:02" in screen.text
+    assert "4/4 articles" in screen.text and screen.text.endswith("\n")
+    piped = Terminal(False)
+    quiet = Progress(4, piped, clock=lambda: 0.0)
+    quiet.advance(4)
+    quiet.close()
+    assert piped.text == ""
+
+
+def test_two_workers_into_one_server_make_the_same_graph_as_one(tmp_path, oxigraph_server):
+    """Stateless workers over shards of the input, writing into one SPARQL server.
+
+    Workers link entities within their own batches, so shards made of whole
+    batches (here: 4 articles each, --batch-size 4) give exactly the one-worker graph.
+    """
+    corpus = write_txt(tmp_path / "all", 12)
+    files = sorted(corpus.glob("*.txt"))
+    shards = [tmp_path / "shard-a", tmp_path / "shard-b"]
+    for n, path in enumerate(files):
+        target = shards[(n // 4) % 2]
+        target.mkdir(exist_ok=True)
+        (target / path.name).write_bytes(path.read_bytes())
+
+    def clear() -> None:
+        with open_store(oxigraph_server) as store:
+            for name in store.article_graphs():
+                store.remove_graph(name)
+
+    build = [sys.executable, "-m", "kg.cli", "build", "--store", oxigraph_server, "-q"]
+    clear()
+    subprocess.run([*build, "--batch-size", "4", str(corpus)], check=True)
+    single = quads(oxigraph_server)
+    clear()
+    workers = [
+        subprocess.Popen([*build, "--batch-size", "4", str(shard)], stderr=subprocess.PIPE)
+        for shard in shards
+    ]
+    for worker in workers:
+        _, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err.decode()
+    assert quads(oxigraph_server) == single
+    assert sum(1 for q in single if q[2].endswith("#NewsArticle>")) == 12
+    clear()
+
+
+def test_jsonl_corpus_generator_is_deterministic(tmp_path):
+    a = write_jsonl(tmp_path / "a.jsonl", 5).read_text("utf-8")
+    b = write_jsonl(tmp_path / "b.jsonl", 8).read_text("utf-8")
+    assert b.startswith(a)  # article n is the same whatever the corpus size
+    assert Path(tmp_path / "a.jsonl").read_text("utf-8").count("\n") == 5
