@@ -35,7 +35,7 @@ from kg.config import Settings
 from kg.lexicon import Lexicon, default_files, load_lexicon
 from kg.types import Article, Extraction
 
-__all__ = ["Progress", "extract_stream", "fingerprint", "with_digests"]
+__all__ = ["Progress", "Writer", "extract_stream", "fingerprint", "with_digests"]
 
 #: Articles sent to a worker at once: enough to amortise the hand-over, few
 #: enough that all workers stay busy to the end.
@@ -153,6 +153,56 @@ def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 def lexicon_of(settings: Settings) -> Lexicon:
     return load_lexicon(settings.ontology, settings.kb)
+
+
+# -- writing ------------------------------------------------------------------------
+
+
+class Writer:
+    """Writes batches of article graphs into a store from a thread of its own, in order.
+
+    Oxigraph and the HTTP client release the interpreter lock while they work, so
+    a batch is written while the next one is extracted. At most ``depth``
+    batches wait; an error in the thread is raised again by the next
+    :meth:`submit` or by :meth:`close`. Each article is still one transaction.
+    """
+
+    def __init__(self, write: Callable[[list[Any]], list[Any]], depth: int = 2) -> None:
+        import queue
+        import threading
+
+        self._write = write
+        self._queue: queue.Queue[list[Any] | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self.results: list[Any] = []
+        self._thread = threading.Thread(target=self._run, name="kg-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            batch = self._queue.get()
+            if batch is None:
+                return
+            if self._error is None:
+                try:
+                    self.results += self._write(batch)
+                except BaseException as exc:  # handed to the main thread
+                    self._error = exc
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def submit(self, batch: list[Any]) -> None:
+        self._raise()
+        self._queue.put(batch)
+
+    def close(self) -> None:
+        """Wait for every submitted batch to be written."""
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
 
 
 # -- progress -----------------------------------------------------------------------

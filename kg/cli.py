@@ -7,6 +7,7 @@ code of its :class:`~kg.errors.KGError` class; ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import dataclasses
 import io
@@ -28,6 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from kg.store import Store
 
 EXIT_USAGE = UsageError.exit_code
+EXIT_SOFTWARE = 70  # sysexits EX_SOFTWARE: a bug in kg
+EXIT_IO = 74  # sysexits EX_IOERR: the system failed a read or write
 STORE_HELP = (
     "a store: DIR or oxigraph:DIR (Oxigraph on disk), FILE.trig or FILE.nq, "
     "http(s)://HOST:PORT (a SPARQL 1.1 server)"
@@ -132,6 +135,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             args.min_confidence if args.min_confidence is not None else base.min_confidence
         ),
         exclude=(*base.exclude, *(args.exclude_rule or ())),
+        max_entities=getattr(args, "max_entities", None) or base.max_entities,
     )
 
 
@@ -150,7 +154,15 @@ def _pipeline(args: argparse.Namespace) -> Any:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import Progress, batches, extract_stream, fingerprint, lexicon_of, with_digests
+    from kg.build import (
+        Progress,
+        Writer,
+        batches,
+        extract_stream,
+        fingerprint,
+        lexicon_of,
+        with_digests,
+    )
     from kg.pipeline import (
         ArticleGraph,
         Pipeline,
@@ -195,6 +207,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     diffs: list[GraphDiff] = []
     triples = held = skipped = done = 0
     progress: Progress | None = None
+    writer: Writer | None = None
     try:
         # a build into a store skips articles already there from the same input and
         # settings (an interrupted build resumes); a file output needs them all
@@ -215,14 +228,20 @@ def cmd_build(args: argparse.Namespace) -> int:
         lexicon = pipeline.lexicon if pipeline is not None else lexicon_of(settings)
         progress = Progress(total, enabled=not args.quiet)
         extractions = extract_stream(settings, todo(), args.jobs, pipeline)
-        # each batch is resolved across its articles, then written, one transaction
-        # per article
+        if store is not None:
+            into = store
+
+            def write(graphs: list[ArticleGraph]) -> list[GraphDiff]:
+                written = write_graphs(into, graphs)
+                return written if args.diff else []  # a diff holds every triple
+
+            writer = Writer(write)
+        # each batch is resolved across its articles, then written (one transaction per
+        # article) while the next batch is extracted
         for batch in batches(extractions, args.batch_size):
             graphs = list(article_graphs(link_batch(batch), lexicon))
-            if store is not None:
-                written = write_graphs(store, graphs)
-                if args.diff:  # a diff holds every triple: kept only when asked for
-                    diffs += written
+            if writer is not None:
+                writer.submit(graphs)
             if args.output:
                 kept += graphs
             triples += sum(len(a.graph) + len(a.quarantine) + len(a.entities) for a in graphs)
@@ -230,6 +249,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             done += len(graphs)
             progress.advance(done + skipped - progress.done)  # skipped ones count as done
         progress.advance(done + skipped - progress.done)
+        if writer is not None:
+            finishing: Writer = writer
+            writer = None
+            finishing.close()
+            diffs = finishing.results
         built = time.perf_counter()
         if args.output:
             dataset = dataset_of(kept, lexicon.prefixes())
@@ -239,6 +263,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.close()
+        if writer is not None:  # stopped by an error: finish the batches already handed over
+            with contextlib.suppress(Exception):
+                writer.close()
         if store is not None:
             store.close()
     if args.diff:
@@ -673,6 +700,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=5_000_000,
         help="refuse articles larger than this (default: 5000000)",
     )
+    build.add_argument(
+        "--max-entities",
+        type=int,
+        metavar="N",
+        help="refuse an article that names more than N entities (default 2000)",
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     build.set_defaults(func=cmd_build)
 
@@ -829,13 +862,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KGError as exc:
         if args.debug:
             raise
-        print(f"kg: error: {exc}", file=sys.stderr)
+        print(f"kg: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        if args.debug:
+            raise
+        print("kg: error: out of memory (try a smaller --batch-size)", file=sys.stderr)
+        return EXIT_SOFTWARE
+    except OSError as exc:  # a disk that fills up, a file that vanishes mid-run
+        if args.debug:
+            raise
+        print(f"kg: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_IO
+    except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
+        if args.debug:
+            raise
+        print(
+            f"kg: internal error: {type(exc).__name__}: {_one_line(exc)} "
+            "(run with --debug for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_SOFTWARE
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:500] + "..." if len(text) > 500 else text
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -41,6 +41,7 @@ class Settings:
     min_confidence: float = 0.0
     rules: dict[str, list[str]] = field(default_factory=dict)  # component -> rule names
     exclude: tuple[str, ...] = ()
+    max_entities: int = 2000
 
     def component_config(self) -> dict[str, dict[str, object]]:
         return {component: {"rules": names} for component, names in self.rules.items()}

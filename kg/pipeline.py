@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rdflib import Dataset, Graph, URIRef
 
-from kg.errors import UsageError
+from kg.errors import InputError, UsageError
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import add_kg_components, load_model
 from kg.rdf import PREFIXES, article_iri, entity_graph, extraction_graph, new_graph
@@ -33,10 +33,13 @@ from kg.store import Store
 from kg.store.files import QUARANTINE_SUFFIX
 from kg.types import Article, Extraction, GraphDiff
 from kg.validate import quarantine
+from kg.vocab import ENTITIES
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.config import Settings
-from kg.vocab import ENTITIES
+
+#: Entities per article beyond which an input is refused (news names dozens).
+DEFAULT_MAX_ENTITIES = 2000
 
 
 class Pipeline:
@@ -49,6 +52,8 @@ class Pipeline:
         kb: use the bundled knowledge base (``ontology/kb.ttl``).
         min_confidence: drop relations whose confidence is below this.
         exclude: names of registered rules not to run.
+        max_entities: refuse an article that names more entities than this (a
+            runaway input, not news), with a clear error.
     """
 
     def __init__(
@@ -59,10 +64,14 @@ class Pipeline:
         kb: bool = True,
         min_confidence: float = 0.0,
         exclude: Iterable[str] = (),
+        max_entities: int = DEFAULT_MAX_ENTITIES,
     ) -> None:
         if not 0.0 <= min_confidence <= 1.0:
             raise UsageError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
+        if max_entities < 1:
+            raise UsageError(f"--max-entities must be at least 1, got {max_entities}")
         self.min_confidence = min_confidence
+        self.max_entities = max_entities
         self.nlp = add_kg_components(load_model(model), ontology, config, kb, exclude)
         self.lexicon = load_lexicon(ontology, kb)
         self.resolver = Resolver(self.lexicon)
@@ -72,6 +81,11 @@ class Pipeline:
         pairs = ((a.body, a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             extraction = self.resolver.resolve(doc, article)
+            if len(extraction.entities) > self.max_entities:
+                raise InputError(
+                    f"{article.source} names {len(extraction.entities):,} entities; kg takes "
+                    f"at most {self.max_entities:,} per article (--max-entities)"
+                )
             if self.min_confidence > 0:
                 kept = tuple(
                     r for r in extraction.relations if r.evidence.confidence >= self.min_confidence
@@ -89,6 +103,7 @@ class Pipeline:
             kb=settings.kb,
             min_confidence=settings.min_confidence,
             exclude=settings.exclude,
+            max_entities=settings.max_entities,
         )
 
     def extractions(self, articles: Iterable[Article]) -> list[Extraction]:

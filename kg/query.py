@@ -8,8 +8,9 @@ binds an IRI.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from kg.errors import KGError, QueryError, UsageError
 from kg.store import Store
 from kg.store.backends import MemoryStore
 from kg.types import QueryResult
+from kg.vocab import KG
 
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 # strings and IRIs may hold "#", so they go before comments do
@@ -78,6 +80,40 @@ def parse_params(pairs: list[str]) -> dict[str, Identifier]:
     return out
 
 
+def _iris(node: object, seen: set[int] | None = None) -> Iterator[URIRef]:
+    """Every IRI in a parsed query's algebra."""
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, URIRef):
+        yield node
+    elif isinstance(node, Mapping):
+        for value in node.values():
+            yield from _iris(value, seen)
+    elif isinstance(node, list | tuple | set | frozenset):
+        for value in node:
+            yield from _iris(value, seen)
+
+
+def _check_terms(algebra: object, source: str) -> None:
+    """Refuse a query that names a kg: term the ontology does not define ("kg:Persn"):
+    it would quietly match nothing."""
+    namespace = str(KG._NS)
+    names = {str(i)[len(namespace) :] for i in _iris(algebra) if str(i).startswith(namespace)}
+    unknown = sorted(names - set(KG.__annotations__))
+    if unknown:
+        from kg.lexicon import load_lexicon
+
+        extended = {n for n, iri in load_lexicon().iris.items() if str(iri).startswith(namespace)}
+        unknown = [n for n in unknown if n not in extended]
+    if unknown:
+        known = sorted(set(KG.__annotations__))
+        close = difflib.get_close_matches(unknown[0], known, n=1)
+        hint = f" (did you mean kg:{close[0]}?)" if close else ""
+        raise QueryError(f"{source} names kg:{unknown[0]}, which the ontology lacks{hint}")
+
+
 def check_query(text: str, params: Mapping[str, Identifier], source: str = "query") -> None:
     """Refuse malformed queries, updates and parameters the query does not use.
 
@@ -85,7 +121,7 @@ def check_query(text: str, params: Mapping[str, Identifier], source: str = "quer
         QueryError: with the line and column of a syntax error where known.
     """
     try:
-        prepareQuery(text)
+        prepared = prepareQuery(text)
     except ParseException as exc:
         try:
             prepareUpdate(text)
@@ -96,6 +132,7 @@ def check_query(text: str, params: Mapping[str, Identifier], source: str = "quer
         raise QueryError(f"{source} is a SPARQL update; kg query only reads") from exc
     except Exception as exc:
         raise QueryError(f"malformed SPARQL in {source}: {exc}") from exc
+    _check_terms(prepared.algebra, source)
     used = set(_VAR.findall(_NOT_CODE.sub(" ", text)))
     unknown = sorted(set(params) - used)
     if unknown:

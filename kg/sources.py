@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 from kg.errors import InputError
@@ -35,8 +36,12 @@ from kg.types import Article
 #: Articles larger than this are refused; news articles are a few kilobytes.
 DEFAULT_MAX_BYTES = 5_000_000
 TEXT_SUFFIXES = (".txt", ".md", ".text")
+HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
-INPUT_SUFFIXES = (*TEXT_SUFFIXES, *JSONL_SUFFIXES)
+INPUT_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES)
+#: Control characters (but tab and line breaks) and the two non-characters: they
+#: mean nothing in news text and some RDF syntaxes (RDF/XML) cannot carry them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _GLOB_CHARS = frozenset("*?[")
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -92,7 +97,93 @@ def decode(data: bytes, name: str) -> str:
         ) from exc
     if not text.strip():
         raise InputError(f"{name} is empty")
-    return text
+    # each control character becomes a space, so offsets still count the same characters
+    return _CONTROL.sub(" ", text)
+
+
+class _HTMLText(HTMLParser):
+    """The readable text of an HTML page: no markup, scripts or styles; blocks as paragraphs."""
+
+    SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+    BLOCKS = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "ul",
+            "ol",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "blockquote",
+            "pre",
+            "table",
+            "hr",
+            "dd",
+            "dt",
+        }
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self.skipping = 0
+        self.in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self.in_title = True
+        elif tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        elif tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        elif not self.skipping:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        paragraphs = re.split(r"\n\s*\n", "".join(self.parts))
+        kept = (" ".join(p.split()) for p in paragraphs)
+        return "\n\n".join(p for p in kept if p)
+
+
+def html_article(text: str, key: str, source: str) -> Article:
+    """An article from an HTML page: its visible text, and its <title> as the title.
+
+    >>> a = html_article("<title>Deal</title><p>OpenAI &amp; Disney</p><script>x()</script>",
+    ...                  "p", "p.html")
+    >>> a.title, a.text
+    ('Deal', 'OpenAI & Disney')
+    """
+    parser = _HTMLText()
+    parser.feed(text)
+    parser.close()
+    body = parser.text()
+    if not body.strip():
+        raise InputError(f"{source} has no text outside its markup")
+    title = " ".join("".join(parser.title).split()) or None
+    return Article(key=key, text=body, source=source, title=title)
 
 
 def parse_article(text: str, key: str, source: str) -> Article:
@@ -142,7 +233,10 @@ def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Articl
         raise InputError(f"{path} is a directory") from exc
     except PermissionError as exc:
         raise InputError(f"permission denied: {path}") from exc
-    return parse_article(decode(data, str(path)), key=path.stem, source=str(path))
+    text = decode(data, str(path))
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return html_article(text, key=path.stem, source=str(path))
+    return parse_article(text, key=path.stem, source=str(path))
 
 
 def _field(item: dict[str, object], name: str, where: str) -> str | None:

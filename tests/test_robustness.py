@@ -1,0 +1,362 @@
+"""Bad input of every kind, for every command: one clear line, a documented exit code,
+nothing half-written. Then hostile text through the whole pipeline, as properties.
+
+Each entry of ``KINDS`` is one kind of bad (or merely odd) input: how to make it,
+the command that meets it, the exit code, and a word the message must contain.
+``python -m pytest tests/test_robustness.py -k kinds -v`` lists them.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from conftest import free_port
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Dataset, Graph, Literal
+
+from kg.cli import main
+from kg.sources import parse_article
+from kg.store import save
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "articles"
+NEWS = "Sam Altman, the chief executive of OpenAI, met studio executives in Los Angeles.\n"
+
+Setup = Callable[[Path], list[str]]
+
+
+def _write(tmp: Path, name: str, data: bytes | str) -> str:
+    path = tmp / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return str(path)
+
+
+def _build(tmp: Path, name: str, data: bytes | str, *extra: str) -> list[str]:
+    return ["build", _write(tmp, name, data), "-o", str(tmp / "out.ttl"), *extra]
+
+
+def _graph(tmp: Path) -> str:
+    """A good graph file to query."""
+    target = tmp / "g.trig"
+    assert main(["build", str(EXAMPLE), "-o", str(target), "-q"]) == 0
+    return str(target)
+
+
+def _huge(tmp: Path) -> list[str]:
+    path = tmp / "huge.txt"
+    with path.open("wb") as handle:  # 100 MB, sparse: refused by its size, never read
+        handle.truncate(100 * 1024 * 1024)
+    return ["build", str(path), "-o", str(tmp / "out.ttl")]
+
+
+def _slow_server(tmp: Path) -> list[str]:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # accepts, never answers
+    tmp.joinpath("listener").write_text(str(listener.fileno()))
+    _slow_server.listener = listener  # type: ignore[attr-defined]
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}?timeout=0.5"
+    return ["query", "leaders", "--store", url]
+
+
+def _locked_store(tmp: Path) -> list[str]:
+    location = tmp / "locked"
+    _locked_store.held = pyoxigraph.Store(str(location))  # type: ignore[attr-defined]
+    return ["info", "--store", str(location)]
+
+
+def _gold(tmp: Path, entity_type: str) -> list[str]:
+    gold = {"text": NEWS, "entities": [{"name": "Sam Altman", "type": entity_type}]}
+    return ["eval", _write(tmp, "gold.json", json.dumps(gold))]
+
+
+# (id, setup, exit code, a word the one-line message holds)
+KINDS: list[tuple[str, Setup, int, str]] = [
+    # -- build: the article text
+    ("missing-file", lambda t: ["build", str(t / "nope.txt"), "-o", str(t / "o.ttl")], 2, "no such"),
+    ("empty-file", lambda t: _build(t, "a.txt", b""), 2, "empty"),
+    ("whitespace-only", lambda t: _build(t, "a.txt", " \n\t\r\n"), 2, "empty"),
+    ("binary-file", lambda t: _build(t, "a.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 2, "binary"),
+    ("huge-100MB", _huge, 2, "up to"),
+    ("latin-1", lambda t: _build(t, "a.txt", b"Caf\xe9 owner Ana Ruiz"), 2, "UTF-8"),
+    ("mixed-encodings", lambda t: _build(t, "a.txt", NEWS.encode() + b"\xe9t\xe9\n"), 2, "UTF-8"),
+    ("utf-16", lambda t: _build(t, "a.txt", NEWS.encode("utf-16")), 2, "UTF-16"),
+    ("html-only-markup", lambda t: _build(t, "a.html", "<script>alert(1)</script>"), 2, "markup"),
+    ("front-matter-only", lambda t: _build(t, "a.txt", "---\ntitle: T\n---\n"), 2, "no text"),
+    ("bad-front-matter-date", lambda t: _build(t, "a.txt", "---\ndate: soon\n---\nHi."), 2, "date"),
+    ("too-many-entities", lambda t: _build(t, "a.txt", NEWS, "--max-entities", "2"), 2, "entities"),
+    ("jsonl-bad-line", lambda t: _build(t, "a.jsonl", '{"text": "ok"}\n{oops\n'), 2, "line 2"),
+    ("jsonl-no-text", lambda t: _build(t, "a.jsonl", '{"title": "x"}\n'), 2, "'text'"),
+    ("duplicate-article-ids", lambda t: [
+        "build", _write(t, "a.txt", "---\nid: x\n---\nHi."), _write(t, "b.txt", "---\nid: x\n---\nYo."),
+        "-o", str(t / "o.ttl")], 64, "would both be"),
+    ("directory-without-articles", lambda t: ["build", str(t), "-o", str(t / "o.ttl")], 2, "no article"),
+    ("glob-matching-nothing", lambda t: ["build", str(t / "*.txt"), "-o", str(t / "o.ttl")], 2, "match"),
+    ("unknown-output-format", lambda t: _build(t, "a.txt", NEWS)[:-1] + [str(t / "o.xyz")], 65, "format"),
+    ("output-in-missing-directory", lambda t: _build(t, "a.txt", NEWS)[:-1] + [str(t / "no" / "o.ttl")], 73, "does not exist"),
+    ("output-is-a-directory", lambda t: _build(t, "a.txt", NEWS)[:-1] + [str(t)], 65, "format"),
+    ("unknown-option", lambda t: _build(t, "a.txt", NEWS, "--colour"), 64, "unrecognized"),
+    ("zero-jobs", lambda t: _build(t, "a.txt", NEWS, "--jobs", "0"), 64, "--jobs"),
+    ("confidence-out-of-range", lambda t: _build(t, "a.txt", NEWS, "--min-confidence", "2"), 64, "between"),
+    ("missing-model", lambda t: _build(t, "a.txt", NEWS, "--model", "no_such_model"), 69, "model"),
+    ("bad-config-toml", lambda t: _build(t, "a.txt", NEWS, "--config", _write(t, "c.toml", "[x")), 64, "TOML"),
+    ("unknown-rule", lambda t: _build(t, "a.txt", NEWS, "--exclude-rule", "kg.nope.v9"), 64, "unknown rule"),
+    ("malformed-ontology", lambda t: _build(t, "a.txt", NEWS, "--ontology", _write(t, "o.ttl", "kg:X a")), 65, "ontology"),
+    ("unknown-store-scheme", lambda t: _build(t, "a.txt", NEWS)[:-2] + ["--store", "ftp://host/x"], 64, "store"),
+    ("server-down", lambda t: ["query", "leaders", "--store", f"http://127.0.0.1:{free_port()}"], 75, "reach"),
+    ("server-slow", _slow_server, 75, "time"),
+    ("store-locked-by-another-process", _locked_store, 75, "store"),
+    # -- query
+    ("sparql-syntax-error", lambda t: ["query", _write(t, "q.rq", "SELEC ?x WHERE {"), _graph(t)], 66, "malformed"),
+    ("sparql-update", lambda t: ["query", _write(t, "q.rq", "DELETE WHERE { ?s ?p ?o }"), _graph(t)], 66, "update"),
+    ("unknown-class", lambda t: ["query", _write(t, "q.rq", "PREFIX kg: <https://kg.example.org/ontology#>\nSELECT ?x WHERE { ?x a kg:Persn }"), _graph(t)], 66, "kg:Person"),
+    ("unknown-property", lambda t: ["query", _write(t, "q.rq", "PREFIX kg: <https://kg.example.org/ontology#>\nSELECT ?x WHERE { ?x kg:ceo ?y }"), _graph(t)], 66, "kg:ceo"),
+    ("unknown-parameter", lambda t: ["query", "leaders", _graph(t), "--param", "nobody=x"], 66, "no variable"),
+    ("unknown-shipped-query", lambda t: ["query", "leaderz", _graph(t)], 66, "shipped queries"),
+    ("query-file-not-utf8", lambda t: ["query", _write(t, "q.rq", b"SELECT \xff"), _graph(t)], 66, "UTF-8"),
+    # -- graph files, for every reading command
+    ("malformed-turtle", lambda t: ["info", _write(t, "g.ttl", "<a> <b> ")], 65, "parse"),
+    ("malformed-trig", lambda t: ["analyze", _write(t, "g.trig", "<g> { <a> <b> <c> ")], 65, "parse"),
+    ("malformed-jsonld", lambda t: ["view", _write(t, "g.jsonld", '{"@id": '), "-o", str(t / "v.html")], 65, "parse"),
+    ("graph-not-utf8", lambda t: ["validate", _write(t, "g.nt", b"<a:b> <a:c> \"\xff\" .\n")], 65, "parse"),
+    ("empty-graph-file", lambda t: ["info", _write(t, "g.ttl", "")], 2, "empty"),
+    ("graph-file-missing", lambda t: ["analyze", str(t / "none.ttl")], 2, "no such"),
+    ("view-unknown-entity", lambda t: ["view", _graph(t), "-o", str(t / "v.html"), "--focus", "Nobody At All"], 64, "Nobody"),
+    ("view-not-html", lambda t: ["view", _graph(t), "-o", str(t / "v.png")], 64, "HTML"),
+    ("remove-unknown-article", lambda t: ["remove", "nope", "--store", str(t / "empty-store")], 64, "no article"),
+    ("eval-unknown-class", lambda t: _gold(t, "Robot"), 2, "Robot"),
+]
+
+
+@pytest.mark.parametrize(("setup", "code", "word"), [k[1:] for k in KINDS], ids=[k[0] for k in KINDS])
+def test_kinds_of_bad_input(tmp_path, capsys, setup, code, word):
+    argv = setup(tmp_path)
+    output = tmp_path / "out.ttl"
+    capsys.readouterr()
+    try:
+        assert main(argv) == code
+    finally:
+        for attr in ("listener", "held"):
+            for holder in (_slow_server, _locked_store):
+                if hasattr(holder, attr):
+                    obj = getattr(holder, attr)
+                    delattr(holder, attr)
+                    if hasattr(obj, "close"):
+                        obj.close()
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("kg: error:"), err
+    assert word.lower() in err.lower(), err
+    assert "Traceback" not in err
+    assert not output.exists()
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
+
+
+# -- odd but valid text: kg builds it, and every output format parses --------------
+
+ODD_TEXTS = {
+    "html-page": ("a.html", "<html><head><title>Deal</title><style>p{}</style></head><body>"
+                  "<p>Sam Altman, the CEO of OpenAI, met <b>Disney</b> &amp; Netflix.</p>"
+                  "<script>document.write('x')</script></body></html>"),
+    "markdown": ("a.md", "# OpenAI courts Hollywood\n\n**Sam Altman**, the [CEO](https://x.y) of "
+                 "*OpenAI*, met studios.\n\n- one\n- two\n"),
+    "punctuation-only": ("a.txt", "... !!! ??? --- ;;; ,,, (((( ))))\n"),
+    "one-very-long-sentence": ("a.txt", " ".join(["Mira Chen of Lumen Labs met Omar Ali"] * 1500)),
+    "control-characters": ("a.txt", "Sam Altman\x07 leads\x1b[31m OpenAI.\x0c Ana \x01Ruiz spoke."),
+    "emoji": ("a.txt", "🚀 Sam Altman 🤖 leads OpenAI 🎬, which makes Sora 🎥. 👍🏽\n"),
+    "right-to-left": ("a.txt", "سام ألتمان هو الرئيس التنفيذي لشركة OpenAI. שלום עולם. Sam Altman spoke.\n"),
+    "zero-width-and-bidi-controls": ("a.txt", "Sam\u200b Altman \u202eleads\u202c OpenAI\ufeff.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def odd_outputs(tmp_path_factory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("odd")
+    files = []
+    for key, (name, text) in ODD_TEXTS.items():
+        folder = tmp / key
+        folder.mkdir()
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    out = tmp / "odd.trig"
+    assert main(["build", *map(str, files), "-o", str(out), "-q"]) == 0
+    return {"trig": out, "folder": tmp}
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nq", "nt", "jsonld", "rdf"])
+def test_odd_text_builds_and_every_format_parses(odd_outputs, fmt):
+    target = odd_outputs["folder"] / f"odd.{fmt}"
+    files = [str(p) for p in sorted(odd_outputs["folder"].glob("*/a.*"))]
+    assert main(["build", *files, "-o", str(target), "-q"]) == 0
+    graph = Dataset() if fmt in ("trig", "nq") else Graph()
+    graph.parse(target)
+    assert len(graph) > 50
+    if fmt != "jsonld":  # pyoxigraph parses the rest itself
+        assert len(list(pyoxigraph.parse(path=str(target)))) > 50
+
+
+def test_html_input_keeps_text_not_markup(odd_outputs):
+    text = odd_outputs["trig"].read_text("utf-8")
+    assert "Sam Altman, the CEO of OpenAI, met Disney & Netflix." in text
+    assert "document.write" not in text and "<b>" not in text
+
+
+def test_control_characters_become_spaces_and_offsets_hold(odd_outputs):
+    data = Dataset()
+    data.parse(odd_outputs["trig"])
+    sentences = [str(o) for o in data.objects(None, None) if "leads" in str(o) and "Ana" in str(o)]
+    assert sentences and all("\x07" not in s and "\x1b" not in s for s in sentences)
+
+
+# -- interruptions and the disk -------------------------------------------------------
+
+
+def test_a_full_disk_is_one_error_and_the_old_output_survives(tmp_path, capsys, monkeypatch):
+    article = _write(tmp_path, "a.txt", NEWS)
+    out = tmp_path / "out.ttl"
+    out.write_text("# the good graph of yesterday\n", encoding="utf-8")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    assert main(["build", article, "-o", str(out)]) == 73
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kg: error:") and "No space left on device" in err
+    assert out.read_text("utf-8") == "# the good graph of yesterday\n"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_permission_denied_is_one_error(tmp_path, capsys, monkeypatch):
+    article = Path(_write(tmp_path, "a.txt", NEWS))
+    original = Path.read_bytes
+
+    def denied(self):
+        if self == article:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    assert main(["build", str(article), "-o", str(tmp_path / "o.ttl")]) == 2
+    assert "permission denied" in capsys.readouterr().err
+
+
+def test_a_bug_is_one_line_and_exit_70_and_debug_shows_it(tmp_path, capsys, monkeypatch):
+    import kg.info
+
+    def broken(store):
+        raise RuntimeError("something kg did not expect")
+
+    monkeypatch.setattr(kg.info, "summarize", broken)
+    graph = _graph(tmp_path)
+    capsys.readouterr()
+    assert main(["info", graph]) == 70
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kg: internal error: RuntimeError") and len(err.splitlines()) == 1
+    with pytest.raises(RuntimeError):
+        main(["info", graph, "--debug"])
+
+
+def test_ctrl_c_exits_130_and_leaves_no_output(tmp_path):
+    article = _write(tmp_path, "a.txt", NEWS)
+    code = (
+        "import signal, sys, kg.pipeline as p\n"
+        "def stop(*a, **k): raise KeyboardInterrupt\n"
+        "p.Pipeline.extract = stop\n"
+        "from kg.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    out = tmp_path / "o.ttl"
+    run = subprocess.run(
+        [sys.executable, "-c", code, "build", article, "-o", str(out)], capture_output=True, text=True
+    )
+    assert run.returncode == 130 and run.stderr.strip() == "kg: interrupted"
+    assert not out.exists()
+
+
+# -- hostile text through the whole pipeline, as properties ----------------------------
+
+HOSTILE = st.text(
+    alphabet=st.sampled_from(list("<>&\"'\\\n\r\t{}`$?#;/") + ["</script>", "<img src=x onerror=alert(1)>", "\"}; DROP", " ", "A", "é", "🚀", "\u202e"]),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(label=HOSTILE)
+def test_hostile_labels_survive_rdf_sparql_and_views_unchanged_and_inert(label, tmp_path_factory):
+    """A label full of quotes, brackets, backslashes and markup goes text -> RDF (every
+    format) -> SPARQL (as a bound value) -> HTML view, and comes back the same string,
+    never as markup or query syntax."""
+    from kg.analysis import to_networkx
+    from kg.query import run_query
+    from kg.store.backends import MemoryStore, OxigraphStore
+    from kg.view import ViewOptions, render
+    from kg.vocab import ID, KG
+    from rdflib import RDF, RDFS, URIRef
+
+    tmp = tmp_path_factory.mktemp("hostile")
+    node = URIRef(f"{ID}person/x")
+    other = URIRef(f"{ID}organization/y")
+    graph = Graph()
+    graph.add((node, RDF.type, KG.Person))
+    graph.add((node, RDFS.label, Literal(label)))
+    graph.add((other, RDF.type, KG.Company))
+    graph.add((other, RDFS.label, Literal("Acme")))
+    graph.add((node, KG.worksFor, other))
+    dataset = Dataset()
+    named = dataset.graph(URIRef(f"{ID}article/x"))
+    for triple in graph:
+        named.add(triple)
+    query = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?e WHERE { ?e rdfs:label ?name }"
+    )
+    for fmt in ("ttl", "trig", "nq", "jsonld", "rdf"):
+        path = tmp / f"g.{fmt}"
+        save(dataset, path)
+        back = Dataset()
+        back.parse(path)
+        assert Literal(label) in set(back.objects(node, RDFS.label)), fmt
+    for store in (MemoryStore(dataset), OxigraphStore(str(tmp / "ox"))):
+        if isinstance(store, OxigraphStore):
+            store.replace_graph(f"{ID}article/x", graph)
+        rows = run_query(store, query, {"name": Literal(label)}).rows
+        assert [str(r[0]) for r in rows] == [str(node)]
+        page = render(to_networkx(store), ViewOptions())
+        store.close()
+        assert "<img src=x" not in page and "</script><" not in label or "</script><" not in page
+        assert label not in page or label.isalnum() or all(c not in label for c in "<>&\"'")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=1, max_size=300))
+def test_any_unicode_text_builds_and_its_graph_parses(text, pipeline, tmp_path_factory):
+    """Arbitrary unicode never crashes the pipeline, and what it writes always parses."""
+    from kg.errors import InputError
+    from kg.sources import decode
+
+    try:
+        clean = decode(text.encode("utf-8", "surrogatepass"), "text")
+        article = parse_article(clean, key="random", source="random")
+    except (InputError, UnicodeEncodeError):
+        return  # empty, binary-looking or unencodable: refused with a clear error instead
+    tmp = tmp_path_factory.mktemp("random")
+    dataset = pipeline.build([article])
+    for fmt in ("trig", "nq", "jsonld", "rdf"):
+        path = tmp / f"g.{fmt}"
+        save(dataset, path)
+        Dataset().parse(path)
+        if fmt != "jsonld":
+            list(pyoxigraph.parse(path=str(path)))
