@@ -86,6 +86,8 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 def decode(data: bytes, name: str) -> str:
     """Decode article bytes as UTF-8, refusing binary data with a clear message."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(f"{name} is UTF-16 text; convert it to UTF-8 first")
     if b"\x00" in data[:8192]:
         raise InputError(f"{name} looks like a binary file, not text")
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -59,19 +60,36 @@ def _huge(tmp: Path) -> list[str]:
     return ["build", str(path), "-o", str(tmp / "out.ttl")]
 
 
+#: Things a setup opens for the command to meet (a listening socket, a store held
+#: open); the test closes them afterwards.
+_OPEN: list[object] = []
+
+
 def _slow_server(tmp: Path) -> list[str]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)  # accepts, never answers
-    tmp.joinpath("listener").write_text(str(listener.fileno()))
-    _slow_server.listener = listener  # type: ignore[attr-defined]
+    _OPEN.append(listener)
     url = f"http://127.0.0.1:{listener.getsockname()[1]}?timeout=0.5"
     return ["query", "leaders", "--store", url]
 
 
 def _locked_store(tmp: Path) -> list[str]:
+    """An Oxigraph directory another process holds open (RocksDB's lock)."""
     location = tmp / "locked"
-    _locked_store.held = pyoxigraph.Store(str(location))  # type: ignore[attr-defined]
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); "
+            "print('ready', flush=True); sys.stdin.read()",
+            str(location),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == b"ready"
+    _OPEN.append(holder)
     return ["info", "--store", str(location)]
 
 
@@ -83,10 +101,20 @@ def _gold(tmp: Path, entity_type: str) -> list[str]:
 # (id, setup, exit code, a word the one-line message holds)
 KINDS: list[tuple[str, Setup, int, str]] = [
     # -- build: the article text
-    ("missing-file", lambda t: ["build", str(t / "nope.txt"), "-o", str(t / "o.ttl")], 2, "no such"),
+    (
+        "missing-file",
+        lambda t: ["build", str(t / "nope.txt"), "-o", str(t / "o.ttl")],
+        2,
+        "no such",
+    ),
     ("empty-file", lambda t: _build(t, "a.txt", b""), 2, "empty"),
     ("whitespace-only", lambda t: _build(t, "a.txt", " \n\t\r\n"), 2, "empty"),
-    ("binary-file", lambda t: _build(t, "a.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 2, "binary"),
+    (
+        "binary-file",
+        lambda t: _build(t, "a.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        2,
+        "binary",
+    ),
     ("huge-100MB", _huge, 2, "up to"),
     ("latin-1", lambda t: _build(t, "a.txt", b"Caf\xe9 owner Ana Ruiz"), 2, "UTF-8"),
     ("mixed-encodings", lambda t: _build(t, "a.txt", NEWS.encode() + b"\xe9t\xe9\n"), 2, "UTF-8"),
@@ -97,48 +125,180 @@ KINDS: list[tuple[str, Setup, int, str]] = [
     ("too-many-entities", lambda t: _build(t, "a.txt", NEWS, "--max-entities", "2"), 2, "entities"),
     ("jsonl-bad-line", lambda t: _build(t, "a.jsonl", '{"text": "ok"}\n{oops\n'), 2, "line 2"),
     ("jsonl-no-text", lambda t: _build(t, "a.jsonl", '{"title": "x"}\n'), 2, "'text'"),
-    ("duplicate-article-ids", lambda t: [
-        "build", _write(t, "a.txt", "---\nid: x\n---\nHi."), _write(t, "b.txt", "---\nid: x\n---\nYo."),
-        "-o", str(t / "o.ttl")], 64, "would both be"),
-    ("directory-without-articles", lambda t: ["build", str(t), "-o", str(t / "o.ttl")], 2, "no article"),
-    ("glob-matching-nothing", lambda t: ["build", str(t / "*.txt"), "-o", str(t / "o.ttl")], 2, "match"),
-    ("unknown-output-format", lambda t: _build(t, "a.txt", NEWS)[:-1] + [str(t / "o.xyz")], 65, "format"),
-    ("output-in-missing-directory", lambda t: _build(t, "a.txt", NEWS)[:-1] + [str(t / "no" / "o.ttl")], 73, "does not exist"),
-    ("output-is-a-directory", lambda t: _build(t, "a.txt", NEWS)[:-1] + [str(t)], 65, "format"),
+    (
+        "duplicate-article-ids",
+        lambda t: [
+            "build",
+            _write(t, "a.txt", "---\nid: x\n---\nHi."),
+            _write(t, "b.txt", "---\nid: x\n---\nYo."),
+            "-o",
+            str(t / "o.ttl"),
+        ],
+        64,
+        "would both be",
+    ),
+    (
+        "directory-without-articles",
+        lambda t: ["build", str(t), "-o", str(t / "o.ttl")],
+        2,
+        "no article",
+    ),
+    (
+        "glob-matching-nothing",
+        lambda t: ["build", str(t / "*.txt"), "-o", str(t / "o.ttl")],
+        2,
+        "match",
+    ),
+    (
+        "unknown-output-format",
+        lambda t: [*_build(t, "a.txt", NEWS)[:-1], str(t / "o.xyz")],
+        65,
+        "format",
+    ),
+    (
+        "output-in-missing-directory",
+        lambda t: [*_build(t, "a.txt", NEWS)[:-1], str(t / "no" / "o.ttl")],
+        73,
+        "does not exist",
+    ),
+    ("output-is-a-directory", lambda t: [*_build(t, "a.txt", NEWS)[:-1], str(t)], 65, "format"),
     ("unknown-option", lambda t: _build(t, "a.txt", NEWS, "--colour"), 64, "unrecognized"),
     ("zero-jobs", lambda t: _build(t, "a.txt", NEWS, "--jobs", "0"), 64, "--jobs"),
-    ("confidence-out-of-range", lambda t: _build(t, "a.txt", NEWS, "--min-confidence", "2"), 64, "between"),
+    (
+        "confidence-out-of-range",
+        lambda t: _build(t, "a.txt", NEWS, "--min-confidence", "2"),
+        64,
+        "between",
+    ),
     ("missing-model", lambda t: _build(t, "a.txt", NEWS, "--model", "no_such_model"), 69, "model"),
-    ("bad-config-toml", lambda t: _build(t, "a.txt", NEWS, "--config", _write(t, "c.toml", "[x")), 64, "TOML"),
-    ("unknown-rule", lambda t: _build(t, "a.txt", NEWS, "--exclude-rule", "kg.nope.v9"), 64, "unknown rule"),
-    ("malformed-ontology", lambda t: _build(t, "a.txt", NEWS, "--ontology", _write(t, "o.ttl", "kg:X a")), 65, "ontology"),
-    ("unknown-store-scheme", lambda t: _build(t, "a.txt", NEWS)[:-2] + ["--store", "ftp://host/x"], 64, "store"),
-    ("server-down", lambda t: ["query", "leaders", "--store", f"http://127.0.0.1:{free_port()}"], 75, "reach"),
+    (
+        "bad-config-toml",
+        lambda t: _build(t, "a.txt", NEWS, "--config", _write(t, "c.toml", "[x")),
+        64,
+        "TOML",
+    ),
+    (
+        "unknown-rule",
+        lambda t: _build(t, "a.txt", NEWS, "--exclude-rule", "kg.nope.v9"),
+        64,
+        "unknown rule",
+    ),
+    (
+        "malformed-ontology",
+        lambda t: _build(t, "a.txt", NEWS, "--ontology", _write(t, "o.ttl", "kg:X a")),
+        65,
+        "ontology",
+    ),
+    (
+        "unknown-store-scheme",
+        lambda t: [*_build(t, "a.txt", NEWS)[:-2], "--store", "ftp://host/x"],
+        64,
+        "store",
+    ),
+    (
+        "server-down",
+        lambda t: ["query", "leaders", "--store", f"http://127.0.0.1:{free_port()}"],
+        75,
+        "reach",
+    ),
     ("server-slow", _slow_server, 75, "time"),
     ("store-locked-by-another-process", _locked_store, 75, "store"),
     # -- query
-    ("sparql-syntax-error", lambda t: ["query", _write(t, "q.rq", "SELEC ?x WHERE {"), _graph(t)], 66, "malformed"),
-    ("sparql-update", lambda t: ["query", _write(t, "q.rq", "DELETE WHERE { ?s ?p ?o }"), _graph(t)], 66, "update"),
-    ("unknown-class", lambda t: ["query", _write(t, "q.rq", "PREFIX kg: <https://kg.example.org/ontology#>\nSELECT ?x WHERE { ?x a kg:Persn }"), _graph(t)], 66, "kg:Person"),
-    ("unknown-property", lambda t: ["query", _write(t, "q.rq", "PREFIX kg: <https://kg.example.org/ontology#>\nSELECT ?x WHERE { ?x kg:ceo ?y }"), _graph(t)], 66, "kg:ceo"),
-    ("unknown-parameter", lambda t: ["query", "leaders", _graph(t), "--param", "nobody=x"], 66, "no variable"),
+    (
+        "sparql-syntax-error",
+        lambda t: ["query", _write(t, "q.rq", "SELEC ?x WHERE {"), _graph(t)],
+        66,
+        "malformed",
+    ),
+    (
+        "sparql-update",
+        lambda t: ["query", _write(t, "q.rq", "DELETE WHERE { ?s ?p ?o }"), _graph(t)],
+        66,
+        "update",
+    ),
+    (
+        "unknown-class",
+        lambda t: [
+            "query",
+            _write(
+                t,
+                "q.rq",
+                "PREFIX kg: <https://kg.example.org/ontology#>\nSELECT ?x WHERE { ?x a kg:Persn }",
+            ),
+            _graph(t),
+        ],
+        66,
+        "kg:Person",
+    ),
+    (
+        "unknown-property",
+        lambda t: [
+            "query",
+            _write(
+                t,
+                "q.rq",
+                "PREFIX kg: <https://kg.example.org/ontology#>\nSELECT ?x WHERE { ?x kg:ceo ?y }",
+            ),
+            _graph(t),
+        ],
+        66,
+        "kg:ceo",
+    ),
+    (
+        "unknown-parameter",
+        lambda t: ["query", "leaders", _graph(t), "--param", "nobody=x"],
+        66,
+        "no variable",
+    ),
     ("unknown-shipped-query", lambda t: ["query", "leaderz", _graph(t)], 66, "shipped queries"),
-    ("query-file-not-utf8", lambda t: ["query", _write(t, "q.rq", b"SELECT \xff"), _graph(t)], 66, "UTF-8"),
+    (
+        "query-file-not-utf8",
+        lambda t: ["query", _write(t, "q.rq", b"SELECT \xff"), _graph(t)],
+        66,
+        "UTF-8",
+    ),
     # -- graph files, for every reading command
     ("malformed-turtle", lambda t: ["info", _write(t, "g.ttl", "<a> <b> ")], 65, "parse"),
-    ("malformed-trig", lambda t: ["analyze", _write(t, "g.trig", "<g> { <a> <b> <c> ")], 65, "parse"),
-    ("malformed-jsonld", lambda t: ["view", _write(t, "g.jsonld", '{"@id": '), "-o", str(t / "v.html")], 65, "parse"),
-    ("graph-not-utf8", lambda t: ["validate", _write(t, "g.nt", b"<a:b> <a:c> \"\xff\" .\n")], 65, "parse"),
+    (
+        "malformed-trig",
+        lambda t: ["analyze", _write(t, "g.trig", "<g> { <a> <b> <c> ")],
+        65,
+        "parse",
+    ),
+    (
+        "malformed-jsonld",
+        lambda t: ["view", _write(t, "g.jsonld", '{"@id": '), "-o", str(t / "v.html")],
+        65,
+        "parse",
+    ),
+    (
+        "graph-not-utf8",
+        lambda t: ["validate", _write(t, "g.nt", b'<a:b> <a:c> "\xff" .\n')],
+        65,
+        "parse",
+    ),
     ("empty-graph-file", lambda t: ["info", _write(t, "g.ttl", "")], 2, "empty"),
     ("graph-file-missing", lambda t: ["analyze", str(t / "none.ttl")], 2, "no such"),
-    ("view-unknown-entity", lambda t: ["view", _graph(t), "-o", str(t / "v.html"), "--focus", "Nobody At All"], 64, "Nobody"),
+    (
+        "view-unknown-entity",
+        lambda t: ["view", _graph(t), "-o", str(t / "v.html"), "--focus", "Nobody At All"],
+        64,
+        "Nobody",
+    ),
     ("view-not-html", lambda t: ["view", _graph(t), "-o", str(t / "v.png")], 64, "HTML"),
-    ("remove-unknown-article", lambda t: ["remove", "nope", "--store", str(t / "empty-store")], 64, "no article"),
+    (
+        "remove-unknown-article",
+        lambda t: ["remove", "nope", "--store", str(t / "empty-store")],
+        64,
+        "no article",
+    ),
     ("eval-unknown-class", lambda t: _gold(t, "Robot"), 2, "Robot"),
 ]
 
 
-@pytest.mark.parametrize(("setup", "code", "word"), [k[1:] for k in KINDS], ids=[k[0] for k in KINDS])
+@pytest.mark.parametrize(
+    ("setup", "code", "word"), [k[1:] for k in KINDS], ids=[k[0] for k in KINDS]
+)
 def test_kinds_of_bad_input(tmp_path, capsys, setup, code, word):
     argv = setup(tmp_path)
     output = tmp_path / "out.ttl"
@@ -146,13 +306,13 @@ def test_kinds_of_bad_input(tmp_path, capsys, setup, code, word):
     try:
         assert main(argv) == code
     finally:
-        for attr in ("listener", "held"):
-            for holder in (_slow_server, _locked_store):
-                if hasattr(holder, attr):
-                    obj = getattr(holder, attr)
-                    delattr(holder, attr)
-                    if hasattr(obj, "close"):
-                        obj.close()
+        while _OPEN:
+            thing = _OPEN.pop()
+            if isinstance(thing, subprocess.Popen):
+                thing.kill()
+                thing.wait()
+            else:
+                thing.close()  # type: ignore[attr-defined]
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and err.startswith("kg: error:"), err
     assert word.lower() in err.lower(), err
@@ -164,16 +324,25 @@ def test_kinds_of_bad_input(tmp_path, capsys, setup, code, word):
 # -- odd but valid text: kg builds it, and every output format parses --------------
 
 ODD_TEXTS = {
-    "html-page": ("a.html", "<html><head><title>Deal</title><style>p{}</style></head><body>"
-                  "<p>Sam Altman, the CEO of OpenAI, met <b>Disney</b> &amp; Netflix.</p>"
-                  "<script>document.write('x')</script></body></html>"),
-    "markdown": ("a.md", "# OpenAI courts Hollywood\n\n**Sam Altman**, the [CEO](https://x.y) of "
-                 "*OpenAI*, met studios.\n\n- one\n- two\n"),
+    "html-page": (
+        "a.html",
+        "<html><head><title>Deal</title><style>p{}</style></head><body>"
+        "<p>Sam Altman, the CEO of OpenAI, met <b>Disney</b> &amp; Netflix.</p>"
+        "<script>document.write('x')</script></body></html>",
+    ),
+    "markdown": (
+        "a.md",
+        "# OpenAI courts Hollywood\n\n**Sam Altman**, the [CEO](https://x.y) of "
+        "*OpenAI*, met studios.\n\n- one\n- two\n",
+    ),
     "punctuation-only": ("a.txt", "... !!! ??? --- ;;; ,,, (((( ))))\n"),
     "one-very-long-sentence": ("a.txt", " ".join(["Mira Chen of Lumen Labs met Omar Ali"] * 1500)),
     "control-characters": ("a.txt", "Sam Altman\x07 leads\x1b[31m OpenAI.\x0c Ana \x01Ruiz spoke."),
     "emoji": ("a.txt", "🚀 Sam Altman 🤖 leads OpenAI 🎬, which makes Sora 🎥. 👍🏽\n"),
-    "right-to-left": ("a.txt", "سام ألتمان هو الرئيس التنفيذي لشركة OpenAI. שלום עולם. Sam Altman spoke.\n"),
+    "right-to-left": (
+        "a.txt",
+        "سام ألتمان هو الرئيس التنفيذي لشركة OpenAI. שלום עולם. Sam Altman spoke.\n",
+    ),
     "zero-width-and-bidi-controls": ("a.txt", "Sam\u200b Altman \u202eleads\u202c OpenAI\ufeff.\n"),
 }
 
@@ -278,7 +447,9 @@ def test_ctrl_c_exits_130_and_leaves_no_output(tmp_path):
     )
     out = tmp_path / "o.ttl"
     run = subprocess.run(
-        [sys.executable, "-c", code, "build", article, "-o", str(out)], capture_output=True, text=True
+        [sys.executable, "-c", code, "build", article, "-o", str(out)],
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 130 and run.stderr.strip() == "kg: interrupted"
     assert not out.exists()
@@ -287,24 +458,39 @@ def test_ctrl_c_exits_130_and_leaves_no_output(tmp_path):
 # -- hostile text through the whole pipeline, as properties ----------------------------
 
 HOSTILE = st.text(
-    alphabet=st.sampled_from(list("<>&\"'\\\n\r\t{}`$?#;/") + ["</script>", "<img src=x onerror=alert(1)>", "\"}; DROP", " ", "A", "é", "🚀", "\u202e"]),
+    alphabet=st.sampled_from(
+        [
+            *list("<>&\"'\\\n\r\t{}`$?#;/"),
+            "</script>",
+            "<img src=x onerror=alert(1)>",
+            '"}; DROP',
+            " ",
+            "A",
+            "é",
+            "🚀",
+            "\u202e",
+        ]
+    ),
     min_size=1,
     max_size=40,
 ).filter(lambda s: s.strip())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(label=HOSTILE)
 def test_hostile_labels_survive_rdf_sparql_and_views_unchanged_and_inert(label, tmp_path_factory):
     """A label full of quotes, brackets, backslashes and markup goes text -> RDF (every
     format) -> SPARQL (as a bound value) -> HTML view, and comes back the same string,
     never as markup or query syntax."""
+    from rdflib import RDF, RDFS, URIRef
+
     from kg.analysis import to_networkx
     from kg.query import run_query
     from kg.store.backends import MemoryStore, OxigraphStore
     from kg.view import ViewOptions, render
     from kg.vocab import ID, KG
-    from rdflib import RDF, RDFS, URIRef
 
     tmp = tmp_path_factory.mktemp("hostile")
     node = URIRef(f"{ID}person/x")
@@ -336,11 +522,17 @@ def test_hostile_labels_survive_rdf_sparql_and_views_unchanged_and_inert(label, 
         assert [str(r[0]) for r in rows] == [str(node)]
         page = render(to_networkx(store), ViewOptions())
         store.close()
-        assert "<img src=x" not in page and "</script><" not in label or "</script><" not in page
-        assert label not in page or label.isalnum() or all(c not in label for c in "<>&\"'")
+        # the label reaches the page only as JSON data, escaped, and decodes unchanged
+        data = re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", page, re.DOTALL)
+        assert data is not None
+        assert label in {n["label"] for n in json.loads(data.group(1))}
+        if any(c in label for c in "<>&"):
+            assert label not in page
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(min_size=1, max_size=300))
 def test_any_unicode_text_builds_and_its_graph_parses(text, pipeline, tmp_path_factory):
     """Arbitrary unicode never crashes the pipeline, and what it writes always parses."""
