@@ -126,6 +126,7 @@ class Cluster:
     votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     kb: KBEntry | None = None
     merged_into: Cluster | None = None
+    _memo: tuple[object, defaultdict[str, float]] | None = field(default=None, repr=False)
 
     def root(self) -> Cluster:
         node = self
@@ -138,6 +139,16 @@ class Cluster:
         return [m for m in self.mentions if m.rule != ANTECEDENT_RULE]
 
     def scores(self) -> defaultdict[str, float]:
+        # mentions are only ever appended, so their number and the votes say whether
+        # the last answer still holds (a long article asks thousands of times)
+        key = (len(self.mentions), tuple(self.votes.items()))
+        if self._memo is not None and self._memo[0] == key:
+            return defaultdict(float, self._memo[1])
+        scores = self._scores()
+        self._memo = (key, scores)
+        return defaultdict(float, scores)
+
+    def _scores(self) -> defaultdict[str, float]:
         scores: defaultdict[str, float] = defaultdict(float)
         longest = max((len(m.text.split()) for m in self.names), default=1)
         for m in self.names:

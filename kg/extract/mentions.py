@@ -266,32 +266,35 @@ def _key(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").split()).casefold()
 
 
-def _overlaps(a: Mention, b: Mention) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def select(mentions: Iterable[Mention]) -> list[Mention]:
     """Resolve overlaps: the longer name wins, except that an event name keeps the
     names inside it ("Hollywood" in "the Hollywood writers' strike"). Names found
     by a user's or a plugin's rules (any rule not named ``kg.*``) come first: a
     pattern someone wrote outranks the statistical NER it overlaps."""
     chosen: list[Mention] = []
+    spans: set[tuple[int, int]] = set()
+    # character offset -> the chosen mentions covering it: finding what a mention
+    # overlaps costs its own length, not the number of mentions chosen so far
+    covering: dict[int, list[Mention]] = {}
     by_length = sorted(
         set(mentions),
         key=lambda m: (m.rule.startswith("kg."), -(m.end - m.start), m.start, m.rule),
     )
     for mention in by_length:
-        clash = [c for c in chosen if _overlaps(c, mention)]
+        clash = {id(c): c for i in range(mention.start, mention.end) for c in covering.get(i, ())}
         nested = all(
             c.rule == "kg.mentions.event_names.v1"
             and c.start <= mention.start
             and mention.end <= c.end
-            for c in clash
+            for c in clash.values()
         )
         if not clash or nested:
-            if any(c.start == mention.start and c.end == mention.end for c in chosen):
+            if (mention.start, mention.end) in spans:
                 continue
             chosen.append(mention)
+            spans.add((mention.start, mention.end))
+            for i in range(mention.start, mention.end):
+                covering.setdefault(i, []).append(mention)
     return sorted(chosen, key=lambda m: (m.start, m.end))
 
 

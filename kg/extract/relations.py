@@ -120,33 +120,57 @@ PLANNING_VERBS = frozenset(
 FUTURE_AUX = frozenset({"will", "'ll", "shall"})
 
 
+def _clause_facts(doc: Doc) -> tuple[set[int], dict[int, Arg], dict[int, Arg]]:
+    """Per Doc, once: the tokens with a future auxiliary ("will"), the source each
+    token's "according to X" names, and each token's subject when it is a name.
+
+    Reading these from the children of every ancestor, for every candidate, costs
+    time in the square of a sentence's length; a long sentence made that matter.
+    """
+    cached = doc.user_data.get("kg_clause_facts")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    mentions = mention_tokens(doc)
+    future: set[int] = set()
+    according: dict[int, Arg] = {}
+    subjects: dict[int, Arg] = {}
+    for token in doc_tokens(doc):
+        head = token.head.i
+        if token.dep_ == "aux" and token.lower_ in FUTURE_AUX:
+            future.add(head)
+        if token.lower_ == "according" and head not in according:
+            for to in (c for c in token.children if c.lower_ == "to"):
+                for pobj in (c for c in to.children if c.dep_ == "pobj"):
+                    if pobj.i in mentions and head not in according:
+                        m = mentions[pobj.i]
+                        according[head] = Arg(m.start, m.end, m.text)
+        if token.dep_ == "nsubj" and token.i in mentions and head not in subjects:
+            m = mentions[token.i]
+            subjects[head] = Arg(m.start, m.end, m.text)
+    cached = (future, according, subjects)
+    doc.user_data["kg_clause_facts"] = cached
+    return cached
+
+
 def attribution(trigger: Token) -> tuple[Arg | None, str | None]:
     """Who the text says a fact comes from, and whether it is planned rather than done.
 
     "Bloomberg reports that OpenAI plans to meet studios": the meeting is attributed
     to Bloomberg and planned. "According to Reuters, X ...": attributed to Reuters.
     """
-    mentions = mention_tokens(trigger.doc)
+    future, according, subjects = _clause_facts(trigger.doc)
     source: Arg | None = None
     planned = False
     node = trigger
     for _ in range(8):
-        if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in node.children):
+        if node.i in future:
             planned = True
         if node.dep_ == "xcomp" and node.head.lemma_ in PLANNING_VERBS:
             planned = True
-        for child in node.children:
-            if child.lower_ == "according":
-                for to in (c for c in child.children if c.lower_ == "to"):
-                    for pobj in (c for c in to.children if c.dep_ == "pobj"):
-                        if pobj.i in mentions and source is None:
-                            m = mentions[pobj.i]
-                            source = Arg(m.start, m.end, m.text)
+        if source is None and node.i in according:
+            source = according[node.i]
         if source is None and node.dep_ == "ccomp" and node.head.lemma_ in REPORTING_VERBS:
-            for subj in (c for c in node.head.children if c.dep_ == "nsubj"):
-                if subj.i in mentions:
-                    m = mentions[subj.i]
-                    source = Arg(m.start, m.end, m.text)
+            source = subjects.get(node.head.i)
         if node.head is node:
             break
         node = node.head
@@ -154,10 +178,26 @@ def attribution(trigger: Token) -> tuple[Arg | None, str | None]:
     return source, modality
 
 
+def _subjects_by_head(doc: Doc) -> dict[int, list[int]]:
+    """Per Doc, once: each token's subject children (a root may have thousands of
+    children in a run-on sentence; walking them for every verb is quadratic)."""
+    cached: dict[int, list[int]] | None = doc.user_data.get("kg_subjects")
+    if cached is None:
+        cached = {}
+        for token in doc_tokens(doc):
+            if token.dep_ in ("nsubj", "nsubjpass") and token.head.i != token.i:
+                cached.setdefault(token.head.i, []).append(token.i)
+        doc.user_data["kg_subjects"] = cached
+    return cached
+
+
 def subject_of(verb: Token) -> list[Token]:
     """The subject of a verb, following xcomp, conj and relative clauses up the tree."""
+    doc = verb.doc
+    by_head = _subjects_by_head(doc)
+    tokens = doc_tokens(doc)
     for _ in range(4):
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [tokens[i] for i in by_head.get(verb.i, ())]
         if subjects:
             subj = subjects[0]
             if subj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":

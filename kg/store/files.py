@@ -78,7 +78,9 @@ def _trig(dataset: Dataset) -> bytes:
         body = [line for line in lines if not line.startswith("PREFIX ")]
         prefixes += [line for line in lines if line.startswith("PREFIX ")]
         name = context.identifier
-        inner = "\n".join("    " + line if line else "" for line in body).strip("\n")
+        # not indented: a line may be the inside of a multi-line literal, and
+        # indenting it would change the literal
+        inner = "\n".join(body).strip("\n")
         blocks.append(f"<{name}> {{\n{inner}\n}}\n" if isinstance(name, URIRef) else inner + "\n")
     head = "\n".join(sorted(set(prefixes)))
     return (head + "\n\n" + "\n".join(blocks)).encode("utf-8")
