@@ -24,6 +24,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import catalogue
 from rdflib import RDFS, SKOS, Dataset, Graph, URIRef
@@ -63,8 +64,20 @@ __all__ = [
 
 
 def ntriples_lines(graph: Graph) -> set[str]:
-    """A graph's triples as N-Triples lines (for diffs)."""
-    return {f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph}
+    """A graph's triples as N-Triples lines (for diffs).
+
+    Each term is written once per graph: an article's graph names the same few
+    hundred terms thousands of times.
+    """
+    written: dict[object, str] = {}
+
+    def n3(term: Any) -> str:
+        text = written.get(term)
+        if text is None:
+            text = written[term] = term.n3()
+        return text
+
+    return {f"{n3(s)} {n3(p)} {n3(o)} ." for s, p, o in graph}
 
 
 class Store(ABC):
