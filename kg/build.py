@@ -96,17 +96,6 @@ def _worker_extract(settings: Settings, articles: list[Article]) -> list[Extract
     return list(_WORKER.extract(articles))
 
 
-def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for article in articles:
-        chunk.append(article)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _context() -> Any:
     # fork starts workers with kg and spaCy already imported; elsewhere, spawn
     methods = multiprocessing.get_all_start_methods()
@@ -131,7 +120,7 @@ def extract_stream(
         return
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
         pending: deque[Future[list[Extraction]]] = deque()
-        for chunk in _chunks(articles, CHUNK):
+        for chunk in batches(articles, CHUNK):
             pending.append(pool.submit(_worker_extract, settings, chunk))
             if len(pending) >= 2 * jobs:
                 yield from pending.popleft().result()

@@ -142,15 +142,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _pipeline(args: argparse.Namespace) -> Any:
     from kg.pipeline import Pipeline
 
-    settings = _settings(args)
-    return Pipeline(
-        model=settings.model,
-        ontology=settings.ontology,
-        config=settings.component_config(),
-        kb=settings.kb,
-        min_confidence=settings.min_confidence,
-        exclude=settings.exclude,
-    )
+    return Pipeline.from_settings(_settings(args))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
