@@ -28,10 +28,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TextIO
 
 from kg.config import Settings
+from kg.errors import WorkerError
 from kg.lexicon import Lexicon, default_files, load_lexicon
 from kg.types import Article, Extraction
 
@@ -118,14 +120,20 @@ def extract_stream(
             pipeline = Pipeline.from_settings(settings)
         yield from pipeline.extract(articles)
         return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        pending: deque[Future[list[Extraction]]] = deque()
-        for chunk in batches(articles, CHUNK):
-            pending.append(pool.submit(_worker_extract, settings, chunk))
-            if len(pending) >= 2 * jobs:
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+            pending: deque[Future[list[Extraction]]] = deque()
+            for chunk in batches(articles, CHUNK):
+                pending.append(pool.submit(_worker_extract, settings, chunk))
+                if len(pending) >= 2 * jobs:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    except BrokenProcessPool as exc:
+        raise WorkerError(
+            "a worker process died (killed, or out of memory); articles written so far "
+            "are complete, and a re-run resumes"
+        ) from exc
 
 
 def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -43,6 +43,12 @@ class ModelError(KGError):
     exit_code = 69
 
 
+class WorkerError(KGError):
+    """A worker process of ``kg build --jobs N`` died (killed, or out of memory)."""
+
+    exit_code = 71
+
+
 class OutputError(KGError):
     """An output file cannot be written."""
 

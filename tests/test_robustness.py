@@ -592,3 +592,29 @@ def test_any_unicode_text_builds_and_its_graph_parses(text, pipeline, tmp_path_f
         Dataset().parse(path)
         if fmt != "jsonld":
             list(pyoxigraph.parse(path=str(path)))
+
+
+def test_a_dead_worker_is_one_error_exit_71(tmp_path):
+    """A --jobs worker that dies (the OOM killer, kill -9) ends the build with one line."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        "\n".join(json.dumps({"text": NEWS, "id": f"a{n}"}) for n in range(6)), encoding="utf-8"
+    )
+    code = (
+        "import os, sys, kg.build\n"
+        "def die(*args): os._exit(9)\n"
+        "die.__module__, die.__qualname__ = 'kg.build', '_worker_extract'\n"
+        "kg.build._worker_extract = die\n"
+        "from kg.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    out = tmp_path / "o.nq"
+    run = subprocess.run(
+        [sys.executable, "-c", code, "build", str(corpus), "-o", str(out), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 71, run.stderr
+    assert run.stderr.startswith("kg: error: a worker process died")
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert not out.exists()
