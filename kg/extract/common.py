@@ -183,6 +183,17 @@ def arg_for(token: Token, lexicon: Lexicon, hops: int = 2) -> Arg | None:
     return None
 
 
+def prep_objects(token: Token, *words: str) -> list[Token]:
+    """The objects of ``token``'s prepositions among ``words`` ("based in X" -> X)."""
+    return [
+        c
+        for p in token.children
+        if p.dep_ == "prep" and p.lower_ in words
+        for c in p.children
+        if c.dep_ == "pobj"
+    ]
+
+
 def with_conjuncts(token: Token) -> list[Token]:
     """``token`` and the tokens co-ordinated with it ("X, Y and Z")."""
     return [token, *token.conjuncts]

@@ -43,6 +43,7 @@ from kg.extract.common import (
     doc_tokens,
     mention_tokens,
     noun_phrase_head_text,
+    prep_objects,
     sentence_index,
     span_of,
     with_conjuncts,
@@ -632,14 +633,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 continue  # "take part in" only
             if verb.lemma_ in FOUND_VERBS and where == "dobj":
                 # "Mensch co-founded the company with Lample and Lacroix"
-                partners = [
-                    t
-                    for p in verb.children
-                    if p.dep_ == "prep" and p.lower_ == "with"
-                    for c in p.children
-                    if c.dep_ == "pobj"
-                    for t in with_conjuncts(c)
-                ]
+                partners = [t for c in prep_objects(verb, "with") for t in with_conjuncts(c)]
                 yield from emit(doc, partners, [doc[tokens[-1]]], ("founderOf",), 0.7, verb)
             if where == "passive":
                 subjects = with_conjuncts(doc[tokens[2]])
@@ -697,13 +691,8 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
         for token in doc_tokens(doc):
             if token.pos_ != "VERB":
                 continue
-            targets = [c for c in token.children if c.dep_ == "dobj"] + [
-                c
-                for p in token.children
-                if p.dep_ == "prep" and p.lower_ in ("at", "in", "during", "for")
-                for c in p.children
-                if c.dep_ == "pobj"
-            ]
+            targets = [c for c in token.children if c.dep_ == "dobj"]
+            targets += prep_objects(token, "at", "in", "during", "for")
             targets = [t for t in targets if t.i in mentions]
             if targets:
                 yield from emit(doc, subject_of(token), targets, ("participatesIn",), 0.55, token)
@@ -714,13 +703,8 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 firsts += [c for c in token.children if c.dep_ == "appos"]
                 if token.dep_ == "attr":  # "X has long been the main rival of Y"
                     firsts += subject_of(token.head)
-                others = [c for c in token.children if c.dep_ == "poss"] + [
-                    c
-                    for p in token.children
-                    if p.dep_ == "prep" and p.lower_ in ("of", "to")
-                    for c in p.children
-                    if c.dep_ == "pobj"
-                ]
+                others = [c for c in token.children if c.dep_ == "poss"]
+                others += prep_objects(token, "of", "to")
                 yield from emit(doc, firsts, others, ("competesWith",), 0.7, token)
 
     return rule
@@ -849,13 +833,7 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             # "San Francisco-based OpenAI", "OpenAI, based in San Francisco"
             if token.lower_ in ("based", "headquartered"):
                 places = [c for c in token.children if c.dep_ in ("npadvmod", "compound")]
-                places += [
-                    c
-                    for p in token.children
-                    if p.dep_ == "prep" and p.lower_ == "in"
-                    for c in p.children
-                    if c.dep_ == "pobj"
-                ]
+                places += prep_objects(token, "in")
                 things = [token.head] if token.dep_ in ("amod", "acl") else []
                 if token.dep_ in ("ROOT", "conj", "relcl", "ccomp") or token.head.lemma_ == "be":
                     things += subject_of(token)
@@ -881,22 +859,11 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             ):
                 if token.lemma_ in HEADQUARTERS:
                     things = [c for c in token.children if c.dep_ == "poss"]
-                    places = [
-                        c
-                        for p in token.children
-                        if p.dep_ == "prep" and p.lower_ == "in"
-                        for c in p.children
-                        if c.dep_ == "pobj"
-                    ]
+                    places = prep_objects(token, "in")
                 else:
                     things = [token.head]
-                    places = [c for c in token.children if c.dep_ == "poss"] + [
-                        c
-                        for p in token.children
-                        if p.dep_ == "prep" and p.lower_ == "in"
-                        for c in p.children
-                        if c.dep_ == "pobj"
-                    ]
+                    places = [c for c in token.children if c.dep_ == "poss"]
+                    places += prep_objects(token, "in")
                 for thing in things:
                     for place in places:
                         s, o = arg_for(thing, lexicon), arg_for(place, lexicon)
