@@ -34,7 +34,7 @@ from typing import Any, TextIO
 
 from kg.config import Settings
 from kg.errors import WorkerError
-from kg.lexicon import Lexicon, default_files, load_lexicon
+from kg.lexicon import default_files
 from kg.types import Article, Extraction
 
 __all__ = ["Progress", "Writer", "extract_stream", "fingerprint", "with_digests"]
@@ -146,10 +146,6 @@ def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield batch
-
-
-def lexicon_of(settings: Settings) -> Lexicon:
-    return load_lexicon(settings.ontology, settings.kb)
 
 
 # -- writing ------------------------------------------------------------------------

@@ -152,13 +152,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         batches,
         extract_stream,
         fingerprint,
-        lexicon_of,
         with_digests,
     )
+    from kg.lexicon import load_lexicon
     from kg.pipeline import (
         ArticleGraph,
         Pipeline,
         article_graphs,
+        check_min_confidence,
         check_unique,
         dataset_of,
         link_batch,
@@ -178,10 +179,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.output:
         output_format(args.output)  # fail before loading the model
     settings = _settings(args)
-    if not 0.0 <= settings.min_confidence <= 1.0:
-        raise UsageError(
-            f"--min-confidence must be between 0 and 1, got {settings.min_confidence}"
-        )
+    check_min_confidence(settings.min_confidence)  # workers would find it only later
     paths = expand_inputs(args.inputs)
     digest = fingerprint(settings)
 
@@ -189,7 +187,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         stream = iter_articles(paths, args.max_bytes)
         if args.date:
             stream = (a if a.date else dataclasses.replace(a, date=args.date) for a in stream)
-        return with_digests(stream, digest)
+        return stream
 
     # every article is read and checked before anything is written (then read again,
     # one at a time, to build: the corpus never has to fit in memory)
@@ -209,7 +207,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         def todo() -> Iterator[Article]:
             nonlocal skipped
-            for article in articles():
+            for article in with_digests(articles(), digest):
                 if stored.get(str(article_iri(article))) == article.digest:
                     skipped += 1
                     continue
@@ -217,7 +215,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         started = time.perf_counter()
         pipeline = Pipeline.from_settings(settings) if args.jobs == 1 else None
-        lexicon = pipeline.lexicon if pipeline is not None else lexicon_of(settings)
+        lexicon = pipeline.lexicon if pipeline else load_lexicon(settings.ontology, settings.kb)
         progress = Progress(total, enabled=not args.quiet)
         extractions = extract_stream(settings, todo(), args.jobs, pipeline)
         if store is not None:
@@ -647,9 +645,10 @@ def build_parser() -> argparse.ArgumentParser:
         "build",
         parents=[common, extraction],
         help="extract a graph from articles",
-        description="Read articles (UTF-8 text files, or directories of .txt/.md files) and write "
-        "their knowledge graph. The output format follows the extension: .ttl, .trig (one named "
-        "graph per article), .jsonld, .nt, .nq, .rdf.",
+        description="Read articles (UTF-8 .txt/.md/.html files, JSON Lines files with one article "
+        "per line, directories of these, or quoted globs) and write their knowledge graph. The "
+        "output format follows the extension: .ttl, .trig (one named graph per article), "
+        ".jsonld, .nt, .nq, .rdf.",
     )
     build.add_argument("inputs", nargs="+", metavar="ARTICLE", help="article files or directories")
     build.add_argument("-o", "--output", help="output file (.ttl .trig .jsonld .nt .nq .rdf)")

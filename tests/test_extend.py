@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Graph, Namespace
+from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.namespace import SH
 
 from kg.analysis import to_networkx
@@ -224,8 +224,7 @@ def test_example_plugin_installed_beside_kg_changes_the_output(tmp_path):
 
     def labels(cls):
         return {
-            str(extended.value(s, Namespace("http://www.w3.org/2000/01/rdf-schema#").label))
-            for s in extended.subjects(RDF.type, cls)
+            str(extended.value(s, RDFS.label)) for s in extended.subjects(RDF.type, cls)
         }
 
     assert labels(labor.LaborUnion) == {"Coastal Dockworkers Union", "Regional Teachers Federation"}

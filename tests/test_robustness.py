@@ -9,6 +9,7 @@ the command that meets it, the exit code, and a word the message must contain.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import re
@@ -477,17 +478,16 @@ def test_ctrl_c_exits_130_and_leaves_no_output(tmp_path):
 
 # -- hostile text through the whole pipeline, as properties ----------------------------
 
+@functools.cache
 def _baseline_page() -> str:
     """The view of the same two-entity graph, with a harmless label."""
     from kg.analysis.graph import to_networkx
     from kg.store.backends import MemoryStore
     from kg.view import ViewOptions, render
 
-    if not hasattr(_baseline_page, "page"):
-        dataset = Dataset(default_union=True)
-        dataset.parse(data=_two_entities("Plain Name").serialize(format="nt"), format="nt")
-        _baseline_page.page = render(to_networkx(MemoryStore(dataset)), ViewOptions())  # type: ignore[attr-defined]
-    return _baseline_page.page  # type: ignore[attr-defined,no-any-return]
+    dataset = Dataset(default_union=True)
+    dataset.parse(data=_two_entities("Plain Name").serialize(format="nt"), format="nt")
+    return render(to_networkx(MemoryStore(dataset)), ViewOptions())
 
 
 def _two_entities(label: str) -> Graph:

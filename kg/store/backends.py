@@ -204,7 +204,7 @@ class OxigraphStore(Store):
         node = ox.NamedNode(name)
         try:
             self.store.load(
-                "\n".join(sorted(lines)).encode("utf-8"),
+                "\n".join(lines).encode("utf-8"),
                 format=ox.RdfFormat.TURTLE,
                 to_graph=node,
             )
