@@ -42,6 +42,11 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_MAX_ENTITIES = 2000
 
 
+#: Texts spaCy parses at once: its networks run fastest near 16 on these machines
+#: (``python tests/bench_scale.py`` measures its default, 256, about 10% slower).
+NLP_BATCH = 16
+
+
 class Pipeline:
     """Loads the model and kg's components once and turns articles into graphs.
 
@@ -75,7 +80,9 @@ class Pipeline:
         self.lexicon = load_lexicon(ontology, kb)
         self.resolver = Resolver(self.lexicon)
 
-    def extract(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Extraction]:
+    def extract(
+        self, articles: Iterable[Article], batch_size: int = NLP_BATCH
+    ) -> Iterator[Extraction]:
         """Parse each article once and resolve what the components found."""
         pairs = ((a.body, a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
@@ -211,9 +218,10 @@ def dataset_of(graphs: ArticleGraphs, prefixes: Mapping[str, str] | None = None)
 
 
 def write_graphs(store: Store, graphs: ArticleGraphs) -> list[GraphDiff]:
-    """Replace each article's graph in ``store``, one transaction per article.
+    """Replace each article's graph (and its quarantine graph) in ``store``.
 
     The entities' descriptions are merged into the shared entities graph first,
+    then each article is one transaction (or several new articles one together),
     so a build that is killed leaves every article either fully in or fully out,
     with its entities described.
     """
@@ -223,13 +231,11 @@ def write_graphs(store: Store, graphs: ArticleGraphs) -> list[GraphDiff]:
         for triple in item.entities:
             described.add(triple)
     store.merge_entities(described)
-    diffs = []
+    pairs = []
     for item in items:
-        diffs.append(store.replace_graph(item.name, item.graph))
-        if len(item.quarantine):
-            store.replace_graph(quarantine_name(item.name), item.quarantine)
-        else:
-            store.remove_graph(quarantine_name(item.name))
+        # an empty quarantine graph removes the one an earlier build may have left
+        pairs += [(item.name, item.graph), (quarantine_name(item.name), item.quarantine)]
+    diffs = store.replace_graphs(pairs)[::2]
     store.flush()
     return diffs
 

@@ -137,6 +137,40 @@ def test_stores_report_graph_contents_exactly(store, graphs):
         assert isomorphic(store.graph(item.name), item.graph)
 
 
+def test_replacing_many_graphs_mixes_new_changed_and_emptied_in_order(store, graphs):
+    """Oxigraph loads the new graphs of a batch together and replaces the others one by
+    one; every backend must give the same contents and the same diffs, in order."""
+    first, second, third = graphs[0], graphs[1], graphs[2]
+    store.replace_graphs([(first.name, first.graph), (second.name, second.graph)])
+    changed = first.graph.__class__()
+    for triple in first.graph:
+        changed.add(triple)
+    extra = (URIRef(first.name), URIRef("https://kg.example.org/ontology#text"), Literal("x"))
+    changed.add(extra)
+    empty = first.graph.__class__()
+    diffs = store.replace_graphs(
+        [
+            (first.name, changed),  # held: changed
+            (third.name, third.graph),  # new
+            ("https://kg.example.org/id/article/never", empty),  # absent and empty
+            (second.name, empty),  # held: emptied, so removed
+        ]
+    )
+    assert [d.graph for d in diffs] == [
+        first.name,
+        third.name,
+        "https://kg.example.org/id/article/never",
+        second.name,
+    ]
+    assert diffs[0].added == (" ".join(t.n3() for t in extra) + " .",) and not diffs[0].removed
+    assert diffs[1].added == tuple(sorted(ntriples_lines(third.graph))) and not diffs[1].removed
+    assert not diffs[2].added and not diffs[2].removed
+    assert diffs[3].removed == tuple(sorted(ntriples_lines(second.graph)))
+    assert isomorphic(store.graph(first.name), changed)
+    assert isomorphic(store.graph(third.name), third.graph)
+    assert second.name not in store.article_graphs()
+
+
 def test_unknown_store_is_a_usage_error():
     with pytest.raises(UsageError, match="unknown store"):
         open_store("ftp:somewhere")

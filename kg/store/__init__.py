@@ -22,7 +22,7 @@ Queries see the union of all graphs as their default graph on every backend.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,9 +127,17 @@ class Store(ABC):
         after = ntriples_lines(graph)
         if not before and after:
             self._create(name, graph, after)
+        elif before and not after:
+            self._remove(name)
         elif before != after:
             self._replace(name, graph)
         return GraphDiff(name, tuple(sorted(after - before)), tuple(sorted(before - after)))
+
+    def replace_graphs(self, graphs: Sequence[tuple[str, Graph]]) -> list[GraphDiff]:
+        """:meth:`replace_graph` for each (name, graph), in order; an empty graph
+        removes its name. Each graph is one transaction (a backend may write
+        several new graphs in one)."""
+        return [self.replace_graph(name, graph) for name, graph in graphs]
 
     def remove_graph(self, name: str) -> GraphDiff:
         """Retract graph ``name``; report the triples it held."""

@@ -8,7 +8,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,10 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Identifier, Node
 
 from kg.errors import QueryError, StoreError, UsageError
-from kg.store import Store, stores
+from kg.store import Store, ntriples_lines, stores
 from kg.store.files import QUAD_FORMATS, input_format, load, save
 from kg.store.terms import from_ox, inject_values
-from kg.types import QueryResult
+from kg.types import GraphDiff, QueryResult
 
 RESULT_KINDS = {
     "SelectQuery": "SELECT",
@@ -155,6 +155,12 @@ def make_file(rest: str, create: bool = True) -> Store:
 # Oxigraph embedded
 
 
+#: Most quads kg hands Oxigraph's bulk loader at once. The loader adds up to a
+#: million quads (its batch) to the database in one atomic step; more would be
+#: added in several, and a killed build could leave an article half in.
+BULK_QUADS = 100_000
+
+
 class OxigraphStore(Store):
     """Oxigraph's RocksDB store on disk: each graph replacement is one transaction."""
 
@@ -210,6 +216,46 @@ class OxigraphStore(Store):
             )
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot write graph {name} to {self.url}: {exc}") from exc
+
+    def replace_graphs(self, graphs: Sequence[tuple[str, Graph]]) -> list[GraphDiff]:
+        """New graphs (names the store does not hold) go in together, through
+        Oxigraph's bulk loader: it writes them to files beside the database and
+        adds those in one atomic step, four times cheaper than a transaction per
+        graph. Graphs the store holds are replaced one transaction each."""
+        diffs: list[GraphDiff | None] = [None] * len(graphs)
+        fresh: list[tuple[int, str, set[str]]] = []
+        for i, (name, graph) in enumerate(graphs):
+            if len(graph) and not self.store.contains_named_graph(ox.NamedNode(name)):
+                lines = ntriples_lines(graph)
+                # blank node labels would be shared between the graphs of one load
+                blank = any(line.startswith("_:") or " _:" in line for line in lines)
+                if not blank and len(lines) <= BULK_QUADS:
+                    fresh.append((i, name, lines))
+                    continue
+            diffs[i] = self.replace_graph(name, graph)
+        group: list[tuple[int, str, set[str]]] = []
+        size = 0
+        for item in fresh:
+            if group and size + len(item[2]) > BULK_QUADS:
+                self._bulk_create(group)
+                group, size = [], 0
+            group.append(item)
+            size += len(item[2])
+        if group:
+            self._bulk_create(group)
+        for i, name, lines in fresh:
+            diffs[i] = GraphDiff(name, tuple(sorted(lines)), ())
+        return [d for d in diffs if d is not None]
+
+    def _bulk_create(self, graphs: list[tuple[int, str, set[str]]]) -> None:
+        parts = []
+        for _, name, lines in graphs:
+            node = ox.NamedNode(name)  # validates the IRI
+            parts.append(f"<{node.value}> {{\n" + "\n".join(lines) + "\n}\n")
+        try:
+            self.store.bulk_load("".join(parts).encode("utf-8"), format=ox.RdfFormat.TRIG)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"cannot write {len(graphs)} graph(s) to {self.url}: {exc}") from exc
 
     def _add(self, name: str, graph: Graph) -> None:
         node = ox.NamedNode(name)
