@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -132,9 +132,7 @@ class Lexicon:
         """Drop each class another of ``classes`` is a subclass of: a "union" that an
         extension's LaborUnion lists is a LaborUnion, not also a plain Organization."""
         found = set(classes)
-        return sorted(
-            c for c in found if not any(o != c and self.is_a(o, c) for o in found)
-        )
+        return sorted(c for c in found if not any(o != c and self.is_a(o, c) for o in found))
 
     def classes_for_noun(self, noun: str) -> list[str]:
         noun = _normal(noun)
@@ -146,6 +144,14 @@ class Lexicon:
 
     def title_prop(self, title: str) -> str | None:
         return self.title_props.get(_normal(title))
+
+    @cached_property
+    def _title_ends(self) -> frozenset[str]:
+        return frozenset(title.split()[-1] for title in self.title_props if title.strip())
+
+    def ends_title(self, word: str) -> bool:
+        """Whether some job title ends with ``word`` (a cheap test before :meth:`title_prop`)."""
+        return _normal(word) in self._title_ends
 
     def kb_entry(self, name: str) -> KBEntry | None:
         return self.kb.get(_normal(name))

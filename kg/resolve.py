@@ -127,6 +127,8 @@ class Cluster:
     kb: KBEntry | None = None
     merged_into: Cluster | None = None
     _memo: tuple[object, defaultdict[str, float]] | None = field(default=None, repr=False)
+    _label_memo: tuple[int, str] | None = field(default=None, repr=False)
+    _group_memo: tuple[object, str | None] | None = field(default=None, repr=False)
 
     def root(self) -> Cluster:
         node = self
@@ -181,6 +183,14 @@ class Cluster:
     def group(self) -> str | None:
         if self.kb is not None:
             return self.lexicon.group(self.kb.cls)
+        key = (len(self.mentions), tuple(self.votes.items()))
+        if self._group_memo is not None and self._group_memo[0] == key:
+            return self._group_memo[1]
+        group = self._group()
+        self._group_memo = (key, group)
+        return group
+
+    def _group(self) -> str | None:
         by_group: defaultdict[str, float] = defaultdict(float)
         for cls, weight in self.scores().items():
             group = self.lexicon.group(cls)
@@ -213,6 +223,14 @@ class Cluster:
     def label(self) -> str:
         if self.kb is not None:
             return self.kb.label
+        # asked for every pair of clusters while merging: kept until a mention is added
+        if self._label_memo is not None and self._label_memo[0] == len(self.mentions):
+            return self._label_memo[1]
+        label = self._label()
+        self._label_memo = (len(self.mentions), label)
+        return label
+
+    def _label(self) -> str:
         counts = Counter(m.text for m in self.names)
         first: dict[str, int] = {}
         for m in sorted(self.names, key=lambda m: m.start):

@@ -268,6 +268,8 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
         for noun in doc:
             if noun.pos_ not in ("NOUN", "PROPN") or noun.i in mentions:
                 continue
+            if not lexicon.ends_title(noun.text):  # a title phrase ends with its noun
+                continue
             found = _title_phrase(noun, lexicon)
             if found is None:
                 continue
