@@ -153,6 +153,11 @@ class Lexicon:
         """Whether some job title ends with ``word`` (a cheap test before :meth:`title_prop`)."""
         return _normal(word) in self._title_ends
 
+    @cached_property
+    def concepts(self) -> frozenset[str]:
+        """Normalised names the knowledge base calls concepts ("ai"): never entities."""
+        return frozenset(k for k, e in self.kb.items() if e.cls == "Concept")
+
     def kb_entry(self, name: str) -> KBEntry | None:
         return self.kb.get(_normal(name))
 

@@ -51,6 +51,10 @@ class _TripleSetStore(SimpleMemory):
         self._pending: list[tuple[Node, Node, Node]] = []
 
     def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
+        self.put(triple)
+
+    def put(self, triple: tuple[Node, Node, Node]) -> None:
+        """Add a triple of terms kg made itself (``Graph.add`` checks each term first)."""
         if triple not in self._all:
             self._all.add(triple)
             self._pending.append(triple)
@@ -74,6 +78,11 @@ class _TripleSetStore(SimpleMemory):
 
     def __len__(self, context: Any = None) -> int:
         return len(self._all)
+
+
+def _adder(graph: Graph) -> Callable[[tuple[Node, Node, Node]], Any]:
+    store = graph.store
+    return store.put if isinstance(store, _TripleSetStore) else graph.add
 
 
 def new_graph(prefixes: bool = True) -> Graph:
@@ -191,7 +200,7 @@ def extraction_graph(
     term = _terms(lexicon)
     if entities:
         entity_graph(extraction, graph, lexicon)
-    add = graph.add
+    add = _adder(graph)
     for entity in extraction.entities:
         node = entity_iri(entity.key)
         add((doc, _MENTIONS, node))

@@ -381,7 +381,7 @@ class MentionComponent(RuleComponent):
     attribute = "kg_mentions"
 
     def collect(self, doc: Doc) -> list[Mention]:
-        concepts = {k for k, e in self.lexicon.kb.items() if e.cls == "Concept"}
+        concepts = self.lexicon.concepts
         found = [m for m in super().collect(doc) if _key(m.text) not in concepts]
         mentions = add_repeats(doc, select(found))
         doc.user_data.pop("kg_mention_tokens", None)

@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -572,33 +571,23 @@ def frame_matches(
     return sorted(found, key=lambda m: (m[2], m[0], m[1]))
 
 
+def deal_matches(doc: Doc) -> list[tuple[Token, Token]]:
+    """(deal noun, party) for "a deal/talks/... with Y", in document order."""
+    found = []
+    for noun in doc_tokens(doc):
+        if noun.lower_ not in DEAL_NOUNS:
+            continue
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ == "with":
+                found += [(noun, c) for c in prep.children if c.dep_ == "pobj"]
+    return found
+
+
 @relation_rules.register("kg.relations.verb_frames.v1")
 def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     """Verb frames: launch, attend, meet with, report that, ..."""
     name = "kg.relations.verb_frames.v1"
     frames_of = frames_by_lemma(FRAMES)
-    deal = DependencyMatcher(vocab)
-    deal.add(
-        "deal",
-        [
-            [
-                {"RIGHT_ID": "noun", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(DEAL_NOUNS)}}},
-                {
-                    "LEFT_ID": "noun",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "prep",
-                    "RIGHT_ATTRS": {"DEP": "prep", "LOWER": "with"},
-                },
-                {
-                    "LEFT_ID": "prep",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "object",
-                    "RIGHT_ATTRS": {"DEP": "pobj"},
-                },
-            ]
-        ],
-    )
-
     def emit(
         doc: Doc,
         subjects: list[Token],
@@ -656,8 +645,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 subjects = subject_of(verb)
                 objects = with_conjuncts(doc[tokens[-1]])
             yield from emit(doc, subjects, objects, frame.props, frame.confidence, verb)
-        for _, tokens in deal(doc):
-            noun, obj = doc[tokens[0]], doc[tokens[2]]
+        for noun, obj in deal_matches(doc):
             governor = governing_verb(noun)
             if governor is None:
                 continue
