@@ -16,12 +16,13 @@ from pathlib import Path
 
 from pyparsing import ParseException
 from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery, prepareUpdate
+from rdflib.plugins.sparql import prepareUpdate
 from rdflib.term import Identifier
 
 from kg.errors import KGError, QueryError, UsageError
 from kg.store import Store
 from kg.store.backends import MemoryStore
+from kg.store.terms import prepared_query
 from kg.types import QueryResult
 from kg.vocab import KG
 
@@ -121,7 +122,7 @@ def check_query(text: str, params: Mapping[str, Identifier], source: str = "quer
         QueryError: with the line and column of a syntax error where known.
     """
     try:
-        prepared = prepareQuery(text)
+        prepared = prepared_query(text)
     except ParseException as exc:
         try:
             prepareUpdate(text)

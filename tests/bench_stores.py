@@ -4,8 +4,9 @@
 
 The graph has the shape ``kg build`` produces: it is made by kg's own RDF
 writer (:func:`kg.rdf.extraction_graph`) from synthetic articles, each naming
-people, companies, products, events and places drawn from pools with a long
-tail (a few entities, such as "Sam Altman", appear in many articles), with
+people, companies, products, events, places and news organizations drawn from
+pools with a long tail (a few entities, such as "Sam Altman", appear in many
+articles), with
 mentions, sentences, relations and their assertions. No text is parsed, so the
 benchmark measures the stores, not spaCy.
 
@@ -31,7 +32,14 @@ from kg.rdf import entity_graph, extraction_graph
 from kg.store.backends import MemoryStore, OxigraphStore
 from kg.types import Article, Entity, Evidence, Extraction, Mention, Relation, Sentence
 
-POOLS = {"Person": 6000, "Company": 3000, "Product": 1500, "Event": 600, "Place": 900}
+POOLS = {
+    "Person": 6000,
+    "Company": 3000,
+    "Product": 1500,
+    "Event": 600,
+    "Place": 900,
+    "NewsOrganization": 60,
+}
 RELATIONS = [
     ("Person", "ceoOf", "Company"),
     ("Person", "worksFor", "Company"),
@@ -43,6 +51,7 @@ RELATIONS = [
     ("Company", "locatedIn", "Place"),
     ("Company", "partnersWith", "Company"),
     ("Company", "competesWith", "Company"),
+    ("NewsOrganization", "reports", "Company"),
 ]
 GROUP = {
     "Person": "person",
@@ -50,6 +59,7 @@ GROUP = {
     "Product": "product",
     "Event": "event",
     "Place": "place",
+    "NewsOrganization": "organization",
 }
 
 

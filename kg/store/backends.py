@@ -15,13 +15,12 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Identifier, Node
 
 from kg.errors import QueryError, StoreError, UsageError
 from kg.store import Store, ntriples_lines, stores
 from kg.store.files import QUAD_FORMATS, input_format, load, save
-from kg.store.terms import from_ox, inject_values
+from kg.store.terms import from_ox, inject_values, prepared_query
 from kg.types import GraphDiff, QueryResult
 
 RESULT_KINDS = {
@@ -34,7 +33,7 @@ RESULT_KINDS = {
 
 def query_kind(text: str) -> str:
     try:
-        return RESULT_KINDS[prepareQuery(text).algebra.name]
+        return RESULT_KINDS[prepared_query(text).algebra.name]
     except Exception as exc:  # the caller checked syntax; this is a safety net
         raise QueryError(f"malformed SPARQL: {exc}") from exc
 
@@ -85,7 +84,7 @@ class MemoryStore(Store):
         self._ds.update(text)
 
     def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
-        result = self._ds.query(prepareQuery(text), initBindings=dict(params or {}))
+        result = self._ds.query(prepared_query(text), initBindings=dict(params or {}))
         if result.type == "ASK":
             return QueryResult("ASK", boolean=bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
+
+
+@lru_cache(maxsize=256)
+def prepared_query(text: str) -> Query:
+    """rdflib's parse of a SPARQL query, made once per query text.
+
+    Parsing takes rdflib 5-30 ms, longer than Oxigraph takes to answer a selective
+    query; kg checks every query before running it, and a program runs the same
+    few queries many times. (Errors are not cached: each bad query raises again.)
+    """
+    return prepareQuery(text)
 
 
 def to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
