@@ -2,6 +2,7 @@
 corpus grows. Run on demand (not part of the test run)::
 
     python tests/bench_scale.py [--articles 1000] [--small 100] [--output store|nq]
+    python tests/bench_scale.py --stages [--articles 300]   # where kg's time goes
 
 In one run, on one synthetic corpus (``tests/corpus.py``, seeded, JSON Lines):
 
@@ -74,15 +75,84 @@ def dump(target: Path, output: str) -> list[str]:
     return sorted(str(q) for q in store)
 
 
+def stages(corpus: Path, store: Path) -> None:
+    """CPU milliseconds per article for each stage of a build, in this process: where
+    kg's time goes (``--stages``). Stages run one after the other on the whole corpus,
+    so each is timed alone; the store's writes include Oxigraph's own threads."""
+    import pickle
+
+    from kg.build import batches, fingerprint, with_digests
+    from kg.config import Settings
+    from kg.pipeline import Pipeline, article_graphs, link_batch, write_graphs
+    from kg.sources import iter_articles
+    from kg.store import open_store
+
+    settings = Settings()
+    pipeline = Pipeline.from_settings(settings)
+    articles = list(with_digests(iter_articles([corpus], 10**9), fingerprint(settings)))
+    ours = [name for name in pipeline.nlp.pipe_names if name.startswith("kg_")]
+    spent: dict[str, float] = {}
+
+    def timed(stage: str, work):  # type: ignore[no-untyped-def]
+        start = time.process_time()
+        result = work()
+        spent[stage] = spent.get(stage, 0.0) + time.process_time() - start
+        return result
+
+    texts = [a.body for a in articles]
+    list(pipeline.nlp.pipe(texts[:KG_BATCH], batch_size=KG_BATCH))  # warm up
+    docs = timed(
+        "spaCy (its own components)",
+        lambda: list(pipeline.nlp.pipe(texts, batch_size=KG_BATCH, disable=ours)),
+    )
+    components = [pipeline.nlp.get_pipe(name) for name in ours]
+
+    def run_components():  # type: ignore[no-untyped-def]
+        out = []
+        for doc in docs:
+            for component in components:
+                doc = component(doc)
+            out.append(doc)
+        return out
+
+    docs = timed("kg's components (mentions, types, relations)", run_components)
+    extractions = timed(
+        "resolution within each article",
+        lambda: [pipeline.resolver.resolve(d, a) for d, a in zip(docs, articles, strict=True)],
+    )
+    blob = timed("pickling (a --jobs worker's hand-over)", lambda: pickle.dumps(extractions))
+    timed("unpickling (in the main process)", lambda: pickle.loads(blob))
+    linked = timed(
+        "linking across a batch", lambda: [link_batch(b) for b in batches(extractions, 64)]
+    )
+    graphs = timed(
+        "RDF graphs", lambda: [list(article_graphs(b, pipeline.lexicon)) for b in linked]
+    )
+    with open_store(str(store)) as opened:
+        for batch in graphs:
+            timed("writing into Oxigraph (kg + Oxigraph)", lambda b=batch: write_graphs(opened, b))
+    print(f"CPU ms per article, {len(articles)} articles ({corpus}):")
+    for stage, seconds in spent.items():
+        print(f"  {seconds / len(articles) * 1000:7.2f}  {stage}")
+    kg = sum(v for k, v in spent.items() if not k.startswith("spaCy"))
+    print(f"  {kg / len(articles) * 1000:7.2f}  all of kg's own work")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--output", choices=("store", "nq"), default="store")
     parser.add_argument("--keep", type=Path, help="keep the corpus and outputs here")
+    parser.add_argument(
+        "--stages", action="store_true", help="only time each stage of a build, in-process"
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.stages:
+        stages(write_jsonl(work / "corpus.jsonl", args.articles), work / "stages-store")
+        return
     corpus = write_jsonl(work / "corpus.jsonl", args.articles)
     small = write_jsonl(work / "small.jsonl", args.small)
     texts = [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines()]
