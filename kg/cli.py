@@ -126,7 +126,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     from kg.config import Settings, load_settings
 
     base = load_settings(args.config) if args.config else Settings()
-    return dataclasses.replace(
+    settings = dataclasses.replace(
         base,
         model=args.model or base.model,
         ontology=(*base.ontology, *(args.ontology or ())),
@@ -135,8 +135,15 @@ def _settings(args: argparse.Namespace) -> Settings:
             args.min_confidence if args.min_confidence is not None else base.min_confidence
         ),
         exclude=(*base.exclude, *(args.exclude_rule or ())),
-        max_entities=getattr(args, "max_entities", None) or base.max_entities,
+        max_entities=(
+            args.max_entities
+            if getattr(args, "max_entities", None) is not None
+            else base.max_entities
+        ),
     )
+    if settings.max_entities < 1:  # before any worker process would find it
+        raise UsageError(f"--max-entities must be at least 1, got {settings.max_entities}")
+    return settings
 
 
 def _pipeline(args: argparse.Namespace) -> Any:
@@ -632,7 +639,10 @@ def build_parser() -> argparse.ArgumentParser:
     extraction.add_argument(
         "--config",
         metavar="TOML",
-        help="settings file: model, ontology, kb, min_confidence, [rules] (see kg/config.py)",
+        help=(
+            "settings file: model, ontology, kb, min_confidence, max_entities, [rules] "
+            "(see kg/config.py)"
+        ),
     )
     extraction.add_argument(
         "--exclude-rule",

@@ -6,6 +6,7 @@ Every key is optional; the command line wins over the file::
     ontology = ["my-ontology.ttl"]      # relative to the config file
     kb = true                           # use the bundled knowledge base
     min_confidence = 0.5
+    max_entities = 2000                 # refuse an article that names more
 
     [rules]                             # which registered rules run (see kg plugins)
     relations = ["kg.relations.titles.v1", "acme.relations.sponsors.v1"]  # only these
@@ -30,7 +31,7 @@ from kg.errors import InputError, UsageError
 
 #: ``[rules]`` key -> the spaCy component that runs those rules.
 RULE_KEYS = {"mentions": "kg_mentions", "types": "kg_types", "relations": "kg_relations"}
-TOP_KEYS = {"model", "ontology", "kb", "min_confidence", "rules"}
+TOP_KEYS = {"model", "ontology", "kb", "min_confidence", "max_entities", "rules"}
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,9 @@ def parse_settings(text: str, where: str = "config", base: Path | None = None) -
     confidence = data.get("min_confidence", 0.0)
     if not isinstance(confidence, int | float) or isinstance(confidence, bool):
         raise UsageError(f"{where}: min_confidence must be a number")
+    max_entities = data.get("max_entities", Settings.max_entities)
+    if not isinstance(max_entities, int) or isinstance(max_entities, bool) or max_entities < 1:
+        raise UsageError(f"{where}: max_entities must be a whole number of at least 1")
     return Settings(
         model=model,
         ontology=tuple(ontology),
@@ -91,6 +95,7 @@ def parse_settings(text: str, where: str = "config", base: Path | None = None) -
             RULE_KEYS[k]: _strings(v, k, where) for k, v in rules_table.items() if k in RULE_KEYS
         },
         exclude=tuple(_strings(rules_table.get("exclude", []), "exclude", where)),
+        max_entities=max_entities,
     )
 
 

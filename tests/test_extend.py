@@ -154,6 +154,8 @@ def test_config_file_chooses_rules(tmp_path, capsys):
         ("colour = 'blue'\n", "unknown setting 'colour'"),
         ("[rules\n", "not valid TOML"),
         ("min_confidence = 'high'\n", "min_confidence must be a number"),
+        ("max_entities = 0\n", "max_entities must be a whole number of at least 1"),
+        ("max_entities = 2.5\n", "max_entities must be a whole number of at least 1"),
     ],
 )
 def test_bad_config_is_a_usage_error(tmp_path, capsys, text, message):
@@ -166,6 +168,21 @@ def test_bad_config_is_a_usage_error(tmp_path, capsys, text, message):
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_config_limits_entities_and_the_command_line_wins(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text("Sam Altman leads OpenAI. Satya Nadella runs Microsoft.", "utf-8")
+    config = tmp_path / "kg.toml"
+    config.write_text("max_entities = 2\n", encoding="utf-8")
+    out = tmp_path / "o.ttl"
+    build = ["build", str(article), "-o", str(out), "--config", str(config)]
+    assert main(build) == 2
+    assert "at most 2 per article" in capsys.readouterr().err and not out.exists()
+    assert main([*build, "--max-entities", "10"]) == 0 and out.exists()
+    capsys.readouterr()
+    assert main([*build, "--max-entities", "0"]) == 64  # not quietly the config's value
+    assert "--max-entities must be at least 1" in capsys.readouterr().err
 
 
 def test_missing_config_file_is_an_input_error(tmp_path, capsys):
