@@ -80,6 +80,12 @@ def ntriples_lines(graph: Graph) -> set[str]:
     return {f"{n3(s)} {n3(p)} {n3(o)} ." for s, p, o in graph}
 
 
+#: Most quads written at once by :meth:`Store.replace_graphs`. Oxigraph's bulk
+#: loader adds up to a million quads (its batch) in one atomic step; more would
+#: go in several, and a killed build could leave an article half in.
+CREATE_QUADS = 100_000
+
+
 class Store(ABC):
     """A place that holds one named graph per article and answers SPARQL."""
 
@@ -134,10 +140,46 @@ class Store(ABC):
         return GraphDiff(name, tuple(sorted(after - before)), tuple(sorted(before - after)))
 
     def replace_graphs(self, graphs: Sequence[tuple[str, Graph]]) -> list[GraphDiff]:
-        """:meth:`replace_graph` for each (name, graph), in order; an empty graph
-        removes its name. Each graph is one transaction (a backend may write
-        several new graphs in one)."""
-        return [self.replace_graph(name, graph) for name, graph in graphs]
+        """:meth:`replace_graph` for each (name, graph); the diffs come in order.
+
+        An empty graph removes its name. A graph the store holds is replaced in
+        a transaction of its own; the new ones (names the store does not hold)
+        are written together, up to :data:`CREATE_QUADS` quads per write, in
+        one transaction where the backend has one (:meth:`_create_many`).
+        """
+        held = self._held([name for name, graph in graphs if len(graph)])
+        diffs: list[GraphDiff] = []
+        fresh: list[tuple[str, Graph, set[str]]] = []
+        for name, graph in graphs:
+            if len(graph) and name not in held:
+                lines = ntriples_lines(graph)
+                # blank node labels would be shared between the graphs of one write
+                blank = any(line.startswith("_:") or " _:" in line for line in lines)
+                if not blank and len(lines) <= CREATE_QUADS:
+                    fresh.append((name, graph, lines))
+                    diffs.append(GraphDiff(name, tuple(sorted(lines)), ()))
+                    continue
+            diffs.append(self.replace_graph(name, graph))
+        group: list[tuple[str, Graph, set[str]]] = []
+        size = 0
+        for item in fresh:
+            if group and size + len(item[2]) > CREATE_QUADS:
+                self._create_many(group)
+                group, size = [], 0
+            group.append(item)
+            size += len(item[2])
+        if group:
+            self._create_many(group)
+        return diffs
+
+    def _held(self, names: list[str]) -> set[str]:
+        """Which of ``names`` the store holds a graph by."""
+        return {name for name in names if len(self.graph(name))}
+
+    def _create_many(self, graphs: list[tuple[str, Graph, set[str]]]) -> None:
+        """Write graphs the store does not hold yet: (name, graph, its N-Triples lines)."""
+        for name, graph, lines in graphs:
+            self._create(name, graph, lines)
 
     def remove_graph(self, name: str) -> GraphDiff:
         """Retract graph ``name``; report the triples it held."""

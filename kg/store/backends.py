@@ -8,7 +8,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,10 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier, Node
 
 from kg.errors import QueryError, StoreError, UsageError
-from kg.store import Store, ntriples_lines, stores
+from kg.store import Store, stores
 from kg.store.files import QUAD_FORMATS, input_format, load, save
 from kg.store.terms import from_ox, inject_values, prepared_query
-from kg.types import GraphDiff, QueryResult
+from kg.types import QueryResult
 
 RESULT_KINDS = {
     "SelectQuery": "SELECT",
@@ -154,12 +154,6 @@ def make_file(rest: str, create: bool = True) -> Store:
 # Oxigraph embedded
 
 
-#: Most quads kg hands Oxigraph's bulk loader at once. The loader adds up to a
-#: million quads (its batch) to the database in one atomic step; more would be
-#: added in several, and a killed build could leave an article half in.
-BULK_QUADS = 100_000
-
-
 class OxigraphStore(Store):
     """Oxigraph's RocksDB store on disk: each graph replacement is one transaction."""
 
@@ -216,39 +210,15 @@ class OxigraphStore(Store):
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot write graph {name} to {self.url}: {exc}") from exc
 
-    def replace_graphs(self, graphs: Sequence[tuple[str, Graph]]) -> list[GraphDiff]:
-        """New graphs (names the store does not hold) go in together, through
-        Oxigraph's bulk loader: it writes them to files beside the database and
-        adds those in one atomic step, four times cheaper than a transaction per
-        graph. Graphs the store holds are replaced one transaction each."""
-        diffs: list[GraphDiff | None] = [None] * len(graphs)
-        fresh: list[tuple[int, str, set[str]]] = []
-        for i, (name, graph) in enumerate(graphs):
-            if len(graph) and not self.store.contains_named_graph(ox.NamedNode(name)):
-                lines = ntriples_lines(graph)
-                # blank node labels would be shared between the graphs of one load
-                blank = any(line.startswith("_:") or " _:" in line for line in lines)
-                if not blank and len(lines) <= BULK_QUADS:
-                    fresh.append((i, name, lines))
-                    continue
-            diffs[i] = self.replace_graph(name, graph)
-        group: list[tuple[int, str, set[str]]] = []
-        size = 0
-        for item in fresh:
-            if group and size + len(item[2]) > BULK_QUADS:
-                self._bulk_create(group)
-                group, size = [], 0
-            group.append(item)
-            size += len(item[2])
-        if group:
-            self._bulk_create(group)
-        for i, name, lines in fresh:
-            diffs[i] = GraphDiff(name, tuple(sorted(lines)), ())
-        return [d for d in diffs if d is not None]
+    def _held(self, names: list[str]) -> set[str]:
+        return {name for name in names if self.store.contains_named_graph(ox.NamedNode(name))}
 
-    def _bulk_create(self, graphs: list[tuple[int, str, set[str]]]) -> None:
+    def _create_many(self, graphs: list[tuple[str, Graph, set[str]]]) -> None:
+        """New graphs go in together through Oxigraph's bulk loader: it writes them to
+        files beside the database and adds those in one atomic step, at about a third
+        of the CPU of a transaction per graph."""
         parts = []
-        for _, name, lines in graphs:
+        for name, _, lines in graphs:
             node = ox.NamedNode(name)  # validates the IRI
             parts.append(f"<{node.value}> {{\n" + "\n".join(lines) + "\n}\n")
         try:
@@ -419,6 +389,25 @@ class SparqlStore(Store):
     def _replace(self, name: str, graph: Graph) -> None:
         body = graph.serialize(format="nt", encoding="utf-8")
         self._request("PUT", self._graph_url(name), body, {"Content-Type": "application/n-triples"})
+
+    def _held(self, names: list[str]) -> set[str]:
+        held: set[str] = set()
+        for start in range(0, len(names), 500):
+            values = " ".join(f"<{ox.NamedNode(n).value}>" for n in names[start : start + 500])
+            rows = self.query(
+                f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} "
+                "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+            ).rows
+            held.update(str(row[0]) for row in rows)
+        return held
+
+    def _create_many(self, graphs: list[tuple[str, Graph, set[str]]]) -> None:
+        """New graphs go in with one SPARQL update (one transaction on the server)."""
+        parts = []
+        for name, _, lines in graphs:
+            node = ox.NamedNode(name)  # validates the IRI before it goes into an update
+            parts.append(f"GRAPH <{node.value}> {{\n" + "\n".join(lines) + "\n}")
+        self.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")
 
     def _remove(self, name: str) -> None:
         self._request("DELETE", self._graph_url(name), missing_ok=True)

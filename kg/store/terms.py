@@ -13,14 +13,22 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
 
-@lru_cache(maxsize=256)
 def prepared_query(text: str) -> Query:
     """rdflib's parse of a SPARQL query, made once per query text.
 
     Parsing takes rdflib 5-30 ms, longer than Oxigraph takes to answer a selective
     query; kg checks every query before running it, and a program runs the same
-    few queries many times. (Errors are not cached: each bad query raises again.)
+    few queries many times. Long texts (kg's own queries with hundreds of IRIs in
+    a VALUES block, different every time) are parsed and not kept. Errors are not
+    cached: each bad query raises again.
     """
+    if len(text) > 8192:
+        return prepareQuery(text)
+    return _prepared(text)
+
+
+@lru_cache(maxsize=256)
+def _prepared(text: str) -> Query:
     return prepareQuery(text)
 
 
