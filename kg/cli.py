@@ -126,7 +126,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     from kg.config import Settings, load_settings
 
     base = load_settings(args.config) if args.config else Settings()
-    settings = dataclasses.replace(
+    return dataclasses.replace(
         base,
         model=args.model or base.model,
         ontology=(*base.ontology, *(args.ontology or ())),
@@ -141,9 +141,6 @@ def _settings(args: argparse.Namespace) -> Settings:
             else base.max_entities
         ),
     )
-    if settings.max_entities < 1:  # before any worker process would find it
-        raise UsageError(f"--max-entities must be at least 1, got {settings.max_entities}")
-    return settings
 
 
 def _pipeline(args: argparse.Namespace) -> Any:
@@ -166,7 +163,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         ArticleGraph,
         Pipeline,
         article_graphs,
-        check_min_confidence,
+        check_limits,
         check_unique,
         dataset_of,
         link_batch,
@@ -186,7 +183,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.output:
         output_format(args.output)  # fail before loading the model
     settings = _settings(args)
-    check_min_confidence(settings.min_confidence)  # workers would find it only later
+    check_limits(settings.min_confidence, settings.max_entities)  # workers would find it late
     paths = expand_inputs(args.inputs)
     digest = fingerprint(settings)
 

@@ -71,9 +71,7 @@ class Pipeline:
         exclude: Iterable[str] = (),
         max_entities: int = DEFAULT_MAX_ENTITIES,
     ) -> None:
-        check_min_confidence(min_confidence)
-        if max_entities < 1:
-            raise UsageError(f"--max-entities must be at least 1, got {max_entities}")
+        check_limits(min_confidence, max_entities)
         self.min_confidence = min_confidence
         self.max_entities = max_entities
         self.nlp = add_kg_components(load_model(model), ontology, config, kb, exclude)
@@ -147,10 +145,13 @@ class ArticleGraph(NamedTuple):
 ArticleGraphs = Iterable[ArticleGraph]
 
 
-def check_min_confidence(value: float) -> None:
-    """Refuse a confidence threshold outside 0..1 (before any model is loaded)."""
-    if not 0.0 <= value <= 1.0:
-        raise UsageError(f"--min-confidence must be between 0 and 1, got {value}")
+def check_limits(min_confidence: float, max_entities: int) -> None:
+    """Refuse a confidence threshold outside 0..1 or an entity limit below 1 (before
+    any model is loaded, and before any worker process would find it)."""
+    if not 0.0 <= min_confidence <= 1.0:
+        raise UsageError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
+    if max_entities < 1:
+        raise UsageError(f"--max-entities must be at least 1, got {max_entities}")
 
 
 def check_unique(articles: Iterable[Article]) -> Iterator[Article]:
