@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -126,9 +127,7 @@ class Cluster:
     votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     kb: KBEntry | None = None
     merged_into: Cluster | None = None
-    _memo: tuple[object, defaultdict[str, float]] | None = field(default=None, repr=False)
-    _label_memo: tuple[int, str] | None = field(default=None, repr=False)
-    _group_memo: tuple[object, str | None] | None = field(default=None, repr=False)
+    _memo: dict[str, tuple[object, Any]] = field(default_factory=dict, repr=False)
 
     def root(self) -> Cluster:
         node = self
@@ -140,15 +139,18 @@ class Cluster:
     def names(self) -> list[Mention]:
         return [m for m in self.mentions if m.rule != ANTECEDENT_RULE]
 
-    def scores(self) -> defaultdict[str, float]:
-        # mentions are only ever appended, so their number and the votes say whether
-        # the last answer still holds (a long article asks thousands of times)
+    def _memoised(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept until the cluster changes. Mentions are only ever
+        appended, so their number and the votes say whether the last answer still
+        holds (resolving a long article asks the same questions thousands of times)."""
         key = (len(self.mentions), tuple(self.votes.items()))
-        if self._memo is not None and self._memo[0] == key:
-            return defaultdict(float, self._memo[1])
-        scores = self._scores()
-        self._memo = (key, scores)
-        return defaultdict(float, scores)
+        kept = self._memo.get(name)
+        if kept is None or kept[0] != key:
+            kept = self._memo[name] = (key, compute())
+        return kept[1]
+
+    def scores(self) -> defaultdict[str, float]:
+        return defaultdict(float, self._memoised("scores", self._scores))
 
     def _scores(self) -> defaultdict[str, float]:
         scores: defaultdict[str, float] = defaultdict(float)
@@ -183,11 +185,7 @@ class Cluster:
     def group(self) -> str | None:
         if self.kb is not None:
             return self.lexicon.group(self.kb.cls)
-        key = (len(self.mentions), tuple(self.votes.items()))
-        if self._group_memo is not None and self._group_memo[0] == key:
-            return self._group_memo[1]
-        group = self._group()
-        self._group_memo = (key, group)
+        group: str | None = self._memoised("group", self._group)
         return group
 
     def _group(self) -> str | None:
@@ -223,11 +221,7 @@ class Cluster:
     def label(self) -> str:
         if self.kb is not None:
             return self.kb.label
-        # asked for every pair of clusters while merging: kept until a mention is added
-        if self._label_memo is not None and self._label_memo[0] == len(self.mentions):
-            return self._label_memo[1]
-        label = self._label()
-        self._label_memo = (len(self.mentions), label)
+        label: str = self._memoised("label", self._label)  # asked for every pair when merging
         return label
 
     def _label(self) -> str:
