@@ -159,7 +159,8 @@ class Writer:
     Oxigraph and the HTTP client release the interpreter lock while they work, so
     a batch is written while the next one is extracted. At most ``depth``
     batches wait; an error in the thread is raised again by the next
-    :meth:`submit` or by :meth:`close`. Each article is still one transaction.
+    :meth:`submit` or by :meth:`close`. Each article still goes in whole or not
+    at all (:meth:`kg.store.Store.replace_graphs`).
     """
 
     def __init__(self, write: Callable[[list[Any]], list[Any]], depth: int = 2) -> None:

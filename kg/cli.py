@@ -230,8 +230,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                 return written if args.diff else []  # a diff holds every triple
 
             writer = Writer(write)
-        # each batch is resolved across its articles, then written (one transaction per
-        # article) while the next batch is extracted
+        # each batch is resolved across its articles, then written (each article whole
+        # or not at all) while the next batch is extracted
         for batch in batches(extractions, args.batch_size):
             graphs = list(article_graphs(link_batch(batch), lexicon))
             if writer is not None:

@@ -43,7 +43,7 @@ DEFAULT_MAX_ENTITIES = 2000
 
 
 #: Texts spaCy parses at once: its networks run fastest near 16 on these machines
-#: (``python tests/bench_scale.py`` measures its default, 256, about 10% slower).
+#: (``python tests/bench_scale.py`` measures its default, 256, about 20% slower).
 NLP_BATCH = 16
 
 
