@@ -27,8 +27,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import InputError
 from kg.types import Article
@@ -84,12 +86,30 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+@contextmanager
+def _input_errors(path: Path) -> Iterator[None]:
+    """A file that cannot be read is an input error, in one line."""
+    try:
+        yield
+    except FileNotFoundError as exc:
+        raise InputError(f"no such file: {path}") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path} is a directory") from exc
+    except PermissionError as exc:
+        raise InputError(f"permission denied: {path}") from exc
+
+
+def _refuse_non_text(head: bytes, name: str) -> None:
+    """Refuse UTF-16 and binary data, by the first bytes of a file."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(f"{name} is UTF-16 text; convert it to UTF-8 first")
+    if b"\x00" in head[:8192]:
+        raise InputError(f"{name} looks like a binary file, not text")
+
+
 def decode(data: bytes, name: str) -> str:
     """Decode article bytes as UTF-8, refusing binary data with a clear message."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputError(f"{name} is UTF-16 text; convert it to UTF-8 first")
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name} looks like a binary file, not text")
+    _refuse_non_text(data, name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -222,19 +242,13 @@ def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Articl
         InputError: the file is missing, too large, binary, not UTF-8 or empty.
     """
     path = Path(path)
-    try:
+    with _input_errors(path):
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(
                 f"{path} is {size:,} bytes; kg reads articles up to {max_bytes:,} bytes"
             )
         data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"no such file: {path}") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path} is a directory") from exc
-    except PermissionError as exc:
-        raise InputError(f"permission denied: {path}") from exc
     text = decode(data, str(path))
     if path.suffix.lower() in HTML_SUFFIXES:
         return html_article(text, key=path.stem, source=str(path))
@@ -254,8 +268,17 @@ def iter_jsonl_text(
     text: str, source: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Article]:
     """The articles of JSON Lines text; blank lines are skipped."""
+    lines = enumerate(text.split("\n"), start=1)
+    return _jsonl_articles(((n, _CONTROL.sub(" ", line)) for n, line in lines), source, max_bytes)
+
+
+def _jsonl_articles(
+    lines: Iterable[tuple[int, str]], source: str, max_bytes: int
+) -> Iterator[Article]:
+    """Articles from numbered JSON Lines (only "\\n" ends a line: JSON strings may hold
+    other line separators, such as U+2028)."""
     stem = Path(source).stem
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in lines:
         if not line.strip():
             continue
         where = f"{source} line {n}"
@@ -285,15 +308,39 @@ def iter_jsonl_text(
 
 
 def read_jsonl(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article]:
-    """The articles of a JSON Lines file, one per non-blank line."""
+    """The articles of a JSON Lines file, one per non-blank line, read a line at a
+    time: a corpus file of any size is never held in memory."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"no such file: {path}") from exc
-    except PermissionError as exc:
-        raise InputError(f"permission denied: {path}") from exc
-    yield from iter_jsonl_text(decode(data, str(path)), str(path), max_bytes)
+    with _input_errors(path):
+        handle = path.open("rb")
+    with handle:
+        _refuse_non_text(handle.read(8192), str(path))
+        handle.seek(0)
+        found = False
+        for article in _jsonl_articles(_text_lines(handle, path, max_bytes), str(path), max_bytes):
+            found = True
+            yield article
+    if not found:
+        raise InputError(f"{path} is empty")
+
+
+def _text_lines(handle: BinaryIO, path: Path, max_bytes: int) -> Iterator[tuple[int, str]]:
+    """Numbered lines of a UTF-8 file, control characters as spaces (as :func:`decode`)."""
+    n = 0
+    while raw := handle.readline(max_bytes + 2):  # a line over the limit is not read whole
+        n += 1
+        if len(raw.rstrip(b"\r\n")) > max_bytes:
+            raise InputError(
+                f"{path} line {n} is over {max_bytes:,} bytes; kg reads articles up to that"
+            )
+        try:
+            line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path} line {n} is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column "
+                f"{exc.start}); convert it to UTF-8 first"
+            ) from exc
+        yield n, _CONTROL.sub(" ", line.rstrip("\r\n"))
 
 
 def iter_articles(

@@ -13,6 +13,8 @@ from corpus import write_jsonl, write_txt
 
 from kg.build import Progress
 from kg.cli import main
+from kg.errors import InputError
+from kg.sources import read_jsonl
 from kg.store import open_store
 
 
@@ -62,6 +64,38 @@ def test_bad_json_lines_are_one_clear_error(tmp_path, capsys, line, message):
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'{"text": "Hi."}\n{"text": "caf\xe9"}\n', "news.jsonl line 2 is not valid UTF-8"),
+        ('{"text": "Hi."}'.encode("utf-16"), "news.jsonl is UTF-16 text"),
+        (b"\n  \n", "news.jsonl is empty"),
+        (b'{"text": "' + b"x" * 200 + b'"}\n', "news.jsonl line 1 is over 100 bytes"),
+    ],
+)
+def test_unreadable_json_lines_files_are_one_clear_error(tmp_path, capsys, data, message):
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_bytes(data)
+    out = tmp_path / "out.ttl"
+    assert main(["build", str(corpus), "-o", str(out), "--max-bytes", "100"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_json_lines_are_read_one_line_at_a_time(tmp_path):
+    corpus = tmp_path / "news.jsonl"
+    # U+2028 is a line separator to str.splitlines, but JSON allows it inside a string
+    corpus.write_text(
+        '{"text": "Sam Altman leads OpenAI.\u2028He spoke."}\n{broken\n', encoding="utf-8"
+    )
+    articles = read_jsonl(corpus)
+    first = next(articles)  # the broken second line is not read yet
+    assert first.text == "Sam Altman leads OpenAI.\u2028He spoke."
+    with pytest.raises(InputError, match="line 2: not valid JSON"):
+        next(articles)
 
 
 def test_a_quoted_glob_is_expanded(tmp_path):
