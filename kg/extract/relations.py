@@ -264,7 +264,7 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
-        for noun in doc:
+        for noun in doc_tokens(doc):
             if noun.pos_ not in ("NOUN", "PROPN") or noun.i in mentions:
                 continue
             if not lexicon.ends_title(noun.text):  # a title phrase ends with its noun
@@ -577,9 +577,7 @@ def deal_matches(doc: Doc) -> list[tuple[Token, Token]]:
     for noun in doc_tokens(doc):
         if noun.lower_ not in DEAL_NOUNS:
             continue
-        for prep in noun.children:
-            if prep.dep_ == "prep" and prep.lower_ == "with":
-                found += [(noun, c) for c in prep.children if c.dep_ == "pobj"]
+        found += [(noun, party) for party in prep_objects(noun, "with")]
     return found
 
 
