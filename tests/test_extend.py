@@ -4,6 +4,7 @@ from Python, rule choice by config, and the example plugin installed by entry po
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from kg.registry import unregister
 from kg.store.backends import MemoryStore
 from kg.validate import check_graph, shapes_graph
 from kg.view import ViewOptions, render, style
+from kg.vocab import KG
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTEND = ROOT / "examples" / "extend"
@@ -81,6 +83,22 @@ def test_user_turtle_and_python_pattern_give_new_types_and_relations(sport):
     (assertion,) = graph.subjects(RDF.predicate, SP.sponsors)
     rules = {str(r) for r in graph.objects(assertion, None) if "test.sport" in str(r)}
     assert rules == {"test.sport.sponsors.v1"}
+
+
+def test_phrase_patterns_match_as_spacy_tokenizes(pipeline):
+    """A phrase with an apostrophe is several tokens in parsed text ("Mary", "'s"),
+    so it must be tokenized the same way to match."""
+    entity_patterns("test.phrases.regattas.v1", "Event", ["Saint Mary's Regatta"])
+    try:
+        built = Pipeline()
+    finally:
+        unregister("mention_rules", "test.phrases.regattas.v1")
+        unregister("type_rules", "test.phrases.regattas.v1")
+    graph = built.build_text("Crews from six towns raced at Saint Mary's Regatta.", key="boats")
+    (event,) = graph.subjects(RDF.type, KG.Event)
+    assert str(graph.value(event, RDFS.label)) == "Saint Mary's Regatta"
+    rules = {str(r) for m in graph.subjects(KG.denotes, event) for r in graph.objects(m, KG.rule)}
+    assert "test.phrases.regattas.v1" in rules
 
 
 def test_without_the_extension_the_same_text_has_none_of_it(pipeline):
@@ -215,6 +233,8 @@ def test_example_plugin_installed_beside_kg_changes_the_output(tmp_path):
     """examples/extend, installed with pip next to kg (its own directory on the path,
     kg's environment untouched), adds classes, a relation and rules by entry point."""
     target = tmp_path / "site"
+    source = tmp_path / "kg-labor"  # pip builds in the source tree: keep it out of the checkout
+    shutil.copytree(EXTEND, source, ignore=shutil.ignore_patterns("build", "*.egg-info"))
     subprocess.run(
         [
             sys.executable,
@@ -225,7 +245,7 @@ def test_example_plugin_installed_beside_kg_changes_the_output(tmp_path):
             "--no-deps",
             "--target",
             str(target),
-            str(EXTEND),
+            str(source),
         ],
         check=True,
         capture_output=True,

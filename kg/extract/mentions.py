@@ -238,7 +238,7 @@ def kb_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     """Names from the knowledge base that the NER missed."""
     matcher = PhraseMatcher(vocab)
     names = sorted({n for e in lexicon.kb.values() if e.cls != "Concept" for n in e.names})
-    matcher.add("KB", [_tokenize(vocab, n) for n in names])
+    matcher.add("KB", [phrase_doc(vocab, n) for n in names])
 
     def rule(doc: Doc) -> Iterator[Mention]:
         for _, start, end in matcher(doc):
@@ -249,7 +249,9 @@ def kb_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     return rule
 
 
-def _tokenize(vocab: Vocab, text: str) -> Doc:
+def phrase_doc(vocab: Vocab, text: str) -> Doc:
+    """``text`` tokenized as spaCy tokenizes English (for phrase matchers: "Mary's" is
+    two tokens in a parsed text, so it must be two in the pattern)."""
     from spacy.lang.en import English
 
     tokenizer = _TOKENIZERS.get(id(vocab))

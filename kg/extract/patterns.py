@@ -42,7 +42,7 @@ from spacy.vocab import Vocab
 
 from kg.errors import UsageError
 from kg.extract.common import arg_for, with_conjuncts
-from kg.extract.mentions import make_mention
+from kg.extract.mentions import make_mention, phrase_doc
 from kg.extract.relations import candidate
 from kg.lexicon import Lexicon
 from kg.registry import mention_rules, relation_rules, type_rules
@@ -64,7 +64,7 @@ def _matcher(vocab: Vocab, name: str, patterns: Patterns) -> Callable[[Doc], lis
     phrase_matcher = PhraseMatcher(vocab, attr="LOWER")
     token_matcher = Matcher(vocab)
     if phrases:
-        phrase_matcher.add(name, [vocab_doc(vocab, p) for p in phrases])
+        phrase_matcher.add(name, [phrase_doc(vocab, p) for p in phrases])
     if tokens:
         token_matcher.add(name, tokens)
 
@@ -77,10 +77,6 @@ def _matcher(vocab: Vocab, name: str, patterns: Patterns) -> Callable[[Doc], lis
     return matches
 
 
-def vocab_doc(vocab: Vocab, text: str) -> Doc:
-    return Doc(vocab, words=text.split())
-
-
 def entity_patterns(
     name: str, cls: str, patterns: Patterns, confidence: float = 0.8, weight: float = 3.0
 ) -> str:
@@ -91,7 +87,7 @@ def entity_patterns(
             mention and the type registry and recorded on every mention found.
         cls: the class's local name, kg's or an extension's (``"Award"``).
         patterns: spaCy ``Matcher`` token patterns, or strings matched as phrases
-            (case-insensitively, word by word).
+            (case-insensitively, tokenized as spaCy tokenizes text).
         confidence: of the mentions found.
         weight: of the vote for ``cls`` (a cue noun weighs 1 to 3, the NER 1).
     """
