@@ -233,7 +233,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         # each batch is resolved across its articles, then written (each article whole
         # or not at all) while the next batch is extracted
         for batch in batches(extractions, args.batch_size):
-            graphs = list(article_graphs(link_batch(batch), lexicon))
+            # a store alone takes N-Triples text; a file output needs rdflib terms
+            graphs = list(article_graphs(link_batch(batch), lexicon, lines=not args.output))
             if writer is not None:
                 writer.submit(graphs)
             if args.output:

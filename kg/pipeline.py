@@ -26,7 +26,14 @@ from rdflib import Dataset, Graph, URIRef
 from kg.errors import InputError, UsageError
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import add_kg_components, load_model
-from kg.rdf import PREFIXES, article_iri, entity_graph, extraction_graph, new_graph
+from kg.rdf import (
+    PREFIXES,
+    article_iri,
+    entity_graph,
+    extraction_graph,
+    extraction_lines,
+    new_graph,
+)
 from kg.resolve import Resolver, link_articles
 from kg.sources import parse_article
 from kg.store import Store
@@ -125,7 +132,8 @@ class Pipeline:
 
     def build_into(self, store: Store, articles: Iterable[Article]) -> list[GraphDiff]:
         """Write each article's graph into ``store``, replacing what it held for the article."""
-        return write_graphs(store, self.graphs(self.extractions(articles)))
+        graphs = article_graphs(self.extractions(articles), self.lexicon, lines=True)
+        return write_graphs(store, graphs)
 
     def build_text(self, text: str, key: str = "text") -> Graph:
         """The graph of one text given as a string."""
@@ -173,14 +181,25 @@ def link_batch(extractions: list[Extraction]) -> list[Extraction]:
     return harmonise_labels(link_articles(extractions))
 
 
-def article_graphs(extractions: Iterable[Extraction], lexicon: Lexicon) -> Iterator[ArticleGraph]:
-    """Each extraction's article graph, quarantine graph and entity descriptions."""
+def article_graphs(
+    extractions: Iterable[Extraction], lexicon: Lexicon, lines: bool = False
+) -> Iterator[ArticleGraph]:
+    """Each extraction's article graph, quarantine graph and entity descriptions.
+
+    ``lines=True`` makes the article graphs that fit the ontology as N-Triples text
+    (:func:`kg.rdf.extraction_lines`), for a store to write; their rdflib terms are
+    made only if something reads them.
+    """
     for ex in extractions:
         entities = entity_graph(ex, new_graph(prefixes=False), lexicon)
-        graph = extraction_graph(ex, new_graph(prefixes=False), entities=False, lexicon=lexicon)
         if fits_ontology(ex, lexicon):
+            if lines:
+                graph = extraction_lines(ex, lexicon)
+            else:
+                graph = extraction_graph(ex, new_graph(False), entities=False, lexicon=lexicon)
             held = new_graph(prefixes=False)
         else:
+            graph = extraction_graph(ex, new_graph(False), entities=False, lexicon=lexicon)
             graph, held = quarantine(graph, lexicon, entities)
         yield ArticleGraph(str(article_iri(ex.article)), graph, held, entities)
 

@@ -20,6 +20,7 @@ always gives the same graph.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
@@ -27,7 +28,7 @@ from typing import Any
 
 from rdflib import OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import SimpleMemory
-from rdflib.term import Node
+from rdflib.term import Node, _is_valid_uri
 
 from kg.lexicon import Lexicon
 from kg.resolve import slug
@@ -80,9 +81,40 @@ class _TripleSetStore(SimpleMemory):
         return len(self._all)
 
 
-def _adder(graph: Graph) -> Callable[[tuple[Node, Node, Node]], Any]:
-    store = graph.store
-    return store.put if isinstance(store, _TripleSetStore) else graph.add
+class _LineStore(_TripleSetStore):
+    """A graph's triples held as N-Triples lines (:func:`extraction_lines`); the rdflib
+    terms are made by ``terms`` the first time something reads them."""
+
+    def __init__(
+        self, lines: set[str], terms: Callable[[], list[tuple[Node, Node, Node]]]
+    ) -> None:
+        super().__init__()
+        #: the lines, read by :func:`kg.store.ntriples_lines`; None once the graph changed
+        self.ntriples: set[str] | None = lines
+        self._terms: Callable[[], list[tuple[Node, Node, Node]]] | None = terms
+
+    def _made(self) -> None:
+        if self._terms is not None:
+            terms, self._terms = self._terms, None
+            for triple in terms():
+                self.put(triple)
+
+    def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
+        self._made()
+        self.ntriples = None
+        self.put(triple)
+
+    def remove(self, triple_pattern: Any, context: Any = None) -> None:
+        self._made()
+        self.ntriples = None
+        super().remove(triple_pattern, context)
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Any:
+        self._made()
+        return super().triples(triple_pattern, context)
+
+    def __len__(self, context: Any = None) -> int:
+        return len(self.ntriples) if self.ntriples is not None else super().__len__(context)
 
 
 def new_graph(prefixes: bool = True) -> Graph:
@@ -138,6 +170,101 @@ def _terms(lexicon: Lexicon | None) -> Callable[[str], URIRef]:
     return lambda name: KG[name]
 
 
+# -- term makers: the same triples as rdflib terms or as N-Triples text -------------
+#
+# The emitters below say which triples an article makes once, and take a term maker:
+# rdflib terms for graphs that are serialised or queried in memory, or each term's
+# N-Triples text (exactly what rdflib's ``n3()`` writes for it) for graphs that go
+# straight into a store, which needs nothing but that text.
+
+
+class _RdfTerms:
+    """Makes rdflib terms."""
+
+    iri = URIRef
+    text = Literal
+    name = staticmethod(_name)
+    integer = staticmethod(_int)
+    confidence = staticmethod(_confidence)
+
+    @staticmethod
+    def const(term: URIRef) -> URIRef:
+        return term
+
+    @staticmethod
+    def typed(value: str, datatype: URIRef) -> Literal:
+        return Literal(value, datatype=datatype)
+
+
+#: Characters rdflib escapes (or triple-quotes) in a plain literal's N3.
+_ESCAPED = re.compile(r'["\\\n\r]')
+
+
+def _n3_iri(value: str) -> str:
+    # rdflib's own n3() for an IRI it cannot write, so the error is the same
+    return f"<{value}>" if _is_valid_uri(value) else URIRef(value).n3()
+
+
+def _n3_text(value: str) -> str:
+    return f'"{value}"' if _ESCAPED.search(value) is None else Literal(value).n3()
+
+
+class _N3Terms:
+    """Makes each term's N-Triples text, as rdflib's ``n3()`` writes it."""
+
+    iri = staticmethod(_n3_iri)
+    text = staticmethod(_n3_text)
+
+    @staticmethod
+    @lru_cache(maxsize=4096)
+    def name(value: str) -> str:
+        return _name(value).n3()
+
+    @staticmethod
+    @lru_cache(maxsize=65536)
+    def integer(value: int) -> str:
+        return _int(value).n3()
+
+    @staticmethod
+    @lru_cache(maxsize=1024)
+    def confidence(value: float) -> str:
+        return _confidence(value).n3()
+
+    @staticmethod
+    @lru_cache(maxsize=4096)
+    def const(term: URIRef) -> str:
+        return term.n3()
+
+    @staticmethod
+    def typed(value: str, datatype: URIRef) -> str:
+        return Literal(value, datatype=datatype).n3()
+
+
+Terms = Any  # _RdfTerms or _N3Terms (mypy cannot name "either class" as a protocol here)
+Add = Callable[[Any, Any, Any], object]
+
+
+def _graph_adder(graph: Graph) -> Add:
+    store = graph.store
+    if isinstance(store, _TripleSetStore):
+        put = store.put
+        return lambda s, p, o: put((s, p, o))
+    return lambda s, p, o: graph.add((s, p, o))
+
+
+def _emit_entities(extraction: Extraction, f: Terms, add: Add, lexicon: Lexicon | None) -> None:
+    term = _terms(lexicon)
+    a, label, alt_label, same_as = map(f.const, (RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs))
+    for entity in extraction.entities:
+        node = f.iri(entity_iri(entity.key))
+        add(node, a, f.const(term(entity.cls)))
+        add(node, label, f.text(entity.label))
+        for alt in entity.alt_labels:
+            add(node, alt_label, f.text(alt))
+        for other in entity.same_as:
+            add(node, same_as, f.iri(other))
+
+
 def entity_graph(
     extraction: Extraction, graph: Graph | None = None, lexicon: Lexicon | None = None
 ) -> Graph:
@@ -147,15 +274,7 @@ def entity_graph(
     thousand articles name is described once, not a thousand times.
     """
     graph = new_graph() if graph is None else graph
-    term = _terms(lexicon)
-    for entity in extraction.entities:
-        node = entity_iri(entity.key)
-        graph.add((node, RDF.type, term(entity.cls)))
-        graph.add((node, RDFS.label, Literal(entity.label)))
-        for alt in entity.alt_labels:
-            graph.add((node, SKOS.altLabel, Literal(alt)))
-        for other in entity.same_as:
-            graph.add((node, OWL.sameAs, URIRef(other)))
+    _emit_entities(extraction, _RdfTerms, _graph_adder(graph), lexicon)
     return graph
 
 
@@ -178,86 +297,119 @@ def extraction_graph(
         The graph, whose IRIs depend only on the input.
     """
     graph = new_graph() if graph is None else graph
+    add = _graph_adder(graph)
+    if entities:
+        _emit_entities(extraction, _RdfTerms, add, lexicon)
+    _emit_article(extraction, _RdfTerms, add, lexicon)
+    return graph
+
+
+def extraction_lines(extraction: Extraction, lexicon: Lexicon | None = None) -> Graph:
+    """``extraction_graph(extraction, entities=False, lexicon=lexicon)`` as a graph that
+    holds its triples as N-Triples text and makes rdflib terms only when it is read
+    triple by triple: a store writes that text, at a fraction of the cost of making
+    the terms and writing each of them out again."""
+    lines: set[str] = set()
+    keep = lines.add
+    _emit_article(extraction, _N3Terms, lambda s, p, o: keep(f"{s} {p} {o} ."), lexicon)
+
+    def terms() -> list[tuple[Node, Node, Node]]:
+        made: list[tuple[Node, Node, Node]] = []
+        _emit_article(extraction, _RdfTerms, lambda s, p, o: made.append((s, p, o)), lexicon)
+        return made
+
+    return Graph(store=_LineStore(lines, terms))
+
+
+def _emit_article(extraction: Extraction, f: Terms, add: Add, lexicon: Lexicon | None) -> None:
     article = extraction.article
-    doc = article_iri(article)
-    graph.add((doc, RDF.type, KG.NewsArticle))
-    graph.add((doc, RDFS.label, Literal(article.title or article.key)))
+    doc_iri = article_iri(article)
+    doc = f.iri(doc_iri)
+    c = f.const
+    add(doc, c(RDF.type), c(KG.NewsArticle))
+    add(doc, c(RDFS.label), f.text(article.title or article.key))
     if article.title:
-        graph.add((doc, SDO.headline, Literal(article.title)))
+        add(doc, c(SDO.headline), f.text(article.title))
     if article.date:
-        graph.add((doc, SDO.datePublished, Literal(article.date, datatype=XSD.date)))
+        add(doc, c(SDO.datePublished), f.typed(article.date, XSD.date))
     if article.url:
-        graph.add((doc, SDO.url, Literal(article.url, datatype=XSD.anyURI)))
+        add(doc, c(SDO.url), f.typed(article.url, XSD.anyURI))
     if article.digest:
-        graph.add((doc, KG.sourceHash, Literal(article.digest)))
+        add(doc, c(KG.sourceHash), f.text(article.digest))
 
-    used_sentences: set[int] = set()
+    a, mention_cls, assertion_cls, sentence_cls = map(c, (_TYPE, _MENTION, _ASSERTION, _SENTENCE))
+    denotes, text, start, end = map(c, (_DENOTES, _TEXT, _START, _END))
+    in_sentence, in_article, rule, confidence = map(
+        c, (_IN_SENTENCE, _IN_ARTICLE, _RULE, _CONFIDENCE)
+    )
+    ner, resolution, mentions, index = map(c, (_NER, _RESOLUTION, _MENTIONS, _INDEX))
+    subject_p, predicate_p, object_p, derived = map(c, (_SUBJECT, _PREDICATE, _OBJECT, _DERIVED))
+    used_sentences: dict[int, Any] = {}
 
-    def sentence(index: int) -> URIRef:
-        used_sentences.add(index)
-        return URIRef(f"{doc}/s{index}")
+    def sentence(i: int) -> Any:
+        node = used_sentences.get(i)
+        if node is None:
+            node = used_sentences[i] = f.iri(f"{doc_iri}/s{i}")
+        return node
 
     term = _terms(lexicon)
-    if entities:
-        entity_graph(extraction, graph, lexicon)
-    add = _adder(graph)
     for entity in extraction.entities:
-        node = entity_iri(entity.key)
-        add((doc, _MENTIONS, node))
+        node = f.iri(entity_iri(entity.key))
+        add(doc, mentions, node)
         for m in entity.mentions:
-            mnode = URIRef(f"{doc}/m{m.start}-{m.end}")
-            add((mnode, _TYPE, _MENTION))
-            add((mnode, _DENOTES, node))
-            add((mnode, _TEXT, Literal(m.text)))
-            add((mnode, _START, _int(m.start)))
-            add((mnode, _END, _int(m.end)))
-            add((mnode, _IN_SENTENCE, sentence(m.sentence)))
-            add((mnode, _RULE, _name(m.rule)))
-            add((mnode, _CONFIDENCE, _confidence(m.confidence)))
+            mnode = f.iri(f"{doc_iri}/m{m.start}-{m.end}")
+            add(mnode, a, mention_cls)
+            add(mnode, denotes, node)
+            add(mnode, text, f.text(m.text))
+            add(mnode, start, f.integer(m.start))
+            add(mnode, end, f.integer(m.end))
+            add(mnode, in_sentence, sentence(m.sentence))
+            add(mnode, rule, f.name(m.rule))
+            add(mnode, confidence, f.confidence(m.confidence))
             if m.ner_label:
-                add((mnode, _NER, _name(m.ner_label)))
-            add((mnode, _RESOLUTION, _name(m.resolution)))
+                add(mnode, ner, f.name(m.ner_label))
+            add(mnode, resolution, f.name(m.resolution))
 
-    facts: list[tuple[str, URIRef, Node, str, Evidence]] = [
-        (r.subject, term(r.prop), entity_iri(r.object), r.object, r.evidence)
+    facts: list[tuple[str, URIRef, Any, str, Evidence]] = [
+        (r.subject, term(r.prop), f.iri(entity_iri(r.object)), r.object, r.evidence)
         for r in extraction.relations
     ]
     facts += [
-        (a.subject, term(a.prop), Literal(a.value, datatype=XSD[a.datatype]), a.value, a.evidence)
-        for a in extraction.attributes
+        (a_.subject, term(a_.prop), f.typed(a_.value, XSD[a_.datatype]), a_.value, a_.evidence)
+        for a_ in extraction.attributes
     ]
-    for subject, p, o, object_id, ev in facts:
-        s = entity_iri(subject)
-        add((s, p, o))
+    for subject, prop, o, object_id, ev in facts:
+        s = f.iri(entity_iri(subject))
+        p = c(prop)
+        add(s, p, o)
         digest = hashlib.sha1(
-            f"{subject}|{p}|{object_id}|{ev.start}|{ev.end}|{ev.rule}".encode()
+            f"{subject}|{prop}|{object_id}|{ev.start}|{ev.end}|{ev.rule}".encode()
         ).hexdigest()[:16]
-        anode = URIRef(f"{doc}/a{digest}")
-        add((anode, _TYPE, _ASSERTION))
-        add((anode, _SUBJECT, s))
-        add((anode, _PREDICATE, p))
-        add((anode, _OBJECT, o))
-        add((anode, _IN_SENTENCE, sentence(ev.sentence)))
-        add((anode, _START, _int(ev.start)))
-        add((anode, _END, _int(ev.end)))
-        add((anode, _RULE, _name(ev.rule)))
-        add((anode, _CONFIDENCE, _confidence(ev.confidence)))
-        add((anode, _DERIVED, doc))
+        anode = f.iri(f"{doc_iri}/a{digest}")
+        add(anode, a, assertion_cls)
+        add(anode, subject_p, s)
+        add(anode, predicate_p, p)
+        add(anode, object_p, o)
+        add(anode, in_sentence, sentence(ev.sentence))
+        add(anode, start, f.integer(ev.start))
+        add(anode, end, f.integer(ev.end))
+        add(anode, rule, f.name(ev.rule))
+        add(anode, confidence, f.confidence(ev.confidence))
+        add(anode, derived, doc)
         if ev.title:
-            add((anode, KG.title, Literal(ev.title)))
+            add(anode, c(KG.title), f.text(ev.title))
         if ev.source:
-            add((anode, PROV.wasAttributedTo, entity_iri(ev.source)))
+            add(anode, c(PROV.wasAttributedTo), f.iri(entity_iri(ev.source)))
         if ev.modality:
-            add((anode, KG.modality, _name(ev.modality)))
+            add(anode, c(KG.modality), f.name(ev.modality))
 
     for sent in extraction.sentences:
         if sent.index not in used_sentences:
             continue
-        snode = URIRef(f"{doc}/s{sent.index}")
-        add((snode, _TYPE, _SENTENCE))
-        add((snode, _IN_ARTICLE, doc))
-        add((snode, _INDEX, _int(sent.index)))
-        add((snode, _TEXT, Literal(sent.text.strip())))
-        add((snode, _START, _int(sent.start)))
-        add((snode, _END, _int(sent.end)))
-    return graph
+        snode = used_sentences[sent.index]
+        add(snode, a, sentence_cls)
+        add(snode, in_article, doc)
+        add(snode, index, f.integer(sent.index))
+        add(snode, text, f.text(sent.text.strip()))
+        add(snode, start, f.integer(sent.start))
+        add(snode, end, f.integer(sent.end))

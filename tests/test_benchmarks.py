@@ -30,6 +30,14 @@ def test_store_benchmark_times_every_shipped_query_on_each_engine():
 
 def test_scale_benchmark_reports_each_stage(tmp_path):
     out = run(str(HERE / "bench_scale.py"), "--stages", "--articles", "4", "--keep", str(tmp_path))
-    for stage in ("spaCy", "kg's components", "RDF graphs", "writing into Oxigraph"):
+    for stage in ("spaCy", "kg's components", "RDF (N-Triples", "writing into Oxigraph"):
         assert stage in out, out
     assert "all of kg's own work" in out
+
+
+def test_scale_benchmark_prints_the_ratios_the_scale_issue_asks_for(tmp_path):
+    script = str(HERE / "bench_scale.py")
+    out = run(script, "--articles", "6", "--small", "3", "--keep", str(tmp_path))
+    for ratio in ("jobs 1 / raw (both own processes)", "jobs 2 / jobs 1", "peak RSS"):
+        assert ratio in out, out
+    assert "same graph with 1 and 2 jobs: True" in out, out

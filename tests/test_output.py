@@ -100,3 +100,34 @@ def test_build_writes_trig_with_named_graphs(tmp_path):
     assert main(["build", str(EXAMPLES / "01_sora_hollywood.txt"), "-o", str(out), "-q"]) == 0
     text = out.read_text(encoding="utf-8")
     assert "https://kg.example.org/id/article/" in text
+
+
+def test_store_lines_are_the_graph_rdflib_would_write(pipeline):
+    """A store build writes N-Triples text made straight from the extraction; it must
+    be exactly what rdflib writes for the same graph, escapes and all, and the graph
+    must give the same rdflib terms when read triple by triple."""
+    from rdflib import Literal, URIRef
+
+    from kg.pipeline import link_batch
+    from kg.rdf import extraction_graph, extraction_lines, new_graph
+    from kg.sources import parse_article
+    from kg.store import ntriples_lines
+
+    text = (
+        'Sam "the boss" Altman, the CEO of OpenAI, said\nthe C:\\studio plan\r\nwas ready. '
+        'Mira Murati, the "CTO" of OpenAI, met Paramount in Los Angeles.'
+    )
+    [extraction] = link_batch(list(pipeline.extract([parse_article(text, "quotes", "-")])))
+    graph = extraction_graph(extraction, new_graph(False), False, pipeline.lexicon)
+    lines = extraction_lines(extraction, pipeline.lexicon)
+    written = ntriples_lines(graph)
+    assert ntriples_lines(lines) == written and len(lines) == len(graph)
+    assert any('\\"CTO\\"' in line for line in written)  # escaped quotes
+    assert any('"C:\\\\studio"' in line for line in written)  # an escaped backslash
+    assert any('"""' in line for line in written)  # rdflib triple-quotes a line break
+    assert set(lines) == set(graph)  # the same terms, made when read
+    node = URIRef("https://example.org/extra")
+    lines.add((node, node, Literal("x")))  # a change: the lines no longer hold it all
+    assert len(lines) == len(graph) + 1
+    assert ntriples_lines(lines) == written | {'<https://example.org/extra> '
+                                                '<https://example.org/extra> "x" .'}

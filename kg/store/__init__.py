@@ -67,8 +67,12 @@ def ntriples_lines(graph: Graph) -> set[str]:
     """A graph's triples as N-Triples lines (for diffs).
 
     Each term is written once per graph: an article's graph names the same few
-    hundred terms thousands of times.
+    hundred terms thousands of times. A graph made by :func:`kg.rdf.extraction_lines`
+    holds its lines already.
     """
+    held = getattr(graph.store, "ntriples", None)
+    if held is not None:
+        return set(held)
     written: dict[object, str] = {}
 
     def n3(term: Any) -> str:

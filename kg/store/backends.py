@@ -18,7 +18,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier, Node
 
 from kg.errors import QueryError, StoreError, UsageError
-from kg.store import Store, stores
+from kg.store import Store, ntriples_lines, stores
 from kg.store.files import QUAD_FORMATS, input_format, load, save
 from kg.store.terms import from_ox, inject_values, prepared_query
 from kg.types import QueryResult
@@ -187,7 +187,7 @@ class OxigraphStore(Store):
 
     def _replace(self, name: str, graph: Graph) -> None:
         node = ox.NamedNode(name)  # validates the IRI before it goes into an update
-        lines = " ".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
+        lines = " ".join(ntriples_lines(graph))
         try:
             self.store.update(
                 f"DROP SILENT GRAPH <{node.value}> ; "
@@ -228,7 +228,7 @@ class OxigraphStore(Store):
 
     def _add(self, name: str, graph: Graph) -> None:
         node = ox.NamedNode(name)
-        lines = " ".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
+        lines = " ".join(ntriples_lines(graph))
         self.update(f"INSERT DATA {{ GRAPH <{node.value}> {{ {lines} }} }}")
 
     def update(self, text: str) -> None:
