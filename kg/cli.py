@@ -155,6 +155,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         Writer,
         batches,
         extract_stream,
+        fewer_collections,
         fingerprint,
         with_digests,
     )
@@ -202,6 +203,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     triples = held = skipped = done = 0
     progress: Progress | None = None
     writer: Writer | None = None
+    stack = contextlib.ExitStack()
     try:
         # a build into a store skips articles already there from the same input and
         # settings (an interrupted build resumes); a file output needs them all
@@ -221,6 +223,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         pipeline = Pipeline.from_settings(settings) if args.jobs == 1 else None
         lexicon = pipeline.lexicon if pipeline else load_lexicon(settings.ontology, settings.kb)
         progress = Progress(total, enabled=not args.quiet)
+        stack.enter_context(fewer_collections())  # the model is loaded by now
         extractions = extract_stream(settings, todo(), args.jobs, pipeline)
         if store is not None:
             into = store
@@ -256,6 +259,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                 diffs = _file_diffs(args.output, dataset)
             save(dataset, args.output)
     finally:
+        stack.close()  # before the store closes: it collects garbage to release its lock
         if progress is not None:
             progress.close()
         if writer is not None:  # stopped by an error: finish the batches already handed over

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from corpus import write_jsonl, write_txt
 
-from kg.build import Progress
+from kg.build import GC_THRESHOLD, Progress, fewer_collections
 from kg.cli import main
 from kg.errors import InputError
 from kg.sources import read_jsonl
@@ -203,3 +203,16 @@ def test_jsonl_corpus_generator_is_deterministic(tmp_path):
     b = write_jsonl(tmp_path / "b.jsonl", 8).read_text("utf-8")
     assert b.startswith(a)  # article n is the same whatever the corpus size
     assert Path(tmp_path / "a.jsonl").read_text("utf-8").count("\n") == 5
+
+
+def test_a_build_collects_garbage_less_often_and_puts_the_collector_back():
+    import gc
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    with fewer_collections():
+        assert gc.get_threshold() == GC_THRESHOLD
+        assert gc.get_freeze_count() > frozen  # what was loaded is left out of collections
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("a failed build")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
