@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import InputError, UsageError
+from kg.extract.common import release
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import add_kg_components, load_model
 from kg.rdf import (
@@ -92,6 +93,7 @@ class Pipeline:
         pairs = ((a.body, a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             extraction = self.resolver.resolve(doc, article)
+            release(doc)
             if len(extraction.entities) > self.max_entities:
                 raise InputError(
                     f"{article.source} names {len(extraction.entities):,} entities; kg takes "

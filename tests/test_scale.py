@@ -216,3 +216,30 @@ def test_a_build_collects_garbage_less_often_and_puts_the_collector_back():
     with pytest.raises(RuntimeError), fewer_collections():
         raise RuntimeError("a failed build")
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+def test_parsed_docs_are_freed_as_soon_as_they_are_read(pipeline):
+    """kg's per-Doc caches hold Tokens, which point back at their Doc; extract drops
+    them, so a Doc goes when the pipeline is done with it, not at some later garbage
+    collection (which a build makes rare)."""
+    import gc
+
+    from spacy.tokens import Doc
+
+    from kg.sources import parse_article
+
+    def docs() -> int:
+        return sum(isinstance(o, Doc) for o in gc.get_objects())
+
+    articles = [
+        parse_article(f"Sam Altman, the CEO of OpenAI, met studio {n} in Paris.", f"a{n}", "-")
+        for n in range(6)
+    ]
+    gc.collect()
+    before = docs()
+    gc.disable()
+    try:
+        assert len(list(pipeline.extract(articles))) == 6
+        assert docs() == before
+    finally:
+        gc.enable()

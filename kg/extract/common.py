@@ -77,6 +77,14 @@ def doc_tokens(doc: Doc) -> list[Token]:
     return cached
 
 
+def release(doc: Doc) -> None:
+    """Drop kg's per-Doc caches once the Doc is read. They hold ``Token`` objects,
+    which point back at the Doc: left in place, the Doc (with its arrays) waits
+    for a garbage collection instead of being freed as soon as it is dropped."""
+    for key in [k for k in doc.user_data if isinstance(k, str) and k.startswith("kg_")]:
+        del doc.user_data[key]
+
+
 def doc_text(doc: Doc) -> str:
     """The Doc's text, joined once (``Doc.text`` joins every token each time it is read)."""
     cached: str | None = doc.user_data.get("kg_text")
