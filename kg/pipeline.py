@@ -248,7 +248,7 @@ def write_graphs(store: Store, graphs: ArticleGraphs) -> list[GraphDiff]:
     with its entities described.
     """
     items = list(graphs)
-    described = Graph()
+    described = new_graph(prefixes=False)
     for item in items:
         for triple in item.entities:
             described.add(triple)

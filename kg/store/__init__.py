@@ -158,7 +158,8 @@ class Store(ABC):
             if len(graph) and name not in held:
                 lines = ntriples_lines(graph)
                 # blank node labels would be shared between the graphs of one write
-                blank = any(line.startswith("_:") or " _:" in line for line in lines)
+                # (a literal or IRI holding "_:" only costs a write of its own)
+                blank = any("_:" in line for line in lines)
                 if not blank and len(lines) <= CREATE_QUADS:
                     fresh.append((name, graph, lines))
                     diffs.append(GraphDiff(name, tuple(sorted(lines)), ()))
