@@ -209,31 +209,20 @@ def _n3_text(value: str) -> str:
     return f'"{value}"' if _ESCAPED.search(value) is None else Literal(value).n3()
 
 
+def _cached_n3(make: Callable[[Any], Node], size: int) -> Any:
+    """A term maker's N3, remembered for the few values every article repeats."""
+    return staticmethod(lru_cache(maxsize=size)(lambda value: make(value).n3()))
+
+
 class _N3Terms:
     """Makes each term's N-Triples text, as rdflib's ``n3()`` writes it."""
 
     iri = staticmethod(_n3_iri)
     text = staticmethod(_n3_text)
-
-    @staticmethod
-    @lru_cache(maxsize=4096)
-    def name(value: str) -> str:
-        return _name(value).n3()
-
-    @staticmethod
-    @lru_cache(maxsize=65536)
-    def integer(value: int) -> str:
-        return _int(value).n3()
-
-    @staticmethod
-    @lru_cache(maxsize=1024)
-    def confidence(value: float) -> str:
-        return _confidence(value).n3()
-
-    @staticmethod
-    @lru_cache(maxsize=4096)
-    def const(term: URIRef) -> str:
-        return term.n3()
+    name = _cached_n3(_name, 4096)
+    integer = _cached_n3(_int, 65536)
+    confidence = _cached_n3(_confidence, 1024)
+    const = _cached_n3(lambda term: term, 4096)
 
     @staticmethod
     def typed(value: str, datatype: URIRef) -> str:
