@@ -103,13 +103,17 @@ def with_digests(articles: Iterable[Article], settings_digest: str) -> Iterator[
 GC_THRESHOLD = (50_000, 20, 100)
 
 
+def _collect_less() -> None:
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """Collect garbage less often while building: what is loaded so far (the model,
     the lexicon) is frozen out of collections, and the thresholds are raised."""
     before, frozen = gc.get_threshold(), gc.get_freeze_count()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
+    _collect_less()
     try:
         yield
     finally:
@@ -128,7 +132,7 @@ def _worker_extract(settings: Settings, articles: list[Article]) -> list[Extract
         from kg.pipeline import Pipeline
 
         _WORKER = Pipeline.from_settings(settings)
-        fewer_collections().__enter__()  # for the worker's life
+        _collect_less()  # for the worker's life
     return list(_WORKER.extract(articles))
 
 

@@ -243,3 +243,22 @@ def test_parsed_docs_are_freed_as_soon_as_they_are_read(pipeline):
         assert docs() == before
     finally:
         gc.enable()
+
+
+def test_a_worker_process_collects_garbage_less_often_for_its_life(monkeypatch):
+    import gc
+
+    import kg.build
+    from kg.config import Settings
+    from kg.sources import parse_article
+
+    monkeypatch.setattr(kg.build, "_WORKER", None)
+    before = gc.get_threshold()
+    try:
+        article = parse_article("Sam Altman leads OpenAI.", "w", "-")
+        [extraction] = kg.build._worker_extract(Settings(), [article])
+        assert extraction.entities
+        assert gc.get_threshold() == GC_THRESHOLD  # set up with the worker's pipeline, kept
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
