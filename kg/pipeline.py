@@ -194,14 +194,14 @@ def article_graphs(
     """
     for ex in extractions:
         entities = entity_graph(ex, new_graph(prefixes=False), lexicon)
-        if fits_ontology(ex, lexicon):
-            if lines:
-                graph = extraction_lines(ex, lexicon)
-            else:
-                graph = extraction_graph(ex, new_graph(False), entities=False, lexicon=lexicon)
-            held = new_graph(prefixes=False)
+        fits = fits_ontology(ex, lexicon)
+        if lines and fits:
+            graph = extraction_lines(ex, lexicon)
         else:
             graph = extraction_graph(ex, new_graph(False), entities=False, lexicon=lexicon)
+        if fits:
+            held = new_graph(prefixes=False)
+        else:
             graph, held = quarantine(graph, lexicon, entities)
         yield ArticleGraph(str(article_iri(ex.article)), graph, held, entities)
 

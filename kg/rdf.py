@@ -315,8 +315,9 @@ def _emit_article(extraction: Extraction, f: Terms, add: Add, lexicon: Lexicon |
     doc_iri = article_iri(article)
     doc = f.iri(doc_iri)
     c = f.const
-    add(doc, c(RDF.type), c(KG.NewsArticle))
-    add(doc, c(RDFS.label), f.text(article.title or article.key))
+    a, label, mention_cls, assertion_cls = map(c, (_TYPE, _LABEL, _MENTION, _ASSERTION))
+    add(doc, a, c(KG.NewsArticle))
+    add(doc, label, f.text(article.title or article.key))
     if article.title:
         add(doc, c(SDO.headline), f.text(article.title))
     if article.date:
@@ -326,7 +327,7 @@ def _emit_article(extraction: Extraction, f: Terms, add: Add, lexicon: Lexicon |
     if article.digest:
         add(doc, c(KG.sourceHash), f.text(article.digest))
 
-    a, mention_cls, assertion_cls, sentence_cls = map(c, (_TYPE, _MENTION, _ASSERTION, _SENTENCE))
+    sentence_cls = c(_SENTENCE)
     denotes, text, start, end = map(c, (_DENOTES, _TEXT, _START, _END))
     in_sentence, in_article, rule, confidence = map(
         c, (_IN_SENTENCE, _IN_ARTICLE, _RULE, _CONFIDENCE)
