@@ -221,7 +221,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         started = time.perf_counter()
         pipeline = Pipeline.from_settings(settings) if args.jobs == 1 else None
-        lexicon = pipeline.lexicon if pipeline else load_lexicon(settings.ontology, settings.kb)
+        if pipeline is not None:
+            lexicon = pipeline.lexicon
+        else:
+            lexicon = load_lexicon(settings.ontology, settings.kb)
         progress = Progress(total, enabled=not args.quiet)
         stack.enter_context(fewer_collections())  # the model is loaded by now
         extractions = extract_stream(settings, todo(), args.jobs, pipeline)

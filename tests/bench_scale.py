@@ -76,8 +76,8 @@ for doc in nlp.pipe(texts, batch_size=int(sys.argv[2])):
 
 
 def raw_process(corpus: Path, batch_size: int) -> tuple[float, int, float]:
-    """Wall seconds of raw ``nlp.pipe`` over the corpus in a fresh process, from start
-    to exit (start-up, reading the corpus and loading the model included)."""
+    """:func:`timed` figures of raw ``nlp.pipe`` over the corpus in a fresh process, from
+    start to exit (start-up, reading the corpus and loading the model included)."""
     return timed([sys.executable, "-c", RAW, str(corpus), str(batch_size)])
 
 
