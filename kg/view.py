@@ -2,9 +2,15 @@
 
 Everything the page needs is inlined (no CDN). Each class has its colour and
 shape, shown in a legend; edges carry their property as label; hovering a node
-or an edge shows its class, confidence and evidence sentences. Tooltips are
-plain text (vis-network renders string titles as text), and pyvis embeds the
-data as escaped JSON, so article text never runs as script.
+or an edge shows its class, confidence and evidence sentences.
+
+Tooltips are text under every condition. pyvis never sees a ``title``: it
+switches to a popup of its own that sets ``innerHTML`` as soon as any title
+holds the substring "href". Each node and edge carries its tooltip as
+``kgTitle`` instead, and a script of kg's (:data:`TOOLTIPS`) turns it into a
+``<div>`` whose ``textContent`` is the text, which vis-network shows as it is.
+pyvis embeds the data as escaped JSON, so no label or sentence can end a
+script element either.
 
 Big graphs stay usable: above ``physics_limit`` nodes the layout is computed
 in Python and physics is off; above ``max_nodes`` only the most central nodes
@@ -54,7 +60,24 @@ def style(cls: str) -> tuple[str, str]:
         return STYLES[cls]
     digest = int(hashlib.sha1(cls.encode()).hexdigest(), 16)
     return EXTRA_COLOURS[digest % len(EXTRA_COLOURS)], "hexagon"
+
+
 EVIDENCE_SHOWN = 3
+#: Turns each ``kgTitle`` into a tooltip element holding it as text (never markup).
+TOOLTIPS = """<script>
+(function () {
+  function tip(text) {
+    var box = document.createElement("div");
+    box.className = "kg-tip";
+    box.textContent = text;
+    return box;
+  }
+  [nodes, edges].forEach(function (items) {
+    items.update(items.get({filter: function (item) { return item.kgTitle !== undefined; }})
+      .map(function (item) { return {id: item.id, title: tip(item.kgTitle)}; }));
+  });
+})();
+</script>"""
 
 
 @dataclass(frozen=True)
@@ -179,7 +202,7 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
         net.add_node(
             node,
             label=data["label"],
-            title=_node_title(data, scores[node]),
+            kgTitle=_node_title(data, scores[node]),
             color=colour,
             shape=shape,
             size=10 + 30 * math.sqrt(scores[node]["pagerank"] / top),
@@ -197,7 +220,7 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
             s,
             o,
             label=data["property"],
-            title=_edge_title(view, s, o, data),
+            kgTitle=_edge_title(view, s, o, data),
             width=1 + 2 * data.get("confidence", 0),
             **curve,
         )
@@ -258,4 +281,12 @@ def _finish(page: str, view: nx.MultiDiGraph, title: str, notes: list[str]) -> s
         "div.vis-tooltip{white-space:pre-wrap;max-width:480px;font-family:sans-serif}</style>"
     )
     page = page.replace("<body>", "<body>" + header, 1)
+    page = _replace_last(page, "</body>", TOOLTIPS + "\n</body>")
     return page.replace("<html>", f'<html lang="en"><title>{html.escape(title)}</title>', 1)
+
+
+def _replace_last(page: str, old: str, new: str) -> str:
+    head, found, tail = page.rpartition(old)
+    if not found:  # pragma: no cover - pyvis's template always ends the body
+        raise RuntimeError(f"the page has no {old}")
+    return head + new + tail

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 from tests_browser import available, chromium
 
 from kg.analysis import to_networkx
@@ -98,12 +101,12 @@ def test_hovering_an_edge_shows_its_evidence_as_text(hostile_page, browser):
     browser.execute_script("network.stopSimulation(); network.fit();")
     # the edge whose evidence holds the hostile markup
     edge = browser.execute_script(
-        "const e = network.body.data.edges.get().find(x => x.title.includes('<script>'));"
+        "const e = network.body.data.edges.get().find(x => x.kgTitle.includes('<script>'));"
         "const p = network.getPositions([e.from, e.to]);"
         "const mid = {x: (p[e.from].x + p[e.to].x) / 2, y: (p[e.from].y + p[e.to].y) / 2};"
         "const dom = network.canvasToDOM(mid);"
         "const box = document.querySelector('#mynetwork canvas').getBoundingClientRect();"
-        "return {x: dom.x, y: dom.y, w: box.width, h: box.height, title: e.title};"
+        "return {x: dom.x, y: dom.y, w: box.width, h: box.height, title: e.kgTitle};"
     )
     assert edge is not None
     canvas = browser.find_element("css selector", "#mynetwork canvas")
@@ -157,3 +160,132 @@ def test_cli_view_and_errors(tmp_path, capsys):
     assert main(["view", str(built), "-o", str(tmp_path / "v.html"), "--focus", "Nobody"]) == 66
     assert main(["view", str(built), "-o", str(tmp_path / "v.html"), "--community", "99"]) == 64
     assert "communities 0 to" in capsys.readouterr().err
+
+
+# -- tooltips stay text, whatever the labels hold ------------------------------------
+
+#: Labels that would run script if a tooltip were HTML. "Ahrefs" alone puts "href" in
+#: every title, which made pyvis switch to a popup that sets innerHTML.
+HOSTILE_LABELS = (
+    "<img src=x onerror=window.kgPwned=1> Inc",
+    '<a href="javascript:window.kgPwned=2">Ahrefs</a>',
+    "<svg onload=alert(document.domain)>",
+    "Ahrefs",
+    "</div><script>window.kgPwned=3</script>",
+    "Plain Name",
+)
+
+
+def _hostile_graph(labels: Sequence[str], sentence: str) -> Graph:
+    """Entities named by ``labels``, each the subject of one fact with ``sentence`` as
+    its evidence: a graph as a knowledge-base file or another tool could make it."""
+    from rdflib import RDF, RDFS, Literal, URIRef
+
+    from kg.vocab import ID, KG
+
+    graph = Graph()
+    article, sent = URIRef(f"{ID}article/h"), URIRef(f"{ID}article/h/s0")
+    graph.add((article, RDF.type, KG.NewsArticle))
+    graph.add((article, RDFS.label, Literal(f"article {labels[0]}")))
+    graph.add((sent, RDF.type, KG.Sentence))
+    graph.add((sent, KG.text, Literal(sentence)))
+    graph.add((sent, KG.inArticle, article))
+    hub = URIRef(f"{ID}organization/hub")
+    graph.add((hub, RDF.type, KG.Company))
+    graph.add((hub, RDFS.label, Literal(labels[-1])))
+    for n, label in enumerate(labels[:-1]):
+        node = URIRef(f"{ID}person/p{n}")
+        graph.add((node, RDF.type, KG.Person))
+        graph.add((node, RDFS.label, Literal(label)))
+        graph.add((node, KG.worksFor, hub))
+        claim = URIRef(f"{ID}article/h/a{n}")
+        for p, o in (
+            (RDF.type, KG.Assertion),
+            (RDF.subject, node),
+            (RDF.predicate, KG.worksFor),
+            (RDF.object, hub),
+            (KG.confidence, Literal(0.8)),
+            (KG.rule, Literal(f"rule <b>{n}</b>")),
+            (KG.inSentence, sent),
+        ):
+            graph.add((claim, p, o))
+    return graph
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [HOSTILE_LABELS, tuple(label.replace("href", "hr") for label in HOSTILE_LABELS)],
+    ids=["with-href", "without-href"],
+)
+def test_view_of_hostile_labels_has_text_tooltips(labels, tmp_path):
+    source = tmp_path / "hostile.ttl"
+    _hostile_graph(labels, HOSTILE).serialize(source, format="turtle")
+    out = tmp_path / "hostile.html"
+    assert main(["view", str(source), "-o", str(out), "-q"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "innerHTML = nodeData" not in page  # pyvis's HTML popup is never switched on
+    assert '"title":' not in page  # no title reaches pyvis or vis-network as a string
+
+
+@needs_browser
+@pytest.mark.parametrize("href", [True, False], ids=["with-href", "without-href"])
+def test_hovering_every_node_and_edge_of_hostile_labels_runs_no_script(href, tmp_path, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    labels = HOSTILE_LABELS if href else tuple(x.replace("href", "hr") for x in HOSTILE_LABELS)
+    source = tmp_path / "hostile.ttl"
+    _hostile_graph(labels, HOSTILE).serialize(source, format="turtle")
+    out = tmp_path / "hostile.html"
+    assert main(["view", str(source), "-o", str(out), "-q"]) == 0
+    browser.get(out.as_uri())
+    # every element added to the page from now on is recorded
+    browser.execute_script(
+        "network.stopSimulation(); network.fit(); window.kgAdded = [];"
+        "new MutationObserver(changes => changes.forEach(c => c.addedNodes.forEach(n => {"
+        "  if (n.nodeType === 1) window.kgAdded.push({tag: n.tagName, cls: n.className,"
+        "    inside: [...n.querySelectorAll('*')].map(c => c.tagName + '.' + c.className)});"
+        "}))).observe(document.documentElement, {childList: true, subtree: true});"
+    )
+    targets = browser.execute_script(
+        "const box = document.querySelector('#mynetwork canvas').getBoundingClientRect();"
+        "const at = p => { const d = network.canvasToDOM(p);"
+        "  return {x: d.x - box.width / 2, y: d.y - box.height / 2}; };"
+        "const pos = network.getPositions();"
+        "const text = x => x.kgTitle || x.title;"
+        "const out = network.body.data.nodes.get().map(n => ({...at(pos[n.id]), text: text(n)}));"
+        "network.body.data.edges.get().forEach(e => {"
+        "  const a = pos[e.from], b = pos[e.to];"
+        "  out.push({...at({x: (a.x + b.x) / 2, y: (a.y + b.y) / 2}), text: text(e)}); });"
+        "return out;"
+    )
+    assert len(targets) == 2 * len(labels) - 1  # every node and every edge
+    canvas = browser.find_element("css selector", "#mynetwork canvas")
+    for target in targets:
+        ActionChains(browser).move_to_element_with_offset(
+            canvas, int(target["x"]), int(target["y"])
+        ).perform()
+        WebDriverWait(browser, 10).until(
+            lambda d, t=target: any(
+                tip.is_displayed() and tip.text.strip() == t["text"].strip()
+                for tip in d.find_elements("css selector", "div.vis-tooltip")
+            )
+        )
+        ActionChains(browser).move_to_element_with_offset(canvas, 5, 5).perform()
+    # and the event vis-network fires on each hover, for any listener on the page
+    browser.execute_script(
+        "network.body.data.nodes.getIds().concat(network.body.data.edges.getIds())"
+        "  .forEach(id => { network.emit('showPopup', id); network.emit('hidePopup'); });"
+    )
+    time.sleep(0.5)  # an image's error handler runs once its load has failed
+    assert browser.execute_script("return window.kgPwned") is None
+    added = browser.execute_script("return window.kgAdded")
+    # the only elements a hover adds are kg's text boxes (holding text, no markup) and
+    # vis-network's tooltip frame around them
+    assert added and all(
+        a["tag"] == "DIV"
+        and a["cls"] in ("kg-tip", "vis-tooltip")
+        and set(a["inside"]) <= {"DIV.kg-tip"}
+        for a in added
+    ), added
+    assert not browser.find_elements("css selector", "#mynetwork img, #mynetwork svg, a")
