@@ -90,7 +90,5 @@ def add_kg_components(
             [str(r) for r in chosen] if isinstance(chosen, list | tuple) else None,
             exclude,
         )
-        nlp.add_pipe(
-            component, config={"ontology": files, "kb": kb, "rules": rules, **overrides}
-        )
+        nlp.add_pipe(component, config={"ontology": files, "kb": kb, "rules": rules, **overrides})
     return nlp

@@ -85,9 +85,7 @@ class _LineStore(_TripleSetStore):
     """A graph's triples held as N-Triples lines (:func:`extraction_lines`); the rdflib
     terms are made by ``terms`` the first time something reads them."""
 
-    def __init__(
-        self, lines: set[str], terms: Callable[[], list[tuple[Node, Node, Node]]]
-    ) -> None:
+    def __init__(self, lines: set[str], terms: Callable[[], list[tuple[Node, Node, Node]]]) -> None:
         super().__init__()
         #: the lines, read by :func:`kg.store.ntriples_lines`; None once the graph changed
         self.ntriples: set[str] | None = lines

@@ -169,9 +169,7 @@ class Cluster:
         return scores
 
     def org_cues(self) -> float:
-        return sum(
-            w for c, w in self.votes.items() if self.lexicon.group(c) == "organization"
-        )
+        return sum(w for c, w in self.votes.items() if self.lexicon.group(c) == "organization")
 
     def max_cue(self) -> float:
         return max(self.votes.values(), default=0.0)

@@ -77,7 +77,7 @@ TEMPLATES = (
     "Shares of {c1} rose {n} percent in early trading.",
     "The company employs about {n}00 people and expects to hire more this year.",
     "{p4}, an analyst at {c4}, said the deal could reshape the market.",
-    "\"We are building for the next ten years,\" {p1} said in an interview.",
+    '"We are building for the next ten years," {p1} said in an interview.',
     "{c1} signed a partnership with {c4} to supply its {noun} to hospitals in {city}.",
     "Critics said the {prod} raised questions about privacy, and regulators in {city} "
     "have asked for details.",

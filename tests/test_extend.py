@@ -260,9 +260,7 @@ def test_example_plugin_installed_beside_kg_changes_the_output(tmp_path):
     assert not any(str(o).startswith(str(labor)) for o in plain.objects(None, RDF.type))
 
     def labels(cls):
-        return {
-            str(extended.value(s, RDFS.label)) for s in extended.subjects(RDF.type, cls)
-        }
+        return {str(extended.value(s, RDFS.label)) for s in extended.subjects(RDF.type, cls)}
 
     assert labels(labor.LaborUnion) == {"Coastal Dockworkers Union", "Regional Teachers Federation"}
     assert labels(labor.Award) == {"Harbourside Labour Prize"}

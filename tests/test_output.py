@@ -129,5 +129,6 @@ def test_store_lines_are_the_graph_rdflib_would_write(pipeline):
     node = URIRef("https://example.org/extra")
     lines.add((node, node, Literal("x")))  # a change: the lines no longer hold it all
     assert len(lines) == len(graph) + 1
-    assert ntriples_lines(lines) == written | {'<https://example.org/extra> '
-                                                '<https://example.org/extra> "x" .'}
+    assert ntriples_lines(lines) == written | {
+        '<https://example.org/extra> <https://example.org/extra> "x" .'
+    }

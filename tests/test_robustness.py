@@ -478,6 +478,7 @@ def test_ctrl_c_exits_130_and_leaves_no_output(tmp_path):
 
 # -- hostile text through the whole pipeline, as properties ----------------------------
 
+
 @functools.cache
 def _baseline_page() -> str:
     """The view of the same two-entity graph, with a harmless label."""
@@ -505,20 +506,24 @@ def _two_entities(label: str) -> Graph:
     return graph
 
 
-HOSTILE = st.lists(
-    st.sampled_from(
-        [
-            *"<>&\"'\\\n\r\t{}`$?#;/ Aé🚀\u202e",
-            "</script>",
-            "<img src=x onerror=alert(1)>",
-            '"}; DROP GRAPH <x>',
-            "\\u0022",
-            "]]>",
-        ]
-    ),
-    min_size=1,
-    max_size=12,
-).map("".join).filter(lambda s: s.strip())
+HOSTILE = (
+    st.lists(
+        st.sampled_from(
+            [
+                *"<>&\"'\\\n\r\t{}`$?#;/ Aé🚀\u202e",
+                "</script>",
+                "<img src=x onerror=alert(1)>",
+                '"}; DROP GRAPH <x>',
+                "\\u0022",
+                "]]>",
+            ]
+        ),
+        min_size=1,
+        max_size=12,
+    )
+    .map("".join)
+    .filter(lambda s: s.strip())
+)
 
 
 @settings(

@@ -62,9 +62,7 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
             classes.setdefault(str(node), []).append(name)
             labels[str(node)] = str(label)
     for iri in sorted(classes):
-        graph.add_node(
-            iri, iri=iri, label=labels[iri], cls=min(classes[iri], key=_specificity)
-        )
+        graph.add_node(iri, iri=iri, label=labels[iri], cls=min(classes[iri], key=_specificity))
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     for _, s, p, o, confidence, sentence, article, rule in sorted(
         store.query(EDGES).rows, key=lambda row: tuple(str(v) for v in row)

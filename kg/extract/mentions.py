@@ -192,9 +192,7 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     Consumer Commission", when the part before "and" is no name on its own (it ends in
     no name head) and the part after ends in an organization's name head."""
     org_heads = {
-        w
-        for cls in lexicon.classes_in("organization")
-        for w in lexicon.name_heads.get(cls, ())
+        w for cls in lexicon.classes_in("organization") for w in lexicon.name_heads.get(cls, ())
     }
     any_heads = {w for words in lexicon.name_heads.values() for w in words}
     labels = frozenset(lexicon.ner_classes)

@@ -586,6 +586,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     """Verb frames: launch, attend, meet with, report that, ..."""
     name = "kg.relations.verb_frames.v1"
     frames_of = frames_by_lemma(FRAMES)
+
     def emit(
         doc: Doc,
         subjects: list[Token],
