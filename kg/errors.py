@@ -59,3 +59,9 @@ class StoreError(KGError):
     """A store cannot be opened, read or written: a server down or slow, a locked directory."""
 
     exit_code = 75
+
+
+class TimeLimitError(KGError):
+    """A query, or the reading of a file, ran past its time limit (``--timeout``)."""
+
+    exit_code = 75

@@ -20,12 +20,15 @@ from rdflib.plugins.sparql import prepareUpdate
 from rdflib.term import Identifier
 
 from kg.errors import KGError, QueryError, UsageError
+from kg.limits import read_limited
 from kg.store import Store
 from kg.store.backends import MemoryStore
 from kg.store.terms import prepared_query
 from kg.types import QueryResult
 from kg.vocab import KG
 
+#: Largest query file kg reads: queries are text a person writes.
+MAX_QUERY_BYTES = 1_000_000
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 # strings and IRIs may hold "#", so they go before comments do
 _NOT_CODE = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^>\s]*>|#[^\n]*')
@@ -50,7 +53,7 @@ def find_query(name: str) -> tuple[str, str]:
     path = Path(name)
     if path.is_file():
         try:
-            return path.read_text(encoding="utf-8"), str(path)
+            return read_limited(path, MAX_QUERY_BYTES, f"query file {path}").decode(), str(path)
         except UnicodeDecodeError as exc:
             raise QueryError(f"query file {path} is not valid UTF-8") from exc
     shipped = bundled_queries()
@@ -115,8 +118,31 @@ def _check_terms(algebra: object, source: str) -> None:
         raise QueryError(f"{source} names kg:{unknown[0]}, which the ontology lacks{hint}")
 
 
-def check_query(text: str, params: Mapping[str, Identifier], source: str = "query") -> None:
-    """Refuse malformed queries, updates and parameters the query does not use.
+def _services(node: object, seen: set[int] | None = None) -> Iterator[str]:
+    """The endpoint of every ``SERVICE`` clause in a parsed query's algebra."""
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, Mapping):
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            term = node.get("term")
+            yield term.n3() if isinstance(term, Identifier) else str(term)
+        for value in node.values():
+            yield from _services(value, seen)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _services(value, seen)
+
+
+def check_query(
+    text: str,
+    params: Mapping[str, Identifier],
+    source: str = "query",
+    allow_remote: bool = False,
+) -> None:
+    """Refuse malformed queries, updates, parameters the query does not use, and
+    (unless ``allow_remote``) ``SERVICE`` clauses, which send requests elsewhere.
 
     Raises:
         QueryError: with the line and column of a syntax error where known.
@@ -134,6 +160,12 @@ def check_query(text: str, params: Mapping[str, Identifier], source: str = "quer
     except Exception as exc:
         raise QueryError(f"malformed SPARQL in {source}: {exc}") from exc
     _check_terms(prepared.algebra, source)
+    if not allow_remote:
+        for endpoint in _services(prepared.algebra):
+            raise QueryError(
+                f"{source} asks SERVICE {endpoint}, which would send a request to another "
+                "server; kg queries only the data it is given unless you pass --allow-remote"
+            )
     used = set(_VAR.findall(_NOT_CODE.sub(" ", text)))
     unknown = sorted(set(params) - used)
     if unknown:
@@ -148,17 +180,22 @@ def run_query(
     text: str,
     params: Mapping[str, Identifier] | None = None,
     source: str = "query",
+    allow_remote: bool = False,
 ) -> QueryResult:
     """Run a SPARQL 1.1 query with bound parameters on a graph or any store.
 
-    The default graph is the union of the named graphs on every backend.
+    The default graph is the union of the named graphs on every backend, and
+    ``FROM``/``FROM NAMED`` name graphs of the store (nothing is fetched). A
+    ``SERVICE`` clause is refused unless ``allow_remote`` is true. The store's
+    :attr:`~kg.store.Store.timeout` bounds the query's time.
 
     Raises:
-        QueryError: the query is malformed, is an update, or a parameter names
-            a variable the query does not use.
+        QueryError: the query is malformed, is an update, has a SERVICE clause that
+            is not allowed, or a parameter names a variable the query does not use.
+        TimeLimitError: the query ran past the store's time limit.
     """
     params = params or {}
-    check_query(text, params, source)
+    check_query(text, params, source, allow_remote)
     store = target if isinstance(target, Store) else MemoryStore(target)
     try:
         return store.query(text, params)

@@ -97,3 +97,26 @@ def inject_values(text: str, params: Mapping[str, Identifier]) -> str:
     if brace <= 0:
         raise ValueError("query has no WHERE clause to bind parameters in")
     return text[:brace] + " " + block + text[brace:].lstrip(" ")
+
+
+_FORM = re.compile(r"(?<![?$\w:])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_FROM = re.compile(r"(?<![?$\w:])FROM\b", re.IGNORECASE)
+
+
+def query_form(text: str) -> tuple[str, bool]:
+    """(SELECT, ASK, CONSTRUCT or DESCRIBE; whether it has FROM or FROM NAMED) of a
+    query kg has already checked, read from its text without a parser.
+
+    The Oxigraph backend asks this inside the function that holds a pyoxigraph
+    result: rdflib's parser leaves frames behind in its caches, and a frame keeps
+    its callers alive, so the result would be freed later, by whichever thread
+    collects garbage next, which pyoxigraph does not allow.
+
+    >>> query_form('SELECT ?from FROM <g> WHERE { ?s <p> "ASK" }')
+    ('SELECT', True)
+    >>> query_form("PREFIX ex: <x#> CONSTRUCT { ?s ex:from ?o } WHERE { ?s ex:from ?o }")
+    ('CONSTRUCT', False)
+    """
+    masked = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
+    form = _FORM.search(masked)
+    return (form.group(1).upper() if form else "SELECT"), bool(_FROM.search(masked))

@@ -1,0 +1,141 @@
+"""Bounds on what kg reads and how long it works on one request.
+
+Every reader takes a size limit, turns too-deep nesting into a one-line error,
+and can run under a time limit: :func:`bounded` runs a call in a thread of its
+own and stops waiting when the time is up or the user presses Ctrl-C.
+
+>>> bounded(lambda: 6 * 7, timeout=5.0, what="a sum")
+42
+>>> import time
+>>> bounded(lambda: time.sleep(3), timeout=0.1, what="a nap")
+Traceback (most recent call last):
+...
+kg.errors.TimeLimitError: a nap ran past its time limit of 0.1 s (see --timeout)
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import math
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kg.errors import FormatError, InputError, TimeLimitError
+
+__all__ = [
+    "DEFAULT_MAX_GRAPH_BYTES",
+    "DEFAULT_TIMEOUT",
+    "bounded",
+    "load_json",
+    "read_limited",
+]
+
+#: Seconds a read command (query, info, analyze, view, validate) may spend on one
+#: query or one file before it stops with an error (``--timeout``; 0 for no limit).
+DEFAULT_TIMEOUT = 60.0
+#: Largest graph, ontology, query, config or gold file kg reads (``--max-bytes``).
+#: rdflib holds about 1 KB of memory per triple; bigger graphs belong in a store.
+DEFAULT_MAX_GRAPH_BYTES = 256_000_000
+
+T = TypeVar("T")
+
+
+class _Cancelled(BaseException):
+    """Raised inside an abandoned worker thread to stop the Python code it runs."""
+
+
+def _cancel(thread: threading.Thread) -> None:
+    # CPython raises the exception in the thread at its next Python instruction; a
+    # thread inside native code (Oxigraph's query engine) sees it when it returns
+    if thread.ident is not None and thread.is_alive():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(thread.ident), ctypes.py_object(_Cancelled)
+        )
+
+
+def bounded(call: Callable[[], T], timeout: float | None, what: str) -> T:
+    """``call()``, given at most ``timeout`` seconds (``math.inf``: no limit, but
+    Ctrl-C still stops it; ``None``: run it here, in this thread).
+
+    The call runs in a daemon thread while this one waits, so Ctrl-C is heard
+    even while the call is inside native code. When the time is up, or on
+    Ctrl-C, the thread is told to stop (Python code stops at once; native code
+    when it next returns to Python) and its result is dropped.
+
+    Raises:
+        TimeLimitError: the call took longer than ``timeout`` seconds.
+    """
+    if timeout is None:
+        return call()
+    result: list[T] = []
+    error: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(call())
+        except _Cancelled:
+            pass
+        except BaseException as exc:  # handed to the waiting thread
+            # without the locals of its frames: objects made here (pyoxigraph's
+            # results) must be freed in this thread, not the one that gets the error
+            traceback.clear_frames(exc.__traceback__)
+            error.append(exc)
+
+    thread = threading.Thread(target=run, name="kg-bounded", daemon=True)
+    thread.start()
+    try:
+        thread.join(None if math.isinf(timeout) else timeout)
+    except BaseException:  # Ctrl-C while waiting
+        _cancel(thread)
+        raise
+    if thread.is_alive():
+        _cancel(thread)
+        raise TimeLimitError(f"{what} ran past its time limit of {timeout:g} s (see --timeout)")
+    if error:
+        raise error[0]
+    return result[0]
+
+
+def read_limited(path: str | Path, max_bytes: int, what: str) -> bytes:
+    """The bytes of a regular file no larger than ``max_bytes``.
+
+    Raises:
+        InputError: the file is missing, not a regular file, unreadable or too large.
+    """
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise InputError(
+                f"no such file: {path}" if not path.exists() else f"not a regular file: {path}"
+            )
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{what} is {size:,} bytes; kg reads up to {max_bytes:,} bytes (--max-bytes)"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # a file that grows while read stays bounded
+    except PermissionError as exc:
+        raise InputError(f"permission denied: {path}") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise InputError(f"{what} grew past {max_bytes:,} bytes while kg read it")
+    return data
+
+
+def load_json(text: str | bytes, what: str) -> Any:
+    """Parsed JSON; nesting too deep for Python is a :class:`FormatError`, not a crash.
+
+    Raises:
+        json.JSONDecodeError: the text is not JSON (callers word their own message).
+        FormatError: the JSON nests deeper than Python's recursion limit.
+    """
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise FormatError(f"{what} nests too deeply to read") from exc
