@@ -136,6 +136,18 @@ def _worker_extract(settings: Settings, articles: list[Article]) -> list[Extract
     return list(_WORKER.extract(articles))
 
 
+def _worker_signals() -> None:
+    """Workers leave signals to the main process, which stops them itself: Ctrl-C is
+    ignored, and SIGTERM and SIGHUP get their default action back (kg's command
+    turns them into an exception, which a worker should not inherit)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for kind in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, kind):
+            signal.signal(getattr(signal, kind), signal.SIG_DFL)
+
+
 def _context() -> Any:
     # fork starts workers with kg and spaCy already imported; elsewhere, spawn
     methods = multiprocessing.get_all_start_methods()
@@ -158,20 +170,46 @@ def extract_stream(
             pipeline = Pipeline.from_settings(settings)
         yield from pipeline.extract(articles)
         return
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_worker_signals)
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-            pending: deque[Future[list[Extraction]]] = deque()
-            for chunk in batches(articles, CHUNK):
+        pending: deque[Future[list[Extraction]]] = deque()
+        for chunk in batches(articles, CHUNK):
+            try:
                 pending.append(pool.submit(_worker_extract, settings, chunk))
-                if len(pending) >= 2 * jobs:
-                    yield from pending.popleft().result()
-            while pending:
+            except OSError as exc:  # the system could not start a worker (fork failed)
+                raise WorkerError(
+                    f"cannot start {jobs} worker processes: {exc.strerror or exc}; try fewer --jobs"
+                ) from exc
+            if len(pending) >= 2 * jobs:
                 yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
     except BrokenProcessPool as exc:
+        _abandon(pool)
         raise WorkerError(
             "a worker process died (killed, or out of memory); articles written so far "
             "are complete, and a re-run resumes"
         ) from exc
+    except BaseException:  # an error here or in the caller, Ctrl-C, the caller stopped
+        _abandon(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers now: waiting for them would wait forever for a worker
+    that never got work (one forked before a later fork failed) or for one still
+    parsing a chunk nobody will read."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way
+    for process in processes:
+        with contextlib.suppress(Exception):
+            # SIGKILL: a worker writes nothing, and one just forked may not yet have
+            # the handlers that let SIGTERM end it
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(5)
 
 
 def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -12,16 +12,19 @@ import csv
 import dataclasses
 import io
 import json
+import math
+import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import KGError, UsageError
+from kg.errors import KGError, UsageError, WorkerError
+from kg.limits import DEFAULT_MAX_GRAPH_BYTES, DEFAULT_TIMEOUT
 from kg.types import GraphDiff, QueryResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -121,6 +124,31 @@ def _file_diffs(path: str, dataset: Dataset) -> list[GraphDiff]:
     return diffs
 
 
+def _merged(diffs: Sequence[GraphDiff]) -> list[GraphDiff]:
+    """One diff per graph (the entities graph changes in every batch), in first-seen order."""
+    merged: dict[str, tuple[set[str], set[str]]] = {}
+    for diff in diffs:
+        added, removed = merged.setdefault(diff.graph, (set(), set()))
+        added.update(diff.added)
+        removed.update(diff.removed)
+    return [
+        GraphDiff(g, tuple(sorted(a - r)), tuple(sorted(r - a))) for g, (a, r) in merged.items()
+    ]
+
+
+def _take_back(store: Store, journal: Any, error: Exception) -> None:
+    """Undo a failed build's writes; if even that fails, say so with the first error."""
+    from kg.errors import StoreError
+
+    try:
+        journal.undo(store)
+    except Exception as undo_error:
+        raise StoreError(
+            f"{_one_line(error)}; and kg could not take back the articles this build had "
+            f"already written to {store.url}: {_one_line(undo_error)}"
+        ) from error
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     """The config file's settings (if any), overridden by the command line."""
     from kg.config import Settings, load_settings
@@ -165,22 +193,19 @@ def cmd_build(args: argparse.Namespace) -> int:
         Pipeline,
         article_graphs,
         check_limits,
+        check_stored_keys,
         check_unique,
         dataset_of,
         link_batch,
-        write_graphs,
+        write_batch,
     )
     from kg.rdf import article_iri
     from kg.sources import expand_inputs, iter_articles
-    from kg.store import open_store, output_format, save
+    from kg.store import Journal, open_store, output_format, save
     from kg.types import Article
 
     if not args.output and not args.store:
         raise UsageError("kg build needs -o FILE or --store STORE (or both)")
-    if args.batch_size < 1:
-        raise UsageError(f"--batch-size must be at least 1, got {args.batch_size}")
-    if args.jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     if args.output:
         output_format(args.output)  # fail before loading the model
     settings = _settings(args)
@@ -194,22 +219,24 @@ def cmd_build(args: argparse.Namespace) -> int:
             stream = (a if a.date else dataclasses.replace(a, date=args.date) for a in stream)
         return stream
 
-    # every article is read and checked before anything is written (then read again,
-    # one at a time, to build: the corpus never has to fit in memory)
-    total = sum(1 for _ in check_unique(articles()))
     store = open_store(args.store) if args.store else None
     kept: list[ArticleGraph] = []
     diffs: list[GraphDiff] = []
     triples = held = skipped = done = 0
+    replaced = False
     progress: Progress | None = None
     writer: Writer | None = None
+    journal = Journal() if store is not None else None
+    extractions: Iterator[Any] = iter(())
     stack = contextlib.ExitStack()
     try:
         # a build into a store skips articles already there from the same input and
         # settings (an interrupted build resumes); a file output needs them all
-        stored = store.article_digests() if store is not None and not args.output else {}
-        if args.no_resume:
-            stored = {}
+        known = store.article_keys() if store is not None else {}
+        stored = {} if args.output or args.no_resume else {k: v[1] for k, v in known.items()}
+        # every article is read and checked before anything is written (then read
+        # again, one at a time, to build: the corpus never has to fit in memory)
+        total = sum(1 for _ in check_stored_keys(check_unique(articles()), known))
 
         def todo() -> Iterator[Article]:
             nonlocal skipped
@@ -230,10 +257,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         extractions = extract_stream(settings, todo(), args.jobs, pipeline)
         if store is not None:
             into = store
+            into.journal = journal
 
             def write(graphs: list[ArticleGraph]) -> list[GraphDiff]:
-                written = write_graphs(into, graphs)
-                return written if args.diff else []  # a diff holds every triple
+                nonlocal replaced
+                entities, written = write_batch(into, graphs)
+                replaced = replaced or any(d.removed for d in written)
+                return [entities, *written] if args.diff else []  # a diff holds every triple
 
             writer = Writer(write)
         # each batch is resolved across its articles, then written (each article whole
@@ -255,23 +285,44 @@ def cmd_build(args: argparse.Namespace) -> int:
             writer = None
             finishing.close()
             diffs = finishing.results
+        if store is not None and replaced:
+            # a rebuilt article may no longer name an entity no other article names
+            store.journal = None
+            diffs.append(store.collect_garbage())
         built = time.perf_counter()
         if args.output:
             dataset = dataset_of(kept, lexicon.prefixes())
             if args.diff and store is None:
                 diffs = _file_diffs(args.output, dataset)
             save(dataset, args.output)
+    except Exception as exc:
+        # an article refused mid-build (too many entities), a bug, a file that cannot
+        # be written: take back what this build stored, so it fails whole. A dead
+        # worker and Ctrl-C keep the articles written (each whole), and a re-run resumes.
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
+            writer = None
+        if store is not None and journal is not None and not isinstance(exc, WorkerError):
+            _take_back(store, journal, exc)
+        raise
     finally:
+        close = getattr(extractions, "close", None)
+        if close is not None:  # stops --jobs workers now, on every way out
+            close()
         stack.close()  # before the store closes: it collects garbage to release its lock
         if progress is not None:
             progress.close()
-        if writer is not None:  # stopped by an error: finish the batches already handed over
+        if writer is not None:  # stopped by Ctrl-C: finish the batches already handed over
             with contextlib.suppress(Exception):
                 writer.close()
+        if journal is not None:
+            journal.close()
         if store is not None:
+            store.journal = None
             store.close()
     if args.diff:
-        _print_diffs(diffs)
+        _print_diffs(_merged(diffs))
     if not args.quiet:
         where = " and ".join(x for x in (args.output, args.store) if x)
         unchanged = f" ({skipped} unchanged, skipped)" if skipped else ""
@@ -292,21 +343,32 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _source(args: argparse.Namespace) -> Store:
-    """The store a read command works on: --store, or graph files read into memory."""
+    """The store a read command works on: --store, or graph files read into memory,
+    each query (and the reading of each file) bounded by --timeout."""
+    from kg.limits import bounded
     from kg.store import load, open_store
     from kg.store.backends import MemoryStore
 
+    timeout = args.timeout
     if getattr(args, "store", None):
         if args.graphs:
             raise UsageError("give graph files or --store, not both")
-        return open_store(args.store, create=False)
+        return open_store(args.store, create=False, timeout=timeout)
     if not args.graphs:
         raise UsageError(f"kg {args.command} needs GRAPH files or --store STORE")
-    merged = load(args.graphs[0])
+
+    def read(path: str) -> Dataset:
+        return bounded(
+            lambda: load(path, args.max_bytes, args.allow_remote), timeout, f"reading {path}"
+        )
+
+    merged = read(args.graphs[0])
     for path in args.graphs[1:]:
-        for quad in load(path).quads((None, None, None, None)):
+        for quad in read(path).quads((None, None, None, None)):
             merged.add(quad)  # type: ignore[arg-type]
-    return MemoryStore(merged)
+    store = MemoryStore(merged)
+    store.timeout = timeout
+    return store
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -322,7 +384,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     text, source = find_query(args.query)
     params = parse_params(args.param or [])
     with _source(args) as store:
-        result = run_query(store, text, params, source)
+        result = run_query(store, text, params, source, allow_remote=args.allow_remote)
     names = Graph()
     for prefix, ns in PREFIXES.items():
         names.bind(prefix, ns, override=True, replace=True)
@@ -394,6 +456,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from kg.rdf import article_iri
     from kg.sources import parse_article, read_article
     from kg.store import open_store
+    from kg.vocab import ENTITIES
 
     names = []
     for item in args.articles:
@@ -404,10 +467,15 @@ def cmd_remove(args: argparse.Namespace) -> int:
         else:  # an article key, as kg build derives it from a file name
             names.append(str(article_iri(parse_article("x", key=Path(item).stem, source=item))))
     with open_store(args.store, create=False) as store:
-        held = set(store.article_graphs())
-        missing = [n for n in names if n not in held]
-        if missing:
-            raise UsageError(f"no article {missing[0]} in {args.store}")
+        articles = store.article_keys()  # graphs that hold a kg:NewsArticle
+        for name in names:
+            if name == str(ENTITIES):
+                raise UsageError(
+                    f"{name} is the shared graph of entity descriptions, not an article; "
+                    "kg remove takes articles, and forgets entities no article names"
+                )
+            if name not in articles:
+                raise UsageError(f"no article {name} in {args.store}")
         diffs = []
         for name in names:
             diffs.append(store.remove_graph(name))
@@ -538,17 +606,20 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from kg.lexicon import load_lexicon
+    from kg.limits import bounded
     from kg.store.files import QUARANTINE_SUFFIX
     from kg.validate import shacl_validate
 
     lexicon = load_lexicon(args.ontology or ())
     with _source(args) as store:
-        data = store.dataset()
+        data = bounded(store.dataset, args.timeout, "reading the store")
     graph = Graph()
     for s, p, o, context in data.quads((None, None, None, None)):
         if not str(getattr(context, "identifier", context)).endswith(QUARANTINE_SUFFIX):
             graph.add((s, p, o))
-    conforms, lines = shacl_validate(graph, lexicon)
+    conforms, lines = bounded(
+        lambda: shacl_validate(graph, lexicon), args.timeout, "validating the graph"
+    )
     for line in lines:
         print(line)
     print(
@@ -601,6 +672,52 @@ def _iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
 
 
+def _whole(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number in ``minimum..maximum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            span = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
+            raise argparse.ArgumentTypeError(f"must be {span}, got {value}")
+        return value
+
+    return parse
+
+
+def _fraction(text: str) -> float:
+    """An argparse type: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: seconds of a time limit; 0 (or inf) for none."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more seconds, got {text}")
+    return math.inf if value == 0 else value
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity, where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kg",
@@ -621,6 +738,29 @@ def build_parser() -> argparse.ArgumentParser:
     source = _Parser(add_help=False)
     source.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
     source.add_argument("--store", metavar="STORE", help=STORE_HELP)
+    # what a read command may spend and reach (the query command has its own positionals)
+    limits = _Parser(add_help=False)
+    limits.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop any one query, or the reading of a graph file, after SECONDS "
+        f"(default {DEFAULT_TIMEOUT:g}; 0 for no limit)",
+    )
+    limits.add_argument(
+        "--max-bytes",
+        type=_whole(1),
+        default=DEFAULT_MAX_GRAPH_BYTES,
+        metavar="N",
+        help=f"refuse graph files larger than N bytes (default {DEFAULT_MAX_GRAPH_BYTES})",
+    )
+    limits.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="let queries use SERVICE (requests to other SPARQL servers) and JSON-LD "
+        "files name remote @context documents; off by default, kg reads only what it is given",
+    )
 
     extraction = _Parser(add_help=False)
     extraction.add_argument(
@@ -637,7 +777,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extraction.add_argument(
         "--min-confidence",
-        type=float,
+        type=_fraction,
         metavar="X",
         help="drop relations whose confidence is below X (0 to 1; default 0)",
     )
@@ -672,7 +812,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--batch-size",
-        type=int,
+        type=_whole(1),
         default=64,
         metavar="N",
         help="resolve entities across N articles at a time, then write them (default 64)",
@@ -680,10 +820,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "-j",
         "--jobs",
-        type=int,
+        type=_whole(1, usable_cpus()),
         default=1,
         metavar="N",
-        help="run the NLP in N worker processes (default 1); the output is the same",
+        help=f"run the NLP in N worker processes, at most one per CPU ({usable_cpus()} here; "
+        "default 1); the output is the same",
     )
     build.add_argument(
         "--no-resume",
@@ -702,13 +843,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--max-bytes",
-        type=int,
+        type=_whole(1),
         default=5_000_000,
-        help="refuse articles larger than this (default: 5000000)",
+        metavar="N",
+        help="refuse articles larger than N bytes (default 5000000)",
     )
     build.add_argument(
         "--max-entities",
-        type=int,
+        type=_whole(1),
         metavar="N",
         help="refuse an article that names more than N entities (default 2000)",
     )
@@ -717,12 +859,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     query = sub.add_parser(
         "query",
-        parents=[common],
+        parents=[common, limits],
         help="run a SPARQL query on graph files",
         description="Run a SPARQL 1.1 query (a .rq file, or the name of a shipped query such as "
         "'leaders') over one or more graph files. Parameters are bound as values, never pasted "
         'into the query: --param entity="Sam Altman" binds ?entity to that string; '
-        '--param x="<https://...>" binds an IRI.',
+        '--param x="<https://...>" binds an IRI. Queries stay local: FROM and FROM NAMED name '
+        "graphs of the data given (nothing is fetched) and SERVICE is refused unless "
+        "--allow-remote; each query stops after --timeout seconds (Ctrl-C stops it too).",
     )
     query.add_argument("query", nargs="?", help="query file or shipped query name")
     query.add_argument(
@@ -755,7 +899,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = sub.add_parser(
         "info",
-        parents=[common, source],
+        parents=[common, source, limits],
         help="count entities per class and relations per property",
         description="Summarise graph files: triples, articles, entities per "
         "class, relation triples per property.",
@@ -765,7 +909,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     analyze = sub.add_parser(
         "analyze",
-        parents=[common, source],
+        parents=[common, source, limits],
         help="centrality, communities and chains of facts",
         description="Analyse the graph of entities and facts with networkx: degree, PageRank, "
         "betweenness, Louvain communities, connected components and k-cores; or, with "
@@ -777,37 +921,43 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("FROM", "TO"),
         help="print the shortest chain of facts between two entities",
     )
-    analyze.add_argument("--top", type=int, default=25, help="rows in the table (default 25)")
+    analyze.add_argument(
+        "--top", type=_whole(1), default=25, metavar="N", help="rows in the table (default 25)"
+    )
     analyze.add_argument("--format", choices=("table", "json"), default="table")
     analyze.set_defaults(func=cmd_analyze)
 
     view = sub.add_parser(
         "view",
-        parents=[common, source],
+        parents=[common, source, limits],
         help="write an interactive HTML view",
         description="Write a self-contained HTML page (it works offline) that draws the "
         "entities and facts, coloured by class, with the evidence of each fact on hover.",
     )
     view.add_argument("-o", "--output", required=True, help="the .html file to write")
     view.add_argument("--focus", metavar="ENTITY", help="draw only the entities near this one")
-    view.add_argument("--depth", type=int, default=1, help="steps from --focus (default 1)")
+    view.add_argument(
+        "--depth", type=_whole(0), default=1, metavar="N", help="steps from --focus (default 1)"
+    )
     view.add_argument(
         "--community",
-        type=int,
+        type=_whole(0),
         metavar="K",
         help="draw only Louvain community K (0 is the largest)",
     )
     view.add_argument(
         "--min-degree",
-        type=int,
+        type=_whole(0),
         default=0,
         metavar="N",
         help="draw only entities in at least N facts",
     )
-    view.add_argument("--k-core", type=int, default=0, metavar="K", help="draw only the K-core")
+    view.add_argument(
+        "--k-core", type=_whole(0), default=0, metavar="K", help="draw only the K-core"
+    )
     view.add_argument(
         "--max-nodes",
-        type=int,
+        type=_whole(1),
         default=5000,
         metavar="N",
         help="draw at most N entities, the most central (default 5000)",
@@ -841,7 +991,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser(
         "validate",
-        parents=[common, source],
+        parents=[common, source, limits],
         help="check a graph against the ontology's SHACL shapes",
         description="Validate graph files or a store with pySHACL against the shapes derived "
         "from the ontology (ontology/shapes.ttl, plus any --ontology files). Prints one line "
@@ -857,6 +1007,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: stop as Ctrl-C does, cleaning up on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _stop_cleanly() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into an exception while a command runs, so temporary
+    files are removed and stores closed, as after Ctrl-C (only the main thread can
+    set signal handlers; elsewhere the defaults stay)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kinds = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    before = {kind: signal.signal(kind, _terminate) for kind in kinds}
+    try:
+        yield
+    finally:
+        for kind, handler in before.items():
+            signal.signal(kind, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -864,7 +1046,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return int(args.func(args))
+        with _stop_cleanly():
+            return int(args.func(args))
+    except Terminated as exc:
+        print("kg: terminated", file=sys.stderr)
+        return 128 + exc.signum
     except KGError as exc:
         if args.debug:
             raise

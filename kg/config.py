@@ -28,9 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, UsageError
+from kg.limits import read_limited
 
 #: ``[rules]`` key -> the spaCy component that runs those rules.
 RULE_KEYS = {"mentions": "kg_mentions", "types": "kg_types", "relations": "kg_relations"}
+#: Largest config file kg reads: a few settings.
+MAX_CONFIG_BYTES = 1_000_000
 TOP_KEYS = {"model", "ontology", "kb", "min_confidence", "max_entities", "rules"}
 
 
@@ -62,6 +65,8 @@ def parse_settings(text: str, where: str = "config", base: Path | None = None) -
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{where}: not valid TOML ({exc})") from exc
+    except RecursionError as exc:
+        raise UsageError(f"{where}: not valid TOML (nested too deeply)") from exc
     unknown = set(data) - TOP_KEYS
     if unknown:
         raise UsageError(f"{where}: unknown setting {sorted(unknown)[0]!r}")
@@ -102,10 +107,10 @@ def parse_settings(text: str, where: str = "config", base: Path | None = None) -
 def load_settings(path: str | Path) -> Settings:
     """Read a config file; a missing or unreadable one is an input error."""
     path = Path(path)
+    if not path.exists():
+        raise InputError(f"no such config file: {path}")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"no such config file: {path}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_limited(path, MAX_CONFIG_BYTES, f"config file {path}").decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputError(f"cannot read config file {path}: {exc}") from exc
     return parse_settings(text, str(path), path.parent)

@@ -63,8 +63,30 @@ def resolve_date(text: str, anchor: date | None) -> tuple[str, str] | None:
 
     Absolute dates need no anchor; relative ones ("last year", "yesterday",
     "on Friday", "March 10") need the article's date. Spans ("next week", "the
-    previous few months") are not single calendar values and give ``None``.
+    previous few months") are not single calendar values and give ``None``, and
+    so does a day before year 1 or after year 9999, which no ``xsd:date`` holds.
+
+    >>> resolve_date("yesterday", date(1, 1, 1)) is None
+    True
+    >>> resolve_date("last year", date(1000, 6, 1))
+    ('0999', 'gYear')
     """
+    try:
+        value = _resolve(text, anchor)
+    except (OverflowError, ValueError):  # date arithmetic past year 1 or 9999
+        return None
+    if value is None or value[0].startswith(("0000", "-")):
+        return None  # year zero is not a year of XSD 1.0's calendar
+    return value
+
+
+def _year(year: int) -> str:
+    if not 1 <= year <= 9999:
+        raise OverflowError(f"year {year} is out of range")
+    return f"{year:04d}"
+
+
+def _resolve(text: str, anchor: date | None) -> tuple[str, str] | None:
     t = _clean(text)
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
         return _day(int(m[1]), int(m[2]), int(m[3]))
@@ -82,11 +104,11 @@ def resolve_date(text: str, anchor: date | None) -> tuple[str, str] | None:
     if anchor is None:
         return None
     if t in ("last year", "a year ago", "the previous year", "the year before"):
-        return str(anchor.year - 1), "gYear"
+        return _year(anchor.year - 1), "gYear"
     if t in ("this year", "the year"):
-        return str(anchor.year), "gYear"
+        return _year(anchor.year), "gYear"
     if t == "next year":
-        return str(anchor.year + 1), "gYear"
+        return _year(anchor.year + 1), "gYear"
     if t in ("today", "this morning", "this afternoon", "tonight", "this evening"):
         return anchor.isoformat(), "date"
     if t in ("yesterday", "last night"):
@@ -95,12 +117,12 @@ def resolve_date(text: str, anchor: date | None) -> tuple[str, str] | None:
         return (anchor + timedelta(days=1)).isoformat(), "date"
     if t in ("last month", "the previous month"):
         first = anchor.replace(day=1) - timedelta(days=1)
-        return f"{first.year}-{first.month:02d}", "gYearMonth"
+        return f"{_year(first.year)}-{first.month:02d}", "gYearMonth"
     if t == "this month":
-        return f"{anchor.year}-{anchor.month:02d}", "gYearMonth"
+        return f"{_year(anchor.year)}-{anchor.month:02d}", "gYearMonth"
     if t == "next month":
         nxt = (anchor.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return f"{nxt.year}-{nxt.month:02d}", "gYearMonth"
+        return f"{_year(nxt.year)}-{nxt.month:02d}", "gYearMonth"
     if m := re.fullmatch(r"(?:(last|this|next) )?([a-z]+)", t):
         which, word = m[1], m[2]
         if word in WEEKDAYS:
@@ -116,7 +138,7 @@ def resolve_date(text: str, anchor: date | None) -> tuple[str, str] | None:
             year = anchor.year
             if which == "last" or (which is None and MONTHS[word] > anchor.month):
                 year -= 1
-            return f"{year}-{MONTHS[word]:02d}", "gYearMonth"
+            return f"{_year(year)}-{MONTHS[word]:02d}", "gYearMonth"
     if m := re.fullmatch(r"([a-z]+)\.? (\d{1,2})", t):
         if m[1] in MONTHS:
             year = anchor.year if MONTHS[m[1]] <= anchor.month else anchor.year - 1

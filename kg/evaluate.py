@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError
+from kg.errors import FormatError, InputError
 from kg.lexicon import ENTITY_CLASSES
-from kg.sources import parse_article
+from kg.limits import load_json, read_limited
+from kg.sources import check_date, parse_article
 from kg.types import Article, Extraction
 
 CLASSES = ENTITY_CLASSES
@@ -49,6 +50,8 @@ PROPERTIES = (
     "competesWith",
 )
 SYMMETRIC = frozenset({"partnersWith", "competesWith"})
+#: Largest gold file kg reads: an annotated article is a few kilobytes.
+MAX_GOLD_BYTES = 10_000_000
 
 
 def _norm(name: str) -> str:
@@ -75,6 +78,13 @@ class Gold:
     absent: frozenset[tuple[str, str, str]]
 
 
+def _listed(data: dict[str, Any], key: str, path: Path) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise _fail(path, f"{key!r} must be a list")
+    return value
+
+
 def _fail(path: Path, message: str) -> InputError:
     return InputError(f"gold file {path}: {message}")
 
@@ -83,33 +93,51 @@ def load_gold(path: str | Path, classes: Sequence[str] = CLASSES) -> Gold:
     """Read and check one gold file; ``classes`` are the entity types it may use
     (kg's own, plus any an extension adds: ``Lexicon.entity_classes``)."""
     path = Path(path)
+    if not path.exists():
+        raise InputError(f"no such gold file: {path}")
+    raw = read_limited(path, MAX_GOLD_BYTES, f"gold file {path}")
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"no such gold file: {path}") from exc
+        data: Any = load_json(raw.decode("utf-8"), f"gold file {path}")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _fail(path, f"not valid UTF-8 JSON ({exc})") from exc
+    except FormatError as exc:
+        raise _fail(path, "its JSON nests too deeply to read") from exc
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("text"), str)
         or not data["text"].strip()
     ):
         raise _fail(path, "needs a non-empty 'text'")
+    for key in ("title", "date"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise _fail(path, f"{key!r} must be a string")
+    if data.get("date"):
+        check_date(data["date"], f"gold file {path}")
     entities = []
-    for item in data.get("entities", []):
+    for item in _listed(data, "entities", path):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise _fail(path, f"entity {item!r} is not an object with a 'name' string")
         if item.get("type") not in classes:
             raise _fail(
                 path,
                 f"entity {item.get('name')!r} has type {item.get('type')!r}; "
                 f"use one of {', '.join(classes)}",
             )
-        names = frozenset(_norm(n) for n in [item["name"], *item.get("aliases", [])])
+        aliases = item.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise _fail(path, f"entity {item['name']!r}: 'aliases' must be a list of strings")
+        names = frozenset(_norm(n) for n in [item["name"], *aliases])
         entities.append(GoldEntity(item["name"], item["type"], names))
     known = {e.name for e in entities}
     facts: dict[str, set[tuple[str, str, str]]] = {"relations": set(), "absent": set()}
     for key, out in facts.items():
-        for triple in data.get(key, []):
-            if len(triple) != 3 or triple[1] not in PROPERTIES:
+        for triple in _listed(data, key, path):
+            if (
+                not isinstance(triple, list)
+                or len(triple) != 3
+                or not all(isinstance(part, str) for part in triple)
+                or triple[1] not in PROPERTIES
+            ):
                 raise _fail(
                     path,
                     f"{key} entry {triple!r} is not [subject, property, object] "

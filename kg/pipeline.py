@@ -6,7 +6,7 @@
 >>> graph = pipe.build_text("Sam Altman, OpenAI's CEO, met with studio executives.")
 >>> [(s.split("/")[-1], o.split("/")[-1]) for s, o in graph.subject_objects(KG.ceoOf)]
 [('sam-altman', 'openai')]
->>> from kg.sources import parse_article
+>>> from kg.sources import check_article, parse_article
 >>> article = parse_article("Runway, a startup in New York, makes video tools.", "runway", "-")
 >>> [extraction] = pipe.extract([article])
 >>> sorted((e.label, e.cls) for e in extraction.entities)
@@ -36,7 +36,7 @@ from kg.rdf import (
     new_graph,
 )
 from kg.resolve import Resolver, link_articles
-from kg.sources import parse_article
+from kg.sources import check_article, parse_article
 from kg.store import Store
 from kg.store.files import QUARANTINE_SUFFIX
 from kg.types import Article, Extraction, GraphDiff
@@ -90,7 +90,7 @@ class Pipeline:
         self, articles: Iterable[Article], batch_size: int = NLP_BATCH
     ) -> Iterator[Extraction]:
         """Parse each article once and resolve what the components found."""
-        pairs = ((a.body, a) for a in articles)
+        pairs = ((a.body, a) for a in map(check_article, articles))
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             extraction = self.resolver.resolve(doc, article)
             release(doc)
@@ -178,6 +178,25 @@ def check_unique(articles: Iterable[Article]) -> Iterator[Article]:
         yield article
 
 
+def check_stored_keys(
+    articles: Iterable[Article], stored: Mapping[str, tuple[str | None, str | None]]
+) -> Iterator[Article]:
+    """The articles, refusing one whose IRI a store already holds for another key:
+    "A B C" and "a-b-c" slug alike, and the second would silently replace the first.
+
+    ``stored``: :meth:`kg.store.Store.article_keys`.
+    """
+    for article in articles:
+        iri = str(article_iri(article))
+        key = stored.get(iri, (None, None))[0]
+        if key is not None and key != article.key:
+            raise UsageError(
+                f"{article.source} (key {article.key!r}) would replace the stored article "
+                f"{key!r}: both are {iri}; give one an 'id:' of its own"
+            )
+        yield article
+
+
 def link_batch(extractions: list[Extraction]) -> list[Extraction]:
     """Resolve entities across the articles of one batch, and harmonise their labels."""
     return harmonise_labels(link_articles(extractions))
@@ -240,26 +259,34 @@ def dataset_of(graphs: ArticleGraphs, prefixes: Mapping[str, str] | None = None)
 
 
 def write_graphs(store: Store, graphs: ArticleGraphs) -> list[GraphDiff]:
+    """Replace each article's graph (and its quarantine graph) in ``store``; the
+    diffs of the article graphs, in order (:func:`write_batch` tells the entities
+    graph's too)."""
+    return write_batch(store, graphs)[1]
+
+
+def write_batch(store: Store, graphs: ArticleGraphs) -> tuple[GraphDiff, list[GraphDiff]]:
     """Replace each article's graph (and its quarantine graph) in ``store``.
 
     The entities' descriptions are merged into the shared entities graph first,
     then each article is one transaction (or several new articles one together),
     so a build that is killed leaves every article either fully in or fully out,
-    with its entities described.
+    with its entities described. Returns the entities graph's diff and each
+    article graph's.
     """
     items = list(graphs)
     described = new_graph(prefixes=False)
     for item in items:
         for triple in item.entities:
             described.add(triple)
-    store.merge_entities(described)
+    entities = store.merge_entities(described)
     pairs = []
     for item in items:
         # an empty quarantine graph removes the one an earlier build may have left
         pairs += [(item.name, item.graph), (quarantine_name(item.name), item.quarantine)]
     diffs = store.replace_graphs(pairs)[::2]
     store.flush()
-    return diffs
+    return entities, diffs
 
 
 def harmonise_labels(extractions: list[Extraction]) -> list[Extraction]:

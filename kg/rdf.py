@@ -316,6 +316,7 @@ def _emit_article(extraction: Extraction, f: Terms, add: Add, lexicon: Lexicon |
     a, label, mention_cls, assertion_cls = map(c, (_TYPE, _LABEL, _MENTION, _ASSERTION))
     add(doc, a, c(KG.NewsArticle))
     add(doc, label, f.text(article.title or article.key))
+    add(doc, c(SDO.identifier), f.text(article.key))  # the key its IRI is a slug of
     if article.title:
         add(doc, c(SDO.headline), f.text(article.title))
     if article.date:

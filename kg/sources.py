@@ -24,6 +24,7 @@ count from the start of ``text``. Articles are read one at a time
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -44,9 +45,57 @@ INPUT_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES)
 #: Control characters (but tab and line breaks) and the two non-characters: they
 #: mean nothing in news text and some RDF syntaxes (RDF/XML) cannot carry them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Lone UTF-16 surrogates: JSON can escape them (\\ud800) but they are not text,
+#: and no UTF-8 output can hold them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Characters per article: spaCy's own limit for one text (``nlp.max_length``),
+#: which kg sets on the model it loads, so an article is refused while reading,
+#: before anything is written, never halfway through a build.
+MAX_ARTICLE_CHARS = 1_000_000
 _GLOB_CHARS = frozenset("*?[")
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_date(value: str, where: str) -> str:
+    """A publication date of the form YYYY-MM-DD that is a day of the calendar.
+
+    >>> check_date("2024-02-29", "a.txt")
+    '2024-02-29'
+    >>> check_date("2024-02-30", "a.txt")
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: a.txt: date '2024-02-30' is not a day of the calendar (YYYY-MM-DD)
+    """
+    if not _DATE.match(value):
+        raise InputError(f"{where}: date {value!r} is not YYYY-MM-DD")
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"{where}: date {value!r} is not a day of the calendar (YYYY-MM-DD)"
+        ) from None
+    return value
+
+
+def check_article(article: Article) -> Article:
+    """Refuse what spaCy or the outputs would fail on later, in the middle of a build:
+    lone surrogates (from JSON escapes) and a text over spaCy's length limit."""
+    for name in ("text", "title", "url", "key"):
+        value = getattr(article, name)
+        if value and _SURROGATE.search(value):
+            char = _SURROGATE.search(value).group()  # type: ignore[union-attr]
+            raise InputError(
+                f"{article.source}: its {name} holds a lone surrogate (\\u{ord(char):04x}), "
+                "which is not text"
+            )
+    chars = len(article.body)
+    if chars > MAX_ARTICLE_CHARS:
+        raise InputError(
+            f"{article.source} is {chars:,} characters; kg reads articles up to "
+            f"{MAX_ARTICLE_CHARS:,} characters (spaCy's limit for one text)"
+        )
+    return article
 
 
 def _glob(pattern: str) -> list[Path]:
@@ -220,8 +269,8 @@ def parse_article(text: str, key: str, source: str) -> Article:
                 meta[name.strip().lower()] = value.strip().strip('"')
         body_start = match.end()
     date = meta.get("date")
-    if date is not None and not _DATE.match(date):
-        raise InputError(f"{source}: front-matter date {date!r} is not YYYY-MM-DD")
+    if date is not None:
+        check_date(date, f"{source}: front-matter")
     if not text[body_start:].strip():
         raise InputError(f"{source} has front matter but no text")
     return Article(
@@ -256,12 +305,14 @@ def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Articl
 
 
 def _field(item: dict[str, object], name: str, where: str) -> str | None:
+    """A string field of a JSON line, its control characters (JSON may escape them:
+    ``\\u0000``) made spaces, as in text files."""
     value = item.get(name)
     if value is None:
         return None
     if not isinstance(value, str):
         raise InputError(f"{where}: {name!r} must be a string")
-    return value
+    return _CONTROL.sub(" ", value)
 
 
 def iter_jsonl_text(
@@ -288,14 +339,16 @@ def _jsonl_articles(
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}: not valid JSON ({exc.msg})") from exc
+        except RecursionError as exc:
+            raise InputError(f"{where}: JSON nested too deeply to read") from exc
         if not isinstance(item, dict):
             raise InputError(f"{where}: expected a JSON object with a 'text'")
         body = _field(item, "text", where)
         if body is None or not body.strip():
             raise InputError(f"{where}: no 'text'")
         date = _field(item, "date", where)
-        if date is not None and not _DATE.match(date):
-            raise InputError(f"{where}: date {date!r} is not YYYY-MM-DD")
+        if date is not None:
+            check_date(date, where)
         yield Article(
             key=_field(item, "id", where) or f"{stem}-{n}",
             text=body,
@@ -349,9 +402,9 @@ def iter_articles(
     """Every article of the inputs, one at a time: text files, directories, globs, .jsonl."""
     for path in expand_inputs(paths):
         if path.suffix.lower() in JSONL_SUFFIXES:
-            yield from read_jsonl(path, max_bytes)
+            yield from map(check_article, read_jsonl(path, max_bytes))
         else:
-            yield read_article(path, max_bytes)
+            yield check_article(read_article(path, max_bytes))
 
 
 def read_articles(

@@ -199,8 +199,10 @@ def test_config_limits_entities_and_the_command_line_wins(tmp_path, capsys):
     assert "at most 2 per article" in capsys.readouterr().err and not out.exists()
     assert main([*build, "--max-entities", "10"]) == 0 and out.exists()
     capsys.readouterr()
-    assert main([*build, "--max-entities", "0"]) == 64  # not quietly the config's value
-    assert "--max-entities must be at least 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:  # not quietly the config's value
+        main([*build, "--max-entities", "0"])
+    assert refused.value.code == 64
+    assert "--max-entities: must be at least 1" in capsys.readouterr().err
 
 
 def test_missing_config_file_is_an_input_error(tmp_path, capsys):

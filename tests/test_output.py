@@ -62,21 +62,24 @@ def test_triple_formats_hold_the_union(dataset, tmp_path):
     assert triples == flat
 
 
-def _build_in_new_process(out: Path, seed: str) -> bytes:
+def _build_in_new_process(out: Path, seed: str, *extra: str) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     subprocess.run(
-        [sys.executable, "-m", "kg.cli", "build", str(EXAMPLES), "-o", str(out), "-q"],
+        [sys.executable, "-m", "kg.cli", "build", str(EXAMPLES), "-o", str(out), "-q", *extra],
         check=True,
         env=env,
     )
     return out.read_bytes()
 
 
-@pytest.mark.parametrize("suffix", [".ttl", ".trig"])
+@pytest.mark.parametrize("suffix", [".ttl", ".trig", ".jsonld", ".nt", ".nq", ".rdf"])
 def test_same_input_gives_byte_identical_output(tmp_path, suffix):
+    """Every format, in processes whose string hashes (and so set orders) differ, and
+    with the NLP in worker processes."""
     first = _build_in_new_process(tmp_path / f"one{suffix}", "1")
     second = _build_in_new_process(tmp_path / f"two{suffix}", "2")
-    assert first == second
+    jobs = _build_in_new_process(tmp_path / f"jobs{suffix}", "3", "--jobs", "2")
+    assert first == second == jobs
 
 
 def test_failed_write_keeps_the_old_file(dataset, tmp_path, monkeypatch):

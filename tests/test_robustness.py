@@ -106,6 +106,20 @@ def _gold(tmp: Path, entity_type: str) -> list[str]:
     return ["eval", _write(tmp, "gold.json", json.dumps(gold))]
 
 
+def _gold_file(tmp: Path, gold: object) -> list[str]:
+    return ["eval", _write(tmp, "gold.json", json.dumps(gold))]
+
+
+def _option(command: str, option: str, value: str, tmp: Path) -> list[str]:
+    """``command`` on good input with ``option`` set to ``value``."""
+    if command == "build":
+        return _build(tmp, "a.txt", NEWS, option, value)
+    graph = _write(tmp, "g.nt", "<a:b> <a:c> <a:d> .\n")
+    first = ["query", "leaders"] if command == "query" else [command]
+    extra = ["-o", str(tmp / "v.html")] if command == "view" else []
+    return [*first, graph, *extra, option, value]
+
+
 # (id, setup, exit code, a word the one-line message holds)
 KINDS: list[tuple[str, Setup, int, str]] = [
     # -- build: the article text
@@ -307,6 +321,148 @@ KINDS: list[tuple[str, Setup, int, str]] = [
         "no Oxigraph store",
     ),
     ("eval-unknown-class", lambda t: _gold(t, "Robot"), 2, "Robot"),
+    # -- malformed structures: user input, never "a bug in kg" (exit 70)
+    ("jsonl-nested-too-deep", lambda t: _build(t, "a.jsonl", "[" * 50_000), 2, "deeply"),
+    (
+        "jsonl-date-not-a-string",
+        lambda t: _build(t, "a.jsonl", '{"text": "Hi.", "date": 20240101}\n'),
+        2,
+        "'date'",
+    ),
+    (
+        "jsonl-impossible-date",
+        lambda t: _build(t, "a.jsonl", '{"text": "Hi.", "date": "2024-02-30"}\n'),
+        2,
+        "calendar",
+    ),
+    (
+        "front-matter-impossible-date",
+        lambda t: _build(t, "a.txt", "---\ndate: 2024-02-30\n---\nHi."),
+        2,
+        "calendar",
+    ),
+    (
+        "front-matter-year-zero",
+        lambda t: _build(t, "a.txt", "---\ndate: 0000-00-00\n---\nHi."),
+        2,
+        "calendar",
+    ),
+    (
+        "jsonl-lone-surrogate",
+        lambda t: _build(t, "a.jsonl", '{"text": "Sam \\ud800 Altman leads OpenAI."}\n'),
+        2,
+        "surrogate",
+    ),
+    (
+        "over-spacy-length-limit",
+        lambda t: _build(t, "a.txt", "Word. " * 200_000),
+        2,
+        "spaCy",
+    ),
+    (
+        "gold-entities-not-a-list",
+        lambda t: _gold_file(t, {"text": NEWS, "entities": "x"}),
+        2,
+        "list",
+    ),
+    (
+        "gold-entity-not-an-object",
+        lambda t: _gold_file(t, {"text": NEWS, "entities": [3]}),
+        2,
+        "name",
+    ),
+    (
+        "gold-aliases-not-a-list",
+        lambda t: _gold_file(
+            t, {"text": NEWS, "entities": [{"name": "A", "type": "Person", "aliases": 5}]}
+        ),
+        2,
+        "aliases",
+    ),
+    (
+        "gold-relation-not-a-triple",
+        lambda t: _gold_file(t, {"text": NEWS, "relations": [7]}),
+        2,
+        "subject, property, object",
+    ),
+    (
+        "gold-impossible-date",
+        lambda t: _gold_file(t, {"text": NEWS, "date": "2023-13-01"}),
+        2,
+        "calendar",
+    ),
+    ("gold-nested-too-deep", lambda t: ["eval", _write(t, "g.json", "[" * 50_000)], 2, "deeply"),
+    (
+        "config-nested-too-deep",
+        lambda t: _build(t, "a.txt", NEWS, "--config", _write(t, "c.toml", "x = " + "[" * 5000)),
+        64,
+        "TOML",
+    ),
+    (
+        "ontology-nested-too-deep",
+        lambda t: _build(
+            t, "a.txt", NEWS, "--ontology", _write(t, "o.ttl", "<a:b> <a:c> " + "(" * 20_000)
+        ),
+        65,
+        "deeply",
+    ),
+    # -- odd store URLs and directories that are not stores
+    ("store-url-without-host", lambda t: ["info", "--store", "http://"], 64, "host"),
+    ("store-url-bad-ipv6", lambda t: ["info", "--store", "http://[::1"], 64, "URL"),
+    ("store-url-port-out-of-range", lambda t: ["info", "--store", "http://h:99999"], 64, "port"),
+    (
+        "store-url-bad-timeout",
+        lambda t: ["info", "--store", "http://h:1?timeout=soon"],
+        64,
+        "timeout",
+    ),
+    (
+        "store-url-unknown-option",
+        lambda t: ["info", "--store", "http://h:1?colour=1"],
+        64,
+        "colour",
+    ),
+    ("oxigraph-without-directory", lambda t: ["info", "--store", "oxigraph:"], 64, "directory"),
+    ("memory-with-a-path", lambda t: ["info", "--store", "memory:x"], 64, "memory"),
+    (
+        "store-directory-that-is-not-a-store",
+        lambda t: ["query", "leaders", "--store", str(EXAMPLE)],
+        75,
+        "not an Oxigraph store",
+    ),
+    (
+        "build-into-a-directory-that-is-not-a-store",
+        lambda t: ["build", _write(t, "a.txt", NEWS), "--store", str(EXAMPLE)],
+        75,
+        "not an Oxigraph store",
+    ),
+    # -- option values out of range, on every command
+    *(
+        (
+            f"{command}-{option}-{value}",
+            functools.partial(_option, command, option, value),
+            64,
+            option,
+        )
+        for command, option, value in [
+            ("build", "--batch-size", "-1"),
+            ("build", "--max-bytes", "-5"),
+            ("build", "--max-entities", "0"),
+            ("build", "--jobs", "100000"),
+            ("build", "--min-confidence", "nan"),
+            ("query", "--timeout", "-1"),
+            ("query", "--timeout", "nan"),
+            ("query", "--max-bytes", "0"),
+            ("info", "--timeout", "-3"),
+            ("analyze", "--top", "0"),
+            ("view", "--depth", "-1"),
+            ("view", "--max-nodes", "0"),
+            ("view", "--min-degree", "-2"),
+            ("view", "--k-core", "-1"),
+            ("view", "--community", "-1"),
+            ("validate", "--timeout", "-1"),
+        ]
+    ),
 ]
 
 
@@ -623,3 +779,260 @@ def test_a_dead_worker_is_one_error_exit_71(tmp_path):
     assert run.stderr.startswith("kg: error: a worker process died")
     assert len(run.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+# -- builds fail whole, outputs keep what users set up -------------------------------
+
+
+def _store_state(location: Path) -> list[str]:
+    """Everything a store holds, as sorted N-Quads lines (empty for no store)."""
+    if not location.exists():
+        return []
+    store = pyoxigraph.Store(str(location))
+    lines = sorted(str(quad) for quad in store)
+    del store
+    import gc
+
+    gc.collect()  # release RocksDB's lock
+    return lines
+
+
+def _corpus(path: Path, n: int, last: str | None = None, edit: str = "") -> Path:
+    people = ["Mira Chen", "Omar Ali", "Lena Park", "Tom Reyes", "Ana Ruiz", "Ivo Berg"]
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(n):
+            text = f"{people[i % 6]}, the CEO of Lumen Labs {i}{edit}, met Sam Altman in Paris."
+            handle.write(json.dumps({"id": f"a{i}", "text": text}) + "\n")
+        if last is not None:
+            handle.write(json.dumps({"id": "last", "text": last}) + "\n")
+    return path
+
+
+#: An article naming hundreds of entities: refused by --max-entities, found only by NLP.
+CROWDED = " ".join(f"Person{i} Smith met Person{i} Jones of Acme{i} Corp." for i in range(120))
+
+
+@pytest.mark.parametrize("before", ["new-store", "store-with-articles"])
+def test_an_article_refused_during_nlp_leaves_the_store_as_it_was(tmp_path, capsys, before):
+    """Item 4: the last of 201 articles names too many entities; with batches of 64,
+    three batches are written before it is found. All of it is taken back."""
+    store = tmp_path / "store"
+    if before == "store-with-articles":
+        old = _corpus(tmp_path / "old.jsonl", 70, edit=" Ltd")
+        assert main(["build", str(old), "--store", str(store), "-q"]) == 0
+    state = _store_state(store)
+    corpus = _corpus(tmp_path / "c.jsonl", 200, last=CROWDED)
+    code = main(["build", str(corpus), "--store", str(store), "--max-entities", "100", "-q"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "at most 100" in err and len(err.strip().splitlines()) == 1
+    assert _store_state(store) == state
+    # and the same corpus without the crowded article builds, whole
+    fine = _corpus(tmp_path / "fine.jsonl", 200)
+    assert main(["build", str(fine), "--store", str(store), "-q"]) == 0
+    assert len(_store_state(store)) > len(state)
+
+
+@pytest.mark.parametrize(
+    ("line", "word"),
+    [
+        ({"id": "bad", "text": "Sam \ud800 Altman leads OpenAI."}, "surrogate"),
+        ({"id": "bad", "text": "Word. " * 200_000}, "spaCy"),
+        ({"id": "bad", "text": "Hi.", "date": "2024-02-30"}, "calendar"),
+    ],
+    ids=["lone-surrogate", "over-spacy-limit", "impossible-date"],
+)
+def test_input_spacy_would_fail_on_is_refused_before_anything_is_written(
+    tmp_path, capsys, line, word
+):
+    corpus = _corpus(tmp_path / "c.jsonl", 200)
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line) + "\n")  # ensure_ascii: the surrogate as \ud800
+    store = tmp_path / "store"
+    assert main(["build", str(corpus), "--store", str(store), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert word in err and "line 201" in err
+    assert _store_state(store) == []
+
+
+def test_json_escaped_control_characters_never_reach_the_outputs(tmp_path):
+    """Item 5: \\u0000 and friends in a JSON line's text and title become spaces (as in
+    text files), so every output parses, RDF/XML included."""
+    escaped = "Sam Altman\\u0000 leads\\u0007 OpenAI\\u001b[0m, maker of Sora\\uffff."
+    title = "A\\u0000 title\\u001b"
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(f'{{"text": "{escaped}", "title": "{title}"}}\n', encoding="utf-8")
+    for fmt in ("rdf", "ttl", "nt", "jsonld", "trig", "nq"):
+        out = tmp_path / f"o.{fmt}"
+        assert main(["build", str(corpus), "-o", str(out), "-q"]) == 0
+        data = Dataset(default_union=True)
+        data.parse(out)  # rdflib
+        if fmt != "jsonld":
+            list(pyoxigraph.parse(path=str(out)))  # and Oxigraph
+        texts = [str(o) for o in data.objects() if isinstance(o, Literal)]
+        assert not [t for t in texts if re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", t)]
+        assert "Sam Altman  leads  OpenAI" in texts and "A  title " in texts, fmt
+    assert main(["info", str(tmp_path / "o.rdf")]) == 0
+
+
+def test_rdf_xml_refuses_characters_xml_cannot_hold(tmp_path, capsys):
+    """A graph from elsewhere (a knowledge base, a graph file) may hold them: writing
+    RDF/XML is refused in one line rather than made unreadable."""
+    from rdflib import URIRef
+
+    from kg.errors import FormatError
+
+    dataset = Dataset(default_union=True)
+    dataset.graph(URIRef("urn:g")).add((URIRef("urn:a"), URIRef("urn:b"), Literal("x\x00y")))
+    with pytest.raises(FormatError, match="U\\+0000"):
+        save(dataset, tmp_path / "o.rdf")
+    assert not (tmp_path / "o.rdf").exists()
+
+
+def test_dates_at_the_calendar_edges_build(tmp_path, capsys):
+    """Item 6's class: relative dates against the first and last days of the calendar."""
+    text = (
+        "The Lumen Summit took place yesterday. The Lumen Awards take place tomorrow. "
+        "The Lumen Fair was held last year, and the Lumen Expo opens next month."
+    )
+    for day in ("0001-01-01", "9999-12-31"):
+        article = _write(tmp_path, f"{day}.txt", f"---\ndate: {day}\n---\n{text}\n")
+        out = tmp_path / f"{day}.ttl"
+        assert main(["build", article, "-o", str(out), "-q"]) == 0, capsys.readouterr().err
+        Graph().parse(out)  # every xsd:date written is a valid one
+
+
+def test_remove_refuses_the_shared_entities_graph(tmp_path, capsys):
+    """Item 7: removing it emptied every query while builds skipped every article."""
+    from kg.vocab import ENTITIES
+
+    store = _store(tmp_path)
+    state = _store_state(Path(store))
+    assert main(["remove", str(ENTITIES), "--store", store]) == 64
+    assert "not an article" in capsys.readouterr().err
+    assert main(["remove", f"{ENTITIES}/quarantine", "--store", store]) == 64
+    assert _store_state(Path(store)) == state
+
+
+def test_two_keys_that_slug_alike_do_not_replace_each_other_across_builds(tmp_path, capsys):
+    """Item 8: "A B C" and "a-b-c" are the same IRI; one build refused them, two did not."""
+    store = str(tmp_path / "store")
+    first = _write(tmp_path, "A B C.txt", NEWS)
+    assert main(["build", first, "--store", store, "-q"]) == 0
+    state = _store_state(Path(store))
+    (tmp_path / "other").mkdir()
+    second = _write(tmp_path / "other", "a-b-c.txt", "Mira Chen leads Lumen Labs.\n")
+    assert main(["build", second, "--store", store, "-q"]) == 64
+    err = capsys.readouterr().err
+    assert "'A B C'" in err and "would replace" in err
+    assert _store_state(Path(store)) == state
+    assert main(["build", first, "--store", store, "--no-resume", "-q"]) == 0  # itself: fine
+
+
+def test_jobs_is_bounded_by_the_cpus(tmp_path, capsys):
+    """Item 9: --jobs forked every worker up front, however many were asked for."""
+    from kg.cli import usable_cpus
+
+    article = _write(tmp_path, "a.txt", NEWS)
+    with pytest.raises(SystemExit) as refused:
+        main(["build", article, "-o", str(tmp_path / "o.ttl"), "--jobs", "1000"])
+    assert refused.value.code == 64
+    assert f"from 1 to {usable_cpus()}" in capsys.readouterr().err
+
+
+def test_a_worker_that_cannot_be_started_ends_the_build_at_once(tmp_path):
+    """Item 9: when a fork failed kg printed one line and never exited."""
+    corpus = _corpus(tmp_path / "c.jsonl", 40)
+    code = (
+        "import os, sys\n"
+        "real, calls = os.fork, []\n"
+        "def fork():\n"
+        "    calls.append(1)\n"
+        "    if len(calls) > 1: raise OSError(11, 'Resource temporarily unavailable')\n"
+        "    return real()\n"
+        "os.fork = fork\n"
+        "from kg.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    out = tmp_path / "o.nq"
+    run = subprocess.run(
+        [sys.executable, "-c", code, "build", str(corpus), "-o", str(out), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 71, run.stderr
+    assert run.stderr.strip().splitlines() == [
+        "kg: error: cannot start 2 worker processes: Resource temporarily unavailable; "
+        "try fewer --jobs"
+    ]
+    assert not out.exists()
+
+
+def test_an_output_keeps_its_permissions_and_its_symlink(tmp_path):
+    """Item 10: a private 0600 file came back 0644; -o through a link replaced the link."""
+    article = _write(tmp_path, "a.txt", NEWS)
+    private = tmp_path / "private.ttl"
+    private.write_text("old\n", encoding="utf-8")
+    private.chmod(0o600)
+    assert main(["build", article, "-o", str(private), "-q"]) == 0
+    assert private.stat().st_mode & 0o777 == 0o600 and private.read_text() != "old\n"
+    target = tmp_path / "target.ttl"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(target.name)
+    assert main(["build", article, "-o", str(link), "-q"]) == 0
+    assert link.is_symlink() and link.readlink() == Path(target.name)
+    assert target.read_text(encoding="utf-8").startswith("PREFIX")
+
+
+def test_sigterm_during_the_final_write_leaves_no_temporary_file(tmp_path):
+    """Item 10: SIGTERM while the output is written: the old file stays, nothing hidden
+    is left behind, exit 143."""
+    article = _write(tmp_path, "a.txt", NEWS)
+    out = tmp_path / "o.ttl"
+    out.write_text("# yesterday's graph\n", encoding="utf-8")
+    code = (
+        "import os, signal, sys, time\n"
+        "def slow(fd):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    time.sleep(30)\n"
+        "os.fsync = slow\n"
+        "from kg.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, "build", article, "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 143 and run.stderr.strip() == "kg: terminated"
+    assert out.read_text(encoding="utf-8") == "# yesterday's graph\n"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_diff_into_a_store_shows_the_entities_graph_as_a_file_does(tmp_path, capsys):
+    """Item 12: a rebuild that names a new entity and drops one only it named."""
+    from kg.vocab import ENTITIES
+
+    first = _write(tmp_path, "news.txt", "Mira Chen, the CEO of Lumen Labs, met Omar Ali.\n")
+    store, trig = str(tmp_path / "store"), str(tmp_path / "g.trig")
+    assert main(["build", first, "--store", store, "-q"]) == 0
+    assert main(["build", first, "-o", trig, "-q"]) == 0
+    Path(first).write_text("Mira Chen, the CEO of Lumen Labs, met Sam Altman.\n", encoding="utf-8")
+    seen = {}
+    for target in (["--store", store], ["-o", trig]):
+        capsys.readouterr()
+        assert main(["build", first, *target, "--diff", "-q"]) == 0
+        captured = capsys.readouterr()
+        entity_lines = {
+            line for line in captured.out.splitlines() if "/id/person/" in line.split(" ")[1]
+        }
+        assert f"kg: {ENTITIES}: +" in captured.err or target[0] == "-o"
+        seen[target[0]] = entity_lines
+    added = {line for line in seen["--store"] if line.startswith("+ ")}
+    removed = {line for line in seen["--store"] if line.startswith("- ")}
+    assert any("sam-altman" in line and "Sam Altman" in line for line in added)
+    assert any("omar-ali" in line and "Omar Ali" in line for line in removed)
+    assert added | removed <= seen["-o"]

@@ -21,16 +21,19 @@ Queries see the union of all graphs as their default graph on every backend.
 
 from __future__ import annotations
 
+import json
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import catalogue
-from rdflib import RDFS, SKOS, Dataset, Graph, URIRef
+from rdflib import RDFS, SDO, SKOS, Dataset, Graph, URIRef
 from rdflib.term import Identifier, Node
 
 from kg.errors import UsageError
+from kg.limits import bounded
 from kg.store.files import (
     QUAD_FORMATS,
     WRITE_FORMATS,
@@ -51,6 +54,7 @@ __all__ = [
     "QUAD_FORMATS",
     "WRITE_FORMATS",
     "GraphDiff",
+    "Journal",
     "Store",
     "atomic_write",
     "input_format",
@@ -94,6 +98,11 @@ class Store(ABC):
     """A place that holds one named graph per article and answers SPARQL."""
 
     url: str
+    #: Seconds one query may take (``math.inf``: no limit, but Ctrl-C stops it at
+    #: once; ``None``: the query runs in the calling thread). See :func:`kg.limits.bounded`.
+    timeout: float | None = None
+    #: While set, every write records how to take it back (see :class:`Journal`).
+    journal: Journal | None = None
 
     @abstractmethod
     def article_graphs(self) -> list[str]:
@@ -115,26 +124,46 @@ class Store(ABC):
     def _remove(self, name: str) -> None:
         """Drop a named graph in one transaction."""
 
-    @abstractmethod
     def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs, with bound parameters,
+        within :attr:`timeout`.
+
+        ``FROM`` and ``FROM NAMED`` name graphs of the store, on every backend:
+        nothing is fetched. :func:`kg.query.run_query` also refuses ``SERVICE``
+        unless it is allowed.
+
+        Raises:
+            TimeLimitError: the query ran past :attr:`timeout`.
+        """
+        return bounded(lambda: self._query(text, params), self.timeout, "the query")
+
+    @abstractmethod
+    def _query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
         """Run a SPARQL query over the union of all graphs, with bound parameters."""
 
     @abstractmethod
     def dataset(self) -> Dataset:
         """Everything, as an rdflib dataset (for export, views and analysis)."""
 
-    def article_digests(self) -> dict[str, str]:
-        """Article graph name -> the ``kg:sourceHash`` it was built from (see kg.build)."""
+    def article_keys(self) -> dict[str, tuple[str | None, str | None]]:
+        """Article graph name -> (the key it was built from, its ``kg:sourceHash``);
+        None where the graph does not say (built by an older kg, or by hand)."""
         rows = self.query(
-            f"PREFIX kg: <{KG._NS}>\n"
-            "SELECT ?g ?h WHERE { GRAPH ?g { ?a a kg:NewsArticle ; kg:sourceHash ?h } }"
+            f"PREFIX kg: <{KG._NS}>\nPREFIX schema: <{SDO}>\n"
+            "SELECT ?g ?k ?h WHERE { GRAPH ?g { ?a a kg:NewsArticle "
+            "OPTIONAL { ?a schema:identifier ?k } OPTIONAL { ?a kg:sourceHash ?h } } }"
         ).rows
-        return {str(g): str(h) for g, h in rows}
+        return {
+            str(g): (None if k is None else str(k), None if h is None else str(h))
+            for g, k, h in rows
+        }
 
     def replace_graph(self, name: str, graph: Graph) -> GraphDiff:
         """Make ``graph`` the whole content of graph ``name``; report what changed."""
         before = ntriples_lines(self.graph(name))
         after = ntriples_lines(graph)
+        if self.journal is not None and before != after:
+            self.journal.record(name, before=before)
         if not before and after:
             self._create(name, graph, after)
         elif before and not after:
@@ -161,6 +190,8 @@ class Store(ABC):
                 # (a literal or IRI holding "_:" only costs a write of its own)
                 blank = any("_:" in line for line in lines)
                 if not blank and len(lines) <= CREATE_QUADS:
+                    if self.journal is not None:
+                        self.journal.record(name, before=set())
                     fresh.append((name, graph, lines))
                     diffs.append(GraphDiff(name, tuple(sorted(lines)), ()))
                     continue
@@ -201,39 +232,56 @@ class Store(ABC):
     def update(self, text: str) -> None:
         """Run a SPARQL 1.1 update."""
 
-    def merge_entities(self, graph: Graph) -> None:
-        """Add entity descriptions to the shared entities graph.
+    def merge_entities(self, graph: Graph) -> GraphDiff:
+        """Add entity descriptions to the shared entities graph; report the triples
+        that were new to it.
 
         An entity keeps the first ``rdfs:label`` it was given; a different label
         from a later article becomes a ``skos:altLabel``.
         """
         if not len(graph):
-            return
+            return GraphDiff(str(ENTITIES), (), ())
         subjects = sorted({s for s in graph.subjects() if isinstance(s, URIRef)})
-        known: dict[Node, set[Node]] = {}
+        held: set[tuple[Node, Node, Node]] = set()
         for start in range(0, len(subjects), 500):
             values = " ".join(s.n3() for s in subjects[start : start + 500])
             rows = self.query(
-                f"SELECT ?s ?l WHERE {{ GRAPH <{ENTITIES}> {{ VALUES ?s {{ {values} }} "
-                f"?s <{RDFS.label}> ?l }} }}"
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ENTITIES}> {{ VALUES ?s {{ {values} }} "
+                "?s ?p ?o } }"
             ).rows
-            for s, label in rows:
-                if s is not None and label is not None:
-                    known.setdefault(s, set()).add(label)
+            held.update((s, p, o) for s, p, o in rows if s and p and o)  # type: ignore[misc]
+        labels: dict[Node, set[Node]] = {}
+        for s, p, o in held:
+            if p == RDFS.label:
+                labels.setdefault(s, set()).add(o)
         additions = Graph()
         for s, p, o in graph:
-            if p == RDFS.label and s in known and o not in known[s]:
-                additions.add((s, SKOS.altLabel, o))
-            else:
-                additions.add((s, p, o))
+            triple: tuple[Node, Node, Node] = (s, p, o)
+            if p == RDFS.label and s in labels and o not in labels[s]:
+                triple = (s, SKOS.altLabel, o)
+            if triple not in held:
+                additions.add(triple)
+        if not len(additions):
+            return GraphDiff(str(ENTITIES), (), ())
+        added = ntriples_lines(additions)
+        if self.journal is not None:
+            self.journal.record(str(ENTITIES), added=added)
         self._add(str(ENTITIES), additions)
+        return GraphDiff(str(ENTITIES), tuple(sorted(added)), ())
 
-    def collect_garbage(self) -> None:
-        """Forget the descriptions of entities no article mentions any more."""
-        self.update(
-            f"DELETE {{ GRAPH <{ENTITIES}> {{ ?e ?p ?o }} }} WHERE {{ GRAPH <{ENTITIES}> "
-            f"{{ ?e ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?d <{KG.mentions}> ?e }} }} }}"
+    def collect_garbage(self) -> GraphDiff:
+        """Forget the descriptions of entities no article mentions any more; report
+        the triples forgotten."""
+        where = (
+            f"WHERE {{ GRAPH <{ENTITIES}> {{ ?e ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?d <{KG.mentions}> ?e }} }} }}"
         )
+        rows = self.query(f"SELECT ?e ?p ?o {where}").rows
+        if not rows:
+            return GraphDiff(str(ENTITIES), (), ())
+        self.update(f"DELETE {{ GRAPH <{ENTITIES}> {{ ?e ?p ?o }} }} {where}")
+        gone = ntriples_lines(_graph_of(rows))
+        return GraphDiff(str(ENTITIES), (), tuple(sorted(gone)))
 
     def count(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -252,15 +300,81 @@ class Store(ABC):
         self.close()
 
 
-def open_store(url: str, create: bool = True) -> Store:
-    """Open a store from its URL-like name (see the module docstring).
+def _graph_of(triples: Any) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+class Journal:
+    """What a run wrote into a store, kept so that all of it can be taken back.
+
+    For each graph it replaced, the graph as it was (empty if new); for the
+    shared entities graph, the triples it added. Kept in a temporary file, not
+    in memory: a rebuild of a whole store may replace every graph in it.
+
+    >>> store = open_store("memory:")
+    >>> store.journal = journal = Journal()
+    >>> _ = store.replace_graph("https://kg.example.org/id/article/a", _graph_of(
+    ...     [(URIRef("urn:a"), RDFS.label, URIRef("urn:b"))]))
+    >>> journal.undo(store)
+    >>> store.article_graphs()
+    []
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.records = 0
+
+    def record(
+        self, name: str, before: set[str] | None = None, added: set[str] | None = None
+    ) -> None:
+        """Graph ``name`` held ``before`` (None: unchanged) and gained ``added``."""
+        entry = [name, None if before is None else sorted(before), sorted(added or ())]
+        self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self.records += 1
+
+    def undo(self, store: Store) -> None:
+        """Put back every graph as it was, newest change first."""
+        journal, store.journal = store.journal, None  # taking back is not journalled
+        try:
+            self._file.flush()
+            self._file.seek(0)
+            entries = [json.loads(line) for line in self._file]
+            for name, before, added in reversed(entries):
+                if added:
+                    triples = [line for line in added if "_:" not in line]
+                    store.update(f"DELETE DATA {{ GRAPH <{name}> {{ " + "\n".join(triples) + " } }")
+                    if not store.query(f"ASK {{ GRAPH <{name}> {{ ?s ?p ?o }} }}").boolean:
+                        store._remove(name)  # as new as before: no empty graph left named
+                if before is not None:
+                    graph = Graph()
+                    if before:
+                        graph.parse(data="\n".join(before), format="turtle")
+                    store.replace_graph(name, graph)
+            store.flush()
+        finally:
+            store.journal = journal
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def open_store(url: str, create: bool = True, timeout: float | None = None) -> Store:
+    """Open a store from its URL-like name (see the module docstring); ``timeout``
+    bounds each query (:attr:`Store.timeout`).
 
     Raises:
         UsageError: the name fits no backend.
     """
     import kg.store.backends  # noqa: F401  (registers the built-in backends)
 
-    if url == "memory:" or url.startswith("memory:"):
+    if not url.strip():
+        raise UsageError("--store needs a value: a directory, FILE.trig, or http(s)://HOST:PORT")
+    if url.startswith("memory:"):
+        if url != "memory:":
+            raise UsageError(f"unknown store {url!r}: an in-memory store is just 'memory:'")
         scheme, rest = "memory", ""
     elif url.startswith(("http://", "https://")):
         scheme, rest = "sparql", url
@@ -278,4 +392,5 @@ def open_store(url: str, create: bool = True) -> Store:
         known = "memory:, oxigraph:DIR (or a directory), FILE.trig, http(s)://HOST:PORT"
         raise UsageError(f"unknown store {url!r}; use one of: {known}") from None
     store: Store = factory(rest, create=create)
+    store.timeout = timeout
     return store

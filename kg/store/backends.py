@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import json
+import math
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from rdflib.term import Identifier, Node
 from kg.errors import QueryError, StoreError, UsageError
 from kg.store import Store, ntriples_lines, stores
 from kg.store.files import QUAD_FORMATS, input_format, load, save
-from kg.store.terms import from_ox, inject_values, prepared_query
+from kg.store.terms import from_ox, inject_values, prepared_query, query_form
 from kg.types import QueryResult
 
 RESULT_KINDS = {
@@ -47,6 +49,20 @@ def _graph_of(triples: Any) -> Graph:
 
 # ---------------------------------------------------------------------------
 # rdflib in memory
+
+
+@contextlib.contextmanager
+def _local_graphs() -> Iterator[None]:
+    """rdflib reads ``FROM <x>`` as "fetch x" (from the web, or a file: IRI from disk)
+    when the dataset has no graph x; kg reads it as Oxigraph does, as a graph of the
+    dataset (absent: empty)."""
+    import rdflib.plugins.sparql as sparql
+
+    before, sparql.SPARQL_LOAD_GRAPHS = sparql.SPARQL_LOAD_GRAPHS, False
+    try:
+        yield
+    finally:
+        sparql.SPARQL_LOAD_GRAPHS = before
 
 
 class MemoryStore(Store):
@@ -83,14 +99,16 @@ class MemoryStore(Store):
     def update(self, text: str) -> None:
         self._ds.update(text)
 
-    def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
-        result = self._ds.query(prepared_query(text), initBindings=dict(params or {}))
-        if result.type == "ASK":
-            return QueryResult("ASK", boolean=bool(result.askAnswer))
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            return QueryResult(result.type, graph=_graph_of(result))
-        variables = tuple(str(v) for v in result.vars or ())
-        return QueryResult("SELECT", variables, tuple(tuple(r) for r in result))  # type: ignore[arg-type]
+    def _query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
+        with _local_graphs():  # rdflib evaluates as the result is read
+            result = self._ds.query(prepared_query(text), initBindings=dict(params or {}))
+            if result.type == "ASK":
+                return QueryResult("ASK", boolean=bool(result.askAnswer))
+            if result.type in ("CONSTRUCT", "DESCRIBE"):
+                return QueryResult(result.type, graph=_graph_of(result))
+            variables = tuple(str(v) for v in result.vars or ())
+            rows = tuple(tuple(r) for r in result)
+        return QueryResult("SELECT", variables, rows)  # type: ignore[arg-type]
 
     def dataset(self) -> Dataset:
         return self._ds
@@ -154,16 +172,34 @@ def make_file(rest: str, create: bool = True) -> Store:
 # Oxigraph embedded
 
 
+def is_oxigraph_dir(location: Path) -> bool:
+    """Whether a directory holds an Oxigraph (RocksDB) database."""
+    try:
+        names = {p.name for p in location.iterdir()}
+    except OSError:
+        return False
+    return "CURRENT" in names and any(n.startswith("MANIFEST-") for n in names)
+
+
 class OxigraphStore(Store):
     """Oxigraph's RocksDB store on disk: each graph replacement is one transaction."""
 
     def __init__(self, path: str, create: bool = True) -> None:
         self.url = f"oxigraph:{path}"
+        if not path.strip():
+            raise UsageError("oxigraph: needs a directory, e.g. oxigraph:graphdb/")
         location = Path(path)
         if not create and not location.is_dir():
             raise StoreError(f"no Oxigraph store at {path}")
         if location.exists() and not location.is_dir():
             raise StoreError(f"cannot open store {path}: it is a file, not a directory")
+        if location.is_dir() and not is_oxigraph_dir(location):
+            # opening it would fill someone's directory with a database's files
+            if not create or any(location.iterdir()):
+                raise StoreError(
+                    f"{path} is not an Oxigraph store (it holds other files); "
+                    "give a new or empty directory"
+                )
         try:
             self._store: ox.Store | None = ox.Store(str(location))
         except OSError as exc:
@@ -243,12 +279,14 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot remove graph {name} from {self.url}: {exc}") from exc
 
-    def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
+    def _query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
         # a VALUES block rather than Oxigraph's substitutions, which only bind
         # projected variables; kg's queries bind ones they group by, too
         try:
+            # the default graph is the union, unless FROM names graphs of the store
+            kind, has_from = query_form(text)
             result = self.store.query(
-                inject_values(text, params or {}), use_default_graph_as_union=True
+                inject_values(text, params or {}), use_default_graph_as_union=not has_from
             )
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from exc
@@ -258,7 +296,7 @@ class OxigraphStore(Store):
             return QueryResult("ASK", boolean=bool(result))
         if isinstance(result, ox.QueryTriples):
             return QueryResult(
-                query_kind(text),
+                kind,
                 graph=_graph_of(
                     (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result
                 ),
@@ -308,6 +346,10 @@ def make_oxigraph(rest: str, create: bool = True) -> Store:
 # Any SPARQL 1.1 server
 
 
+#: What a SPARQL server's store URL may set in its query string.
+SERVER_OPTIONS = frozenset({"query", "update", "store", "timeout"})
+
+
 class SparqlStore(Store):
     """A SPARQL 1.1 server through the Protocol (queries, updates) and the Graph Store Protocol.
 
@@ -320,8 +362,28 @@ class SparqlStore(Store):
 
     def __init__(self, url: str, create: bool = True) -> None:
         self.url = url
-        parts = urllib.parse.urlsplit(url)
-        options = dict(urllib.parse.parse_qsl(parts.query))
+        try:
+            parts = urllib.parse.urlsplit(url)
+            parts.port  # noqa: B018  (raises on a port out of range)
+        except ValueError as exc:
+            raise UsageError(f"bad SPARQL server URL {url!r}: {exc}") from exc
+        if not parts.hostname:
+            raise UsageError(f"bad SPARQL server URL {url!r}: it names no host")
+        options = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+        unknown = sorted(set(options) - SERVER_OPTIONS)
+        if unknown:
+            raise UsageError(
+                f"unknown option {unknown[0]!r} in store URL {url!r}; "
+                f"known: {', '.join(sorted(SERVER_OPTIONS))}"
+            )
+        try:
+            self.http_timeout = float(options.get("timeout", 60))
+        except ValueError:
+            self.http_timeout = math.nan
+        if not 0 < self.http_timeout < math.inf:
+            raise UsageError(
+                f"timeout={options['timeout']} in store URL {url!r}: give seconds above 0"
+            )
         base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
         root = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
@@ -334,7 +396,6 @@ class SparqlStore(Store):
         self.query_url = endpoint("query")
         self.update_url = endpoint("update")
         self.store_url = endpoint("store")
-        self.timeout = float(options.get("timeout", 60))
 
     # -- HTTP ------------------------------------------------------------
     def _request(
@@ -347,7 +408,7 @@ class SparqlStore(Store):
     ) -> bytes:
         request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.http_timeout) as response:
                 return bytes(response.read())
         except urllib.error.HTTPError as exc:
             if missing_ok and exc.code == 404:
@@ -361,7 +422,7 @@ class SparqlStore(Store):
             raise StoreError(f"cannot reach SPARQL server {self.url}: {exc.reason}") from exc
         except TimeoutError as exc:
             raise StoreError(
-                f"SPARQL server {self.url} did not answer in {self.timeout:g} s"
+                f"SPARQL server {self.url} did not answer in {self.http_timeout:g} s"
             ) from exc
         except OSError as exc:
             raise StoreError(f"cannot reach SPARQL server {self.url}: {exc}") from exc
@@ -426,7 +487,7 @@ class SparqlStore(Store):
             {"Content-Type": "application/sparql-update"},
         )
 
-    def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
+    def _query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
         kind = query_kind(text)
         body = inject_values(text, params or {}).encode("utf-8")
         accept = (

@@ -8,17 +8,26 @@ truncated file where a good one was.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+from xml.parsers import expat
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugin import PluginException
 from rdflib.plugin import get as get_plugin
+from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.serializer import Serializer
+from rdflib.term import Node
 from rdflib.util import SUFFIX_FORMAT_MAP, guess_format
 
 from kg.errors import FormatError, InputError, OutputError
+from kg.limits import DEFAULT_MAX_GRAPH_BYTES, load_json, read_limited
 
 #: Extensions kg writes, and whether the format keeps named graphs.
 WRITE_FORMATS = {
@@ -57,8 +66,10 @@ def input_format(path: str | Path) -> str:
     return fmt
 
 
-def _bound_graph(dataset: Dataset) -> Graph:
-    graph = Graph()
+def _bound_graph(dataset: Dataset, ordered: bool = False) -> Graph:
+    """A graph with the dataset's prefixes; ``ordered``: one that gives back its
+    triples in the order they were added (rdflib's default store keeps a set)."""
+    graph = Graph(store=SimpleMemory()) if ordered else Graph()
     for prefix, ns in dataset.namespaces():
         graph.bind(prefix, ns, override=True, replace=True)
     return graph
@@ -96,37 +107,106 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
     if fmt == "nquads":
         lines = dataset.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(set(lines)))
-    graph = _bound_graph(dataset)
-    for s, p, o, context in dataset.quads((None, None, None, None)):
-        name = getattr(context, "identifier", context)
-        if str(name).endswith(QUARANTINE_SUFFIX):
-            continue  # a triple format has no place to keep quarantined facts apart
-        graph.add((s, p, o))
+    ordered = fmt in ("xml", "json-ld")
+    graph = _bound_graph(dataset, ordered)
+    triples: Iterable[tuple[Node, Node, Node]] = (
+        (s, p, o)
+        for s, p, o, context in dataset.quads((None, None, None, None))
+        # a triple format has no place to keep quarantined facts apart
+        if not str(getattr(context, "identifier", context)).endswith(QUARANTINE_SUFFIX)
+    )
+    if ordered:
+        # rdflib writes these in the order the graph holds its triples: in a
+        # SimpleMemory store that is the order they came in, so sort them first
+        triples = sorted(set(triples), key=lambda t: tuple(term.n3() for term in t))
+    for triple in triples:
+        graph.add(triple)
     if fmt == "nt":
         lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(set(lines)))
     if fmt == "json-ld":
-        return graph.serialize(format=fmt, encoding="utf-8", sort_keys=True, indent=2)
+        data = json.loads(graph.serialize(format=fmt, encoding="utf-8"))
+        return json.dumps(_sorted_json(data), sort_keys=True, indent=2, ensure_ascii=False).encode(
+            "utf-8"
+        )
+    if fmt == "xml":
+        _refuse_xml_unsafe(graph)
+        return _sorted_namespaces(graph.serialize(format=fmt, encoding="utf-8"))
     if fmt == "turtle":
         fmt = "longturtle"  # rdflib's sorted Turtle: same graph, same bytes
     return graph.serialize(format=fmt, encoding="utf-8")
 
 
+def _sorted_json(value: Any, key: str = "") -> Any:
+    """JSON-LD with every array but an @list's in sorted order (they are sets)."""
+    if isinstance(value, dict):
+        return {k: _sorted_json(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        if key == "@list":
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _sorted_namespaces(xml: bytes) -> bytes:
+    """RDF/XML with its namespace declarations sorted (rdflib lists them in set order)."""
+    lines = xml.split(b"\n")
+    declared = [i for i, line in enumerate(lines) if line.startswith(b"   xmlns")]
+    if declared:
+        first, last = declared[0], declared[-1] + 1
+        lines[first:last] = sorted(lines[first:last])
+    return b"\n".join(lines)
+
+
+#: Characters XML 1.0 cannot hold, escaped or not.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_xml_unsafe(graph: Graph) -> None:
+    """RDF/XML cannot carry some characters at all: refuse rather than write a file no
+    XML parser reads (kg cleans them out of articles; a graph from elsewhere may not)."""
+    for triple in graph:
+        for term in triple:
+            found = _NOT_XML.search(str(term))
+            if found:
+                raise FormatError(
+                    f"cannot write RDF/XML: {term.n3()[:80]} holds U+{ord(found.group()):04X}, "
+                    "which XML cannot carry; write .ttl, .nt, .trig, .nq or .jsonld instead"
+                )
+
+
 def atomic_write(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    path = Path(path)
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    A symbolic link stays a link: the file it points to is replaced. A file that
+    exists keeps its permissions (a private 0600 output stays private); a new one
+    gets those a plain ``open()`` would give it. The temporary file is removed
+    on any error, Ctrl-C and (in the ``kg`` command) SIGTERM.
+    """
+    path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise OutputError(f"cannot write {path}: directory {directory} does not exist")
+    owner: tuple[int, int] | None = None
+    try:
+        held = path.stat()
+        mode, owner = held.st_mode & 0o7777, (held.st_uid, held.st_gid)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
     try:
-        # mkstemp makes the file private; give it the mode a plain open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
+        if owner is not None and hasattr(os, "fchown"):
+            with contextlib.suppress(OSError):  # only root may give a file away
+                os.fchown(fd, *owner)
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -147,27 +227,84 @@ def save(dataset: Dataset, path: str | Path) -> str:
     return fmt
 
 
-def load(path: str | Path) -> Dataset:
-    """Read an RDF file into a dataset whose default graph is the union of its graphs."""
+def load(
+    path: str | Path, max_bytes: int = DEFAULT_MAX_GRAPH_BYTES, allow_remote: bool = False
+) -> Dataset:
+    """Read an RDF file into a dataset whose default graph is the union of its graphs.
+
+    kg reads the file and nothing else: a JSON-LD ``@context`` or ``@import``
+    that names another document (fetched from the web, or read from disk) is
+    refused unless ``allow_remote``, and so are XML entity declarations and
+    external DTDs (which expand or read other files). Files over ``max_bytes``
+    and nesting too deep for the parser are refused too.
+
+    Raises:
+        InputError: the file is missing, unreadable, empty or too large.
+        FormatError: the file does not parse, or asks for what kg refuses.
+    """
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"no such file: {path}")
-    if not path.is_file():
-        raise InputError(f"not a regular file: {path}")
     fmt = input_format(path)
-    dataset = Dataset(default_union=True)
-    try:
-        data = path.read_bytes()
-    except PermissionError as exc:
-        raise InputError(f"permission denied: {path}") from exc
+    data = read_limited(path, max_bytes, str(path))
     if not data.strip():
         raise InputError(f"{path} is empty")
+    if fmt == "json-ld" and not allow_remote:
+        _refuse_remote_contexts(data, path)
+    if fmt in ("xml", "trix"):
+        _refuse_xml_entities(data, path)
+    dataset = Dataset(default_union=True)
     try:
-        if fmt in QUAD_FORMATS or fmt == "json-ld":
+        if fmt in QUAD_FORMATS or fmt in ("json-ld", "trix"):
             dataset.parse(data=data, format=fmt)
         else:
             dataset.default_graph.parse(data=data, format=fmt)
+    except RecursionError as exc:
+        raise FormatError(f"cannot parse {path} as {fmt}: it nests too deeply") from exc
     except Exception as exc:  # rdflib raises many parser-specific types
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise FormatError(f"cannot parse {path} as {fmt}: {message[:300]}") from exc
     return dataset
+
+
+def _refuse_remote_contexts(data: bytes, path: Path) -> None:
+    """Refuse JSON-LD whose context names another document, which rdflib would fetch."""
+    try:
+        document = load_json(data, str(path))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise FormatError(f"cannot parse {path} as json-ld: {exc}") from exc
+    pending = [document]
+    while pending:  # iterative: a deep document cannot exhaust the stack here
+        item = pending.pop()
+        if isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                named = [value] if isinstance(value, str) else value
+                if key in ("@context", "@import") and isinstance(named, list):
+                    remote = next((v for v in named if isinstance(v, str)), None)
+                    if remote is not None:
+                        raise FormatError(
+                            f"{path}: {key} names another document ({remote[:100]}), which "
+                            "kg does not fetch or read unless you pass --allow-remote"
+                        )
+                pending.append(value)
+
+
+def _refuse_xml_entities(data: bytes, path: Path) -> None:
+    """Refuse XML with entity declarations or an external DTD: entities can expand a
+    small file into gigabytes, and external ones read other files or URLs."""
+
+    def refuse(what: str) -> None:
+        raise FormatError(f"{path}: XML {what} are refused (they expand or read other files)")
+
+    parser = expat.ParserCreate()
+    parser.EntityDeclHandler = lambda *args: refuse("entity declarations")
+
+    def doctype(name: str, system: str | None, public: str | None, internal: int) -> None:
+        if system or public:
+            refuse("external DTDs")
+
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError:
+        pass  # malformed XML: rdflib's parser says where
