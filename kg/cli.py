@@ -632,18 +632,42 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from kg.evaluate import evaluate, expand_gold, load_gold
+    from kg.gum import evaluate_gum, gum_files, load_gum
     from kg.lexicon import load_lexicon
 
     settings = _settings(args)
     classes = load_lexicon(settings.ontology, settings.kb).entity_classes
-    for path in expand_gold(args.gold):  # check every gold file before loading the model
+    gum = gum_files(args.gold, args.split)
+    everything = set(gum_files(args.gold))
+    ours = [p for p in expand_gold(args.gold) if p not in everything]
+    if not ours and not gum:
+        raise UsageError(f"no gold files in the {args.split!r} split of {' '.join(args.gold)}")
+    for path in ours:  # check every gold file before loading the model
         load_gold(path, classes)
+    for path in gum:
+        load_gum(path)
     pipeline = _pipeline(args)
-    report = evaluate(pipeline, args.gold)
-    data = report.as_dict()
+    data: dict[str, Any] = {}
+    if ours:
+        data["gold"] = evaluate(pipeline, ours).as_dict()
+    if gum:
+        data["gum"] = {
+            "articles": len(gum),
+            "split": args.split,
+            "core": evaluate_gum(pipeline, gum, core=True).as_dict(),
+            "all_named": evaluate_gum(pipeline, gum, core=False).as_dict(),
+        }
     if args.format == "json":
-        print(json.dumps(data, indent=2))
+        print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
+    if "gold" in data:
+        _print_gold(data["gold"])
+    if "gum" in data:
+        _print_gum(data["gum"])
+    return 0
+
+
+def _print_gold(data: dict[str, Any]) -> None:
     headers = ["", "precision", "recall", "f1", "tp", "fp", "fn"]
     for kind in ("entities", "relations"):
         rows = [[name, *(str(v) for v in row.values())] for name, row in data[kind].items()]
@@ -660,7 +684,42 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"{title} ({len(data[key])}):")
         for line in data[key]:
             print(f"  {line}")
-    return 0
+
+
+def _print_gum(data: dict[str, Any]) -> None:
+    """GUM scores: the core targets (with a Wikipedia link) and every named one."""
+    print(f"GUM Wikinews: {data['articles']} articles ({data['split']})")
+    rows = []
+    for name, report in (("linked", data["core"]), ("all named", data["all_named"])):
+        for mode in ("strict", "lenient"):
+            score = report[mode]
+            rows.append(
+                [
+                    f"{name}, {mode}",
+                    str(report["targets"]),
+                    str(score["recall"]),
+                    str(score["precision"]),
+                    str(score["label_recall"]),
+                    str(report["wrong_typings"]),
+                    report["merged"],
+                    str(report["splits"]),
+                    str(report["wrong_merges"]),
+                ]
+            )
+    headers = ["set", "targets", "recall", "precision", "names found", "wrong type"]
+    print(_table([*headers, "merged", "splits", "wrong merges"], rows))
+    core = data["core"]
+    print()
+    for title, key in (
+        ("wrong typings", "wrong_typings_list"),
+        ("missed (linked targets)", "missed_list"),
+        ("not in GUM at all", "invented_list"),
+        ("splits", "splits_list"),
+        ("wrong merges", "wrong_merges_list"),
+    ):
+        print(f"{title} ({len(core[key])}):")
+        for line in core[key]:
+            print(f"  {line}")
 
 
 def _iso_date(text: str) -> str:
@@ -891,10 +950,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="score extraction against annotated gold articles",
         description="Build each gold article (JSON: text, entities, relations, absent; see "
         "kg/evaluate.py and tests/gold/) and print precision, recall and F1 for entities per "
-        "class and relations per property, then the misses and the false facts.",
+        "class and relations per property, then the misses and the false facts. GUM's "
+        "annotated Wikinews articles (GUM_*.json, see kg/gum.py) are scored as GUM's README "
+        "describes: recall, precision, typing and alias merging, strict and lenient.",
     )
     evaluate.add_argument("gold", nargs="+", metavar="GOLD", help="gold .json files or directories")
     evaluate.add_argument("--format", choices=("table", "json"), default="table")
+    evaluate.add_argument(
+        "--split",
+        choices=("all", "train", "held-out"),
+        default="all",
+        help="which GUM articles to score: all, the 14 rules are tuned on, or the 4 kept apart",
+    )
     evaluate.set_defaults(func=cmd_eval)
 
     info = sub.add_parser(
