@@ -31,6 +31,7 @@ from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node, _is_valid_uri
 
 from kg.lexicon import Lexicon
+from kg.ntriples import nt, nt_text
 from kg.resolve import slug
 from kg.types import Article, Evidence, Extraction
 from kg.vocab import ID, KG
@@ -172,8 +173,8 @@ def _terms(lexicon: Lexicon | None) -> Callable[[str], URIRef]:
 #
 # The emitters below say which triples an article makes once, and take a term maker:
 # rdflib terms for graphs that are serialised or queried in memory, or each term's
-# N-Triples text (exactly what rdflib's ``n3()`` writes for it) for graphs that go
-# straight into a store, which needs nothing but that text.
+# N-Triples text (what kg.ntriples.nt writes for it) for graphs that go straight
+# into a store, which needs nothing but that text.
 
 
 class _RdfTerms:
@@ -194,7 +195,7 @@ class _RdfTerms:
         return Literal(value, datatype=datatype)
 
 
-#: Characters rdflib escapes (or triple-quotes) in a plain literal's N3.
+#: Characters N-Triples escapes in a plain literal.
 _ESCAPED = re.compile(r'["\\\n\r]')
 
 
@@ -204,16 +205,16 @@ def _n3_iri(value: str) -> str:
 
 
 def _n3_text(value: str) -> str:
-    return f'"{value}"' if _ESCAPED.search(value) is None else Literal(value).n3()
+    return f'"{value}"' if _ESCAPED.search(value) is None else nt_text(value)
 
 
 def _cached_n3(make: Callable[[Any], Node], size: int) -> Any:
-    """A term maker's N3, remembered for the few values every article repeats."""
-    return staticmethod(lru_cache(maxsize=size)(lambda value: make(value).n3()))
+    """A term maker's N-Triples text, remembered for the few values every article repeats."""
+    return staticmethod(lru_cache(maxsize=size)(lambda value: nt(make(value))))
 
 
 class _N3Terms:
-    """Makes each term's N-Triples text, as rdflib's ``n3()`` writes it."""
+    """Makes each term's N-Triples text, as :func:`kg.ntriples.nt` writes it."""
 
     iri = staticmethod(_n3_iri)
     text = staticmethod(_n3_text)
@@ -224,7 +225,7 @@ class _N3Terms:
 
     @staticmethod
     def typed(value: str, datatype: URIRef) -> str:
-        return Literal(value, datatype=datatype).n3()
+        return nt(Literal(value, datatype=datatype))
 
 
 Terms = Any  # _RdfTerms or _N3Terms (mypy cannot name "either class" as a protocol here)

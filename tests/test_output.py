@@ -107,8 +107,9 @@ def test_build_writes_trig_with_named_graphs(tmp_path):
 
 def test_store_lines_are_the_graph_rdflib_would_write(pipeline):
     """A store build writes N-Triples text made straight from the extraction; it must
-    be exactly what rdflib writes for the same graph, escapes and all, and the graph
-    must give the same rdflib terms when read triple by triple."""
+    be exactly the text of the same graph's rdflib terms, escapes and all (each
+    literal on one line), and the graph must give the same rdflib terms when read
+    triple by triple."""
     from rdflib import Literal, URIRef
 
     from kg.pipeline import link_batch
@@ -127,7 +128,8 @@ def test_store_lines_are_the_graph_rdflib_would_write(pipeline):
     assert ntriples_lines(lines) == written and len(lines) == len(graph)
     assert any('\\"CTO\\"' in line for line in written)  # escaped quotes
     assert any('"C:\\\\studio"' in line for line in written)  # an escaped backslash
-    assert any('"""' in line for line in written)  # rdflib triple-quotes a line break
+    assert any("said\\nthe" in line for line in written)  # a line break, escaped
+    assert not any("\n" in line for line in written)  # one triple, one line
     assert set(lines) == set(graph)  # the same terms, made when read
     node = URIRef("https://example.org/extra")
     lines.add((node, node, Literal("x")))  # a change: the lines no longer hold it all

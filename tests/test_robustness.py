@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 from conftest import free_port
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Graph, Literal
 
@@ -686,6 +686,7 @@ HOSTILE = (
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(label=HOSTILE)
+@example(label='\n\\"')  # a line break, then a backslash and a quote: rdflib's n3() breaks
 def test_hostile_labels_survive_rdf_sparql_and_views_unchanged_and_inert(label, tmp_path_factory):
     """A label full of quotes, brackets, backslashes and markup goes text -> RDF (every
     format) -> SPARQL (as a bound value) -> HTML view, and comes back the same string,

@@ -34,6 +34,7 @@ from rdflib.term import Identifier, Node
 
 from kg.errors import UsageError
 from kg.limits import bounded
+from kg.ntriples import nt
 from kg.store.files import (
     QUAD_FORMATS,
     WRITE_FORMATS,
@@ -82,7 +83,7 @@ def ntriples_lines(graph: Graph) -> set[str]:
     def n3(term: Any) -> str:
         text = written.get(term)
         if text is None:
-            text = written[term] = term.n3()
+            text = written[term] = nt(term)
         return text
 
     return {f"{n3(s)} {n3(p)} {n3(o)} ." for s, p, o in graph}

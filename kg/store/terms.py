@@ -12,6 +12,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
+from kg.ntriples import nt
+
 
 def prepared_query(text: str) -> Query:
     """rdflib's parse of a SPARQL query, made once per query text.
@@ -87,7 +89,7 @@ def inject_values(text: str, params: Mapping[str, Identifier]) -> str:
         "VALUES ("
         + " ".join(f"?{n}" for n in names)
         + ") { ("
-        + " ".join(params[n].n3() for n in names)
+        + " ".join(nt(params[n]) for n in names)
         + ") } "
     )
     # blank out strings, IRIs and comments, keeping offsets, then find WHERE {
