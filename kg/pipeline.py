@@ -25,6 +25,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import InputError, UsageError
 from kg.extract.common import release
+from kg.layout import analyse, blank
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import add_kg_components, load_model
 from kg.rdf import (
@@ -90,7 +91,10 @@ class Pipeline:
         self, articles: Iterable[Article], batch_size: int = NLP_BATCH
     ) -> Iterator[Extraction]:
         """Parse each article once and resolve what the components found."""
-        pairs = ((a.body, a) for a in map(check_article, articles))
+        # page furniture (credits, bylines, datelines) becomes spaces: never read
+        pairs = (
+            (blank(a.body, analyse(a.body).furniture), a) for a in map(check_article, articles)
+        )
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             extraction = self.resolver.resolve(doc, article)
             release(doc)

@@ -31,6 +31,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.dates import resolve_date
+from kg.layout import Layout, analyse
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
 from kg.types import (
     Arg,
@@ -348,8 +349,11 @@ class Resolver:
 
     # -- main -------------------------------------------------------------
     def resolve(self, doc: Doc, article: Article) -> Extraction:
-        mentions: list[Mention] = list(doc._.kg_mentions or ())
-        cues: list[TypeCue] = list(doc._.kg_type_cues or ())
+        layout = analyse(doc.text)
+        mentions = _confirmed(list(doc._.kg_mentions or ()), layout)
+        cues: list[TypeCue] = [
+            c for c in doc._.kg_type_cues or () if not layout.in_display(c.start, c.end)
+        ]
         candidates: list[Candidate] = list(doc._.kg_candidates or ())
         sents = list(doc.sents)
         clusters = self._clusters(mentions)
@@ -430,7 +434,12 @@ class Resolver:
                 cand.modality,
             )
 
+        shown = {
+            i for i, sent in enumerate(sents) if layout.in_display(sent.start_char, sent.start_char)
+        }
         for cand in candidates:
+            if cand.sentence in shown:
+                continue  # no fact from a title-case line's capitals
             if cand.object.kind == "date":
                 self._date(cand, find, keys, anchor, evidence_for, attributes)
                 continue
@@ -511,6 +520,21 @@ class Resolver:
             (key, value[0], value[1]),
             Attribute(key, "date", value[0], value[1], evidence_for(cand)),
         )
+
+
+def _confirmed(mentions: list[Mention], layout: Layout) -> list[Mention]:
+    """The mentions, less those in title-case display lines (headlines, sub-heads)
+    that the body does not confirm: there the capitals say nothing about names, so
+    a name counts only if the body uses it, whole or as a part ("Altman" of "Sam
+    Altman"). See :mod:`kg.layout`."""
+    if not layout.display:
+        return mentions
+    body = {f" {m.text} " for m in mentions if not layout.in_display(m.start, m.end)}
+    return [
+        m
+        for m in mentions
+        if not layout.in_display(m.start, m.end) or any(f" {m.text} " in b for b in body)
+    ]
 
 
 def _article_date(article: Article) -> date | None:
