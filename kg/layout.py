@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Layout", "analyse", "blank"]
+__all__ = ["Layout", "analyse", "blank", "display_lines"]
 
 Span = tuple[int, int]
 
@@ -37,26 +37,25 @@ _SMALL = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*")
 _LINE = re.compile(r"[^\n]+")
-#: A credit at the end of a caption line: "Image: Nick Moreau." "Audio: J. Smith".
+#: The word that opens a credit at the end of a caption line: "Image: Nick Moreau."
 _CREDIT = re.compile(
-    r"(?:^|(?<=[.!?\"\u201d)\s]))\s*(?:Image|Images|Photo|Photos|Photograph|Picture|Audio|Video|"
-    r"Credit|Credits|Illustration|Graphic|Map|Footage)\s*:\s*[^\n:]{1,80}$",
-    re.MULTILINE,
+    r"\b(?:Images?|Photos?|Photograph|Picture|Audio|Video|Credits?|Illustration|Graphic|Map|"
+    r"Footage)\s*:|\b(?:Photo|Photograph|Picture|Image)s? (?:by|courtesy of) ",
+    re.IGNORECASE,
 )
-_PHOTO_BY = re.compile(
-    r"(?:^|(?<=[.!?\"\u201d)\s]))\s*\(?(?:Photo|Photograph|Picture|Image)s? (?:by|courtesy of) "
-    r"[^\n]{1,60}$",
-    re.MULTILINE | re.IGNORECASE,
-)
+#: Where a credit may start: a line's start, or after a sentence's end.
+_BEFORE_CREDIT = frozenset('.!?"\u201d)')
 _AGENCIES = (
     r"Getty Images|AFP|AP|Reuters|REUTERS|EPA|EPA-EFE|Bloomberg|Shutterstock|Alamy|"
     r"Xinhua|ANP|dpa|PA|PA Images|NurPhoto|Sipa|Anadolu|Pool|Invision"
 )
-#: "Jane Roe/Getty Images", "Jane Roe/AFP via Getty Images", "REUTERS/Jane Roe".
 _NAME = r"[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}"
-_AGENCY_CREDIT = re.compile(
-    rf"(?:{_NAME}/(?:{_AGENCIES})(?: via (?:{_AGENCIES}))?|(?:{_AGENCIES})/{_NAME})"
-)
+#: "Jane Roe/Getty Images", "Jane Roe/AFP via Getty Images" (read from each "/")
+_AGENCY_AFTER = re.compile(rf"/(?:{_AGENCIES})(?: via (?:{_AGENCIES}))?\b")
+_NAME_BEFORE = re.compile(rf"{_NAME}$")
+#: "REUTERS/Jane Roe"
+_AGENCY_BEFORE = re.compile(rf"\b(?:{_AGENCIES})$")
+_NAME_AFTER = re.compile(rf"/{_NAME}")
 _AP_PHOTO = re.compile(r"\((?:AP|AFP|Reuters|EPA)(?: Photo)?/[^)\n]{1,60}\)")
 _BYLINE = re.compile(r"^[ \t]*By [A-Z][^\n]{0,60}$", re.MULTILINE)
 _REPORTING = re.compile(
@@ -97,12 +96,55 @@ def _title_case(line: str) -> bool:
 
 def analyse(text: str) -> Layout:
     """The furniture and the title-case display lines of an article's body."""
-    furniture: list[Span] = []
-    for pattern in (_CREDIT, _PHOTO_BY, _AGENCY_CREDIT, _AP_PHOTO, _BYLINE, _REPORTING, _DATELINE):
+    furniture: list[Span] = [*_credits(text), *_agency_credits(text)]
+    for pattern in (_AP_PHOTO, _BYLINE, _REPORTING, _DATELINE):
         furniture.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
     spans = _joined(furniture)
-    display = [m.span() for m in _LINE.finditer(blank(text, spans)) if _title_case(m.group())]
-    return Layout(spans, tuple(display))
+    return Layout(spans, display_lines(blank(text, spans)))
+
+
+def display_lines(text: str) -> tuple[Span, ...]:
+    """The title-case display lines of a text whose furniture is blank already."""
+    return tuple(m.span() for m in _LINE.finditer(text) if _title_case(m.group()))
+
+
+def _credits(text: str) -> list[Span]:
+    """ "Image: Jane Roe." or "Photo by Jane Roe" ending a line, after a sentence or alone."""
+    found = []
+    for match in _CREDIT.finditer(text):
+        start = match.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        before = text[line_start:start].rstrip()
+        capital = match.group()[0].isupper()
+        if before and before[-1] not in _BEFORE_CREDIT and not capital:
+            continue  # mid-sentence: "its image: a strong brand"
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        rest = text[match.end() : line_end]
+        if not rest.strip() or len(rest) > 80 or ":" in rest:
+            continue
+        while start > line_start and text[start - 1] in " \t":
+            start -= 1
+        found.append((start, line_end))
+    return found
+
+
+def _agency_credits(text: str) -> list[Span]:
+    """ "Jane Roe/Getty Images", "REUTERS/Jane Roe": a name and an agency about a "/"."""
+    found = []
+    at = text.find("/")
+    while at >= 0:
+        line_start = text.rfind("\n", 0, at) + 1
+        after = _AGENCY_AFTER.match(text, at)
+        name = _NAME_BEFORE.search(text, line_start, at)
+        if after and name:
+            found.append((name.start(), after.end()))
+        agency = _AGENCY_BEFORE.search(text, line_start, at)
+        named = _NAME_AFTER.match(text, at)
+        if agency and named:
+            found.append((agency.start(), named.end()))
+        at = text.find("/", at + 1)
+    return found
 
 
 def _joined(spans: list[Span]) -> tuple[Span, ...]:

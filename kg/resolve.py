@@ -31,7 +31,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.dates import resolve_date
-from kg.layout import Layout, analyse
+from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
 from kg.types import (
     Arg,
@@ -349,7 +349,7 @@ class Resolver:
 
     # -- main -------------------------------------------------------------
     def resolve(self, doc: Doc, article: Article) -> Extraction:
-        layout = analyse(doc.text)
+        layout = Layout(display=display_lines(doc.text))  # the furniture is blank by now
         mentions = _confirmed(list(doc._.kg_mentions or ()), layout)
         cues: list[TypeCue] = [
             c for c in doc._.kg_type_cues or () if not layout.in_display(c.start, c.end)

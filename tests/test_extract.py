@@ -145,3 +145,20 @@ def test_min_confidence_drops_weak_relations():
     ]
     assert confidences and min(confidences) >= 0.85
     assert not _assertions(graph, KG.partnersWith)  # 0.7: dropped
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Ms Adeyemi-Brook thanked the Halvern Trust.", "Adeyemi-Brook"),
+        ("Mr Okafor met the board of Lumen Labs on Monday.", "Okafor"),
+        ("The chairman, Mr. Okafor, said the deal was done.", "Okafor"),
+        ("Dr Amara Osei spoke at the summit.", "Amara Osei"),
+    ],
+)
+def test_an_honorific_makes_a_person(pipeline, text, name):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    [entity] = [e for e in extraction.entities if name in e.label]
+    assert entity.cls == "Person"

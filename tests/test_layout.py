@@ -20,6 +20,7 @@ from kg.layout import analyse, blank
         ("LONDON (Reuters) - The council met.", "LONDON (Reuters) - "),
         ("(UPI) -- The council met.", "(UPI) -- "),
         ("Full interview with the curator. Audio: Jkthom.", " Audio: Jkthom."),
+        ("A demo of the headset Image: Jane Roe.", " Image: Jane Roe."),
     ],
 )
 def test_furniture_is_found(text, furniture):
@@ -32,6 +33,8 @@ def test_furniture_is_found(text, furniture):
     "text",
     [
         "The company said its image: a strong brand.",  # a colon in prose, mid-sentence
+        "Photo: the council's own account of what it had decided to do, at length and in "
+        "every detail that it could find",  # too long for a credit
         "Sources say the deal is near.",
         "By the end of the year, Acme will have moved.",  # "By" opening a sentence
         "The agency quoted Reuters reporting from London.",

@@ -15,6 +15,7 @@ Built-in rules:
   title at is an organization ("OpenAI's CEO"); subjects of "report" lean towards
   news organizations; objects of "launch"/"release" towards products; what
   "happened" or "took place" is an event.
+- ``kg.types.people.v1``: an honorific makes a person ("Mr Okafor", "Dr. Ruiz").
 """
 
 from __future__ import annotations
@@ -191,6 +192,30 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
+#: Words before a surname that make a person of it.
+HONORIFICS = frozenset(
+    "mr mr. mrs mrs. ms ms. miss mx mx. dr dr. prof prof. sir dame madam mme mme. mlle "
+    "monsieur madame herr frau senhor señor".split()
+)
+
+
+@type_rules.register("kg.types.people.v1")
+def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    """An honorific before a name, or opening it, makes a person ("Mr Okafor")."""
+    name = "kg.types.people.v1"
+
+    def rule(doc: Doc) -> Iterator[TypeCue]:
+        tokens = doc_tokens(doc)
+        starts = {t.idx: t.i for t in tokens}
+        for mention in doc._.kg_mentions or ():
+            first = starts.get(mention.start)
+            before = tokens[first - 1].lower_ if first else ""
+            if mention.text.split()[0].casefold() in HONORIFICS or before in HONORIFICS:
+                yield _cue(mention, "Person", name, 4.0)
+
+    return rule
+
+
 class TypeCueComponent(RuleComponent):
     """spaCy component ``kg_types``: runs the type rules, writes ``doc._.kg_type_cues``."""
 
@@ -203,7 +228,12 @@ class TypeCueComponent(RuleComponent):
     assigns=["doc._.kg_type_cues"],
     requires=["doc._.kg_mentions"],
     default_config={
-        "rules": ["kg.types.descriptions.v1", "kg.types.name_heads.v1", "kg.types.roles.v1"],
+        "rules": [
+            "kg.types.descriptions.v1",
+            "kg.types.name_heads.v1",
+            "kg.types.roles.v1",
+            "kg.types.people.v1",
+        ],
         "ontology": [],
         "kb": True,
     },
