@@ -326,7 +326,6 @@ class Journal:
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self.records = 0
 
     def record(
         self, name: str, before: set[str] | None = None, added: set[str] | None = None
@@ -334,7 +333,6 @@ class Journal:
         """Graph ``name`` held ``before`` (None: unchanged) and gained ``added``."""
         entry = [name, None if before is None else sorted(before), sorted(added or ())]
         self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self.records += 1
 
     def undo(self, store: Store) -> None:
         """Put back every graph as it was, newest change first."""

@@ -20,7 +20,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier, Node
 
 from kg.errors import QueryError, StoreError, UsageError
-from kg.store import Store, ntriples_lines, stores
+from kg.store import Store, _graph_of, ntriples_lines, stores
 from kg.store.files import QUAD_FORMATS, input_format, load, save
 from kg.store.terms import from_ox, inject_values, prepared_query, query_form
 from kg.types import QueryResult
@@ -38,13 +38,6 @@ def query_kind(text: str) -> str:
         return RESULT_KINDS[prepared_query(text).algebra.name]
     except Exception as exc:  # the caller checked syntax; this is a safety net
         raise QueryError(f"malformed SPARQL: {exc}") from exc
-
-
-def _graph_of(triples: Any) -> Graph:
-    graph = Graph()
-    for triple in triples:
-        graph.add(triple)
-    return graph
 
 
 # ---------------------------------------------------------------------------
@@ -195,11 +188,13 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot open store {path}: it is a file, not a directory")
         if location.is_dir() and not is_oxigraph_dir(location):
             # opening it would fill someone's directory with a database's files
-            if not create or any(location.iterdir()):
+            if any(location.iterdir()):
                 raise StoreError(
                     f"{path} is not an Oxigraph store (it holds other files); "
                     "give a new or empty directory"
                 )
+            if not create:
+                raise StoreError(f"no Oxigraph store at {path} (an empty directory)")
         try:
             self._store: ox.Store | None = ox.Store(str(location))
         except OSError as exc:

@@ -243,8 +243,8 @@ def load(
         FormatError: the file does not parse, or asks for what kg refuses.
     """
     path = Path(path)
-    fmt = input_format(path)
     data = read_limited(path, max_bytes, str(path))
+    fmt = input_format(path)
     if not data.strip():
         raise InputError(f"{path} is empty")
     if fmt == "json-ld" and not allow_remote:
