@@ -24,6 +24,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import KGError, UsageError, WorkerError
+from kg.gum import SPLITS as GUM_SPLITS
 from kg.limits import DEFAULT_MAX_GRAPH_BYTES, DEFAULT_TIMEOUT
 from kg.types import GraphDiff, QueryResult
 
@@ -651,11 +652,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if ours:
         data["gold"] = evaluate(pipeline, ours).as_dict()
     if gum:
+        linked, named = evaluate_gum(pipeline, gum)
         data["gum"] = {
             "articles": len(gum),
             "split": args.split,
-            "core": evaluate_gum(pipeline, gum, core=True).as_dict(),
-            "all_named": evaluate_gum(pipeline, gum, core=False).as_dict(),
+            "core": linked.as_dict(),
+            "all_named": named.as_dict(),
         }
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -747,25 +749,25 @@ def _whole(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
     return parse
 
 
-def _fraction(text: str) -> float:
-    """An argparse type: a number from 0 to 1."""
+def _number(text: str, ok: Callable[[float], bool], noun: str, expected: str) -> float:
+    """``text`` as a float that ``ok`` accepts (nan never compares, so never is)."""
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 <= value <= 1.0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+        raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
+    if not ok(value):
+        raise argparse.ArgumentTypeError(f"must be {expected}, got {text}")
     return value
+
+
+def _fraction(text: str) -> float:
+    """An argparse type: a number from 0 to 1."""
+    return _number(text, lambda v: 0.0 <= v <= 1.0, "a number", "between 0 and 1")
 
 
 def _seconds(text: str) -> float:
     """An argparse type: seconds of a time limit; 0 (or inf) for none."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value >= 0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more seconds, got {text}")
+    value = _number(text, lambda v: v >= 0, "a number of seconds", "0 (no limit) or more seconds")
     return math.inf if value == 0 else value
 
 
@@ -958,7 +960,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--format", choices=("table", "json"), default="table")
     evaluate.add_argument(
         "--split",
-        choices=("all", "train", "held-out"),
+        choices=GUM_SPLITS,
         default="all",
         help="which GUM articles to score: all, the 14 rules are tuned on, or the 4 kept apart",
     )

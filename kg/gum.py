@@ -298,10 +298,13 @@ def gum_files(paths: Iterable[str | Path], split: str = "all") -> list[Path]:
     return out
 
 
-def evaluate_gum(pipeline: Any, paths: Sequence[str | Path], core: bool = True) -> GumReport:
-    """Build each GUM article with ``pipeline`` and score its entities."""
-    docs = [load_gum(p, core) for p in paths]
-    report = GumReport(core=core)
-    for doc, extraction in zip(docs, pipeline.extract(d.article for d in docs), strict=True):
-        score_gum(doc, extraction, report)
-    return report
+def evaluate_gum(pipeline: Any, paths: Sequence[str | Path]) -> tuple[GumReport, GumReport]:
+    """Build each GUM article with ``pipeline`` once and score its entities against the
+    linked targets and against all named ones: (linked report, all-named report)."""
+    linked, named = GumReport(core=True), GumReport(core=False)
+    docs = [(load_gum(p, core=True), load_gum(p, core=False)) for p in paths]
+    extractions = pipeline.extract(core.article for core, _ in docs)
+    for (core, every), extraction in zip(docs, extractions, strict=True):
+        score_gum(core, extraction, linked)
+        score_gum(every, extraction, named)
+    return linked, named
