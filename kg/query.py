@@ -84,20 +84,24 @@ def parse_params(pairs: list[str]) -> dict[str, Identifier]:
     return out
 
 
-def _iris(node: object, seen: set[int] | None = None) -> Iterator[URIRef]:
-    """Every IRI in a parsed query's algebra."""
+def _nodes(node: object, seen: set[int] | None = None) -> Iterator[object]:
+    """Every node of a parsed query's algebra, each once (terms, parts, lists)."""
     seen = set() if seen is None else seen
     if id(node) in seen:
         return
     seen.add(id(node))
-    if isinstance(node, URIRef):
-        yield node
-    elif isinstance(node, Mapping):
+    yield node
+    if isinstance(node, Mapping):
         for value in node.values():
-            yield from _iris(value, seen)
+            yield from _nodes(value, seen)
     elif isinstance(node, list | tuple | set | frozenset):
         for value in node:
-            yield from _iris(value, seen)
+            yield from _nodes(value, seen)
+
+
+def _iris(algebra: object) -> Iterator[URIRef]:
+    """Every IRI in a parsed query's algebra."""
+    return (node for node in _nodes(algebra) if isinstance(node, URIRef))
 
 
 def _check_terms(algebra: object, source: str) -> None:
@@ -118,21 +122,12 @@ def _check_terms(algebra: object, source: str) -> None:
         raise QueryError(f"{source} names kg:{unknown[0]}, which the ontology lacks{hint}")
 
 
-def _services(node: object, seen: set[int] | None = None) -> Iterator[str]:
+def _services(algebra: object) -> Iterator[str]:
     """The endpoint of every ``SERVICE`` clause in a parsed query's algebra."""
-    seen = set() if seen is None else seen
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, Mapping):
-        if getattr(node, "name", None) == "ServiceGraphPattern":
+    for node in _nodes(algebra):
+        if isinstance(node, Mapping) and getattr(node, "name", None) == "ServiceGraphPattern":
             term = node.get("term")
             yield term.n3() if isinstance(term, Identifier) else str(term)
-        for value in node.values():
-            yield from _services(value, seen)
-    elif isinstance(node, list | tuple):
-        for value in node:
-            yield from _services(value, seen)
 
 
 def check_query(
