@@ -6,7 +6,7 @@
 >>> graph = pipe.build_text("Sam Altman, OpenAI's CEO, met with studio executives.")
 >>> [(s.split("/")[-1], o.split("/")[-1]) for s, o in graph.subject_objects(KG.ceoOf)]
 [('sam-altman', 'openai')]
->>> from kg.sources import check_article, parse_article
+>>> from kg.sources import parse_article
 >>> article = parse_article("Runway, a startup in New York, makes video tools.", "runway", "-")
 >>> [extraction] = pipe.extract([article])
 >>> sorted((e.label, e.cls) for e in extraction.entities)

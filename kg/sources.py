@@ -83,11 +83,10 @@ def check_article(article: Article) -> Article:
     lone surrogates (from JSON escapes) and a text over spaCy's length limit."""
     for name in ("text", "title", "url", "key"):
         value = getattr(article, name)
-        if value and _SURROGATE.search(value):
-            char = _SURROGATE.search(value).group()  # type: ignore[union-attr]
+        if value and (found := _SURROGATE.search(value)):
             raise InputError(
-                f"{article.source}: its {name} holds a lone surrogate (\\u{ord(char):04x}), "
-                "which is not text"
+                f"{article.source}: its {name} holds a lone surrogate "
+                f"(\\u{ord(found.group()):04x}), which is not text"
             )
     chars = len(article.body)
     if chars > MAX_ARTICLE_CHARS:
