@@ -613,21 +613,23 @@ def test_a_bug_is_one_line_and_exit_70_and_debug_shows_it(tmp_path, capsys, monk
         main(["info", graph, "--debug"])
 
 
+def _kg_patched(patch: str, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``kg ARGV`` in a process of its own, after ``patch`` (Python source) has run."""
+    code = patch + "from kg.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    return subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=timeout
+    )
+
+
 def test_ctrl_c_exits_130_and_leaves_no_output(tmp_path):
     article = _write(tmp_path, "a.txt", NEWS)
-    code = (
+    patch = (
         "import signal, sys, kg.pipeline as p\n"
         "def stop(*a, **k): raise KeyboardInterrupt\n"
         "p.Pipeline.extract = stop\n"
-        "from kg.cli import main\n"
-        "sys.exit(main(sys.argv[1:]))\n"
     )
     out = tmp_path / "o.ttl"
-    run = subprocess.run(
-        [sys.executable, "-c", code, "build", article, "-o", str(out)],
-        capture_output=True,
-        text=True,
-    )
+    run = _kg_patched(patch, "build", article, "-o", str(out))
     assert run.returncode == 130 and run.stderr.strip() == "kg: interrupted"
     assert not out.exists()
 
@@ -762,20 +764,14 @@ def test_a_dead_worker_is_one_error_exit_71(tmp_path):
     corpus.write_text(
         "\n".join(json.dumps({"text": NEWS, "id": f"a{n}"}) for n in range(6)), encoding="utf-8"
     )
-    code = (
+    patch = (
         "import os, sys, kg.build\n"
         "def die(*args): os._exit(9)\n"
         "die.__module__, die.__qualname__ = 'kg.build', '_worker_extract'\n"
         "kg.build._worker_extract = die\n"
-        "from kg.cli import main\n"
-        "sys.exit(main(sys.argv[1:]))\n"
     )
     out = tmp_path / "o.nq"
-    run = subprocess.run(
-        [sys.executable, "-c", code, "build", str(corpus), "-o", str(out), "--jobs", "2"],
-        capture_output=True,
-        text=True,
-    )
+    run = _kg_patched(patch, "build", str(corpus), "-o", str(out), "--jobs", "2")
     assert run.returncode == 71, run.stderr
     assert run.stderr.startswith("kg: error: a worker process died")
     assert len(run.stderr.strip().splitlines()) == 1
@@ -944,7 +940,7 @@ def test_jobs_is_bounded_by_the_cpus(tmp_path, capsys):
 def test_a_worker_that_cannot_be_started_ends_the_build_at_once(tmp_path):
     """Item 9: when a fork failed kg printed one line and never exited."""
     corpus = _corpus(tmp_path / "c.jsonl", 40)
-    code = (
+    patch = (
         "import os, sys\n"
         "real, calls = os.fork, []\n"
         "def fork():\n"
@@ -952,16 +948,9 @@ def test_a_worker_that_cannot_be_started_ends_the_build_at_once(tmp_path):
         "    if len(calls) > 1: raise OSError(11, 'Resource temporarily unavailable')\n"
         "    return real()\n"
         "os.fork = fork\n"
-        "from kg.cli import main\n"
-        "sys.exit(main(sys.argv[1:]))\n"
     )
     out = tmp_path / "o.nq"
-    run = subprocess.run(
-        [sys.executable, "-c", code, "build", str(corpus), "-o", str(out), "--jobs", "2"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _kg_patched(patch, "build", str(corpus), "-o", str(out), "--jobs", "2")
     assert run.returncode == 71, run.stderr
     assert run.stderr.strip().splitlines() == [
         "kg: error: cannot start 2 worker processes: Resource temporarily unavailable; "
@@ -993,21 +982,14 @@ def test_sigterm_during_the_final_write_leaves_no_temporary_file(tmp_path):
     article = _write(tmp_path, "a.txt", NEWS)
     out = tmp_path / "o.ttl"
     out.write_text("# yesterday's graph\n", encoding="utf-8")
-    code = (
+    patch = (
         "import os, signal, sys, time\n"
         "def slow(fd):\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    time.sleep(30)\n"
         "os.fsync = slow\n"
-        "from kg.cli import main\n"
-        "sys.exit(main(sys.argv[1:]))\n"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", code, "build", article, "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = _kg_patched(patch, "build", article, "-o", str(out), timeout=60)
     assert run.returncode == 143 and run.stderr.strip() == "kg: terminated"
     assert out.read_text(encoding="utf-8") == "# yesterday's graph\n"
     assert not list(tmp_path.glob(".*.tmp"))
