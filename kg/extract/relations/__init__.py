@@ -1,0 +1,93 @@
+"""Relation rules: dependency patterns that propose facts between names.
+
+Each rule yields :class:`~kg.types.Candidate` records whose ends are names,
+pronouns or definite descriptions. The resolver maps the ends to entities and
+keeps a candidate only where the relation's domain and range (from the
+ontology) fit, which is also how rules that could mean two things choose
+("X launched Y" is ``develops`` for a product, ``founderOf`` for a company).
+
+Built-in rules:
+
+Each family of rules is a module of this package (``titles``, ``possessives``,
+``verb_frames``, ``events``, ``locations``); the registry names stay as they were.
+
+- ``kg.relations.titles.v1``: job titles in apposition, before a name or after
+  a copula ("Sam Altman, OpenAI's CEO", "OpenAI CEO Sam Altman",
+  "Altman is the chief executive of OpenAI"); the title is kept as data.
+- ``kg.relations.possessives.v1``: "OpenAI's Sora", "its video generator, Sora".
+- ``kg.relations.verb_frames.v1``: subject-verb-object frames
+  ("X launched Y", "X attended Y", "X met with Y", "X reports that Y ...",
+  "Y was developed by X", "X signed a deal with Y", "X is in talks with Y").
+- ``kg.relations.event_names.v1``: names inside an event's name
+  ("the Hollywood writers' strike" is located in Hollywood; "the WGA strike"
+  has the WGA as a participant).
+- ``kg.relations.event_dates.v1``: dates of events ("last year's strike").
+- ``kg.relations.locations.v1``: "X-based Y", "Y, based in X", "<event> in <place>".
+
+Every candidate also records who the text attributes it to ("Bloomberg reports
+that ...", "according to Reuters") and whether it is planned ("plans to meet").
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from kg.extract.common import RuleComponent, noun_phrase_head_text
+from kg.extract.relations import events, locations, possessives, titles, verb_frames
+from kg.extract.relations.base import (
+    CandidateRule,
+    attribution,
+    candidate,
+    governing_verb,
+    subject_of,
+)
+from kg.extract.relations.verb_frames import FRAMES, Frame
+from kg.registry import relation_rules
+
+
+class RelationComponent(RuleComponent):
+    """spaCy component ``kg_relations``: runs the relation rules, writes ``doc._.kg_candidates``."""
+
+    registry = relation_rules
+    attribute = "kg_candidates"
+
+
+@Language.factory(
+    "kg_relations",
+    assigns=["doc._.kg_candidates"],
+    requires=["doc._.kg_mentions"],
+    default_config={
+        "rules": [
+            "kg.relations.titles.v1",
+            "kg.relations.possessives.v1",
+            "kg.relations.verb_frames.v1",
+            "kg.relations.event_names.v1",
+            "kg.relations.event_dates.v1",
+            "kg.relations.locations.v1",
+        ],
+        "ontology": [],
+        "kb": True,
+    },
+)
+def make_relation_component(
+    nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool
+) -> RelationComponent:
+    return RelationComponent(nlp, name, rules, ontology, kb)
+
+
+__all__ = [
+    "FRAMES",
+    "CandidateRule",
+    "Frame",
+    "RelationComponent",
+    "attribution",
+    "candidate",
+    "events",
+    "governing_verb",
+    "locations",
+    "noun_phrase_head_text",
+    "possessives",
+    "subject_of",
+    "titles",
+    "verb_frames",
+]

@@ -1,0 +1,71 @@
+"""Possessives and product nouns: "OpenAI's Sora", "its video generator, Sora"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from kg.extract.common import (
+    arg_for,
+    doc_tokens,
+    mention_tokens,
+)
+from kg.extract.relations.base import (
+    CandidateRule,
+    candidate,
+)
+from kg.lexicon import Lexicon
+from kg.registry import relation_rules
+from kg.types import Candidate
+
+
+@relation_rules.register("kg.relations.possessives.v1")
+def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    """Possessives and product nouns: "OpenAI's Sora", "its video generator, Sora"."""
+    name = "kg.relations.possessives.v1"
+    product_nouns = lexicon.cue_nouns.get("Product", frozenset())
+
+    def rule(doc: Doc) -> Iterator[Candidate]:
+        mentions = mention_tokens(doc)
+        for token in doc_tokens(doc):
+            if token.i not in mentions or (token.head.i in mentions and token.dep_ != "appos"):
+                continue
+            owned = arg_for(token, lexicon)
+            if owned is None:
+                continue
+            # "OpenAI's Sora": the possessor hangs off the name itself
+            for poss in (c for c in token.children if c.dep_ == "poss"):
+                owner = arg_for(poss, lexicon)
+                if owner is not None and owner.start != owned.start:
+                    yield candidate(doc, owner, "develops", owned, name, 0.75, [poss, token])
+                    yield candidate(doc, owned, "worksFor", owner, name, 0.6, [poss, token])
+            # "its newest video generator, Sora" (apposition) and "its Le Chat assistant",
+            # "whose Swift drone" (the name on the noun): the possessor hangs off the noun;
+            # "Farxiga, the AstraZeneca drug": the maker modifies the noun
+            noun = token.head if token.dep_ in ("appos", "compound") else None
+            if (
+                noun is not None
+                and noun.i not in mentions
+                and (noun.lower_ in product_nouns or noun.lemma_.lower() in product_nouns)
+            ):
+                makers = [c for c in noun.children if c.dep_ == "poss"]
+                if token.dep_ == "appos":
+                    makers += [c for c in noun.children if c.dep_ == "compound" and c.i in mentions]
+                    # "Harbour Lights, the new film from Greyfield Studios"
+                    makers += [
+                        c
+                        for prep in noun.children
+                        if prep.dep_ == "prep" and prep.lower_ in ("from", "by")
+                        for c in prep.children
+                        if c.dep_ == "pobj"
+                    ]
+                for maker in makers:
+                    owner = arg_for(maker, lexicon)
+                    if owner is not None and owner.start != owned.start:
+                        yield candidate(
+                            doc, owner, "develops", owned, name, 0.8, [maker, noun, token]
+                        )
+
+    return rule
