@@ -27,6 +27,13 @@ README says how to score an extractor, and this module does so:
   which one extracted entity matches two of them; a **split** is a target two
   entities match, a **wrong merge** an entity that matches two targets.
 
+**Relations** are scored where kg's own annotation of an article exists
+(``tests/gum_relations/<id>.json``: facts between GUM clusters, see the README
+there). A kg entity stands for a cluster when it matches exactly one named
+cluster (strictly); a kg fact counts where both its ends do, and is right when
+the annotation states it (a ``ceoOf`` also states ``worksFor``; symmetric
+properties in either direction). Recall is over every annotated fact.
+
 >>> norm("The  Church of Scientology's")
 'church of scientology'
 """
@@ -42,10 +49,22 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.evaluate import Counts
 from kg.limits import read_limited
 from kg.types import Article, Entity, Extraction
 
-__all__ = ["GumDoc", "GumReport", "is_gum", "load_gum", "norm", "score_gum"]
+__all__ = [
+    "GumDoc",
+    "GumRelations",
+    "GumReport",
+    "is_gum",
+    "is_gum_relations",
+    "load_gum",
+    "load_gum_relations",
+    "norm",
+    "score_gum",
+    "score_gum_relations",
+]
 
 #: GUM entity type -> the kg class that is right for it.
 CLASSES = {
@@ -95,6 +114,8 @@ class GumDoc:
     targets: tuple[Cluster, ...]
     #: every GUM mention's normalised text -> the clusters it belongs to
     mentions: dict[str, frozenset[int]]
+    #: kg's relation annotation of the article: (subject cluster, property, object cluster)
+    relations: frozenset[tuple[int, str, int]] | None = None
 
 
 def is_gum(data: object) -> bool:
@@ -102,8 +123,54 @@ def is_gum(data: object) -> bool:
     return isinstance(data, dict) and "clusters" in data and "entities" in data
 
 
-def load_gum(path: str | Path, core: bool = True) -> GumDoc:
-    """Read one GUM article; ``core`` keeps the targets with a Wikipedia identity."""
+def is_gum_relations(data: object) -> bool:
+    """Whether parsed JSON is kg's relation annotation of a GUM article."""
+    return isinstance(data, dict) and "relations" in data and "text" not in data and "id" in data
+
+
+#: Relations whose statement also states another (a CEO works for the company).
+IMPLIES = {"ceoOf": "worksFor"}
+SYMMETRIC = frozenset({"partnersWith", "competesWith"})
+
+
+def _canon(fact: tuple[int, str, int]) -> tuple[int, str, int]:
+    s, p, o = fact
+    return (min(s, o), p, max(s, o)) if p in SYMMETRIC else fact
+
+
+def _with_implied(facts: Iterable[tuple[int, str, int]]) -> set[tuple[int, str, int]]:
+    out = set()
+    for s, p, o in facts:
+        out.add(_canon((s, p, o)))
+        if p in IMPLIES:
+            out.add((s, IMPLIES[p], o))
+    return out
+
+
+def load_gum_relations(path: str | Path) -> tuple[str, frozenset[tuple[int, str, int]]]:
+    """Read kg's relation annotation of one GUM article: (article id, facts)."""
+    path = Path(path)
+    try:
+        data: Any = json.loads(read_limited(path, MAX_BYTES, f"GUM relations {path}"))
+        if not is_gum_relations(data):
+            raise InputError(f"GUM relations {path}: needs 'id' and 'relations' (and no 'text')")
+        facts = [
+            (int(r["subject"]), str(r["property"]), int(r["object"])) for r in data["relations"]
+        ]
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(f"GUM relations {path}: not valid UTF-8 JSON ({exc})") from exc
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"GUM relations {path}: not in kg's format ({exc})") from exc
+    return str(data["id"]), frozenset(_with_implied(facts))
+
+
+def load_gum(
+    path: str | Path,
+    core: bool = True,
+    relations: frozenset[tuple[int, str, int]] | None = None,
+) -> GumDoc:
+    """Read one GUM article; ``core`` keeps the targets with a Wikipedia identity;
+    ``relations`` is kg's annotation of it, if there is one."""
     path = Path(path)
     try:
         data: Any = json.loads(read_limited(path, MAX_BYTES, f"GUM file {path}"))
@@ -150,6 +217,7 @@ def load_gum(path: str | Path, core: bool = True) -> GumDoc:
         article,
         tuple(targets),
         {k: frozenset(v) for k, v in mentions.items()},
+        relations,
     )
 
 
@@ -283,6 +351,60 @@ def score_gum(doc: GumDoc, extraction: Extraction, report: GumReport) -> None:
                     report.invented.append(f"{where}: {entity.label} ({entity.cls})")
 
 
+@dataclass
+class GumRelations:
+    """Relation scores over the GUM articles kg has annotated."""
+
+    articles: int = 0
+    properties: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    missed: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        total = Counts()
+        for c in self.properties.values():
+            total.tp, total.fp, total.fn = total.tp + c.tp, total.fp + c.fp, total.fn + c.fn
+        return {
+            "articles": self.articles,
+            "properties": {k: v.row() for k, v in sorted(self.properties.items())},
+            "total": total.row(),
+            "missed_list": self.missed,
+            "wrong_list": self.wrong,
+        }
+
+
+def score_gum_relations(doc: GumDoc, extraction: Extraction, report: GumRelations) -> None:
+    """Add one article's relation scores to ``report`` (``doc`` read with ``core=False``,
+    so that every named cluster can stand for an entity)."""
+    if doc.relations is None:
+        return
+    report.articles += 1
+    where = Path(doc.path).stem.removeprefix("GUM_news_")
+    text = extraction.article.text
+    shown = {t.id: t.shown for t in doc.targets}
+    link: dict[str, int] = {}
+    for entity in extraction.entities:
+        hits = [t.id for t in doc.targets if _forms(entity, text) & t.names]
+        if len(hits) == 1:
+            link[entity.key] = hits[0]
+    found = _with_implied(
+        (link[r.subject], r.prop, link[r.object])
+        for r in extraction.relations
+        if r.subject in link and r.object in link and link[r.subject] != link[r.object]
+    )
+    for fact in sorted(found | doc.relations, key=lambda f: (f[1], f[0], f[2])):
+        line = f"{where}: {shown.get(fact[0], fact[0])} {fact[1]} {shown.get(fact[2], fact[2])}"
+        counts = report.properties[fact[1]]
+        if fact in found and fact in doc.relations:
+            counts.tp += 1
+        elif fact in found:
+            counts.fp += 1
+            report.wrong.append(line)
+        else:
+            counts.fn += 1
+            report.missed.append(line)
+
+
 def gum_files(paths: Iterable[str | Path], split: str = "all") -> list[Path]:
     """The GUM article files among ``paths`` (files, or directories of ``*.json``),
     all of them or one side of :data:`HELD_OUT`."""
@@ -290,7 +412,7 @@ def gum_files(paths: Iterable[str | Path], split: str = "all") -> list[Path]:
     for raw in paths:
         path = Path(raw)
         for item in sorted(path.glob("*.json")) if path.is_dir() else [path]:
-            if not item.name.startswith("GUM_"):
+            if not item.name.startswith("GUM_") or is_relations_file(item):
                 continue
             held = item.stem in HELD_OUT
             if split == "all" or (split == "held-out") == held:
@@ -298,13 +420,46 @@ def gum_files(paths: Iterable[str | Path], split: str = "all") -> list[Path]:
     return out
 
 
-def evaluate_gum(pipeline: Any, paths: Sequence[str | Path]) -> tuple[GumReport, GumReport]:
+def is_relations_file(path: Path) -> bool:
+    """Whether a GUM-named file is kg's relation annotation rather than an article:
+    an annotation names its ``relations`` at the top (an article starts with its
+    title, address and dates)."""
+    try:
+        with path.open("rb") as handle:
+            return b'"relations"' in handle.read(200)
+    except OSError:
+        return False
+
+
+def gum_relation_files(paths: Iterable[str | Path]) -> dict[str, Path]:
+    """kg's relation annotations among ``paths`` (files or directories), by article id."""
+    out: dict[str, Path] = {}
+    for raw in paths:
+        path = Path(raw)
+        for item in sorted(path.glob("GUM_*.json")) if path.is_dir() else [path]:
+            if item.name.startswith("GUM_") and is_relations_file(item):
+                out[item.stem] = item
+    return out
+
+
+def evaluate_gum(
+    pipeline: Any, paths: Sequence[str | Path], relations: dict[str, Path] | None = None
+) -> tuple[GumReport, GumReport, GumRelations]:
     """Build each GUM article with ``pipeline`` once and score its entities against the
-    linked targets and against all named ones: (linked report, all-named report)."""
-    linked, named = GumReport(core=True), GumReport(core=False)
-    docs = [(load_gum(p, core=True), load_gum(p, core=False)) for p in paths]
+    linked targets and against all named ones, and its relations where kg has
+    annotated them: (linked report, all-named report, relation report)."""
+    linked, named, facts = GumReport(core=True), GumReport(core=False), GumRelations()
+    annotated = {}
+    for file in (relations or {}).values():
+        ident, found = load_gum_relations(file)
+        annotated[ident] = found
+    docs = []
+    for p in paths:
+        core = load_gum(p, core=True)
+        docs.append((core, load_gum(p, core=False, relations=annotated.get(core.article.key))))
     extractions = pipeline.extract(core.article for core, _ in docs)
     for (core, every), extraction in zip(docs, extractions, strict=True):
         score_gum(core, extraction, linked)
         score_gum(every, extraction, named)
-    return linked, named
+        score_gum_relations(every, extraction, facts)
+    return linked, named, facts

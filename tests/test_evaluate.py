@@ -145,3 +145,27 @@ def test_quality_floor_on_our_gold_set(pipeline):
     assert report.total(report.entities).f1 >= 0.90
     assert report.total(report.relations).f1 >= 0.70
     assert len(report.false_facts) <= 1
+
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+@pytest.mark.skipif(not (SHARED / "re-docred").is_dir(), reason=f"no data at {SHARED}")
+def test_kg_eval_puts_every_data_set_in_one_table(tmp_path, capsys):
+    """kg's own gold, GUM (with kg's relation annotations) and Re-DocRED in one command."""
+    write_gold(tmp_path / "g.json")
+    gum = SHARED / "gum-news" / "GUM_news_crane.json"
+    relations = Path(__file__).resolve().parent / "gum_relations"
+    docred = SHARED / "re-docred" / "dev_revised.json"
+    args = ["eval", str(tmp_path / "g.json"), str(gum), str(relations), str(docred)]
+    assert main([*args, "--docred-limit", "3"]) == 0
+    out = capsys.readouterr().out
+    summary = out.split("\n\n")[0].splitlines()
+    assert summary[0].split()[:3] == ["data", "ent", "R"]
+    assert [line.split()[0] for line in summary[2:]] == ["kg", "GUM", "Re-DocRED"]
+    assert "Re-DocRED dev (3)" in summary[4] and "macro" in summary[4]
+    assert "relations (1 annotated articles)" in out
+    assert main([*args, "--docred-limit", "3", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["docred"]["dev_revised.json"]["documents"] == 3
+    assert data["gum"]["train"]["relations"]["articles"] == 1
