@@ -36,6 +36,22 @@ CASES = [
         [("Hollywood writers' strike", "locatedIn", "Hollywood")],
     ),
     ("Tim Cook met with Sundar Pichai in Paris.", [("Tim Cook", "partnersWith", "Sundar Pichai")]),
+    (
+        "Two veterans, Lena Vogt of the Harbour Workers Union and Tomas Ibarra of Halvern Bank, "
+        "lost.",
+        [
+            ("Lena Vogt", "worksFor", "Harbour Workers Union"),
+            ("Tomas Ibarra", "worksFor", "Halvern Bank"),
+        ],
+    ),
+    (
+        "Maren Okafor from the Green Party was re-elected as a councillor.",
+        [("Maren Okafor", "worksFor", "Green Party")],
+    ),
+    (
+        "Hebden Bridge is a market town in West Yorkshire, England.",
+        [("Hebden Bridge", "locatedIn", "West Yorkshire")],
+    ),
 ]
 
 NEGATIVE = [
@@ -43,6 +59,13 @@ NEGATIVE = [
     ("Sam Altman partied in Los Angeles.", ("Sam Altman", "locatedIn", "Los Angeles")),
     # a product does not work for anyone
     ("OpenAI's Sora, a video generator, impressed viewers.", ("Sora", "worksFor", "OpenAI")),
+    # a possessor belongs to the names it is written before, not to the next one in a list
+    (
+        "Elected were Halvern Bank's Lena Vogt, Copperline's Tomas Ibarra and Maren Okafor.",
+        ("Tomas Ibarra", "worksFor", "Halvern Bank"),
+    ),
+    # a person "of" a place does not work for it
+    ("Marcus Lind of Sweden scored twice.", ("Marcus Lind", "worksFor", "Sweden")),
 ]
 
 

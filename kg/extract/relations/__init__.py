@@ -14,6 +14,8 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
 - ``kg.relations.titles.v1``: job titles in apposition, before a name or after
   a copula ("Sam Altman, OpenAI's CEO", "OpenAI CEO Sam Altman",
   "Altman is the chief executive of OpenAI"); the title is kept as data.
+- ``kg.relations.affiliations.v1``: "Lee Cheuk-yan of the Labour Party",
+  "DAB's Ben Chan and Leung Che-cheung" (worksFor).
 - ``kg.relations.possessives.v1``: "OpenAI's Sora", "its video generator, Sora".
 - ``kg.relations.verb_frames.v1``: subject-verb-object frames
   ("X launched Y", "X attended Y", "X met with Y", "X reports that Y ...",
@@ -23,6 +25,9 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
   has the WGA as a participant).
 - ``kg.relations.event_dates.v1``: dates of events ("last year's strike").
 - ``kg.relations.locations.v1``: "X-based Y", "Y, based in X", "<event> in <place>".
+- ``kg.relations.learned.v1``: a classifier trained on annotated real text
+  (Re-DocRED, GUM Wikinews) scores the parse path between two names
+  (:mod:`kg.extract.relations.learned`).
 
 Every candidate also records who the text attributes it to ("Bloomberg reports
 that ...", "according to Reuters") and whether it is planned ("plans to meet").
@@ -31,9 +36,10 @@ that ...", "according to Reuters") and whether it is planned ("plans to meet").
 from __future__ import annotations
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.extract.common import RuleComponent, noun_phrase_head_text
-from kg.extract.relations import events, locations, possessives, titles, verb_frames
+from kg.extract.relations import events, learned, locations, possessives, titles, verb_frames
 from kg.extract.relations.base import (
     CandidateRule,
     attribution,
@@ -43,6 +49,7 @@ from kg.extract.relations.base import (
 )
 from kg.extract.relations.verb_frames import FRAMES, Frame
 from kg.registry import relation_rules
+from kg.types import Candidate
 
 
 class RelationComponent(RuleComponent):
@@ -50,6 +57,24 @@ class RelationComponent(RuleComponent):
 
     registry = relation_rules
     attribute = "kg_candidates"
+
+    def collect(self, doc: Doc) -> list[Candidate]:
+        """Every rule's candidates, less the learned ones about a pair of names that a
+        hand-written rule already relates in that sentence: the hand rule says more
+        precisely how (``ceoOf`` rather than ``worksFor``), and the graph stays lean."""
+        found: list[Candidate] = super().collect(doc)
+        ruled = {
+            (c.sentence, c.subject.start, c.object.start) for c in found if c.rule != learned.RULE
+        }
+        return [
+            c
+            for c in found
+            if c.rule != learned.RULE
+            or (
+                (c.sentence, c.subject.start, c.object.start) not in ruled
+                and (c.sentence, c.object.start, c.subject.start) not in ruled
+            )
+        ]
 
 
 @Language.factory(
@@ -59,11 +84,13 @@ class RelationComponent(RuleComponent):
     default_config={
         "rules": [
             "kg.relations.titles.v1",
+            "kg.relations.affiliations.v1",
             "kg.relations.possessives.v1",
             "kg.relations.verb_frames.v1",
             "kg.relations.event_names.v1",
             "kg.relations.event_dates.v1",
             "kg.relations.locations.v1",
+            "kg.relations.learned.v1",
         ],
         "ontology": [],
         "kb": True,
@@ -84,6 +111,7 @@ __all__ = [
     "candidate",
     "events",
     "governing_verb",
+    "learned",
     "locations",
     "noun_phrase_head_text",
     "possessives",

@@ -137,7 +137,7 @@ def attribution(trigger: Token) -> tuple[Arg | None, str | None]:
             source = according[node.i]
         if source is None and node.dep_ == "ccomp" and node.head.lemma_ in REPORTING_VERBS:
             source = subjects.get(node.head.i)
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
     modality = "planned" if planned else ("reported" if source is not None else None)
@@ -171,7 +171,7 @@ def subject_of(verb: Token) -> list[Token]:
             return with_conjuncts(subj)
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
             return with_conjuncts(verb.head)
-        if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and verb.head is not verb:
+        if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and verb.head.i != verb.i:
             verb = verb.head
             continue
         break
@@ -182,7 +182,7 @@ def governing_verb(token: Token) -> Token | None:
     """The nearest verb above ``token`` ("talks" in "is in talks with" -> "is")."""
     node = token
     for _ in range(4):
-        if node.head is node:
+        if node.head.i == node.i:
             return node if node.pos_ in ("VERB", "AUX") else None
         node = node.head
         if node.pos_ in ("VERB", "AUX"):

@@ -103,3 +103,54 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     )
 
     return rule
+
+
+#: Prepositions that tie a person's name to the organization they belong to.
+AFFILIATION_PREPS = frozenset({"of", "from", "at"})
+
+
+@relation_rules.register("kg.relations.affiliations.v1")
+def affiliation_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    """A name with its organization attached: "Lee Cheuk-yan of the Labour Party",
+    "Alvin Yeung from the Civic Party", "Jo Park at Acme"; and possessors shared by
+    co-ordinated names ("DAB's Ben Chan and Leung Che-cheung"). The resolver keeps
+    worksFor only between a person and an organization."""
+    name = "kg.relations.affiliations.v1"
+
+    def rule(doc: Doc) -> Iterator[Candidate]:
+        mentions = mention_tokens(doc)
+        for token in doc_tokens(doc):
+            mention = mentions.get(token.i)
+            if mention is None or token.pos_ != "PROPN":
+                continue
+            if token.head.i in mentions and mentions[token.head.i] is mention:
+                continue  # only the name's head word
+            person = arg_for(token, lexicon)
+            if person is None:
+                continue
+            for prep in token.children:
+                if prep.dep_ != "prep" or prep.lower_ not in AFFILIATION_PREPS:
+                    continue
+                for org_tok in (c for c in prep.children if c.dep_ == "pobj"):
+                    if org_tok.i not in mentions or mentions[org_tok.i] is mention:
+                        continue
+                    org = arg_for(org_tok, lexicon)
+                    if org is not None and org.start != person.start:
+                        yield candidate(
+                            doc, person, "worksFor", org, name, 0.65, [token, prep, org_tok]
+                        )
+            first = token.head
+            between = doc_tokens(doc)[first.i + 1 : token.i]
+            if (
+                token.dep_ == "conj"
+                and first.i in mentions
+                and first.i < token.i
+                # "A's X and Y", not "A's X, B's Y": only "and" or a comma between
+                and all(t.dep_ in ("cc", "punct") or mentions.get(t.i) is mention for t in between)
+            ):
+                for poss in (c for c in first.children if c.dep_ == "poss" and c.i in mentions):
+                    org = arg_for(poss, lexicon)
+                    if org is not None and org.start != person.start:
+                        yield candidate(doc, person, "worksFor", org, name, 0.6, [poss, token])
+
+    return rule
