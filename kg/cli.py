@@ -1043,7 +1043,10 @@ def build_parser() -> argparse.ArgumentParser:
         "kg/evaluate.py and tests/gold/) and print precision, recall and F1 for entities per "
         "class and relations per property, then the misses and the false facts. GUM's "
         "annotated Wikinews articles (GUM_*.json, see kg/gum.py) are scored as GUM's README "
-        "describes: recall, precision, typing and alias merging, strict and lenient.",
+        "describes: recall, precision, typing and alias merging, strict and lenient; kg's "
+        "relation annotations of them (tests/gum_relations) score their facts. A Re-DocRED "
+        "file (*_revised.json) is scored on kg's mapped relations. The first table sums up "
+        "every set given.",
     )
     evaluate.add_argument("gold", nargs="+", metavar="GOLD", help="gold .json files or directories")
     evaluate.add_argument("--format", choices=("table", "json"), default="table")
