@@ -651,8 +651,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         load_gold(path, classes)
     for path in gum:
         load_gum(path)
-    for path in docred:
-        load_docred(path, args.docred_limit)
+    docred_docs = {path.name: load_docred(path, args.docred_limit) for path in docred}
     pipeline = _pipeline(args)
     data: dict[str, Any] = {}
     if ours:
@@ -673,10 +672,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             "all_named": named.as_dict(),
             "relations": facts.as_dict(),
         }
-    for path in docred:
-        data.setdefault("docred", {})[path.name] = evaluate_docred(
-            pipeline, path, args.docred_limit
-        ).as_dict()
+    for name, docs in docred_docs.items():
+        data.setdefault("docred", {})[name] = evaluate_docred(pipeline, docs).as_dict()
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.evaluate import IMPLIES, Counts
 from kg.limits import read_limited
 from kg.sources import parse_article
 from kg.types import Article, Extraction
@@ -42,8 +43,6 @@ MAPPING = {
     "P1344": ("participatesIn", False),  # participant of: participant -> event
 }
 PROPERTIES = tuple(sorted({p for p, _ in MAPPING.values()}))
-#: kg properties that count as the mapped one (a CEO works for the company).
-SUBPROPERTIES = {"ceoOf": "worksFor"}
 MAX_BYTES = 50_000_000
 
 
@@ -116,35 +115,16 @@ def is_docred(path: str | Path) -> bool:
 @dataclass
 class DocredReport:
     documents: int = 0
-    tp: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    fp: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    fn: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-    def precision(self, prop: str) -> float:
-        t, f = self.tp[prop], self.fp[prop]
-        return t / (t + f) if t + f else 0.0
-
-    def recall(self, prop: str) -> float:
-        t, n = self.tp[prop], self.fn[prop]
-        return t / (t + n) if t + n else 0.0
+    properties: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
 
     def macro_recall(self) -> float:
-        return sum(self.recall(p) for p in PROPERTIES) / len(PROPERTIES)
+        return sum(self.properties[p].recall for p in PROPERTIES) / len(PROPERTIES)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
             "macro_recall": round(self.macro_recall(), 3),
-            "properties": {
-                p: {
-                    "precision": round(self.precision(p), 3),
-                    "recall": round(self.recall(p), 3),
-                    "tp": self.tp[p],
-                    "fp": self.fp[p],
-                    "fn": self.fn[p],
-                }
-                for p in PROPERTIES
-            },
+            "properties": {p: self.properties[p].row() for p in PROPERTIES},
         }
 
 
@@ -158,17 +138,20 @@ def score_docred(doc: DocredDoc, extraction: Extraction, report: DocredReport) -
             link[entity.key] = hits[0]
     found: set[tuple[int, str, int]] = set()
     for rel in extraction.relations:
-        prop = SUBPROPERTIES.get(rel.prop, rel.prop)
+        prop = IMPLIES.get(rel.prop, rel.prop)
         if prop in PROPERTIES and rel.subject in link and rel.object in link:
             found.add((link[rel.subject], prop, link[rel.object]))
     for fact in found:
-        (report.tp if fact in doc.gold else report.fp)[fact[1]] += 1
+        if fact in doc.gold:
+            report.properties[fact[1]].tp += 1
+        else:
+            report.properties[fact[1]].fp += 1
     for fact in doc.gold - found:
-        report.fn[fact[1]] += 1
+        report.properties[fact[1]].fn += 1
 
 
-def evaluate_docred(pipeline: Any, path: str | Path, limit: int = 0) -> DocredReport:
-    docs = load_docred(path, limit)
+def evaluate_docred(pipeline: Any, docs: Sequence[DocredDoc]) -> DocredReport:
+    """Build each document (read by :func:`load_docred`) with ``pipeline`` and score it."""
     report = DocredReport()
     for doc, extraction in zip(docs, pipeline.extract([d.article for d in docs]), strict=True):
         score_docred(doc, extraction, report)

@@ -50,6 +50,8 @@ PROPERTIES = (
     "competesWith",
 )
 SYMMETRIC = frozenset({"partnersWith", "competesWith"})
+#: Properties whose statement also states another: a CEO works for the company.
+IMPLIES = {"ceoOf": "worksFor"}
 #: Largest gold file kg reads: an annotated article is a few kilobytes.
 MAX_GOLD_BYTES = 10_000_000
 
@@ -271,6 +273,22 @@ def score(gold: Gold, extraction: Extraction, report: Report) -> None:
         if fact not in found and not (prop in SYMMETRIC and (o_name, prop, s_name) in found):
             report.relations[prop].fn += 1
             report.missed_relations.append(f"{where}: {s_name} {prop} {o_name}")
+
+
+def canonical(fact: tuple[int, str, int]) -> tuple[int, str, int]:
+    """A fact between numbered entities, its ends in one order if its property is symmetric."""
+    s, p, o = fact
+    return (min(s, o), p, max(s, o)) if p in SYMMETRIC else fact
+
+
+def with_implied(facts: Iterable[tuple[int, str, int]]) -> set[tuple[int, str, int]]:
+    """Facts between numbered entities in canonical order, with the facts they imply."""
+    out = set()
+    for s, p, o in facts:
+        out.add(canonical((s, p, o)))
+        if p in IMPLIES:
+            out.add((s, IMPLIES[p], o))
+    return out
 
 
 def expand_gold(paths: Iterable[str | Path]) -> list[Path]:

@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.evaluate import Counts
+from kg.evaluate import Counts, Report, with_implied
 from kg.limits import read_limited
 from kg.types import Article, Entity, Extraction
 
@@ -128,25 +128,6 @@ def is_gum_relations(data: object) -> bool:
     return isinstance(data, dict) and "relations" in data and "text" not in data and "id" in data
 
 
-#: Relations whose statement also states another (a CEO works for the company).
-IMPLIES = {"ceoOf": "worksFor"}
-SYMMETRIC = frozenset({"partnersWith", "competesWith"})
-
-
-def _canon(fact: tuple[int, str, int]) -> tuple[int, str, int]:
-    s, p, o = fact
-    return (min(s, o), p, max(s, o)) if p in SYMMETRIC else fact
-
-
-def _with_implied(facts: Iterable[tuple[int, str, int]]) -> set[tuple[int, str, int]]:
-    out = set()
-    for s, p, o in facts:
-        out.add(_canon((s, p, o)))
-        if p in IMPLIES:
-            out.add((s, IMPLIES[p], o))
-    return out
-
-
 def load_gum_relations(path: str | Path) -> tuple[str, frozenset[tuple[int, str, int]]]:
     """Read kg's relation annotation of one GUM article: (article id, facts)."""
     path = Path(path)
@@ -161,7 +142,7 @@ def load_gum_relations(path: str | Path) -> tuple[str, frozenset[tuple[int, str,
         raise InputError(f"GUM relations {path}: not valid UTF-8 JSON ({exc})") from exc
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"GUM relations {path}: not in kg's format ({exc})") from exc
-    return str(data["id"]), frozenset(_with_implied(facts))
+    return str(data["id"]), frozenset(with_implied(facts))
 
 
 def load_gum(
@@ -361,13 +342,10 @@ class GumRelations:
     wrong: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        total = Counts()
-        for c in self.properties.values():
-            total.tp, total.fp, total.fn = total.tp + c.tp, total.fp + c.fp, total.fn + c.fn
         return {
             "articles": self.articles,
             "properties": {k: v.row() for k, v in sorted(self.properties.items())},
-            "total": total.row(),
+            "total": Report.total(self.properties).row(),
             "missed_list": self.missed,
             "wrong_list": self.wrong,
         }
@@ -387,7 +365,7 @@ def score_gum_relations(doc: GumDoc, extraction: Extraction, report: GumRelation
         hits = [t.id for t in doc.targets if _forms(entity, text) & t.names]
         if len(hits) == 1:
             link[entity.key] = hits[0]
-    found = _with_implied(
+    found = with_implied(
         (link[r.subject], r.prop, link[r.object])
         for r in extraction.relations
         if r.subject in link and r.object in link and link[r.subject] != link[r.object]

@@ -41,7 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.docred import MAPPING, docred_text
-from kg.extract.relations.learned import MODEL, features
+from kg.evaluate import IMPLIES, SYMMETRIC, canonical
+from kg.extract.relations.learned import MODEL, features, sigmoid
 from kg.gum import HELD_OUT
 
 SEED = 14
@@ -58,7 +59,6 @@ FITS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "competesWith": (frozenset({"PER", "ORG", "PROD"}), frozenset({"PER", "ORG", "PROD"})),
     "reports": (frozenset({"ORG"}), frozenset({"PER", "ORG", "PROD", "EVT", "LOC", "MISC"})),
 }
-SYMMETRIC = frozenset({"partnersWith", "competesWith"})
 GUM_TYPES = {
     "person": "PER",
     "organization": "ORG",
@@ -94,11 +94,14 @@ class Example:
     facts: dict[tuple[int, str, int], set[int] | None] = field(default_factory=dict)
 
     def add(self, fact: tuple[int, str, int], evidence: Iterable[int] | None) -> None:
-        evidence = list(evidence) if evidence is not None else None
-        if not evidence or self.facts.get(fact, set()) is None:  # Re-DocRED's added facts have none
-            self.facts[fact] = None
-        else:
-            self.facts.setdefault(fact, set()).update(evidence)  # type: ignore[union-attr]
+        """Record a fact, and the fact it implies (a CEO works for the company)."""
+        s, prop, o = fact
+        sentences = list(evidence) if evidence is not None else None
+        for key in [fact] + ([(s, IMPLIES[prop], o)] if prop in IMPLIES else []):
+            if not sentences or self.facts.get(key, set()) is None:
+                self.facts[key] = None  # Re-DocRED's added facts name no evidence
+            else:
+                self.facts.setdefault(key, set()).update(sentences)  # type: ignore[union-attr]
 
 
 def docred_examples(path: Path) -> list[Example]:
@@ -153,8 +156,6 @@ def gum_examples(articles: Path, annotations: Path) -> list[Example]:
             s, o = index.get(fact["subject"]), index.get(fact["object"])
             if s is not None and o is not None:
                 ex.add((s, fact["property"], o), None)
-                if fact["property"] == "ceoOf":
-                    ex.add((s, "worksFor", o), None)
         examples.append(ex)
     return examples
 
@@ -179,8 +180,6 @@ def gold_examples(paths: Iterable[Path]) -> list[Example]:
         for s, prop, o in data["relations"]:
             if s in index and o in index:
                 ex.add((index[s], prop, index[o]), None)
-                if prop == "ceoOf":
-                    ex.add((index[s], "worksFor", index[o]), None)
         examples.append(ex)
     return examples
 
@@ -250,10 +249,7 @@ def fit(prop: str, data: list[tuple[Row, bool]], c: float) -> tuple[float, dict[
 
 
 def probability(bias: float, weights: dict[str, float], row: Row) -> float:
-    import math
-
-    total = bias + sum(weights.get(f, 0.0) for f in row.features)
-    return 1.0 / (1.0 + math.exp(-total)) if total > -30 else 0.0
+    return sigmoid(bias + sum(weights.get(f, 0.0) for f in row.features))
 
 
 def threshold(scored: list[tuple[float, bool]], target: float, fewest: int = 5) -> float | None:
@@ -274,12 +270,7 @@ def facts_of(
     example: Example, predicted: Iterable[tuple[int, str, int]]
 ) -> tuple[set[tuple[int, str, int]], set[tuple[int, str, int]]]:
     """(predicted facts, annotated facts) of a document, symmetric ones in one order."""
-
-    def canon(fact: tuple[int, str, int]) -> tuple[int, str, int]:
-        s, p, o = fact
-        return (min(s, o), p, max(s, o)) if p in SYMMETRIC else fact
-
-    return {canon(f) for f in predicted}, {canon(f) for f in example.facts if f[1] in FITS}
+    return {canonical(f) for f in predicted}, {canonical(f) for f in example.facts if f[1] in FITS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

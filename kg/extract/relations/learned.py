@@ -152,6 +152,11 @@ def features(a: Token, b: Token) -> list[str] | None:
     return out
 
 
+def sigmoid(total: float) -> float:
+    """A logistic regression's probability for a sum of weights (0 far below zero)."""
+    return 1.0 / (1.0 + math.exp(-total)) if total > -30 else 0.0
+
+
 @dataclass(frozen=True)
 class Model:
     """Per property: bias, threshold; per feature: (property index, weight) pairs."""
@@ -168,7 +173,7 @@ class Model:
             for index, weight in self.weights.get(feat, ()):
                 sums[index] += weight
         for index, total in enumerate(sums):
-            p = 1.0 / (1.0 + math.exp(-total)) if total > -30 else 0.0
+            p = sigmoid(total)
             if p >= self.thresholds[index]:
                 yield self.properties[index], p
 

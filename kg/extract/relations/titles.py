@@ -140,13 +140,15 @@ def affiliation_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                             doc, person, "worksFor", org, name, 0.65, [token, prep, org_tok]
                         )
             first = token.head
-            between = doc_tokens(doc)[first.i + 1 : token.i]
             if (
                 token.dep_ == "conj"
                 and first.i in mentions
                 and first.i < token.i
                 # "A's X and Y", not "A's X, B's Y": only "and" or a comma between
-                and all(t.dep_ in ("cc", "punct") or mentions.get(t.i) is mention for t in between)
+                and all(
+                    t.dep_ in ("cc", "punct") or mentions.get(t.i) is mention
+                    for t in doc_tokens(doc)[first.i + 1 : token.i]
+                )
             ):
                 for poss in (c for c in first.children if c.dep_ == "poss" and c.i in mentions):
                     org = arg_for(poss, lexicon)
