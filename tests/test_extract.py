@@ -185,3 +185,100 @@ def test_an_honorific_makes_a_person(pipeline, text, name):
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     [entity] = [e for e in extraction.entities if name in e.label]
     assert entity.cls == "Person"
+
+
+#: Evidence that outvotes a contradicting NER label: (rule, text, name, class). Each row
+#: is typed otherwise when its rule is left out, so the row shows what the rule adds.
+TYPE_EVIDENCE = [
+    ("kg.types.gazetteer.v1", "The exhibit moved to Evansville last May.", "Evansville", "Place"),
+    ("kg.types.gazetteer.v1", "The mayor of Bochum spoke.", "Bochum", "Place"),
+    ("kg.types.gazetteer.v1", "Workers in Dhaka and Chittagong struck.", "Chittagong", "Place"),
+    (
+        "kg.types.teams.v1",
+        "Norway beat Chile 2 \u2013 1 on Saturday. Later, Ghana and Peru drew 0-0, and the Chile "
+        "coach said his side had played well. Norway face Ghana next.",
+        "Norway",
+        "Organization",
+    ),
+    (
+        "kg.types.teams.v1",
+        "Norway beat Chile 2 \u2013 1 on Saturday. Later, Ghana and Peru drew 0-0.",
+        "Peru",
+        "Organization",
+    ),
+    (
+        "kg.types.lists.v1",
+        "The gallery shows prints by Marta Lindqvist, Odile Brassard, Kenji Mori and Walker Evans.",
+        "Walker Evans",
+        "Person",
+    ),
+    (
+        "kg.types.descriptions.v1",
+        "Paulo joined a militant group called the Red Hand in 2019.",
+        "Red Hand",
+        "Organization",
+    ),
+    (
+        "kg.types.descriptions.v1",
+        "The display honours fashion designer Halston and his friends.",
+        "Halston",
+        "Person",
+    ),
+    (
+        "kg.types.descriptions.v1",
+        "She spent two years aboard the cruise ship Marisol.",
+        "Marisol",
+        "Product",
+    ),
+    (
+        "kg.types.descriptions.v1",
+        "Lumen met studios including Paramount, Larkspur and Universal.",
+        "Larkspur",
+        "Company",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def pipelines_without():
+    from kg.pipeline import Pipeline
+
+    return {rule: Pipeline(exclude=[rule]) for rule in {row[0] for row in TYPE_EVIDENCE}}
+
+
+def _class_of(pipeline, text, name):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    return {e.cls for e in extraction.entities if name in (e.label, *e.alt_labels)}
+
+
+@pytest.mark.parametrize(("rule", "text", "name", "cls"), TYPE_EVIDENCE)
+def test_evidence_in_the_text_outvotes_the_ner_label(
+    pipeline, pipelines_without, rule, text, name, cls
+):
+    assert _class_of(pipeline, text, name) == {cls}
+    assert _class_of(pipelines_without[rule], text, name) != {cls}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "cls"),
+    [
+        # a war, not a match report: no result in the text
+        ("Russia defeated Ukraine's forces near Kharkiv, officials said.", "Russia", "Place"),
+        # names of places that are people's names too, read as people
+        ("Victoria Beckham opened a shop in Paris.", "Victoria Beckham", "Person"),
+        ("Florence Pugh and Jordan Peele arrived in Victoria.", "Jordan Peele", "Person"),
+        ("Florence Pugh and Jordan Peele arrived in Victoria.", "Victoria", "Place"),
+        # a person listed with companies stays a person
+        ("Microsoft, Google and Sam Altman signed the letter.", "Sam Altman", "Person"),
+        # a short form of a longer name is not read as the town of the same name
+        (
+            "Meridian Pictures won. Meridian said the film cost little.",
+            "Meridian Pictures",
+            "Company",
+        ),
+    ],
+)
+def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
+    assert _class_of(pipeline, text, name) == {cls}

@@ -16,10 +16,20 @@ Built-in rules:
   news organizations; objects of "launch"/"release" towards products; what
   "happened" or "took place" is an event.
 - ``kg.types.people.v1``: an honorific makes a person ("Mr Okafor", "Dr. Ruiz").
+- ``kg.types.gazetteer.v1``: a name GeoNames knows as a country, US state or
+  city is a place (:mod:`kg.gazetteer`), unless the NER reads it as a person
+  ("Paris", "Jordan" and "Victoria" are people too).
+- ``kg.types.teams.v1``: in a match report (two results or more, "1 - 0"), a name
+  seen as a side in a result ("Sweden defeated South Korea 1 - 0", "Panama
+  coach") is a team, an organization, in every mention of the article.
+- ``kg.types.lists.v1``: a name listed with two or more names the NER types
+  alike, all of one kind, leans to that kind ("Ansel Adams, Walker Evans and
+  Helmut Newton").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
@@ -33,7 +43,10 @@ from kg.extract.common import (
     doc_tokens,
     mention_tokens,
     noun_phrase_head_text,
+    sentence_index,
+    with_conjuncts,
 )
+from kg.gazetteer import place_kind
 from kg.lexicon import Lexicon
 from kg.registry import type_rules
 from kg.types import Mention, TypeCue
@@ -71,6 +84,39 @@ def _classes(lexicon: Lexicon, token: Token) -> list[str]:
     return []
 
 
+NAMING_VERBS = frozenset({"call", "name", "dub", "title", "brand"})
+
+
+def _naming_noun(token: Token) -> Token | None:
+    """The common noun that introduces the name at ``token``, if the phrasing says so:
+    "a chatbot named Lyra", "a startup known as Zephyr", "religions such as Wicca",
+    "studios including Paramount", "the town of Yeoncheon"."""
+    head = token.head
+    if token.dep_ == "oprd" and head.lemma_ in NAMING_VERBS:
+        if head.dep_ == "acl":
+            return head.head
+        if head.dep_ == "advcl":  # "left the group within Scientology called the Sea Org"
+            before = [t for t in head.doc[max(head.i - 4, 0) : head.i] if t.pos_ == "NOUN"]
+            return before[-1] if before else None
+        return None
+    if token.dep_ != "pobj":
+        return None
+    prep, noun = head, head.head
+    if prep.lower_ == "as" and noun.lemma_ == "know" and noun.dep_ == "acl":
+        return noun.head if noun.head.pos_ == "NOUN" else None  # "a startup known as Zephyr"
+    if noun.pos_ != "NOUN":
+        return None
+    # "religions such as Wicca", "studios including Paramount": a plural noun, as a
+    # singular one is most often a misparse ("photographers who used the camera, such as ...")
+    if prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.children):
+        return noun if noun.tag_ == "NNS" else None
+    if prep.lower_ == "including":
+        return noun if noun.tag_ == "NNS" else None
+    if prep.lower_ == "of" and any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children):
+        return noun  # "the town of Yeoncheon" (only place nouns count: the caller checks)
+    return None
+
+
 def _cue(mention: Mention, cls: str, rule: str, weight: float) -> TypeCue:
     return TypeCue(mention.start, mention.end, cls, rule, weight)
 
@@ -100,6 +146,34 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                     yield _cue(mention, cls, name, 5.0)
                 if lexicon.title_prop(noun_phrase_head_text(noun)) or lexicon.title_prop(noun.text):
                     yield _cue(mention, "Person", name, 3.0)
+            # a noun just before the name it describes: "fashion designer Halston",
+            # "goalkeeper Thibaut Courtois", "the cruise ship Freewinds", "rival Anthropic"
+            after = mentions.get(token.i + 1)
+            if (
+                token.dep_ == "compound"
+                and token.tag_ == "NN"  # not "publishers Jann Wenner and Carlo De Benedetti"
+                and token.i not in mentions
+                and after is not None
+                and mentions.get(token.head.i) is after
+            ):
+                for cls in _classes(lexicon, token):
+                    yield _cue(after, cls, name, 3.0)
+                if lexicon.title_prop(noun_phrase_head_text(token)) or lexicon.title_prop(
+                    token.text
+                ):
+                    yield _cue(after, "Person", name, 3.0)
+            # "a chatbot named Lyra", "the group called the Sea Org", "religions such as
+            # Wicca", "studios including Paramount and Universal", "the town of Yeoncheon"
+            introducing = _naming_noun(token)
+            if introducing is not None and introducing.i not in mentions:
+                classes = _classes(lexicon, introducing)
+                if token.dep_ == "pobj" and token.head.lower_ == "of":
+                    classes = [c for c in classes if c == "Place"]
+                for named in with_conjuncts(token):
+                    mention = mentions.get(named.i)
+                    if mention is not None:
+                        for cls in classes:
+                            yield _cue(mention, cls, name, 3.0)
             # a definite description on its own: the resolver finds its antecedent
             if token.i not in mentions and token.dep_ != "appos":
                 described = description_class(token, lexicon)
@@ -216,6 +290,158 @@ def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
+#: How much a gazetteer entry counts: a country or state name is rarely anything
+#: else; a city's name is also a club's, a company's or a ship's.
+GAZETTEER_WEIGHTS = {"country": 1.5, "state": 1.5, "city": 1.25}
+
+
+@type_rules.register("kg.types.gazetteer.v1")
+def gazetteer_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    """A name GeoNames knows as a country, US state or city is a place."""
+    name = "kg.types.gazetteer.v1"
+
+    def rule(doc: Doc) -> Iterator[TypeCue]:
+        found = doc._.kg_mentions or ()
+        # "Meridian" after "Meridian Pictures", "Navarro" after "Celia Navarro": a short
+        # form of a longer name in the article, whatever else it may name
+        ends = {
+            w
+            for m in found
+            if len(words := _name(m.text).split()) > 1
+            for w in (words[0], words[-1])
+        }
+        for mention in found:
+            if mention.ner_label == "PERSON" or _name(mention.text) in ends:
+                continue  # "Paris Hilton", "Jordan", "Victoria": the NER saw a person
+            kind = place_kind(mention.text)
+            if kind is not None:
+                yield _cue(mention, "Place", name, GAZETTEER_WEIGHTS[kind])
+
+    return rule
+
+
+#: A result: "1 - 0", "3-1", with an en or em dash too (one token or three).
+SCORE = re.compile(r"\d{1,2}\s*[-\u2013\u2014]\s*\d{1,2}")
+DASHES = frozenset({"-", "\u2013", "\u2014"})
+#: Verbs whose subject and object are the sides of a match.
+MATCH_VERBS = frozenset(
+    "beat defeat face play draw lose edge thrash overcome rout down eliminate "
+    "knock host trail lead win tie battle".split()
+)
+#: Nouns a side owns in a match report ("Panama coach", "Sweden's first victory").
+TEAM_NOUNS = frozenset(
+    "coach captain goalkeeper keeper striker defender midfielder manager squad side "
+    "forward winger team fans supporters victory win defeat loss goal lead equaliser "
+    "equalizer".split()
+)
+TEAM_PREPS = frozenset({"to", "against", "with", "over", "from", "past"})
+
+
+def _score_tokens(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token bounds of the results in the text."""
+    found = []
+    for t in tokens:
+        if SCORE.fullmatch(t.text):
+            found.append((t.i, t.i + 1))
+        elif (
+            t.like_num
+            and t.i + 2 < len(tokens)
+            and tokens[t.i + 1].text in DASHES
+            and tokens[t.i + 2].like_num
+            and SCORE.fullmatch(t.text + "-" + tokens[t.i + 2].text)
+        ):
+            found.append((t.i, t.i + 3))
+    return found
+
+
+@type_rules.register("kg.types.teams.v1")
+def team_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    """In a match report, the sides of a result are teams throughout the article."""
+    name = "kg.types.teams.v1"
+
+    def rule(doc: Doc) -> Iterator[TypeCue]:
+        tokens = doc_tokens(doc)
+        scores = _score_tokens(tokens)
+        if len(scores) < 2:
+            return  # not a match report: "Russia defeated ..." may be a war
+        mentions = mention_tokens(doc)
+        with_score = {sentence_index(doc, tokens[start]) for start, _ in scores}
+        sides: set[str] = set()
+
+        def side(i: int) -> None:
+            mention = mentions.get(i)
+            if mention is not None and mention.ner_label != "PERSON":
+                sides.add(_name(mention.text))
+
+        for start, end in scores:  # "Sweden 1 - 0 Korea Republic", "Panama 3 - 0"
+            side(start - 1)
+            side(end)
+        for token in tokens:
+            if token.i not in mentions:
+                continue
+            head = token.head
+            if token.dep_ in ("nsubj", "dobj") and head.lemma_ in MATCH_VERBS:
+                verb = head
+            elif token.dep_ == "pobj" and head.lower_ in TEAM_PREPS:
+                verb = head.head
+            else:
+                verb = None
+            if (
+                verb is not None
+                and verb.lemma_ in MATCH_VERBS
+                and sentence_index(doc, verb) in with_score
+            ):
+                for named in with_conjuncts(token):  # "Ghana and Peru drew 0-0"
+                    side(named.i)
+            elif token.dep_ in ("poss", "compound") and head.lemma_.lower() in TEAM_NOUNS:
+                side(token.i)
+        for mention in doc._.kg_mentions or ():
+            if mention.ner_label != "PERSON" and _name(mention.text) in sides:
+                yield _cue(mention, "Organization", name, 3.0)
+
+    return rule
+
+
+def _name(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@type_rules.register("kg.types.lists.v1")
+def list_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    """A name in a list of names of one kind leans to that kind."""
+    name = "kg.types.lists.v1"
+    ner_classes = lexicon.ner_classes
+
+    def rule(doc: Doc) -> Iterator[TypeCue]:
+        mentions = mention_tokens(doc)
+        seen: set[int] = set()
+        for token in doc_tokens(doc):
+            if token.dep_ == "conj" or token.i in seen or token.i not in mentions:
+                continue
+            members = [t for t in with_conjuncts(token) if t.i in mentions]
+            seen.update(t.i for t in members)
+            listed = {mentions[t.i] for t in members}
+            if len(listed) < 3:
+                continue
+            groups = {
+                m: lexicon.group(ner_classes[m.ner_label])
+                for m in listed
+                if m.ner_label in ner_classes
+            }
+            for mention in listed:
+                others = {g for m, g in groups.items() if m is not mention}
+                agreeing = sum(1 for m in groups if m is not mention)
+                if len(others) != 1 or agreeing < 2 or groups.get(mention) in others:
+                    continue
+                (group,) = others
+                if group is None:
+                    continue
+                cls = lexicon.classes_in(group)[0]
+                yield _cue(mention, cls, name, min(0.5 * agreeing, 2.0))
+
+    return rule
+
+
 class TypeCueComponent(RuleComponent):
     """spaCy component ``kg_types``: runs the type rules, writes ``doc._.kg_type_cues``."""
 
@@ -233,6 +459,9 @@ class TypeCueComponent(RuleComponent):
             "kg.types.name_heads.v1",
             "kg.types.roles.v1",
             "kg.types.people.v1",
+            "kg.types.gazetteer.v1",
+            "kg.types.teams.v1",
+            "kg.types.lists.v1",
         ],
         "ontology": [],
         "kb": True,
