@@ -282,3 +282,27 @@ def test_evidence_in_the_text_outvotes_the_ner_label(
 )
 def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
     assert _class_of(pipeline, text, name) == {cls}
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # the NER stops at the hyphen of a two-syllable given name
+        (
+            "Veteran politician Wong Kwok-hing of the FTU was defeated.",
+            "Wong Kwok-hing",
+            "Wong Kwok",
+        ),
+        # a team's score is not part of its name
+        ("Group F: Sweden 1 - 0 Korea Republic. Sweden won.", "Sweden", "Sweden 1"),
+        # "-based", "-led": an adjective made of a name, not a longer name
+        ("The Paris-based startup hired staff.", "Paris", "Paris-based"),
+    ],
+)
+def test_names_end_where_the_name_ends(pipeline, text, present, absent):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    names = {n for e in extraction.entities for n in (e.label, *e.alt_labels)}
+    assert present in names
+    assert absent not in names

@@ -85,6 +85,43 @@ def split_entity(span: Span) -> list[list[Token]]:
     return [p for p in (_trim(part) for part in parts) if p]
 
 
+DASHES = frozenset({"-", "\u2013", "\u2014"})
+
+
+#: Words after a hyphen that make an adjective of a name ("Sony-style", "Obama-era").
+_NOT_NAME_PARTS = frozenset(
+    "style era type size class level grade wide area region owned based led run backed "
+    "made born funded linked focused friendly free proof".split()
+)
+
+
+def _mend_end(tokens: list[Token], part: list[Token]) -> list[Token]:
+    """Mend where the NER ends a name: take in a hyphenated part it left off
+    ("Wong Kwok" + "-hing"), and leave out a team's score ("Sweden 1" in "Sweden 1 - 0")."""
+    end = part[-1].i + 1
+    while (
+        end + 1 < len(tokens)
+        and tokens[end - 1].whitespace_ == ""
+        and tokens[end].text == "-"
+        and tokens[end].whitespace_ == ""
+        and tokens[end + 1].is_alpha
+        and tokens[end + 1].tag_ in ("NN", "NNP")
+        and tokens[end + 1].lower_ not in _NOT_NAME_PARTS
+    ):
+        end += 2
+    if end > part[-1].i + 1:
+        return part + tokens[part[-1].i + 1 : end]
+    if (
+        len(part) > 1
+        and part[-1].like_num
+        and end + 1 < len(tokens)
+        and tokens[end].text in DASHES
+        and tokens[end + 1].like_num
+    ):
+        return _trim(part[:-1])
+    return part
+
+
 @mention_rules.register("kg.mentions.ner.v1")
 def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     """The statistical NER's names, trimmed and split at inner possessives.
@@ -98,6 +135,8 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             if ent.label_ not in labels:
                 continue
             parts = split_entity(ent)
+            if parts:
+                parts[-1] = _mend_end(doc_tokens(doc), parts[-1])
             for n, part in enumerate(parts):
                 # the possessor in "OpenAI's Sora" is a name, but the label was for the whole
                 label = ent.label_ if n == len(parts) - 1 else None
