@@ -47,7 +47,14 @@ MAX_BYTES = 50_000_000
 
 
 def norm(text: str) -> str:
-    return " ".join(text.replace(" ,", ",").replace(" .", ".").split()).casefold()
+    """A name as written, for matching: Re-DocRED's spaced tokens joined back, casefolded,
+    a leading "the" dropped ("the United States" is kg's "United States").
+
+    >>> norm("The United States"), norm("Acme , Inc .")
+    ('united states', 'acme, inc.')
+    """
+    text = " ".join(text.replace(" ,", ",").replace(" .", ".").split()).casefold()
+    return text[4:] if text.startswith("the ") else text
 
 
 def docred_text(sents: Sequence[Sequence[str]]) -> tuple[str, list[list[tuple[int, int]]]]:

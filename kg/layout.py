@@ -4,7 +4,8 @@ Two kinds, found in the article's text before it is parsed:
 
 - **furniture** kg does not read at all: photo and audio credits ("Image: Jane
   Roe.", "Jane Roe/Getty Images", "(AP Photo/Jane Roe)"), bylines ("By Jane
-  Roe"), the wire-service part of a dateline ("LONDON (Reuters) -"). Each of
+  Roe"), datelines ("LONDON (Reuters) -", "KYIV, Ukraine -", "Evansville,
+  Indiana, United States -"). Each of
   their characters becomes a space before spaCy sees the text, so offsets
   still count the same characters and no name or fact comes from them;
 - **display lines** set in title case (a headline "Acme Unveils Video Generator
@@ -69,6 +70,14 @@ _DATELINE = re.compile(
     r"[ \t]*(?:--|\u2014|\u2013|-)[ \t]*",
     re.MULTILINE,
 )
+_PLACE = r"[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}"
+#: A place-only dateline at a paragraph's start: "KYIV, Ukraine - ", "SAN FRANCISCO - ",
+#: "Evansville, Indiana, United States - " (two places or more, or one in capitals).
+_PLACE_DATELINE = re.compile(
+    rf"^[ \t]*(?:{_PLACE}(?:, {_PLACE}){{1,3}}|[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){{0,3}}"
+    rf"(?:, {_PLACE})?)[ \t]+(?:--|\u2014|\u2013|-)[ \t]+(?=[A-Z\"\u201c])",
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,7 @@ def _title_case(line: str) -> bool:
 def analyse(text: str) -> Layout:
     """The furniture and the title-case display lines of an article's body."""
     furniture: list[Span] = [*_credits(text), *_agency_credits(text)]
-    for pattern in (_AP_PHOTO, _BYLINE, _REPORTING, _DATELINE):
+    for pattern in (_AP_PHOTO, _BYLINE, _REPORTING, _DATELINE, _PLACE_DATELINE):
         furniture.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
     spans = _joined(furniture)
     return Layout(spans, display_lines(blank(text, spans)))

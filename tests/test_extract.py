@@ -52,6 +52,33 @@ CASES = [
         "Hebden Bridge is a market town in West Yorkshire, England.",
         [("Hebden Bridge", "locatedIn", "West Yorkshire")],
     ),
+    # a chain of places: each is in the ones written after it
+    (
+        "Officials met in Vancouver, British Columbia, Canada.",
+        [
+            ("Vancouver", "locatedIn", "British Columbia"),
+            ("British Columbia", "locatedIn", "Canada"),
+            ("Vancouver", "locatedIn", "Canada"),
+        ],
+    ),
+    (
+        "The firm has offices in Los Angeles, California and Detroit, Michigan.",
+        [("Detroit", "locatedIn", "Michigan")],
+    ),
+    # "developed by", "made by", "started by" on a noun that a copula or apposition names
+    (
+        "Zephyr is a video game developed by Brightwave Studios.",
+        [("Brightwave Studios", "develops", "Zephyr")],
+    ),
+    ("Lyra, a chatbot made by Acme, launched.", [("Acme", "develops", "Lyra")]),
+    (
+        "Marisol Records is an independent label started by Julia Dorne in 1990.",
+        [("Julia Dorne", "founderOf", "Marisol Records")],
+    ),
+    (
+        "Tin Lantern was formed in 1998 by guitarist Mara Quist.",
+        [("Mara Quist", "founderOf", "Tin Lantern")],
+    ),
 ]
 
 NEGATIVE = [
@@ -66,6 +93,12 @@ NEGATIVE = [
     ),
     # a person "of" a place does not work for it
     ("Marcus Lind of Sweden scored twice.", ("Marcus Lind", "worksFor", "Sweden")),
+    # a list of places is not a chain
+    ("She toured Paris, London and Berlin.", ("Paris", "locatedIn", "London")),
+    (
+        "The firm has offices in Los Angeles, California and Detroit, Michigan.",
+        ("Los Angeles", "locatedIn", "Michigan"),
+    ),
 ]
 
 

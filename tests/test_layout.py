@@ -19,6 +19,9 @@ from kg.layout import analyse, blank
         ("By Jane Roe\nThe council met.", "By Jane Roe"),
         ("LONDON (Reuters) - The council met.", "LONDON (Reuters) - "),
         ("(UPI) -- The council met.", "(UPI) -- "),
+        ("KYIV, Ukraine \u2014 The council met.", "KYIV, Ukraine \u2014 "),
+        ("SAN FRANCISCO -- The council met.", "SAN FRANCISCO -- "),
+        ("Tarn, Kessington, Northland - The council met.", "Tarn, Kessington, Northland - "),
         ("Full interview with the curator. Audio: Jkthom.", " Audio: Jkthom."),
         ("A demo of the headset Image: Jane Roe.", " Image: Jane Roe."),
     ],
@@ -38,6 +41,9 @@ def test_furniture_is_found(text, furniture):
         "Sources say the deal is near.",
         "By the end of the year, Acme will have moved.",  # "By" opening a sentence
         "The agency quoted Reuters reporting from London.",
+        "Acme - the maker of drones - said it would hire.",  # one title-case name and a dash
+        "Paris, London and Berlin - all three - voted.",  # a list, not a dateline
+        "Sweden, Belgium, England win three points",  # no dash
     ],
 )
 def test_prose_is_not_furniture(text):

@@ -260,6 +260,12 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 and (head.dep_ == "agent" or head.lower_ == "with")
             ):  # "founded by X", "co-founded the company with X"
                 yield _cue(mention, "Person", name, 2.0)
+            # "Joy Division was formed by ...", "she founded Sappy Records": what is
+            # founded is an organization
+            if (token.dep_ == "nsubjpass" and head.lemma_ in (*FOUND_VERBS, "form")) or (
+                token.dep_ == "dobj" and head.lemma_ in FOUND_VERBS and head.lemma_ != "start"
+            ):
+                yield _cue(mention, "AnyOrganization", name, 2.0)
             if token.dep_ in ("dobj", "nsubjpass") and head.lemma_ in PRODUCT_VERBS:
                 yield _cue(mention, "Product", name, 1.5)
 

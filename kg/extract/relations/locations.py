@@ -1,10 +1,11 @@
-"""Locations: "X-based Y", "Y, based in X", "its headquarters in X", "<event> in <place>"."""
+"""Locations: "X-based Y", "Y, based in X", "its headquarters in X", "<event> in <place>",
+and chains of places ("Vancouver, British Columbia, Canada")."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
@@ -20,7 +21,7 @@ from kg.extract.relations.base import (
 )
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
-from kg.types import Candidate
+from kg.types import Candidate, Mention
 
 HEADQUARTERS = frozenset({"headquarters", "headquarter", "base", "office", "offices", "hq"})
 
@@ -32,7 +33,9 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
-        for token in doc_tokens(doc):
+        tokens = doc_tokens(doc)
+        chains = _chains(tokens, mentions)
+        for token in tokens:
             # "San Francisco-based OpenAI", "OpenAI, based in San Francisco"
             if token.lower_ in ("based", "headquartered"):
                 places = [c for c in token.children if c.dep_ in ("npadvmod", "compound")]
@@ -74,19 +77,75 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                             yield candidate(
                                 doc, s, "locatedIn", o, name, 0.7, [thing, token, place]
                             )
-            # "Columbus, Ohio", "Monterrey, Mexico": a place in apposition with a place
-            if token.i in mentions and token.dep_ == "appos" and token.head.i in mentions:
-                inner, outer = arg_for(token.head, lexicon), arg_for(token, lexicon)
-                if inner is not None and outer is not None and inner.start < outer.start:
-                    yield candidate(doc, inner, "locatedIn", outer, name, 0.7, [token.head, token])
-            # "the summit in Paris": a name with an "in <place>" modifier
+            # "the summit in Paris": a name with an "in <place>" modifier, and the places
+            # that place is in ("McGill University in Montreal, Quebec")
             if token.i in mentions and token.dep_ != "compound":
                 for prep in token.children:
                     if prep.dep_ != "prep" or prep.lower_ != "in":
                         continue
                     for place in (c for c in prep.children if c.dep_ == "pobj"):
-                        s, o = arg_for(token, lexicon), arg_for(place, lexicon)
-                        if s is not None and o is not None and o.kind == "name":
-                            yield candidate(doc, s, "locatedIn", o, name, 0.6, [token, prep, place])
+                        s = arg_for(token, lexicon)
+                        for n, where in enumerate([place, *chains.get(place.i, ())]):
+                            o = arg_for(where, lexicon)
+                            if s is not None and o is not None and o.kind == "name":
+                                yield candidate(
+                                    doc,
+                                    s,
+                                    "locatedIn",
+                                    o,
+                                    name,
+                                    0.6 if n == 0 else 0.55,
+                                    [token, prep, where],
+                                )
+        # "Columbus, Ohio", "Vancouver, British Columbia, Canada": each place in the ones
+        # written after it
+        for inner, outers in chains.items():
+            for n, outer in enumerate(outers):
+                s, o = arg_for(tokens[inner], lexicon), arg_for(outer, lexicon)
+                if s is not None and o is not None:
+                    yield candidate(
+                        doc,
+                        s,
+                        "locatedIn",
+                        o,
+                        name,
+                        0.7 if n == 0 else 0.65,
+                        [tokens[inner], outer],
+                    )
 
     return rule
+
+
+def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list[Token]]:
+    """Names written "A, B, C" that are not a list (no "and", not co-ordinated in the
+    parse): per head token of each, the head tokens of the names after it."""
+    heads: dict[Mention, Token] = {}
+    for token in tokens:
+        mention = mentions.get(token.i)
+        if mention is not None and (
+            token.head.i == token.i or mentions.get(token.head.i) is not mention
+        ):
+            heads.setdefault(mention, token)
+    links: dict[int, Token] = {}
+    for mention, head in heads.items():
+        last = max(t.i for t in (head, *head.subtree) if mentions.get(t.i) is mention)
+        if last + 2 >= len(tokens) or tokens[last + 1].text != ",":
+            continue
+        after = mentions.get(last + 2)
+        if after is None or after is mention:
+            continue
+        outer = heads.get(after)
+        if outer is None or outer.sent.start != head.sent.start:
+            continue
+        if outer.dep_ == "conj" or any(c.dep_ == "cc" for c in outer.children):
+            continue  # "Paris, London and Berlin": a list
+        links[head.i] = outer
+    chains: dict[int, list[Token]] = {}
+    for start in links:
+        seen: list[Token] = []
+        at: Token | None = links[start]
+        while at is not None and len(seen) < 4 and at not in seen:
+            seen.append(at)
+            at = links.get(at.i)
+        chains[start] = seen
+    return chains

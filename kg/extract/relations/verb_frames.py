@@ -65,7 +65,17 @@ FRAMES: tuple[Frame, ...] = (
     Frame(
         ("founderOf",),
         frozenset(
-            {"found", "co-found", "cofound", "establish", "start", "launch", "create", "set"}
+            {
+                "found",
+                "co-found",
+                "cofound",
+                "establish",
+                "start",
+                "launch",
+                "create",
+                "set",
+                "form",
+            }
         ),
         ("dobj", "passive"),
         0.7,
@@ -191,6 +201,21 @@ SYMMETRIC_VERBS = frozenset(
 RIVAL_NOUNS = frozenset({"rival", "competitor", "challenger"})
 
 
+def described_by(noun: Token) -> list[Token]:
+    """What a noun phrase modified by "developed by X" stands for: the noun itself
+    ("Sora, developed by OpenAI"), or the name a copula or apposition says it is
+    ("Breakout is an arcade game developed by Atari", "Downy is a brand of fabric
+    softener produced by P&G", "Zephyr, a game developed by Brightwave")."""
+    found = [noun]
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+        noun = noun.head.head  # "a brand of fabric softener"
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        found += subject_of(noun.head)
+    elif noun.dep_ == "appos":
+        found.append(noun.head)
+    return found
+
+
 def frames_by_lemma(frames: Sequence[Frame]) -> dict[str, list[int]]:
     """Verb lemma -> the indices of the frames that list it."""
     index: dict[str, list[int]] = {}
@@ -222,7 +247,12 @@ def frame_matches(
                     found += [(n, where, [verb.i, c.i]) for c in children if c.dep_ == where]
                 elif where.startswith("prep:") or where == "passive":
                     dep, word = ("agent", None) if where == "passive" else ("prep", where[5:])
-                    for p in children:
+                    heads = children
+                    if where == "passive":  # "developed and published by Atari": a shared agent
+                        heads = children + [
+                            c for v in children if v.dep_ == "conj" for c in v.children
+                        ]
+                    for p in heads:
                         if p.dep_ != dep or (word is not None and p.lower_ != word):
                             continue
                         found += [
@@ -289,7 +319,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 subjects = with_conjuncts(doc[tokens[2]])
                 objects = [c for c in verb.children if c.dep_ == "nsubjpass"]
                 if verb.dep_ == "acl":  # "Sora, developed by OpenAI"
-                    objects.append(verb.head)
+                    objects += described_by(verb.head)
             elif where == "ccomp":
                 subjects = subject_of(verb)
                 clause = doc[tokens[1]]
