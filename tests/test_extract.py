@@ -79,6 +79,44 @@ CASES = [
         "Tin Lantern was formed in 1998 by guitarist Mara Quist.",
         [("Mara Quist", "founderOf", "Tin Lantern")],
     ),
+    # party and employer affiliations in lists and titles
+    (
+        "Newly elected councillors Alvin Tsang from the Harbour Party, Ida Lum of the Labour "
+        "Party, and Ray Chau of the Civic Alliance were sworn in.",
+        [
+            ("Alvin Tsang", "worksFor", "Harbour Party"),
+            ("Ida Lum", "worksFor", "Labour Party"),
+            ("Ray Chau", "worksFor", "Civic Alliance"),
+        ],
+    ),
+    (
+        "The winners were Harbour Party's Mei Tien, DAB's Ben Kwan and FTU's Alice Mok.",
+        [("Ben Kwan", "worksFor", "DAB"), ("Alice Mok", "worksFor", "FTU")],
+    ),
+    (
+        "Hilda Brand, USI associate professor of art history, praised the show.",
+        [("Hilda Brand", "worksFor", "USI")],
+    ),
+    (
+        "Karim Nasser, editor at large at the Gulf Ledger, said it was bad.",
+        [("Karim Nasser", "worksFor", "Gulf Ledger")],
+    ),
+    # who speaks to an outlet is reported by it
+    (
+        "Steve Whitlow, a spokesman for the sheriff, told LA Weekly that the case was open.",
+        [("LA Weekly", "reports", "Steve Whitlow")],
+    ),
+    (
+        "Sam Altman said in an interview with Bloomberg that Sora was ready.",
+        [("Bloomberg", "reports", "Sam Altman")],
+    ),
+    # in a match report, a player's team
+    (
+        "Norway beat Chile 2 - 1 on Sunday. Striker Ingrid Solberg scored for Norway in the "
+        "first half, and Chile's goalkeeper, Tomas Vera, saved a penalty. Peru and Ghana drew "
+        "0 - 0.",
+        [("Ingrid Solberg", "worksFor", "Norway"), ("Tomas Vera", "worksFor", "Chile")],
+    ),
 ]
 
 NEGATIVE = [
@@ -93,6 +131,13 @@ NEGATIVE = [
     ),
     # a person "of" a place does not work for it
     ("Marcus Lind of Sweden scored twice.", ("Marcus Lind", "worksFor", "Sweden")),
+    # telling a legislature is not being reported by an outlet
+    ("Maria Lopez told Congress that the plan was sound.", ("Congress", "reports", "Maria Lopez")),
+    # a comma that ends a clause does not chain places
+    (
+        "As Heald told The Huffington Post, US surface ozone has dropped.",
+        ("Huffington Post", "locatedIn", "US"),
+    ),
     # a list of places is not a chain
     ("She toured Paris, London and Berlin.", ("Paris", "locatedIn", "London")),
     (
@@ -328,6 +373,10 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
         ),
         # a team's score is not part of its name
         ("Group F: Sweden 1 - 0 Korea Republic. Sweden won.", "Sweden", "Sweden 1"),
+        # a title the NER took into a person's name is not part of it
+        ("Councillor Maren Okafor won the seat.", "Maren Okafor", "Councillor Maren Okafor"),
+        ("Prime Minister John Kale spoke.", "John Kale", "Prime Minister John Kale"),
+        ("Norway beat Chile 2 - 1. Peru drew 0 - 0.", "Chile", "Chile 2 - 1"),
         # "-based", "-led": an adjective made of a name, not a longer name
         ("The Paris-based startup hired staff.", "Paris", "Paris-based"),
     ],

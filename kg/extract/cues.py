@@ -234,6 +234,16 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 yield _cue(mention, "AnyOrganization", name, 1.5)
             if token.dep_ == "nsubj" and head.lemma_ == "report":
                 yield _cue(mention, "NewsOrganization", name, 0.5)
+            # "told LA Weekly", "in an interview with Bloomberg": who is told is an outlet
+            if mention.ner_label == "ORG" and (
+                (token.dep_ == "dobj" and head.lemma_ == "tell")
+                or (
+                    token.dep_ == "pobj"
+                    and head.lower_ == "with"
+                    and head.head.lower_ in ("interview", "interviews")
+                )
+            ):
+                yield _cue(mention, "NewsOrganization", name, 1.0)
             # "born in Lyon", "a plant near Monterrey": a bare name after "in" is a place
             if (
                 token.dep_ == "pobj"

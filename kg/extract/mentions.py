@@ -111,6 +111,8 @@ def _mend_end(tokens: list[Token], part: list[Token]) -> list[Token]:
         end += 2
     if end > part[-1].i + 1:
         return part + tokens[part[-1].i + 1 : end]
+    if len(part) > 3 and part[-1].like_num and part[-2].text in DASHES and part[-3].like_num:
+        return _trim(part[:-3])  # "Chile 2 - 1"
     if (
         len(part) > 1
         and part[-1].like_num
@@ -118,7 +120,7 @@ def _mend_end(tokens: list[Token], part: list[Token]) -> list[Token]:
         and tokens[end].text in DASHES
         and tokens[end + 1].like_num
     ):
-        return _trim(part[:-1])
+        return _trim(part[:-1])  # "Sweden 1" before "- 0"
     return part
 
 
@@ -129,6 +131,19 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     Only labels the ontology maps to a class (``kg:spacyLabel``) count; the rest
     (dates, money, nationalities) are not entities."""
     labels = frozenset(lexicon.ner_classes)
+    person_nouns = lexicon.cue_nouns.get("Person", frozenset())
+
+    def is_role(words: list[Token]) -> bool:
+        text = " ".join(t.lower_ for t in words)
+        return text in person_nouns or lexicon.title_prop(text) is not None
+
+    def without_role(part: list[Token]) -> list[Token]:
+        """A person's name without the title the NER took in ("Striker Ingrid Solberg",
+        "Prime Minister John Key"): the title is a fact about the name, not part of it."""
+        for n in (3, 2, 1):
+            if len(part) > n + 1 and all(t.is_title for t in part[:n]) and is_role(part[:n]):
+                return part[n:]
+        return part
 
     def rule(doc: Doc) -> Iterator[Mention]:
         for ent in doc.ents:
@@ -137,6 +152,8 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             parts = split_entity(ent)
             if parts:
                 parts[-1] = _mend_end(doc_tokens(doc), parts[-1])
+                if ent.label_ == "PERSON":
+                    parts[-1] = without_role(parts[-1])
             for n, part in enumerate(parts):
                 # the possessor in "OpenAI's Sora" is a name, but the label was for the whole
                 label = ent.label_ if n == len(parts) - 1 else None

@@ -116,6 +116,10 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     return rule
 
 
+#: Roles a name after a comma plays in the next clause, not in a chain of places.
+CLAUSE_ROLES = frozenset({"compound", "poss", "amod", "nmod", "nsubj", "nsubjpass", "dobj", "attr"})
+
+
 def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list[Token]]:
     """Names written "A, B, C" that are not a list (no "and", not co-ordinated in the
     parse): per head token of each, the head tokens of the names after it."""
@@ -139,6 +143,8 @@ def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list
             continue
         if outer.dep_ == "conj" or any(c.dep_ == "cc" for c in outer.children):
             continue  # "Paris, London and Berlin": a list
+        if outer.dep_ in CLAUSE_ROLES:
+            continue  # "As Heald told The Huffington Post, US ozone has dropped": a new clause
         links[head.i] = outer
     chains: dict[int, list[Token]] = {}
     for start in links:

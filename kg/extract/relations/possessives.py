@@ -30,8 +30,10 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
         for token in doc_tokens(doc):
-            if token.i not in mentions or (token.head.i in mentions and token.dep_ != "appos"):
-                continue
+            if token.i not in mentions or (
+                token.head.i in mentions and token.dep_ not in ("appos", "conj")
+            ):
+                continue  # only a name's head word ("DAB's Ben Chan and FTU's Alice Mak")
             owned = arg_for(token, lexicon)
             if owned is None:
                 continue

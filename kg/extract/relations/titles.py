@@ -20,7 +20,7 @@ from kg.extract.relations.base import (
 )
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
-from kg.types import Candidate
+from kg.types import Candidate, Mention
 
 
 def _title_phrase(noun: Token, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -43,12 +43,28 @@ def _title_phrase(noun: Token, lexicon: Lexicon) -> tuple[str, str] | None:
     return None
 
 
+TITLE_PREPS = ("of", "at", "for", "with")
+
+
 def _org_of_title(noun: Token) -> list[Token]:
-    """The organization a title is held at: possessor, compound, or "of/at/for" object."""
-    found = [c for c in noun.children if c.dep_ in ("poss", "compound")]
-    for prep in noun.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("of", "at", "for", "with"):
-            found.extend(c for c in prep.children if c.dep_ == "pobj")
+    """The organization a title is held at: possessor, compound ("USI associate
+    professor"), or "of/at/for" object, also after a modifier of the title ("editor at
+    large at the Saudi Gazette", "professor of art history at Yale")."""
+    found = [c for c in noun.children if c.dep_ in ("poss", "compound", "nmod")]
+    heads = [noun, *(c for c in noun.children if c.dep_ == "amod")]
+    for head in heads:
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in TITLE_PREPS:
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                found += objects
+                found += [
+                    c
+                    for o in objects
+                    for inner in o.children
+                    if inner.dep_ == "prep" and inner.lower_ in ("at", "for")
+                    for c in inner.children
+                    if c.dep_ == "pobj"
+                ]
     return found
 
 
@@ -105,6 +121,15 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     return rule
 
 
+def _next_after(doc: Doc, mention: Mention) -> Token | None:
+    """The token just after a mention, if any."""
+    tokens = doc_tokens(doc)
+    last = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if last is None or last.end >= len(tokens):
+        return None
+    return tokens[last.end]
+
+
 #: Prepositions that tie a person's name to the organization they belong to.
 AFFILIATION_PREPS = frozenset({"of", "from", "at"})
 
@@ -128,8 +153,14 @@ def affiliation_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             person = arg_for(token, lexicon)
             if person is None:
                 continue
-            for prep in token.children:
-                if prep.dep_ != "prep" or prep.lower_ not in AFFILIATION_PREPS:
+            preps = [c for c in token.children if c.dep_ == "prep"]
+            # "councillors Alvin Yeung from the Civic Party": the parse may hang the
+            # preposition on the noun before the name; it still follows the name
+            after = _next_after(doc, mention)
+            if after is not None and after.dep_ == "prep" and after.head.pos_ == "NOUN":
+                preps.append(after)
+            for prep in preps:
+                if prep.lower_ not in AFFILIATION_PREPS:
                     continue
                 for org_tok in (c for c in prep.children if c.dep_ == "pobj"):
                     if org_tok.i not in mentions or mentions[org_tok.i] is mention:

@@ -161,6 +161,13 @@ FRAMES: tuple[Frame, ...] = (
         ("dobj", "passive"),
         0.65,
     ),
+    # a player scores, plays or signs for a team
+    Frame(
+        ("worksFor",),
+        frozenset({"score", "equalise", "equalize", "net", "play", "debut", "sign", "captain"}),
+        ("prep:for",),
+        0.6,
+    ),
     # acquisitions and sales are deals between the two parties
     Frame(("partnersWith",), frozenset({"buy", "acquire", "purchase"}), ("dobj",), 0.6),
     Frame(("partnersWith",), frozenset({"sell", "license", "supply"}), ("prep:to",), 0.6),
@@ -352,6 +359,19 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     if c.dep_ == "pobj"
                 ]
                 yield from emit(doc, sources, subject_of(token.head), ("reports",), 0.7, token)
+        # "Whitmore told LA Weekly ...", "Altman said in an interview with Bloomberg":
+        # the outlet reports the speaker
+        for token in doc_tokens(doc):
+            outlets: list[Token] = []
+            if token.lemma_ == "tell" and token.pos_ == "VERB":
+                outlets = [c for c in token.children if c.dep_ == "dobj" and c.i in mentions]
+                speaker_verb: Token | None = token
+            elif token.lower_ in ("interview", "interviews") and token.pos_ == "NOUN":
+                outlets = [c for c in prep_objects(token, "with") if c.i in mentions]
+                speaker_verb = governing_verb(token)
+            if outlets and speaker_verb is not None:
+                speakers = subject_of(speaker_verb)
+                yield from emit(doc, outlets, speakers, ("reports",), 0.65, token)
         # "Redgum Markets and Coastline Grocers agreed to merge", "X and Y met":
         # a symmetric verb with co-ordinated subjects and no object relates the subjects
         for token in doc_tokens(doc):
