@@ -304,6 +304,19 @@ class Resolver:
                     targets.append((long, "kg.resolve.name_part.v1"))
                 elif abbrev and abbrev == initials(long_text):
                     targets.append((long, "kg.resolve.initials.v1"))
+            if len({id(t) for t, _ in targets}) > 1 and (
+                group == "person" or (group is not None and not short.weak())
+            ):
+                # "Warhol" after "Andy Warhol", "Warhol Factory" and "Warhol Polaroid": a
+                # fragment joins the one name of its own kind (a fragment the NER took for
+                # an organization once may be anything: it stays apart)
+                targets = [(t, r) for t, r in targets if t.group() == group]
+                if group == "person" and len({id(t) for t, _ in targets}) > 1:
+                    # news calls a person by the surname: "Warhol" is Andy Warhol, not
+                    # the "Warhol Polaroid" the NER took for a person too
+                    targets = [
+                        (t, r) for t, r in targets if name_key(t.label()).split()[-1] == words[0]
+                    ]
             if len({id(t) for t, _ in targets}) == 1:
                 target, rule = targets[0]
                 merges.append((text, target.label(), rule))

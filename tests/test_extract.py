@@ -388,3 +388,16 @@ def test_names_end_where_the_name_ends(pipeline, text, present, absent):
     names = {n for e in extraction.entities for n in (e.label, *e.alt_labels)}
     assert present in names
     assert absent not in names
+
+
+def test_a_surname_joins_the_person_among_longer_names_it_is_part_of(pipeline):
+    from kg.sources import parse_article
+
+    text = (
+        "Mark Rathlow left the group. Rathlow said he was followed. Rathlow the reformer "
+        "spoke to Rathlow Holdings later."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    people = [e for e in extraction.entities if e.cls == "Person"]
+    assert [(e.label, e.alt_labels) for e in people] == [("Mark Rathlow", ("Rathlow",))]
+    assert "Rathlow Holdings" in {e.label for e in extraction.entities}
