@@ -76,6 +76,9 @@ ANTECEDENT_RULE = "kg.resolve.antecedent.v1"
 GROUP_ORDER = ("person", "organization", "place", "product", "event")
 
 
+_DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
+
+
 def name_key(text: str) -> str:
     """Normal form of a name: case-folded, curly quotes and honorifics and suffixes removed.
 
@@ -83,8 +86,12 @@ def name_key(text: str) -> str:
     'sam altman'
     >>> name_key("Acme Corp.")
     'acme'
+    >>> name_key("U.S."), name_key("US")
+    ('us', 'us')
     """
     words = text.replace("\u2019", "'").replace(",", " ").split()
+    # dotted initials are the acronym: "U.S." is "US", "U.K." is "UK"
+    words = [w.replace(".", "") if _DOTTED.fullmatch(w) else w for w in words]
     while len(words) > 1 and words[0].casefold() in HONORIFICS:
         words = words[1:]
     while len(words) > 1 and words[-1].casefold() in ORG_SUFFIXES:
@@ -304,6 +311,11 @@ class Resolver:
                     targets.append((long, "kg.resolve.name_part.v1"))
                 elif abbrev and abbrev == initials(long_text):
                     targets.append((long, "kg.resolve.initials.v1"))
+            spelled = [(t, r) for t, r in targets if r == "kg.resolve.initials.v1"]
+            if spelled and len({id(t) for t, _ in targets}) > 1:
+                # "USI" is the University of Southern Indiana it spells, not "USI Art
+                # Collections", which only starts with it
+                targets = spelled
             if len({id(t) for t, _ in targets}) > 1 and (
                 group == "person" or (group is not None and not short.weak())
             ):

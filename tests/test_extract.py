@@ -401,3 +401,26 @@ def test_a_surname_joins_the_person_among_longer_names_it_is_part_of(pipeline):
     people = [e for e in extraction.entities if e.cls == "Person"]
     assert [(e.label, e.alt_labels) for e in people] == [("Mark Rathlow", ("Rathlow",))]
     assert "Rathlow Holdings" in {e.label for e in extraction.entities}
+
+
+def test_an_acronym_joins_the_name_it_spells(pipeline):
+    from kg.sources import parse_article
+
+    text = (
+        "The University of Southern Indiana opened a show. USI Art Collections lent prints, "
+        "and USI staff hung them."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    labels = {e.label: e.alt_labels for e in extraction.entities}
+    # not "USI Art Collections", which only starts with it
+    assert "USI" in labels["University of Southern Indiana"]
+    assert "USI" not in labels and "USI Art Collections" in labels
+
+
+def test_dotted_initials_are_the_acronym(pipeline):
+    from kg.sources import parse_article
+
+    text = "Prices rose in the U.S. in May, and US officials said so."
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    names = [{e.label, *e.alt_labels} for e in extraction.entities]
+    assert [n for n in names if n & {"U.S.", "US"}] == [{"U.S.", "US"}]
