@@ -121,6 +121,18 @@ def mention_tokens(doc: Doc) -> dict[int, Mention]:
     return index
 
 
+def mention_ends(doc: Doc) -> dict[Mention, int]:
+    """Mention -> the index of its last token (as :func:`mention_tokens` maps them)."""
+    cached: dict[Mention, int] | None = doc.user_data.get("kg_mention_ends")
+    if cached is None:
+        cached = {}
+        for i, mention in mention_tokens(doc).items():
+            if cached.get(mention, -1) < i:
+                cached[mention] = i
+        doc.user_data["kg_mention_ends"] = cached
+    return cached
+
+
 def phrase(tokens: list[Token]) -> str:
     return "".join(t.text_with_ws for t in tokens).strip()
 

@@ -40,6 +40,7 @@ from kg.extract.common import (
     FOUND_VERBS,
     RuleComponent,
     description_class,
+    doc_text,
     doc_tokens,
     mention_tokens,
     noun_phrase_head_text,
@@ -99,7 +100,7 @@ def _naming_noun(token: Token) -> Token | None:
             before = [t for t in head.doc[max(head.i - 4, 0) : head.i] if t.pos_ == "NOUN"]
             return before[-1] if before else None
         return None
-    if token.dep_ != "pobj":
+    if token.dep_ != "pobj" or token.i not in mention_tokens(token.doc):
         return None
     prep, noun = head, head.head
     if prep.lower_ == "as" and noun.lemma_ == "know" and noun.dep_ == "acl":
@@ -129,10 +130,11 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     def rule(doc: Doc) -> Iterator[TypeCue]:
         mentions = mention_tokens(doc)
         for token in doc_tokens(doc):
+            dep = token.dep_
             # apposition, either way round: "Sora, the app" / "the app, Sora"
-            if token.dep_ == "appos":
+            if dep == "appos":
                 pairs = [(token, token.head), (token.head, token)]
-            elif token.dep_ == "attr" and token.head.lemma_ == "be":
+            elif dep == "attr" and token.head.lemma_ == "be":
                 pairs = [(s, token) for s in token.head.children if s.dep_ == "nsubj"]
             else:
                 pairs = []
@@ -148,12 +150,11 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                     yield _cue(mention, "Person", name, 3.0)
             # a noun just before the name it describes: "fashion designer Halston",
             # "goalkeeper Thibaut Courtois", "the cruise ship Freewinds", "rival Anthropic"
-            after = mentions.get(token.i + 1)
             if (
-                token.dep_ == "compound"
-                and token.tag_ == "NN"  # not "publishers Jann Wenner and Carlo De Benedetti"
+                dep == "compound"
+                and (after := mentions.get(token.i + 1)) is not None
                 and token.i not in mentions
-                and after is not None
+                and token.tag_ == "NN"  # not "publishers Jann Wenner and Carlo De Benedetti"
                 and mentions.get(token.head.i) is after
             ):
                 for cls in _classes(lexicon, token):
@@ -164,10 +165,10 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                     yield _cue(after, "Person", name, 3.0)
             # "a chatbot named Lyra", "the group called the Sea Org", "religions such as
             # Wicca", "studios including Paramount and Universal", "the town of Yeoncheon"
-            introducing = _naming_noun(token)
+            introducing = _naming_noun(token) if dep in ("oprd", "pobj") else None
             if introducing is not None and introducing.i not in mentions:
                 classes = _classes(lexicon, introducing)
-                if token.dep_ == "pobj" and token.head.lower_ == "of":
+                if dep == "pobj" and token.head.lower_ == "of":
                     classes = [c for c in classes if c == "Place"]
                 for named in with_conjuncts(token):
                     mention = mentions.get(named.i)
@@ -175,7 +176,7 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                         for cls in classes:
                             yield _cue(mention, cls, name, 3.0)
             # a definite description on its own: the resolver finds its antecedent
-            if token.i not in mentions and token.dep_ != "appos":
+            if dep != "appos" and token.i not in mentions:
                 described = description_class(token, lexicon)
                 if described is not None:
                     yield TypeCue(token.idx, token.idx + len(token), described, name, 1.0)
@@ -315,6 +316,7 @@ GAZETTEER_WEIGHTS = {"country": 1.5, "state": 1.5, "city": 1.25}
 def gazetteer_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     """A name GeoNames knows as a country, US state or city is a place."""
     name = "kg.types.gazetteer.v1"
+    place_kind("")  # read the tables now, with the pipeline, not on the first article
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         found = doc._.kg_mentions or ()
@@ -376,6 +378,8 @@ def team_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     name = "kg.types.teams.v1"
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
+        if len(SCORE.findall(doc_text(doc))) < 2:
+            return  # most texts: no results at all, and no need to walk the tokens
         tokens = doc_tokens(doc)
         scores = _score_tokens(tokens)
         if len(scores) < 2:
@@ -430,9 +434,17 @@ def list_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         mentions = mention_tokens(doc)
+        tokens = doc_tokens(doc)
+        # the first names of co-ordinations: heads of a "conj" that are not one themselves
+        firsts = {
+            t.head.i
+            for t in tokens
+            if t.dep_ == "conj" and t.i in mentions and t.head.i in mentions
+        }
         seen: set[int] = set()
-        for token in doc_tokens(doc):
-            if token.dep_ == "conj" or token.i in seen or token.i not in mentions:
+        for i in sorted(firsts):
+            token = tokens[i]
+            if token.dep_ == "conj" or token.i in seen:
                 continue
             members = [t for t in with_conjuncts(token) if t.i in mentions]
             seen.update(t.i for t in members)

@@ -140,6 +140,8 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     def without_role(part: list[Token]) -> list[Token]:
         """A person's name without the title the NER took in ("Striker Ingrid Solberg",
         "Prime Minister John Key"): the title is a fact about the name, not part of it."""
+        if len(part) < 3 or not part[0].is_title:
+            return part
         for n in (3, 2, 1):
             if len(part) > n + 1 and all(t.is_title for t in part[:n]) and is_role(part[:n]):
                 return part[n:]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -88,9 +88,11 @@ def _word(token: Token) -> str:
     return token.lemma_.lower()
 
 
-def _path(a: Token, b: Token) -> tuple[list[Token], Token, list[Token]] | None:
+def _path(
+    a: Token, b: Token, ancestors: Callable[[Token], list[Token]] = _ancestors
+) -> tuple[list[Token], Token, list[Token]] | None:
     """a's side climbing, the meeting token, b's side climbing; None if too long."""
-    up_a, up_b = _ancestors(a), _ancestors(b)
+    up_a, up_b = ancestors(a), ancestors(b)
     where_b = {t.i: n for n, t in enumerate(up_b)}
     for n, token in enumerate(up_a):
         m = where_b.get(token.i)
@@ -99,13 +101,20 @@ def _path(a: Token, b: Token) -> tuple[list[Token], Token, list[Token]] | None:
     return None
 
 
-def features(a: Token, b: Token) -> list[str] | None:
+def features(
+    a: Token,
+    b: Token,
+    ancestors: Callable[[Token], list[Token]] = _ancestors,
+    _word: Callable[[Token], str] = _word,
+) -> list[str] | None:
     """The features of the pair (``a`` the would-be subject, ``b`` the object), or
-    None where no short path joins them or they are one name's conjuncts."""
+    None where no short path joins them or they are one name's conjuncts.
+    ``ancestors`` and ``_word`` may be memos of the functions of those names, for
+    a Doc's many pairs."""
     a, b = _climb_conjuncts(a), _climb_conjuncts(b)
     if a.i == b.i:
         return None
-    found = _path(a, b)
+    found = _path(a, b, ancestors)
     if found is None:
         return None
     side_a, top, side_b = found
@@ -141,10 +150,10 @@ def features(a: Token, b: Token) -> list[str] | None:
         f"B:{side_b[0].dep_ if side_b else '-'}",
     ]
     out += [f"W:{w}" for w in words]
-    first, last = (a, b) if a.i < b.i else (b, a)
-    tokens = doc_tokens(a.doc)
-    gap = [tokens[i] for i in range(first.i + 1, last.i)]
-    if len(gap) <= MAX_GAP:
+    first, last = (a.i, b.i) if a.i < b.i else (b.i, a.i)
+    if last - first - 1 <= MAX_GAP:
+        tokens = doc_tokens(a.doc)
+        gap = [tokens[i] for i in range(first + 1, last)]
         out += [f"G:{_word(t)}" for t in gap if t.pos_ not in ("PROPN", "DET", "PUNCT")]
         out.append(f"O:{'ab' if a.i < b.i else 'ba'}{len(gap) // 3}")
     else:
@@ -227,6 +236,22 @@ def proposals(doc: Doc, model: Model) -> Iterator[tuple[Token, Token, str, float
     """(subject token, object token, property, probability) for every pair of names
     in one sentence that the model scores above the property's threshold."""
     mentions = mention_tokens(doc)
+    chains: dict[int, list[Token]] = {}
+    words: dict[int, str] = {}
+
+    def ancestors(token: Token) -> list[Token]:
+        # each name meets every other name of its sentence: climb from it once
+        chain = chains.get(token.i)
+        if chain is None:
+            chain = chains[token.i] = _ancestors(token)
+        return chain
+
+    def word(token: Token) -> str:
+        found = words.get(token.i)
+        if found is None:
+            found = words[token.i] = _word(token)
+        return found
+
     for names in name_roots(doc).values():
         if len(names) < 2 or len(names) > MAX_NAMES:
             continue
@@ -234,7 +259,7 @@ def proposals(doc: Doc, model: Model) -> Iterator[tuple[Token, Token, str, float
             for b in names:
                 if a.i == b.i or mentions.get(a.i) is mentions.get(b.i):
                     continue
-                feats = features(a, b)
+                feats = features(a, b, ancestors, word)
                 if feats is not None:
                     for prop, p in model.score(feats):
                         yield a, b, prop, p

@@ -11,6 +11,7 @@ from spacy.vocab import Vocab
 from kg.extract.common import (
     arg_for,
     doc_tokens,
+    mention_ends,
     mention_tokens,
     prep_objects,
 )
@@ -131,8 +132,9 @@ def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list
         ):
             heads.setdefault(mention, token)
     links: dict[int, Token] = {}
+    ends = mention_ends(tokens[0].doc) if tokens else {}
     for mention, head in heads.items():
-        last = max(t.i for t in (head, *head.subtree) if mentions.get(t.i) is mention)
+        last = ends.get(mention, head.i)
         if last + 2 >= len(tokens) or tokens[last + 1].text != ",":
             continue
         after = mentions.get(last + 2)

@@ -11,6 +11,7 @@ from spacy.vocab import Vocab
 from kg.extract.common import (
     arg_for,
     doc_tokens,
+    mention_ends,
     mention_tokens,
     with_conjuncts,
 )
@@ -124,10 +125,10 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 def _next_after(doc: Doc, mention: Mention) -> Token | None:
     """The token just after a mention, if any."""
     tokens = doc_tokens(doc)
-    last = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    if last is None or last.end >= len(tokens):
+    last = mention_ends(doc).get(mention)
+    if last is None or last + 1 >= len(tokens):
         return None
-    return tokens[last.end]
+    return tokens[last + 1]
 
 
 #: Prepositions that tie a person's name to the organization they belong to.

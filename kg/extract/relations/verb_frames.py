@@ -348,9 +348,23 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             yield from emit(
                 doc, subject_of(governor), with_conjuncts(obj), ("partnersWith",), 0.65, noun
             )
-        # "according to Bloomberg, X ...": Bloomberg reports X
         for token in doc_tokens(doc):
-            if token.lower_ == "according" and token.head.pos_ in ("VERB", "AUX"):
+            lower = token.lower_
+            # "Whitmore told LA Weekly ...", "Altman said in an interview with Bloomberg":
+            # the outlet reports the speaker
+            outlets: list[Token] = []
+            speaker_verb: Token | None = None
+            if lower.startswith("tel") or lower.startswith("tol"):
+                if token.lemma_ == "tell" and token.pos_ == "VERB":
+                    outlets = [c for c in token.children if c.dep_ == "dobj" and c.i in mentions]
+                    speaker_verb = token
+            elif lower in ("interview", "interviews") and token.pos_ == "NOUN":
+                outlets = [c for c in prep_objects(token, "with") if c.i in mentions]
+                speaker_verb = governing_verb(token)
+            if outlets and speaker_verb is not None:
+                yield from emit(doc, outlets, subject_of(speaker_verb), ("reports",), 0.65, token)
+            # "according to Bloomberg, X ...": Bloomberg reports X
+            if lower == "according" and token.head.pos_ in ("VERB", "AUX"):
                 sources = [
                     c
                     for t in token.children
@@ -359,19 +373,6 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     if c.dep_ == "pobj"
                 ]
                 yield from emit(doc, sources, subject_of(token.head), ("reports",), 0.7, token)
-        # "Whitmore told LA Weekly ...", "Altman said in an interview with Bloomberg":
-        # the outlet reports the speaker
-        for token in doc_tokens(doc):
-            outlets: list[Token] = []
-            if token.lemma_ == "tell" and token.pos_ == "VERB":
-                outlets = [c for c in token.children if c.dep_ == "dobj" and c.i in mentions]
-                speaker_verb: Token | None = token
-            elif token.lower_ in ("interview", "interviews") and token.pos_ == "NOUN":
-                outlets = [c for c in prep_objects(token, "with") if c.i in mentions]
-                speaker_verb = governing_verb(token)
-            if outlets and speaker_verb is not None:
-                speakers = subject_of(speaker_verb)
-                yield from emit(doc, outlets, speakers, ("reports",), 0.65, token)
         # "Redgum Markets and Coastline Grocers agreed to merge", "X and Y met":
         # a symmetric verb with co-ordinated subjects and no object relates the subjects
         for token in doc_tokens(doc):
