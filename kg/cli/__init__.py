@@ -1,0 +1,122 @@
+"""The ``kg`` command: the only package that prints or exits.
+
+Every user error becomes one line on stderr, ``kg: error: ...``, and the exit
+code of its :class:`~kg.errors.KGError` class; ``--debug`` shows the traceback.
+Each command has a module of its own (``kg/cli/build.py``, ``query.py``, ...) with
+an ``add(sub, parents)`` that declares its options and the function it runs; this
+module only wires them together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import sys
+from collections.abc import Iterator, Sequence
+
+from kg.cli.common import (
+    EXIT_IO,
+    EXIT_SOFTWARE,
+    EXIT_USAGE,
+    Parser,
+    one_line,
+    parents,
+    usable_cpus,
+)
+from kg.errors import KGError
+
+__all__ = ["COMMANDS", "build_parser", "main", "usable_cpus"]
+
+COMMANDS = ("build", "query", "eval", "info", "analyze", "view", "remove", "plugins", "validate")
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="kg",
+        description="Build an RDF knowledge graph of the people, companies, products, events and "
+        "places in English news text, and query it.",
+        epilog="Exit codes: 0 ok, 1 validation failed, 2 unreadable input, 64 bad usage, "
+        "65 bad RDF or format, 66 bad query, 69 model missing, 73 cannot write output, "
+        "75 store unavailable.",
+    )
+    p = parents()
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"kg.cli.{name}").add(sub, p)
+    return parser
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: stop as Ctrl-C does, cleaning up on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _stop_cleanly() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into an exception while a command runs, so temporary
+    files are removed and stores closed, as after Ctrl-C (only the main thread can
+    set signal handlers; elsewhere the defaults stay)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kinds = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    before = {kind: signal.signal(kind, _terminate) for kind in kinds}
+    try:
+        yield
+    finally:
+        for kind, handler in before.items():
+            signal.signal(kind, handler)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        with _stop_cleanly():
+            return int(args.func(args))
+    except Terminated as exc:
+        print("kg: terminated", file=sys.stderr)
+        return 128 + exc.signum
+    except KGError as exc:
+        if args.debug:
+            raise
+        print(f"kg: error: {one_line(exc)}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except MemoryError:
+        if args.debug:
+            raise
+        print("kg: error: out of memory (try a smaller --batch-size)", file=sys.stderr)
+        return EXIT_SOFTWARE
+    except OSError as exc:  # a disk that fills up, a file that vanishes mid-run
+        if args.debug:
+            raise
+        print(f"kg: error: {one_line(exc)}", file=sys.stderr)
+        return EXIT_IO
+    except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
+        if args.debug:
+            raise
+        print(
+            f"kg: internal error: {type(exc).__name__}: {one_line(exc)} "
+            "(run with --debug for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_SOFTWARE

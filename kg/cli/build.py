@@ -1,0 +1,307 @@
+"""``kg build``: articles in, a graph out (a file or a store)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Dataset
+
+from kg.errors import UsageError, WorkerError
+from kg.types import GraphDiff
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.store import Store
+from kg.cli.common import STORE_HELP, Parents, iso_date, one_line, settings_from, usable_cpus, whole
+
+
+def _print_diffs(diffs: Sequence[GraphDiff]) -> None:
+    """What a build changed: the triples on stdout, a line per graph on stderr."""
+    for diff in diffs:
+        if diff.added or diff.removed:
+            print(f"kg: {diff.graph}: +{len(diff.added)} -{len(diff.removed)}", file=sys.stderr)
+        for line in diff.removed:
+            print(f"- {line}")
+        for line in diff.added:
+            print(f"+ {line}")
+
+
+def _file_diffs(path: str, dataset: Dataset) -> list[GraphDiff]:
+    """Graph by graph, what writing ``dataset`` to ``path`` changes in the file there."""
+    from kg.store import load, ntriples_lines
+    from kg.store.backends import MemoryStore
+
+    if not Path(path).exists():
+        old = MemoryStore()
+    else:
+        old = MemoryStore(load(path))
+    new = MemoryStore(dataset)
+    names = sorted(set(old.article_graphs()) | set(new.article_graphs())) or [""]
+    diffs = []
+    for name in names:
+        before = ntriples_lines(old.graph(name)) if name else ntriples_lines(old.dataset())
+        after = ntriples_lines(new.graph(name)) if name else ntriples_lines(new.dataset())
+        diffs.append(
+            GraphDiff(name or path, tuple(sorted(after - before)), tuple(sorted(before - after)))
+        )
+    return diffs
+
+
+def _merged(diffs: Sequence[GraphDiff]) -> list[GraphDiff]:
+    """One diff per graph (the entities graph changes in every batch), in first-seen order."""
+    merged: dict[str, tuple[set[str], set[str]]] = {}
+    for diff in diffs:
+        added, removed = merged.setdefault(diff.graph, (set(), set()))
+        added.update(diff.added)
+        removed.update(diff.removed)
+    return [
+        GraphDiff(g, tuple(sorted(a - r)), tuple(sorted(r - a))) for g, (a, r) in merged.items()
+    ]
+
+
+def _take_back(store: Store, journal: Any, error: Exception) -> None:
+    """Undo a failed build's writes; if even that fails, say so with the first error."""
+    from kg.errors import StoreError
+
+    try:
+        journal.undo(store)
+    except Exception as undo_error:
+        raise StoreError(
+            f"{one_line(error)}; and kg could not take back the articles this build had "
+            f"already written to {store.url}: {one_line(undo_error)}"
+        ) from error
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import (
+        Progress,
+        Writer,
+        batches,
+        extract_stream,
+        fewer_collections,
+        fingerprint,
+        with_digests,
+    )
+    from kg.lexicon import load_lexicon
+    from kg.pipeline import (
+        ArticleGraph,
+        Pipeline,
+        article_graphs,
+        check_limits,
+        check_stored_keys,
+        check_unique,
+        dataset_of,
+        link_batch,
+        write_batch,
+    )
+    from kg.rdf import article_iri
+    from kg.sources import expand_inputs, iter_articles
+    from kg.store import Journal, open_store, output_format, save
+    from kg.types import Article
+
+    if not args.output and not args.store:
+        raise UsageError("kg build needs -o FILE or --store STORE (or both)")
+    if args.output:
+        output_format(args.output)  # fail before loading the model
+    settings = settings_from(args)
+    check_limits(settings.min_confidence, settings.max_entities)  # workers would find it late
+    paths = expand_inputs(args.inputs)
+    digest = fingerprint(settings)
+
+    def articles() -> Iterator[Article]:
+        stream = iter_articles(paths, args.max_bytes)
+        if args.date:
+            stream = (a if a.date else dataclasses.replace(a, date=args.date) for a in stream)
+        return stream
+
+    store = open_store(args.store) if args.store else None
+    kept: list[ArticleGraph] = []
+    diffs: list[GraphDiff] = []
+    triples = held = skipped = done = 0
+    replaced = False
+    progress: Progress | None = None
+    writer: Writer | None = None
+    journal = Journal() if store is not None else None
+    extractions: Iterator[Any] = iter(())
+    stack = contextlib.ExitStack()
+    try:
+        # a build into a store skips articles already there from the same input and
+        # settings (an interrupted build resumes); a file output needs them all
+        known = store.article_keys() if store is not None else {}
+        stored = {} if args.output or args.no_resume else {k: v[1] for k, v in known.items()}
+        # every article is read and checked before anything is written (then read
+        # again, one at a time, to build: the corpus never has to fit in memory)
+        total = sum(1 for _ in check_stored_keys(check_unique(articles()), known))
+
+        def todo() -> Iterator[Article]:
+            nonlocal skipped
+            for article in with_digests(articles(), digest):
+                if stored.get(str(article_iri(article))) == article.digest:
+                    skipped += 1
+                    continue
+                yield article
+
+        started = time.perf_counter()
+        pipeline = Pipeline.from_settings(settings) if args.jobs == 1 else None
+        if pipeline is not None:
+            lexicon = pipeline.lexicon
+        else:
+            lexicon = load_lexicon(settings.ontology, settings.kb)
+        progress = Progress(total, enabled=not args.quiet)
+        stack.enter_context(fewer_collections())  # the model is loaded by now
+        extractions = extract_stream(settings, todo(), args.jobs, pipeline)
+        if store is not None:
+            into = store
+            into.journal = journal
+
+            def write(graphs: list[ArticleGraph]) -> list[GraphDiff]:
+                nonlocal replaced
+                entities, written = write_batch(into, graphs)
+                replaced = replaced or any(d.removed for d in written)
+                return [entities, *written] if args.diff else []  # a diff holds every triple
+
+            writer = Writer(write)
+        # each batch is resolved across its articles, then written (each article whole
+        # or not at all) while the next batch is extracted
+        for batch in batches(extractions, args.batch_size):
+            # a store alone takes N-Triples text; a file output needs rdflib terms
+            graphs = list(article_graphs(link_batch(batch), lexicon, lines=not args.output))
+            if writer is not None:
+                writer.submit(graphs)
+            if args.output:
+                kept += graphs
+            triples += sum(len(a.graph) + len(a.quarantine) + len(a.entities) for a in graphs)
+            held += sum(len(a.quarantine) for a in graphs)
+            done += len(graphs)
+            progress.advance(done + skipped - progress.done)  # skipped ones count as done
+        progress.advance(done + skipped - progress.done)
+        if writer is not None:
+            finishing: Writer = writer
+            writer = None
+            finishing.close()
+            diffs = finishing.results
+        if store is not None and replaced:
+            # a rebuilt article may no longer name an entity no other article names
+            store.journal = None
+            diffs.append(store.collect_garbage())
+        built = time.perf_counter()
+        if args.output:
+            dataset = dataset_of(kept, lexicon.prefixes())
+            if args.diff and store is None:
+                diffs = _file_diffs(args.output, dataset)
+            save(dataset, args.output)
+    except Exception as exc:
+        # an article refused mid-build (too many entities), a bug, a file that cannot
+        # be written: take back what this build stored, so it fails whole. A dead
+        # worker and Ctrl-C keep the articles written (each whole), and a re-run resumes.
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
+            writer = None
+        if store is not None and journal is not None and not isinstance(exc, WorkerError):
+            _take_back(store, journal, exc)
+        raise
+    finally:
+        close = getattr(extractions, "close", None)
+        if close is not None:  # stops --jobs workers now, on every way out
+            close()
+        stack.close()  # before the store closes: it collects garbage to release its lock
+        if progress is not None:
+            progress.close()
+        if writer is not None:  # stopped by Ctrl-C: finish the batches already handed over
+            with contextlib.suppress(Exception):
+                writer.close()
+        if journal is not None:
+            journal.close()
+        if store is not None:
+            store.journal = None
+            store.close()
+    if args.diff:
+        _print_diffs(_merged(diffs))
+    if not args.quiet:
+        where = " and ".join(x for x in (args.output, args.store) if x)
+        unchanged = f" ({skipped} unchanged, skipped)" if skipped else ""
+        seconds = built - started
+        print(
+            f"kg: wrote {where}: {done} article(s){unchanged}, {triples} triples "
+            f"in {seconds:.1f}s ({done / seconds if seconds else 0:.1f} articles/s, "
+            f"{args.jobs} job{'s' if args.jobs > 1 else ''})",
+            file=sys.stderr,
+        )
+        if held:
+            print(
+                f"kg: {held} triples broke the ontology and went to quarantine graphs "
+                "(kept in .trig/.nq files and stores; see kg validate)",
+                file=sys.stderr,
+            )
+    return 0
+
+
+def add(sub: Any, p: Parents) -> None:
+    """Add the command to the ``kg`` parser's subcommands."""
+    build = sub.add_parser(
+        "build",
+        parents=[p.common, p.extraction],
+        help="extract a graph from articles",
+        description="Read articles (UTF-8 .txt/.md/.html files, JSON Lines files with one article "
+        "per line, directories of these, or quoted globs) and write their knowledge graph. The "
+        "output format follows the extension: .ttl, .trig (one named graph per article), "
+        ".jsonld, .nt, .nq, .rdf.",
+    )
+    build.add_argument("inputs", nargs="+", metavar="ARTICLE", help="article files or directories")
+    build.add_argument("-o", "--output", help="output file (.ttl .trig .jsonld .nt .nq .rdf)")
+    build.add_argument(
+        "--store", metavar="STORE", help=STORE_HELP + "; each article replaces its own named graph"
+    )
+    build.add_argument(
+        "--batch-size",
+        type=whole(1),
+        default=64,
+        metavar="N",
+        help="resolve entities across N articles at a time, then write them (default 64)",
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=whole(1, usable_cpus()),
+        default=1,
+        metavar="N",
+        help=f"run the NLP in N worker processes, at most one per CPU ({usable_cpus()} here; "
+        "default 1); the output is the same",
+    )
+    build.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="with --store, rebuild every article, even those already stored unchanged",
+    )
+    build.add_argument(
+        "--diff", action="store_true", help="print the triples the build added (+) and removed (-)"
+    )
+    build.add_argument(
+        "--date",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="publication date for articles whose front matter gives none; "
+        'relative dates ("last year") resolve against it',
+    )
+    build.add_argument(
+        "--max-bytes",
+        type=whole(1),
+        default=5_000_000,
+        metavar="N",
+        help="refuse articles larger than N bytes (default 5000000)",
+    )
+    build.add_argument(
+        "--max-entities",
+        type=whole(1),
+        metavar="N",
+        help="refuse an article that names more than N entities (default 2000)",
+    )
+    build.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    build.set_defaults(func=cmd_build)

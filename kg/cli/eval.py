@@ -1,0 +1,227 @@
+"""``kg eval``: score extraction on gold files, GUM Wikinews and Re-DocRED."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import UsageError
+from kg.gum import SPLITS as GUM_SPLITS
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+from kg.cli.common import Parents, pipeline_from, render_table, settings_from, whole
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from kg.docred import evaluate_docred, is_docred, load_docred
+    from kg.evaluate import evaluate, expand_gold, load_gold
+    from kg.gum import HELD_OUT, evaluate_gum, gum_files, gum_relation_files, load_gum
+    from kg.lexicon import load_lexicon
+
+    settings = settings_from(args)
+    classes = load_lexicon(settings.ontology, settings.kb).entity_classes
+    docred = [Path(p) for p in args.gold if is_docred(p)]
+    given = [p for p in args.gold if not is_docred(p)]
+    gum = gum_files(given, args.split)
+    relations = gum_relation_files(given)
+    everything = set(gum_files(given)) | set(relations.values())
+    ours = [p for p in expand_gold(given) if p not in everything] if given else []
+    if not ours and not gum and not docred:
+        raise UsageError(f"no gold files in the {args.split!r} split of {' '.join(args.gold)}")
+    for path in ours:  # check every file before loading the model
+        load_gold(path, classes)
+    for path in gum:
+        load_gum(path)
+    docred_docs = {path.name: load_docred(path, args.docred_limit) for path in docred}
+    pipeline = pipeline_from(args)
+    data: dict[str, Any] = {}
+    if ours:
+        data["gold"] = evaluate(pipeline, ours).as_dict()
+    groups = {"all": gum}
+    if args.split == "all" and gum:
+        groups = {
+            "train": [p for p in gum if p.stem not in HELD_OUT],
+            "held-out": [p for p in gum if p.stem in HELD_OUT],
+        }
+    for split, paths in groups.items():
+        if not paths:
+            continue
+        linked, named, facts = evaluate_gum(pipeline, paths, relations)
+        data.setdefault("gum", {})[split] = {
+            "articles": len(paths),
+            "core": linked.as_dict(),
+            "all_named": named.as_dict(),
+            "relations": facts.as_dict(),
+        }
+    for name, docs in docred_docs.items():
+        data.setdefault("docred", {})[name] = evaluate_docred(pipeline, docs).as_dict()
+    if args.format == "json":
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(_summary(data))
+    if "gold" in data:
+        print()
+        _print_gold(data["gold"])
+    for split, gum_data in data.get("gum", {}).items():
+        print()
+        _print_gum(gum_data, split)
+    for name, report in data.get("docred", {}).items():
+        print()
+        _print_docred(name, report)
+    return 0
+
+
+def _summary(data: dict[str, Any]) -> str:
+    """One table: each data set's entity and relation scores side by side."""
+    rows = []
+    if "gold" in data:
+        e, r = data["gold"]["entities_total"], data["gold"]["relations_total"]
+        rows.append(["kg gold", e["recall"], e["precision"], e["f1"], "", "", *_rel(r)])
+    for split, gum in data.get("gum", {}).items():
+        core = gum["core"]
+        facts = gum["relations"]
+        rel = _rel(facts["total"]) if facts["articles"] else ["", "", "", ""]
+        strict = core["strict"]
+        p, r = strict["precision"], strict["recall"]
+        f1 = round(2 * p * r / (p + r), 3) if p + r else 0.0
+        name = f"GUM {split} ({gum['articles']})"
+        rows.append([name, r, p, f1, core["wrong_typings"], core["merged"], *rel])
+    for name, report in data.get("docred", {}).items():
+        props = report["properties"]
+        tp = sum(v["tp"] for v in props.values())
+        fp = sum(v["fp"] for v in props.values())
+        precision = round(tp / (tp + fp), 3) if tp + fp else 0.0
+        low = min(v["precision"] for v in props.values())
+        rows.append(
+            [
+                f"Re-DocRED {name.split('_')[0]} ({report['documents']})",
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"{report['macro_recall']} macro",
+                precision,
+                "",
+                f"min P {low}",
+            ]
+        )
+    headers = ["data", "ent R", "ent P", "ent F1", "wrong type", "merged"]
+    headers += ["rel R", "rel P", "rel F1", "rel tp/fp/fn"]
+    return render_table(headers, [[str(c) for c in row] for row in rows], width=110)
+
+
+def _rel(row: dict[str, Any]) -> list[Any]:
+    return [row["recall"], row["precision"], row["f1"], f"{row['tp']}/{row['fp']}/{row['fn']}"]
+
+
+def _print_docred(name: str, report: dict[str, Any]) -> None:
+    print(f"Re-DocRED {name}: {report['documents']} documents, kg's mapped properties")
+    rows = [
+        [p, str(v["precision"]), str(v["recall"]), str(v["tp"]), str(v["fp"]), str(v["fn"])]
+        for p, v in report["properties"].items()
+    ]
+    rows.append(["macro recall", "", str(report["macro_recall"]), "", "", ""])
+    print(render_table(["property", "precision", "recall", "tp", "fp", "fn"], rows))
+
+
+def _print_gold(data: dict[str, Any]) -> None:
+    headers = ["", "precision", "recall", "f1", "tp", "fp", "fn"]
+    for kind in ("entities", "relations"):
+        rows = [[name, *(str(v) for v in row.values())] for name, row in data[kind].items()]
+        rows.append(["ALL", *(str(v) for v in data[f"{kind}_total"].values())])
+        print(render_table([kind, *headers[1:]], rows))
+        print()
+    for title, key in (
+        ("missed entities", "missed_entities"),
+        ("wrong entities", "wrong_entities"),
+        ("missed relations", "missed_relations"),
+        ("wrong relations", "wrong_relations"),
+        ("false facts (annotated as must-not-appear)", "false_facts"),
+    ):
+        print(f"{title} ({len(data[key])}):")
+        for line in data[key]:
+            print(f"  {line}")
+
+
+def _print_gum(data: dict[str, Any], split: str) -> None:
+    """GUM scores: the core targets (with a Wikipedia link) and every named one."""
+    print(f"GUM Wikinews: {data['articles']} articles ({split})")
+    rows = []
+    for name, report in (("linked", data["core"]), ("all named", data["all_named"])):
+        for mode in ("strict", "lenient"):
+            score = report[mode]
+            rows.append(
+                [
+                    f"{name}, {mode}",
+                    str(report["targets"]),
+                    str(score["recall"]),
+                    str(score["precision"]),
+                    str(score["label_recall"]),
+                    str(report["wrong_typings"]),
+                    report["merged"],
+                    str(report["splits"]),
+                    str(report["wrong_merges"]),
+                ]
+            )
+    headers = ["set", "targets", "recall", "precision", "names found", "wrong type"]
+    print(render_table([*headers, "merged", "splits", "wrong merges"], rows))
+    core = data["core"]
+    print()
+    for title, key in (
+        ("wrong typings", "wrong_typings_list"),
+        ("missed (linked targets)", "missed_list"),
+        ("not in GUM at all", "invented_list"),
+        ("splits", "splits_list"),
+        ("wrong merges", "wrong_merges_list"),
+    ):
+        print(f"{title} ({len(core[key])}):")
+        for line in core[key]:
+            print(f"  {line}")
+    facts = data["relations"]
+    if facts["articles"]:
+        print()
+        rows = [[p, *(str(v) for v in row.values())] for p, row in facts["properties"].items()]
+        rows.append(["ALL", *(str(v) for v in facts["total"].values())])
+        print(f"relations ({facts['articles']} annotated articles)")
+        print(render_table(["property", "precision", "recall", "f1", "tp", "fp", "fn"], rows))
+        for title, key in (("missed relations", "missed_list"), ("wrong relations", "wrong_list")):
+            print(f"{title} ({len(facts[key])}):")
+            for line in facts[key]:
+                print(f"  {line}")
+
+
+def add(sub: Any, p: Parents) -> None:
+    """Add the command to the ``kg`` parser's subcommands."""
+    evaluate = sub.add_parser(
+        "eval",
+        parents=[p.common, p.extraction],
+        help="score extraction against annotated gold articles",
+        description="Build each gold article (JSON: text, entities, relations, absent; see "
+        "kg/evaluate.py and tests/gold/) and print precision, recall and F1 for entities per "
+        "class and relations per property, then the misses and the false facts. GUM's "
+        "annotated Wikinews articles (GUM_*.json, see kg/gum.py) are scored as GUM's README "
+        "describes: recall, precision, typing and alias merging, strict and lenient; kg's "
+        "relation annotations of them (tests/gum_relations) score their facts. A Re-DocRED "
+        "file (*_revised.json) is scored on kg's mapped relations. The first table sums up "
+        "every set given.",
+    )
+    evaluate.add_argument("gold", nargs="+", metavar="GOLD", help="gold .json files or directories")
+    evaluate.add_argument("--format", choices=("table", "json"), default="table")
+    evaluate.add_argument(
+        "--docred-limit",
+        type=whole(0),
+        default=0,
+        metavar="N",
+        help="score only the first N documents of a Re-DocRED file (0: all)",
+    )
+    evaluate.add_argument(
+        "--split",
+        choices=GUM_SPLITS,
+        default="all",
+        help="which GUM articles to score: all, the 14 rules are tuned on, or the 4 kept apart",
+    )
+    evaluate.set_defaults(func=cmd_eval)

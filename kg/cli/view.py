@@ -1,0 +1,81 @@
+"""``kg view``: an interactive HTML view of the graph."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+from kg.cli.common import Parents, open_source, whole
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    from kg.analysis import to_networkx
+    from kg.store import atomic_write
+    from kg.view import ViewOptions, render
+
+    if Path(args.output).suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"kg view writes HTML: name the output .html, not {args.output!r}")
+    with open_source(args) as store:
+        graph = to_networkx(store)
+    options = ViewOptions(
+        title=args.title,
+        focus=args.focus,
+        depth=args.depth,
+        community=args.community,
+        min_degree=args.min_degree,
+        k_core=args.k_core,
+        max_nodes=args.max_nodes,
+    )
+    page = render(graph, options)
+    atomic_write(args.output, page.encode("utf-8"))
+    if not args.quiet:
+        print(f"kg: wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def add(sub: Any, p: Parents) -> None:
+    """Add the command to the ``kg`` parser's subcommands."""
+    view = sub.add_parser(
+        "view",
+        parents=[p.common, p.source, p.limits],
+        help="write an interactive HTML view",
+        description="Write a self-contained HTML page (it works offline) that draws the "
+        "entities and facts, coloured by class, with the evidence of each fact on hover.",
+    )
+    view.add_argument("-o", "--output", required=True, help="the .html file to write")
+    view.add_argument("--focus", metavar="ENTITY", help="draw only the entities near this one")
+    view.add_argument(
+        "--depth", type=whole(0), default=1, metavar="N", help="steps from --focus (default 1)"
+    )
+    view.add_argument(
+        "--community",
+        type=whole(0),
+        metavar="K",
+        help="draw only Louvain community K (0 is the largest)",
+    )
+    view.add_argument(
+        "--min-degree",
+        type=whole(0),
+        default=0,
+        metavar="N",
+        help="draw only entities in at least N facts",
+    )
+    view.add_argument(
+        "--k-core", type=whole(0), default=0, metavar="K", help="draw only the K-core"
+    )
+    view.add_argument(
+        "--max-nodes",
+        type=whole(1),
+        default=5000,
+        metavar="N",
+        help="draw at most N entities, the most central (default 5000)",
+    )
+    view.add_argument("--title", default="kg: knowledge graph", help="the page title")
+    view.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    view.set_defaults(func=cmd_view)
