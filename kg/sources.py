@@ -24,9 +24,12 @@ count from the start of ``text``. Articles are read one at a time
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
+import shutil
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -395,15 +398,51 @@ def _text_lines(handle: BinaryIO, path: Path, max_bytes: int) -> Iterator[tuple[
         yield n, _CONTROL.sub(" ", line.rstrip("\r\n"))
 
 
+#: The input path that means standard input.
+STDIN = "-"
+
+
+def spool_stdin(directory: str | Path, stream: BinaryIO | None = None) -> Path:
+    """Copy standard input into a file in ``directory``, so that it can be read twice
+    (kg checks every article before it builds any): ``stdin.jsonl`` if it starts
+    like JSON Lines (``{``), else ``stdin.txt``. Its articles are named "stdin"
+    ("stdin-1", "stdin-2", ... for JSON Lines without ids)."""
+    source = stream if stream is not None else sys.stdin.buffer
+    head = source.read(8192)
+    kind = ".jsonl" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else ".txt"
+    path = Path(directory) / f"stdin{kind}"
+    with path.open("wb") as out:
+        out.write(head)
+        shutil.copyfileobj(source, out)
+    return path
+
+
 def iter_articles(
-    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str | Path],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    names: dict[Path, str] | None = None,
 ) -> Iterator[Article]:
-    """Every article of the inputs, one at a time: text files, directories, globs, .jsonl."""
+    """Every article of the inputs, one at a time: text files, directories, globs, .jsonl.
+    ``names`` gives files a name to show in messages (standard input's spool file)."""
     for path in expand_inputs(paths):
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            yield from map(check_article, read_jsonl(path, max_bytes))
-        else:
-            yield check_article(read_article(path, max_bytes))
+        shown = (names or {}).get(path)
+        if shown is None:
+            yield from _articles_of(path, max_bytes)
+            continue
+        try:
+            for article in _articles_of(path, max_bytes):
+                yield dataclasses.replace(
+                    article, source=article.source.replace(str(path), shown, 1)
+                )
+        except InputError as exc:
+            raise InputError(str(exc).replace(str(path), shown)) from exc
+
+
+def _articles_of(path: Path, max_bytes: int) -> Iterator[Article]:
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from map(check_article, read_jsonl(path, max_bytes))
+    else:
+        yield check_article(read_article(path, max_bytes))
 
 
 def read_articles(

@@ -30,15 +30,30 @@ __all__ = ["COMMANDS", "build_parser", "main", "usable_cpus"]
 COMMANDS = ("build", "query", "eval", "info", "analyze", "view", "remove", "plugins", "validate")
 
 
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml's)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kg")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        from kg import __version__
+
+        return __version__
+
+
 def build_parser() -> Parser:
     parser = Parser(
         prog="kg",
         description="Build an RDF knowledge graph of the people, companies, products, events and "
         "places in English news text, and query it.",
         epilog="Exit codes: 0 ok, 1 validation failed, 2 unreadable input, 64 bad usage, "
-        "65 bad RDF or format, 66 bad query, 69 model missing, 73 cannot write output, "
-        "75 store unavailable.",
+        "65 bad RDF or format, 66 bad query, 69 model missing, 70 a bug in kg, 71 a --jobs "
+        "worker died, 73 cannot write output, 74 a read or write failed, 75 store "
+        "unavailable or past --timeout, 130 interrupted (Ctrl-C), 128+N stopped by signal N "
+        "(143 SIGTERM).",
     )
+    parser.add_argument("--version", action="version", version=f"kg {_version()}")
     p = parents()
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import dataclasses
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Dataset
 
 from kg.errors import UsageError, WorkerError
+from kg.store.files import FORMAT_NAMES
 from kg.types import GraphDiff
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,6 +67,24 @@ def _merged(diffs: Sequence[GraphDiff]) -> list[GraphDiff]:
     ]
 
 
+def _distinct(dataset: Dataset, fmt: str) -> int:
+    """How many distinct triples (quads, in a format that keeps named graphs) a file
+    of ``dataset`` in ``fmt`` holds."""
+    from kg.store import QUAD_FORMATS
+    from kg.store.files import QUARANTINE_SUFFIX
+
+    quads = dataset.quads((None, None, None, None))
+    if fmt in QUAD_FORMATS:
+        return len({(s, p, o, getattr(g, "identifier", g)) for s, p, o, g in quads})
+    return len(
+        {
+            (s, p, o)
+            for s, p, o, g in quads
+            if not str(getattr(g, "identifier", g)).endswith(QUARANTINE_SUFFIX)
+        }
+    )
+
+
 def _take_back(store: Store, journal: Any, error: Exception) -> None:
     """Undo a failed build's writes; if even that fails, say so with the first error."""
     from kg.errors import StoreError
@@ -101,21 +121,37 @@ def cmd_build(args: argparse.Namespace) -> int:
         write_batch,
     )
     from kg.rdf import article_iri
-    from kg.sources import expand_inputs, iter_articles
-    from kg.store import Journal, open_store, output_format, save
+    from kg.sources import STDIN, expand_inputs, iter_articles, spool_stdin
+    from kg.store import STDOUT, Journal, open_store, output_format, save, serialize
     from kg.types import Article
 
     if not args.output and not args.store:
         raise UsageError("kg build needs -o FILE or --store STORE (or both)")
+    if args.format and not args.output:
+        raise UsageError("--format names the format of -o; give -o FILE or -o - as well")
+    to_stdout = args.output == STDOUT
+    if to_stdout and args.diff:
+        raise UsageError("--diff prints to standard output; it cannot go with -o -")
+    if args.inputs.count(STDIN) > 1:
+        raise UsageError("standard input (-) can be read only once")
     if args.output:
-        output_format(args.output)  # fail before loading the model
+        output_format(args.output, args.format)  # fail before loading the model
     settings = settings_from(args)
     check_limits(settings.min_confidence, settings.max_entities)  # workers would find it late
-    paths = expand_inputs(args.inputs)
+    spool = contextlib.ExitStack()
+    names: dict[Path, str] = {}
+    inputs = list(args.inputs)
+    if STDIN in inputs:
+        # read once, kept in a temporary file: every article is checked before any is built
+        spool_dir = Path(spool.enter_context(tempfile.TemporaryDirectory(prefix="kg-stdin-")))
+        spooled = spool_stdin(spool_dir)
+        names[spooled] = "<stdin>"
+        inputs[inputs.index(STDIN)] = str(spooled)
+    paths = expand_inputs(inputs)
     digest = fingerprint(settings)
 
     def articles() -> Iterator[Article]:
-        stream = iter_articles(paths, args.max_bytes)
+        stream = iter_articles(paths, args.max_bytes, names)
         if args.date:
             stream = (a if a.date else dataclasses.replace(a, date=args.date) for a in stream)
         return stream
@@ -130,6 +166,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     journal = Journal() if store is not None else None
     extractions: Iterator[Any] = iter(())
     stack = contextlib.ExitStack()
+    stack.enter_context(spool)  # the spooled standard input goes when the build ends
     try:
         # a build into a store skips articles already there from the same input and
         # settings (an interrupted build resumes); a file output needs them all
@@ -193,9 +230,16 @@ def cmd_build(args: argparse.Namespace) -> int:
         built = time.perf_counter()
         if args.output:
             dataset = dataset_of(kept, lexicon.prefixes())
+            # what the file holds, as kg info counts it: the articles share entity
+            # descriptions, so their sum counts some triples more than once
+            triples = _distinct(dataset, output_format(args.output, args.format))
             if args.diff and store is None:
                 diffs = _file_diffs(args.output, dataset)
-            save(dataset, args.output)
+            if to_stdout:
+                sys.stdout.buffer.write(serialize(dataset, output_format(STDOUT, args.format)))
+                sys.stdout.flush()
+            else:
+                save(dataset, args.output, args.format)
     except Exception as exc:
         # an article refused mid-build (too many entities), a bug, a file that cannot
         # be written: take back what this build stored, so it fails whole. A dead
@@ -225,7 +269,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.diff:
         _print_diffs(_merged(diffs))
     if not args.quiet:
-        where = " and ".join(x for x in (args.output, args.store) if x)
+        shown = "standard output" if to_stdout else args.output
+        where = " and ".join(x for x in (shown, args.store) if x)
         unchanged = f" ({skipped} unchanged, skipped)" if skipped else ""
         seconds = built - started
         print(
@@ -254,8 +299,22 @@ def add(sub: Any, p: Parents) -> None:
         "output format follows the extension: .ttl, .trig (one named graph per article), "
         ".jsonld, .nt, .nq, .rdf.",
     )
-    build.add_argument("inputs", nargs="+", metavar="ARTICLE", help="article files or directories")
-    build.add_argument("-o", "--output", help="output file (.ttl .trig .jsonld .nt .nq .rdf)")
+    build.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="ARTICLE",
+        help="article files or directories; - reads standard input (an article, or JSON Lines)",
+    )
+    build.add_argument(
+        "-o",
+        "--output",
+        help="output file (.ttl .trig .jsonld .nt .nq .rdf); - writes standard output",
+    )
+    build.add_argument(
+        "--format",
+        choices=FORMAT_NAMES,
+        help="the output's format, whatever -o's extension (needed with -o -)",
+    )
     build.add_argument(
         "--store", metavar="STORE", help=STORE_HELP + "; each article replaces its own named graph"
     )

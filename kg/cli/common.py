@@ -40,22 +40,34 @@ class Parser(argparse.ArgumentParser):
 
 
 def format_term(term: Node | None, graph: Graph | None, short: bool) -> str:
+    """A term as a table shows it: ``short`` IRIs as prefixed names where one of the
+    graph's prefixes covers them ("id:person/sam-altman", "kg:ceoOf"), for reading
+    (a local part with "/" is not valid Turtle; CSV and JSON keep the whole IRI)."""
     if term is None:
         return ""
     if isinstance(term, URIRef) and short and graph is not None:
-        try:
-            return graph.namespace_manager.normalizeUri(term)
-        except Exception:
-            return str(term)
+        text = str(term)
+        best = max(
+            ((prefix, str(ns)) for prefix, ns in graph.namespaces() if text.startswith(str(ns))),
+            key=lambda pair: len(pair[1]),
+            default=None,
+        )
+        if best is not None and len(text) > len(best[1]) and best[0]:
+            return f"{best[0]}:{text[len(best[1]) :]}"
+        return text
     if isinstance(term, (Literal, BNode, URIRef)):
         return str(term)
     return str(term)
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = 70) -> str:
+def render_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = 70
+) -> str:
+    """A plain-text table; cells longer than ``width`` are cut (None: never)."""
+
     def clip(text: str) -> str:
         text = " ".join(text.split())
-        return text if len(text) <= width else text[: width - 1] + "\u2026"
+        return text if width is None or len(text) <= width else text[: width - 1] + "\u2026"
 
     cells = [[clip(c) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
@@ -67,7 +79,9 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: i
     return "\n".join(lines)
 
 
-def emit(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str) -> str:
+def emit(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str, width: int | None = 70
+) -> str:
     if fmt == "json":
         return json.dumps(
             [dict(zip(headers, r, strict=True)) for r in rows], indent=2, ensure_ascii=False
@@ -78,7 +92,7 @@ def emit(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str) -> 
         writer.writerow(headers)
         writer.writerows(rows)
         return buf.getvalue().rstrip("\n")
-    return render_table(headers, [[str(c) for c in r] for r in rows])
+    return render_table(headers, [[str(c) for c in r] for r in rows], width)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from kg.errors import UsageError
+from kg.errors import QueryError, UsageError
+from kg.sources import STDIN
 from kg.types import QueryResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -17,16 +19,40 @@ from kg.cli.common import STORE_HELP, Parents, emit, format_term, open_source
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from kg.query import bundled_queries, describe, find_query, parse_params, run_query
+    from kg.query import (
+        MAX_QUERY_BYTES,
+        bundled_queries,
+        describe,
+        find_query,
+        parse_params,
+        query_text,
+        run_query,
+    )
     from kg.rdf import PREFIXES
 
     if args.list:
         rows = [[name, describe(path)] for name, path in sorted(bundled_queries().items())]
-        print(emit(["query", "asks"], rows, args.format))
+        # whole descriptions: they hold the --param hints
+        print(emit(["query", "asks"], rows, args.format, width=None))
         return 0
-    if not args.query:
-        raise UsageError("kg query needs a QUERY (a .rq file or a shipped query's name), or --list")
-    text, source = find_query(args.query)
+    if args.expression is not None:
+        # -e TEXT: the positional QUERY, if any, is the first graph
+        args.graphs = [*([args.query] if args.query else []), *args.graphs]
+        text, source = query_text(args.expression, "the -e query"), "-e"
+    elif args.query == STDIN:
+        data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+        try:
+            text = query_text(data.decode("utf-8-sig"), "the query on standard input")
+        except UnicodeDecodeError as exc:
+            raise QueryError("the query on standard input is not valid UTF-8") from exc
+        source = "<stdin>"
+    elif not args.query:
+        raise UsageError(
+            "kg query needs a QUERY (a .rq file, a shipped query's name, - for standard "
+            "input, or -e TEXT), or --list"
+        )
+    else:
+        text, source = find_query(args.query)
     params = parse_params(args.param or [])
     with open_source(args) as store:
         result = run_query(store, text, params, source, allow_remote=args.allow_remote)
@@ -89,7 +115,17 @@ def add(sub: Any, p: Parents) -> None:
         "graphs of the data given (nothing is fetched) and SERVICE is refused unless "
         "--allow-remote; each query stops after --timeout seconds (Ctrl-C stops it too).",
     )
-    query.add_argument("query", nargs="?", help="query file or shipped query name")
+    query.add_argument(
+        "query",
+        nargs="?",
+        help="query file, shipped query name, or - to read the query from standard input",
+    )
+    query.add_argument(
+        "-e",
+        "--expression",
+        metavar="TEXT",
+        help="the query itself, as text (then every positional argument is a graph file)",
+    )
     query.add_argument(
         "graphs", nargs="*", metavar="GRAPH", help="graph files (.ttl .trig .jsonld .nt .nq)"
     )

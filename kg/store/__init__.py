@@ -36,7 +36,9 @@ from kg.errors import UsageError
 from kg.limits import bounded
 from kg.ntriples import nt
 from kg.store.files import (
+    FORMAT_NAMES,
     QUAD_FORMATS,
+    STDOUT,
     WRITE_FORMATS,
     atomic_write,
     input_format,
@@ -52,7 +54,9 @@ from kg.vocab import ENTITIES, KG
 stores = catalogue.create("kg", "stores", entry_points=True)
 
 __all__ = [
+    "FORMAT_NAMES",
     "QUAD_FORMATS",
+    "STDOUT",
     "WRITE_FORMATS",
     "GraphDiff",
     "Journal",

@@ -39,13 +39,25 @@ WRITE_FORMATS = {
     ".rdf": ("xml", False),
 }
 QUAD_FORMATS = frozenset({"trig", "nquads"})
+#: ``--format`` names: the extension without its dot.
+FORMAT_NAMES = tuple(suffix[1:] for suffix in WRITE_FORMATS)
+#: The output path that means standard output.
+STDOUT = "-"
 #: Named graphs that hold an article's facts that break the ontology.
 QUARANTINE_SUFFIX = "/quarantine"
 
 
-def output_format(path: str | Path) -> str:
-    """The rdflib format name for an output path, or a :class:`FormatError`."""
-    suffix = Path(path).suffix.lower()
+def output_format(path: str | Path, name: str | None = None) -> str:
+    """The rdflib format name for an output path (or for ``name``, one of
+    :data:`FORMAT_NAMES`, whatever the path's extension), or a :class:`FormatError`."""
+    if name is not None:
+        if name not in FORMAT_NAMES:
+            raise FormatError(f"unknown format {name!r}; use one of {', '.join(FORMAT_NAMES)}")
+        suffix = "." + name
+    elif str(path) == STDOUT:
+        raise FormatError(f"writing to standard output needs --format ({', '.join(FORMAT_NAMES)})")
+    else:
+        suffix = Path(path).suffix.lower()
     if suffix not in WRITE_FORMATS:
         known = ", ".join(WRITE_FORMATS)
         raise FormatError(
@@ -220,9 +232,10 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         raise
 
 
-def save(dataset: Dataset, path: str | Path) -> str:
-    """Write a dataset to ``path`` in the format its extension names; returns the format."""
-    fmt = output_format(path)
+def save(dataset: Dataset, path: str | Path, name: str | None = None) -> str:
+    """Write a dataset to ``path`` in the format its extension (or ``name``) names;
+    returns the format."""
+    fmt = output_format(path, name)
     atomic_write(path, serialize(dataset, fmt))
     return fmt
 

@@ -1,0 +1,263 @@
+"""The ``kg`` command follows Unix conventions: ``-`` is standard input or output,
+``--version`` answers, query text can be given inline, tables read well, counts
+agree between commands, and the help names every exit code."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg.cli import main
+from kg.errors import FormatError, InputError, KGError, QueryError, UsageError
+from kg.vocab import KG
+
+ARTICLE = "Sam Altman, OpenAI's CEO, met with studio executives in Los Angeles.\n"
+
+
+class Stdin(io.TextIOWrapper):
+    """A standard input holding ``data`` (kg reads its ``buffer``)."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data), encoding="utf-8")
+
+
+def run(argv: list[str], capfdbinary: pytest.CaptureFixture[bytes]) -> tuple[int, bytes, str]:
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    sys.stdout.flush()
+    out, err = capfdbinary.readouterr()
+    return code, out, err.decode()
+
+
+@pytest.fixture(scope="module")
+def graph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("unix")
+    (folder / "altman.txt").write_text(ARTICLE, encoding="utf-8")
+    out = folder / "g.ttl"
+    assert main(["build", str(folder / "altman.txt"), "-o", str(out), "-q"]) == 0
+    return out
+
+
+# -- kg build: - for standard input and output --------------------------------
+
+
+def test_build_reads_standard_input_and_writes_standard_output(
+    monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Stdin(ARTICLE.encode()))
+    code, out, err = run(["build", "-", "-o", "-", "--format", "nt"], capfdbinary)
+    assert code == 0, err
+    graph = Graph().parse(data=out.decode(), format="nt")
+    ceo = [(s, o) for s, o in graph.subject_objects(KG.ceoOf)]
+    assert [(str(s).rsplit("/", 1)[-1], str(o).rsplit("/", 1)[-1]) for s, o in ceo] == [
+        ("sam-altman", "openai")
+    ]
+    assert any("/article/stdin" in str(s) for s in graph.subjects())
+    assert "wrote standard output: 1 article(s)" in err  # the summary stays on stderr
+
+
+def test_build_reads_json_lines_on_standard_input(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    lines = (
+        '{"id": "a1", "text": "Sam Altman met Tim Cook in Paris."}\n'
+        '{"text": "Reuters reported that Nvidia plans to expand in Taiwan."}\n'
+    )
+    monkeypatch.setattr(sys, "stdin", Stdin(lines.encode()))
+    out = tmp_path / "g.nq"
+    code, _, err = run(["build", "-", "-o", str(out)], capfdbinary)
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    assert "/id/article/a1>" in text and "/id/article/stdin-2>" in text
+
+
+def test_bad_standard_input_is_named_in_one_error_line(
+    monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Stdin(b"\x00\x01\x02 binary"))
+    code, out, err = run(["build", "-", "-o", "-", "--format", "ttl"], capfdbinary)
+    assert code == InputError.exit_code
+    assert err == "kg: error: <stdin> looks like a binary file, not text\n"
+    assert out == b""
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "says"),
+    [
+        (["build", "a.txt", "-o", "-"], FormatError.exit_code, "needs --format"),
+        (["build", "-", "-", "-o", "g.ttl"], UsageError.exit_code, "only once"),
+        (["build", "a.txt", "--store", "s.trig", "--format", "ttl"], UsageError.exit_code, "-o"),
+        (
+            ["build", "a.txt", "-o", "-", "--format", "nt", "--diff"],
+            UsageError.exit_code,
+            "--diff",
+        ),
+    ],
+    ids=["stdout-without-format", "stdin-twice", "format-without-output", "diff-to-stdout"],
+)
+def test_standard_output_mistakes_are_one_error_line(
+    argv: list[str], code: int, says: str, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    result, out, err = run(argv, capfdbinary)
+    assert result == code
+    assert err.startswith("kg: error:") and err.count("\n") == 1 and says in err, err
+    assert out == b""
+
+
+def test_format_overrides_the_output_extension(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "graph.data"
+    code, _, err = run(
+        ["build", str(tmp_path / "a.txt"), "-o", str(out), "--format", "ttl"], capfdbinary
+    )
+    assert code == 0, err
+    assert len(Graph().parse(out, format="turtle")) > 0
+
+
+def test_build_counts_the_triples_the_file_holds(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    # two articles share entity descriptions: their sum would count those twice
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(ARTICLE, encoding="utf-8")
+    for suffix in ("ttl", "trig"):
+        out = tmp_path / f"g.{suffix}"
+        code, _, err = run(
+            ["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out)], capfdbinary
+        )
+        assert code == 0, err
+        built = int(re.search(r"(\d+) triples", err).group(1))  # type: ignore[union-attr]
+        code, info, _ = run(["info", str(out)], capfdbinary)
+        assert code == 0
+        held = int(re.search(r"triples: (\d+)", info.decode()).group(1))  # type: ignore[union-attr]
+        assert built == held
+
+
+# -- --version, help, model ---------------------------------------------------
+
+
+def test_version_prints_the_installed_version(capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    from importlib.metadata import version
+
+    code, out, _ = run(["--version"], capfdbinary)
+    assert code == 0
+    assert out.decode() == f"kg {version('kg')}\n"
+
+
+def test_help_names_every_exit_code(capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    code, out, _ = run(["--help"], capfdbinary)
+    assert code == 0
+    text = " ".join(out.decode().split())
+    codes = {cls.exit_code for cls in KGError.__subclasses__()} | {0, 1, 70, 74, 130, 143}
+    for number in sorted(codes):
+        assert re.search(rf"\b{number}\b", text.split("Exit codes:")[1]), number
+
+
+def test_a_missing_model_says_how_to_install_it(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    argv = ["build", str(tmp_path / "a.txt"), "-o", str(tmp_path / "g.ttl")]
+    code, _, err = run([*argv, "--model", "en_core_web_nothere"], capfdbinary)
+    assert code == 69
+    assert "python -m spacy download en_core_web_nothere" in err
+    assert "--model en_core_web_nothere" not in err  # not the flag that just failed
+
+
+# -- kg query: text inline or on standard input, listings, prefixed names -------
+
+
+def test_query_text_runs_with_e(
+    graph_file: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = run(
+        [
+            "query",
+            "-e",
+            # kg's usual prefixes need no declaration
+            "SELECT ?p WHERE { ?p kg:ceoOf ?o }",
+            str(graph_file),
+            "--format",
+            "csv",
+        ],
+        capfdbinary,
+    )
+    assert code == 0, err
+    assert out.decode().splitlines() == ["p", "https://kg.example.org/id/person/sam-altman"]
+
+
+def test_query_text_runs_from_standard_input(
+    graph_file: Path, monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    ask = b"ASK { ?s a <https://kg.example.org/ontology#Person> }"
+    monkeypatch.setattr(sys, "stdin", Stdin(ask))
+    code, out, err = run(["query", "-", str(graph_file)], capfdbinary)
+    assert code == 0, err
+    assert out == b"true\n"
+
+
+def test_query_text_given_as_a_name_points_to_e(
+    graph_file: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = run(["query", "SELECT * WHERE { ?s ?p ?o }", str(graph_file)], capfdbinary)
+    assert code == QueryError.exit_code
+    assert "-e" in err and err.count("\n") == 1
+    assert out == b""
+
+
+def test_query_list_shows_whole_descriptions(capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    from kg.query import bundled_queries, describe
+
+    code, out, _ = run(["query", "--list"], capfdbinary)
+    assert code == 0
+    text = out.decode()
+    for name, path in bundled_queries().items():
+        assert describe(path) in text, name  # never cut: the --param hints are at the end
+    assert '--param entity="OpenAI"' in text
+
+
+def test_tables_show_prefixed_names(
+    graph_file: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, _ = run(
+        [
+            "query",
+            "-e",
+            "PREFIX kg: <https://kg.example.org/ontology#> "
+            "SELECT ?s ?p WHERE { ?s ?p ?o . FILTER(?p = kg:ceoOf) }",
+            str(graph_file),
+        ],
+        capfdbinary,
+    )
+    assert code == 0
+    row = out.decode().splitlines()[2].split()
+    assert row == ["id:person/sam-altman", "kg:ceoOf"]
+
+
+def test_leaders_show_the_most_specific_role(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    import csv
+
+    (tmp_path / "a.txt").write_text(
+        "Sam Altman, OpenAI's CEO, spoke on Monday. Later Sam Altman of OpenAI met studio heads.\n",
+        encoding="utf-8",
+    )
+    out_file = tmp_path / "g.ttl"
+    assert run(["build", str(tmp_path / "a.txt"), "-o", str(out_file), "-q"], capfdbinary)[0] == 0
+    # the graph states worksFor too ("Sam Altman of OpenAI"), ceoOf's super-property
+    graph = Graph().parse(out_file)
+    assert any(True for _ in graph.subject_objects(KG.worksFor))
+    code, out, _ = run(["query", "leaders", str(out_file), "--format", "csv"], capfdbinary)
+    assert code == 0
+    rows = [r for r in csv.DictReader(io.StringIO(out.decode())) if r["person"] == "Sam Altman"]
+    assert [(r["role"], r["organization"]) for r in rows] == [("ceoOf", "OpenAI")]
