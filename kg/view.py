@@ -12,9 +12,16 @@ holds the substring "href". Each node and edge carries its tooltip as
 pyvis embeds the data as escaped JSON, so no label or sentence can end a
 script element either.
 
-Big graphs stay usable: above ``physics_limit`` nodes the layout is computed
-in Python and physics is off; above ``max_nodes`` only the most central nodes
-are drawn and the page says what was left out.
+The layout is computed in Python, so the page opens still and the same graph
+always looks the same: entities with facts first, spread so that no node or
+node label covers another's or an edge's label (:func:`label_layout`; above
+``physics_limit`` nodes, one cluster per community instead), and entities
+without facts in a band of their own at the side, which a checkbox hides.
+The legend shows each class's colour and shape, and a click on it hides or
+shows the class; a search box finds an entity by name and centres it. In big
+views only the most central labels that fit are drawn at each zoom level, at a
+size that stays readable; the rest show on hover. Above ``max_nodes`` only the
+most central nodes are drawn and the page says what was left out.
 """
 
 from __future__ import annotations
@@ -43,6 +50,15 @@ STYLES: dict[str, tuple[str, str]] = {
     "Product": ("#59a14f", "diamond"),
     "Event": ("#edc948", "star"),
     "Place": ("#76b7b2", "triangle"),
+}
+#: The legend's glyph for each vis-network shape.
+GLYPHS = {
+    "dot": "\u25cf",
+    "square": "\u25a0",
+    "diamond": "\u25c6",
+    "star": "\u2605",
+    "triangle": "\u25b2",
+    "hexagon": "\u2b22",
 }
 #: Colours for classes an extension adds, each class always the same one.
 EXTRA_COLOURS = ("#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#8cd17d", "#b6992d", "#499894")
@@ -76,6 +92,102 @@ TOOLTIPS = """<script>
     items.update(items.get({filter: function (item) { return item.kgTitle !== undefined; }})
       .map(function (item) { return {id: item.id, title: tip(item.kgTitle)}; }));
   });
+})();
+</script>"""
+
+
+#: The page's controls: the legend hides and shows classes, the checkbox the entities
+#: without facts, the search box centres an entity; in a big view (KG_BIG), only the
+#: most central labels that fit are drawn at each zoom level, at a readable size.
+CONTROLS = """<script>
+(function () {
+  var hiddenClasses = {};
+  var looseBox = document.getElementById("kg-loose");
+  function shown(node) {
+    return !hiddenClasses[node.kgClass] && (!node.kgLoose || !looseBox || looseBox.checked);
+  }
+  function refresh() {
+    nodes.update(nodes.get().map(function (n) { return {id: n.id, hidden: !shown(n)}; }));
+    if (KG_BIG) { declutter(); }
+  }
+  document.querySelectorAll(".kg-key").forEach(function (key) {
+    function toggle() {
+      var cls = key.getAttribute("data-cls");
+      hiddenClasses[cls] = !hiddenClasses[cls];
+      key.classList.toggle("kg-off", hiddenClasses[cls]);
+      refresh();
+    }
+    key.addEventListener("click", toggle);
+    key.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") { toggle(); }
+    });
+  });
+  if (looseBox) { looseBox.addEventListener("change", refresh); }
+  var search = document.getElementById("kg-search");
+  search.addEventListener("change", function () {
+    var wanted = search.value.trim().toLowerCase();
+    if (!wanted) { return; }
+    var all = nodes.get();
+    var found = all.find(function (n) { return n.kgLabel.toLowerCase() === wanted; }) ||
+      all.find(function (n) { return n.kgLabel.toLowerCase().indexOf(wanted) >= 0; });
+    if (!found) {
+      search.setCustomValidity("no entity of that name");
+      search.reportValidity();
+      return;
+    }
+    search.setCustomValidity("");
+    if (!shown(found)) {
+      delete hiddenClasses[found.kgClass];
+      document.querySelectorAll(".kg-key").forEach(function (k) {
+        if (k.getAttribute("data-cls") === found.kgClass) { k.classList.remove("kg-off"); }
+      });
+      if (found.kgLoose && looseBox) { looseBox.checked = true; }
+      refresh();
+    }
+    network.selectNodes([found.id]);
+    network.focus(found.id, {scale: Math.max(network.getScale(), 1.0), animation: {duration: 400}});
+  });
+  // big views: the most central labels that fit on screen, 13px whatever the zoom
+  var labelled = {};
+  function declutter() {
+    var scale = network.getScale();
+    var canvas = document.querySelector("#mynetwork canvas");
+    var width = canvas.clientWidth, height = canvas.clientHeight;
+    var all = nodes.get({filter: function (n) { return !n.hidden; }});
+    all.sort(function (a, b) { return a.kgRank - b.kgRank; });
+    var positions = network.getPositions(all.map(function (n) { return n.id; }));
+    var taken = [], want = {};
+    for (var i = 0; i < all.length && taken.length < 60; i++) {
+      var n = all[i], p = network.canvasToDOM(positions[n.id]);
+      var w = 9 * n.kgLabel.length + 12, top = p.y + n.size * scale + 2;
+      var box = [p.x - w / 2, top, p.x + w / 2, top + 22];
+      if (box[2] < 0 || box[0] > width || box[3] < 0 || box[1] > height) { continue; }
+      var clear = taken.every(function (t) {
+        return box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3];
+      });
+      if (clear) { taken.push(box); want[n.id] = true; }
+    }
+    var updates = [];
+    nodes.get().forEach(function (n) {
+      var size = 13 / scale;
+      if (want[n.id] && labelled[n.id] !== size) {
+        updates.push({id: n.id, label: n.kgLabel, font: {size: size}});
+        labelled[n.id] = size;
+      } else if (!want[n.id] && labelled[n.id]) {
+        updates.push({id: n.id, label: " "});
+        delete labelled[n.id];
+      }
+    });
+    if (updates.length) { nodes.update(updates); }
+  }
+  if (KG_BIG) {
+    var timer = null;
+    function later() { clearTimeout(timer); timer = setTimeout(declutter, 120); }
+    network.on("zoom", later);
+    network.on("dragEnd", later);
+    setTimeout(declutter, 0);
+  }
+  window.kgDeclutter = declutter;
 })();
 </script>"""
 
@@ -143,6 +255,126 @@ def _edge_title(graph: nx.MultiDiGraph, s: str, o: str, data: dict[str, Any]) ->
     return "\n".join(lines)
 
 
+#: Font sizes (canvas pixels) of node and edge labels, and how wide a character is
+#: taken to be, as a share of its font size (generous: a box too big only spreads).
+NODE_FONT = 16
+EDGE_FONT = 13
+CHAR_WIDTH = 0.62
+
+
+def _node_box(label: str, size: float) -> tuple[float, float, float]:
+    """(half width, height above the centre, height below it) of a node with its
+    label: vis-network draws the label under these shapes."""
+    width = max(2 * size, CHAR_WIDTH * NODE_FONT * len(label)) + 14
+    return width / 2, size + 6, size + 8 + NODE_FONT * 1.4
+
+
+def label_layout(
+    graph: nx.MultiDiGraph, sizes: dict[str, float], seed: int = 7, rounds: int = 600
+) -> dict[str, tuple[float, float]]:
+    """Positions for the entities that have facts, none of whose boxes (the node with
+    its label) overlaps another's or an edge's label: a spring layout (seeded, so a
+    graph always looks the same), then boxes pushed apart until none overlap."""
+    import numpy as np
+
+    nodes = sorted(n for n in graph if graph.degree(n) > 0)
+    if not nodes:
+        return {}
+    simple = nx.Graph(graph.subgraph(nodes).to_undirected())
+    start = nx.spring_layout(simple, seed=seed, iterations=200, scale=90 * math.sqrt(len(nodes)))
+    index = {n: i for i, n in enumerate(nodes)}
+    xy = np.array([start[n] for n in nodes], dtype=float)
+    boxes = np.array([_node_box(graph.nodes[n]["label"], sizes[n]) for n in nodes])
+    half, up, down = boxes[:, 0], boxes[:, 1], boxes[:, 2]
+    # each pair of entities with facts between them, and its longest edge label
+    names: dict[tuple[int, int], str] = {}
+    for a, b, data in graph.subgraph(nodes).edges(data=True):
+        i, j = sorted((index[a], index[b]))
+        names[i, j] = max(names.get((i, j), ""), str(data.get("property", "")), key=len)
+    pairs = sorted(names)
+    ends = np.array(pairs, dtype=int).reshape(-1, 2)
+    label_half = np.array([CHAR_WIDTH * EDGE_FONT * len(names[p]) / 2 + 6 for p in pairs])
+    label_high = EDGE_FONT * 0.8
+    count = len(nodes)
+    others = ~np.eye(count, dtype=bool)
+    for _ in range(rounds):
+        moved = np.zeros_like(xy)
+        x, y = xy[:, 0], xy[:, 1]
+        # node against node
+        over_x = half[:, None] + half[None, :] - np.abs(x[:, None] - x[None, :])
+        over_y = np.minimum(y[:, None] + down[:, None], y[None, :] + down[None, :]) - np.maximum(
+            y[:, None] - up[:, None], y[None, :] - up[None, :]
+        )
+        clash = (over_x > 0) & (over_y > 0) & others
+        tie = np.sign(np.arange(count)[:, None] - np.arange(count)[None, :])
+        side_x = np.where(x[:, None] != x[None, :], np.sign(x[:, None] - x[None, :]), tie)
+        side_y = np.where(y[:, None] != y[None, :], np.sign(y[:, None] - y[None, :]), tie)
+        along_x = clash & (over_x <= over_y)
+        along_y = clash & (over_x > over_y)
+        moved[:, 0] += (np.where(along_x, side_x * over_x, 0) * 0.3).sum(axis=1)
+        moved[:, 1] += (np.where(along_y, side_y * over_y, 0) * 0.3).sum(axis=1)
+        hits = int(clash.sum())
+        # edge labels (at the middle of each edge) against nodes
+        if len(pairs):
+            mid = (xy[ends[:, 0]] + xy[ends[:, 1]]) / 2
+            ex = label_half[:, None] + half[None, :] - np.abs(mid[:, 0:1] - x[None, :])
+            ey = np.minimum(mid[:, 1:2] + label_high, y[None, :] + down[None, :]) - np.maximum(
+                mid[:, 1:2] - label_high, y[None, :] - up[None, :]
+            )
+            cover = (ex > 0) & (ey > 0)
+            hits += int(cover.sum())
+            for e, n in zip(*np.nonzero(cover), strict=True):
+                a, b = ends[e]
+                if n in (a, b):
+                    # an edge too short for its label: lengthen it
+                    direction = xy[a] - xy[b]
+                    norm = float(np.hypot(*direction)) or 1.0
+                    step = direction / norm * min(ex[e, n], ey[e, n]) * 0.5
+                    moved[a] += step
+                    moved[b] -= step
+                elif ex[e, n] <= ey[e, n]:
+                    moved[n, 0] += np.sign(x[n] - mid[e, 0] or 1) * ex[e, n] * 0.5
+                else:
+                    moved[n, 1] += np.sign(y[n] - mid[e, 1] or 1) * ey[e, n] * 0.5
+        if hits == 0:
+            break
+        xy += moved
+    return {n: (float(xy[i, 0]), float(xy[i, 1])) for n, i in index.items()}
+
+
+def band_layout(
+    graph: nx.MultiDiGraph,
+    loose: list[str],
+    sizes: dict[str, float],
+    placed: dict[str, tuple[float, float]],
+) -> dict[str, tuple[float, float]]:
+    """Positions for the entities without facts: a grid of columns to the right of
+    everything ``placed``, so none sits on an edge or among the connected ones."""
+    if not loose:
+        return {}
+    boxes = {n: _node_box(graph.nodes[n]["label"], sizes[n]) for n in loose}
+    right = max(
+        (x + _node_box(graph.nodes[n]["label"], sizes[n])[0] for n, (x, _) in placed.items()),
+        default=0.0,
+    )
+    top = min(
+        (y - _node_box(graph.nodes[n]["label"], sizes[n])[1] for n, (_, y) in placed.items()),
+        default=0.0,
+    )
+    row_height = max(b[1] + b[2] for b in boxes.values()) + 10
+    rows = max(4, math.ceil(math.sqrt(len(loose))))
+    positions: dict[str, tuple[float, float]] = {}
+    left = right + 120
+    ordered = sorted(loose, key=lambda n: (graph.nodes[n]["cls"], graph.nodes[n]["label"], n))
+    for start in range(0, len(ordered), rows):
+        column = ordered[start : start + rows]
+        width = max(boxes[n][0] for n in column)
+        for row, node in enumerate(column):
+            positions[node] = (left + width, top + boxes[node][1] + row * row_height)
+        left += 2 * width + 30
+    return positions
+
+
 def community_layout(graph: nx.MultiDiGraph, spacing: float = 60.0) -> dict[str, Any]:
     """Positions for a big graph in seconds: each Louvain community is laid out on
     its own (spring layout when small, a circle when large) and the communities
@@ -183,30 +415,42 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
             "--community or --min-degree to see them."
         )
     big = view.number_of_nodes() > options.physics_limit
-    positions: dict[str, Any] = {}
-    if big:
-        positions = community_layout(view)
-        notes.append(
-            "Layout computed in advance, one cluster per community; physics is off so the "
-            "page stays responsive."
-        )
     top = max((scores[n]["pagerank"] for n in view), default=1.0) or 1.0
+    sizes = {n: 10 + 30 * math.sqrt(scores[n]["pagerank"] / top) for n in view}
+    loose = sorted(n for n in view if view.degree(n) == 0)
+    connected = view.subgraph(n for n in view if view.degree(n) > 0)
+    if big:
+        positions: dict[str, Any] = community_layout(connected) if len(connected) else {}
+        notes.append("Layout computed in advance, one cluster per community.")
+    else:
+        positions = label_layout(view, sizes)
+    positions.update(band_layout(view, loose, sizes, positions))
+    if loose:
+        notes.append(
+            f"{len(loose):,} entities without facts stand apart at the right; "
+            "the checkbox hides them."
+        )
+    rank = {n: i for i, n in enumerate(sorted(view, key=lambda n: (-scores[n]["pagerank"], n)))}
 
     net = Network(height="85vh", width="100%", directed=True, cdn_resources="in_line", heading="")
     for node, data in sorted(view.nodes(data=True)):
         colour, shape = style(data["cls"])
-        extra: dict[str, Any] = {}
-        if big:
-            x, y = positions[node]
-            extra = {"x": float(x), "y": float(y), "physics": False}
+        x, y = positions[node]
         net.add_node(
             node,
-            label=data["label"],
+            # a big view draws the labels that fit at each zoom level (its script)
+            label=" " if big else data["label"],
+            kgLabel=data["label"],
+            kgClass=data["cls"],
+            kgLoose=view.degree(node) == 0,
+            kgRank=rank[node],
             kgTitle=_node_title(data, scores[node]),
             color=colour,
             shape=shape,
-            size=10 + 30 * math.sqrt(scores[node]["pagerank"] / top),
-            **extra,
+            size=sizes[node],
+            x=float(x),
+            y=float(y),
+            physics=False,
         )
     seen_pairs: dict[frozenset[str], int] = {}
     for s, o, _key, data in sorted(view.edges(keys=True, data=True)):
@@ -227,61 +471,87 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
     net.set_options(
         json.dumps(
             {
-                "physics": {
-                    "enabled": not big,
-                    "stabilization": {"iterations": 150},
-                    "barnesHut": {
-                        "gravitationalConstant": -2500,
-                        "centralGravity": 0.4,
-                        "springLength": 120,
-                    },
-                },
+                # positions come from Python: the page opens still, the same every time
+                "physics": {"enabled": False},
                 "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big},
                 "edges": {
                     "smooth": False,
                     "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                    "font": {"size": 12, "align": "middle", "color": "#444"},
+                    # horizontal labels on a light ground: readable over the lines
+                    "font": {
+                        "size": EDGE_FONT,
+                        "align": "horizontal",
+                        "color": "#444",
+                        "background": "rgba(255,255,255,0.85)",
+                    },
                 },
-                "nodes": {"font": {"size": 16}},
+                "nodes": {"font": {"size": NODE_FONT, "background": "rgba(255,255,255,0.75)"}},
             }
         )
     )
     page = net.generate_html()
-    return _finish(page, view, options.title, notes)
+    return _finish(page, view, options.title, notes, big, len(loose))
 
 
 _CDN = re.compile(r"<(link|script)\b[^>]*\bhttps?://[^>]*>(\s*</script>)?", re.IGNORECASE)
 _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.IGNORECASE)
 
 
-def _finish(page: str, view: nx.MultiDiGraph, title: str, notes: list[str]) -> str:
-    """Make the page self-contained and add a title, notes and a legend."""
+def _finish(
+    page: str, view: nx.MultiDiGraph, title: str, notes: list[str], big: bool, loose: int
+) -> str:
+    """Make the page self-contained and add a title, notes, a legend that hides and
+    shows classes, a search box, and (``loose``) a switch for entities without facts."""
     page = _CDN.sub("", page)  # pyvis's template links Bootstrap from a CDN; kg needs none
     page = _EMPTY_HEADING.sub("", page)
     present = sorted(
         {d["cls"] for _, d in view.nodes(data=True)},
         key=lambda c: list(STYLES).index(c) if c in STYLES else len(STYLES),
     )
-    swatch = '<span class="kg-key"><span class="kg-swatch" style="background:{}"></span>{}</span>'
-    legend = "".join(swatch.format(style(c)[0], html.escape(c)) for c in present)
+    key = (
+        '<span class="kg-key" role="button" tabindex="0" data-cls="{cls}" '
+        'title="hide or show {cls}"><span class="kg-glyph" style="color:{colour}">{glyph}</span>'
+        "{cls}</span>"
+    )
+    legend = "".join(
+        key.format(
+            cls=html.escape(c, quote=True), colour=style(c)[0], glyph=GLYPHS.get(style(c)[1], "")
+        )
+        for c in present
+    )
     counts = (
         f"{view.number_of_nodes():,} entities, {view.number_of_edges():,} facts. "
-        "Hover a node or an edge for its evidence; drag to move, scroll to zoom."
+        "Hover a node or an edge for its evidence; drag to move, scroll to zoom; click a "
+        "class in the legend to hide or show it."
+    )
+    names = "".join(
+        f'<option value="{html.escape(label, quote=True)}"></option>'
+        for label in sorted({str(d["label"]) for _, d in view.nodes(data=True)})
+    )
+    switch = (
+        '<label id="kg-loose-switch" style="margin-left:14px"><input type="checkbox" '
+        f'id="kg-loose" checked> entities without facts ({loose:,})</label>'
+        if loose
+        else ""
     )
     header = (
         '<div id="kg-header" style="font-family:sans-serif;padding:8px 12px">'
         f'<h2 style="margin:4px 0">{html.escape(title)}</h2>'
         f'<div id="kg-counts">{html.escape(counts)}</div>'
         + "".join(f'<div class="kg-note">{html.escape(n)}</div>' for n in notes)
-        + f'<div id="kg-legend" style="margin-top:6px">{legend}</div></div>'
-        "<style>.kg-key{margin-right:14px;white-space:nowrap}"
-        ".kg-swatch{display:inline-block;width:12px;height:12px;margin-right:4px;"
-        "vertical-align:middle;border-radius:2px}"
+        + f'<div id="kg-legend" style="margin-top:6px">{legend}'
+        '<input id="kg-search" list="kg-names" placeholder="find an entity" '
+        'aria-label="find an entity" style="margin-left:14px">'
+        f'<datalist id="kg-names">{names}</datalist>{switch}</div></div>'
+        "<style>.kg-key{margin-right:14px;white-space:nowrap;cursor:pointer;user-select:none}"
+        ".kg-key.kg-off{opacity:0.35;text-decoration:line-through}"
+        ".kg-glyph{display:inline-block;width:1.1em;margin-right:3px;text-align:center}"
         ".kg-note{color:#555;font-size:90%}"
         "div.vis-tooltip{white-space:pre-wrap;max-width:480px;font-family:sans-serif}</style>"
     )
     page = page.replace("<body>", "<body>" + header, 1)
-    page = _replace_last(page, "</body>", TOOLTIPS + "\n</body>")
+    script = CONTROLS.replace("KG_BIG", "true" if big else "false")
+    page = _replace_last(page, "</body>", TOOLTIPS + "\n" + script + "\n</body>")
     return page.replace("<html>", f'<html lang="en"><title>{html.escape(title)}</title>', 1)
 
 

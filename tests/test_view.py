@@ -301,3 +301,128 @@ def test_hovering_every_node_and_edge_of_hostile_labels_runs_no_script(href, tmp
         for a in added
     ), added
     assert not browser.find_elements("css selector", "#mynetwork img, #mynetwork svg, a")
+
+
+# -- a view a person can read --------------------------------------------------------
+
+#: Boxes from vis-network itself: each node with its label (getBoundingBox), each edge
+#: label (its label module, as last drawn); the pairs that overlap.
+OVERLAPS = """
+network.redraw();
+const nodes = network.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id);
+const boxes = nodes.map(id => [id, network.getBoundingBox(id)]);
+const labels = network.body.data.edges.getIds().map(id => {
+  const s = network.body.edges[id].labelModule.size;
+  return [id, {left: s.left, top: s.top, right: s.left + s.width, bottom: s.top + s.height}];
+}).filter(x => x[1].right > x[1].left);
+const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+const bad = [];
+for (let i = 0; i < boxes.length; i++)
+  for (let j = i + 1; j < boxes.length; j++)
+    if (hit(boxes[i][1], boxes[j][1])) bad.push(['node', boxes[i][0], boxes[j][0]]);
+for (const [n, b] of boxes)
+  for (const [e, l] of labels) if (hit(b, l)) bad.push(['edge label', n, e]);
+return bad;
+"""
+
+
+@pytest.fixture(scope="module")
+def example_page(pipeline, tmp_path_factory) -> Path:
+    from kg.sources import read_articles
+
+    graph = to_networkx(MemoryStore(pipeline.build(read_articles([EXAMPLES]))))
+    out = tmp_path_factory.mktemp("example") / "view.html"
+    out.write_text(render(graph, ViewOptions(title="kg: the example articles")), encoding="utf-8")
+    return out
+
+
+@needs_browser
+def test_example_view_overlaps_no_label_and_sets_loose_entities_apart(example_page, browser):
+    browser.set_window_size(1400, 900)
+    browser.get(example_page.as_uri())
+    assert browser.execute_script(OVERLAPS) == []
+    # entities without facts stand in a band right of everything connected
+    sides = browser.execute_script(
+        "const all = network.body.data.nodes.get();"
+        "const edgeOf = new Set(network.body.data.edges.get().flatMap(e => [e.from, e.to]));"
+        "const right = Math.max(...all.filter(n => edgeOf.has(n.id))"
+        "  .map(n => network.getBoundingBox(n.id).right));"
+        "const loose = all.filter(n => !edgeOf.has(n.id));"
+        "return [loose.length, loose.every(n => n.kgLoose),"
+        "  Math.min(...loose.map(n => network.getBoundingBox(n.id).left)) - right];"
+    )
+    assert sides[0] > 0 and sides[1] and sides[2] > 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "view-example.png"))
+    # and the checkbox hides them
+    browser.find_element("id", "kg-loose").click()
+    hidden = browser.execute_script(
+        "return network.body.data.nodes.get().filter(n => n.kgLoose).every(n => n.hidden)"
+    )
+    assert hidden
+
+
+@needs_browser
+def test_the_legend_shows_shapes_and_a_click_hides_and_shows_a_class(example_page, browser):
+    browser.get(example_page.as_uri())
+    key = browser.find_element("css selector", '.kg-key[data-cls="Place"]')
+    assert key.text == "\u25b2Place"  # the class's shape, in its colour
+
+    def places_hidden() -> list[bool]:
+        return browser.execute_script(
+            "return network.body.data.nodes.get().filter(n => n.kgClass === 'Place')"
+            "  .map(n => Boolean(n.hidden))"
+        )
+
+    assert places_hidden() and not any(places_hidden())
+    key.click()
+    assert all(places_hidden())
+    others = browser.execute_script(
+        "return network.body.data.nodes.get().filter(n => n.kgClass !== 'Place' && n.hidden)"
+    )
+    assert others == []
+    key.click()
+    assert not any(places_hidden())
+
+
+@needs_browser
+def test_the_search_box_centres_an_entity(example_page, browser):
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(example_page.as_uri())
+    search = browser.find_element("id", "kg-search")
+    search.send_keys("sam altman", Keys.ENTER)
+    browser.execute_script("document.getElementById('kg-search').blur()")
+    selected = browser.execute_script(
+        "return network.getSelectedNodes().map(id => network.body.data.nodes.get(id).kgLabel)"
+    )
+    assert selected == ["Sam Altman"]
+
+
+@needs_browser
+def test_a_big_view_draws_only_labels_that_do_not_overlap(tmp_path, browser):
+    from bench_view import synthetic
+
+    out = tmp_path / "big.html"
+    out.write_text(render(synthetic(5000), ViewOptions(title="5,000 entities")), encoding="utf-8")
+    browser.set_window_size(1400, 900)
+    browser.get(out.as_uri())
+    check = (
+        "window.kgDeclutter(); network.redraw();"
+        "const drawn = network.body.data.nodes.get({filter: n => n.label.trim()});"
+        "const boxes = drawn.map(n => network.body.nodes[n.id].labelModule.size);"
+        "const hit = (a, b) => a.left < b.left + b.width && b.left < a.left + a.width"
+        "  && a.top < b.top + b.height && b.top < a.top + a.height;"
+        "let bad = 0;"
+        "for (let i = 0; i < boxes.length; i++)"
+        "  for (let j = i + 1; j < boxes.length; j++) if (hit(boxes[i], boxes[j])) bad++;"
+        "return [drawn.length, bad, drawn.map(n => n.kgRank)];"
+    )
+    drawn, bad, ranks = browser.execute_script(check)
+    assert 10 <= drawn <= 60 and bad == 0
+    assert min(ranks) == 0  # the most central entity is among them
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "view-5000.png"))
+    browser.execute_script("network.moveTo({scale: network.getScale() * 8})")
+    drawn, bad, _ = browser.execute_script(check)
+    assert drawn > 0 and bad == 0  # zoomed in: other labels, still apart
