@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 from kg.cli.common import Parents, open_source, render_table, whole
 
 

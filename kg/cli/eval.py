@@ -5,14 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from kg.cli.common import Parents, pipeline_from, render_table, settings_from, whole
 from kg.errors import UsageError
 from kg.gum import SPLITS as GUM_SPLITS
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-from kg.cli.common import Parents, pipeline_from, render_table, settings_from, whole
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -5,17 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
+from kg.cli.common import STORE_HELP, Parents, emit, format_term, open_source
 from kg.errors import QueryError, UsageError
 from kg.sources import STDIN
 from kg.types import QueryResult
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-from kg.cli.common import STORE_HELP, Parents, emit, format_term, open_source
 
 
 def cmd_query(args: argparse.Namespace) -> int:

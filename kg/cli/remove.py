@@ -5,13 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from kg.errors import UsageError
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 from kg.cli.common import STORE_HELP, Parents
+from kg.errors import UsageError
 
 
 def cmd_remove(args: argparse.Namespace) -> int:

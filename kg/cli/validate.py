@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import Graph
 
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 from kg.cli.common import Parents, open_source
 
 

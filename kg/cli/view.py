@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from kg.cli.common import Parents, open_source, whole
 from kg.errors import UsageError
 
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-from kg.cli.common import Parents, open_source, whole
+DEFAULT_TITLE = "kg: knowledge graph"
 
 
 def cmd_view(args: argparse.Namespace) -> int:
@@ -21,6 +20,21 @@ def cmd_view(args: argparse.Namespace) -> int:
 
     if Path(args.output).suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"kg view writes HTML: name the output .html, not {args.output!r}")
+    if args.timeline:
+        narrowing = [o for o in ("focus", "community") if getattr(args, o) is not None]
+        narrowing += [o for o in ("min_degree", "k_core") if getattr(args, o)]
+        if narrowing:
+            flag = "--" + narrowing[0].replace("_", "-")
+            raise UsageError(f"--timeline draws every dated event; it takes no {flag}")
+        from kg.timeline import render_timeline
+
+        with open_source(args) as store:
+            title = "kg: timeline" if args.title == DEFAULT_TITLE else args.title
+            page = render_timeline(store, title)
+        atomic_write(args.output, page.encode("utf-8"))
+        if not args.quiet:
+            print(f"kg: wrote {args.output}", file=sys.stderr)
+        return 0
     with open_source(args) as store:
         graph = to_networkx(store)
     options = ViewOptions(
@@ -49,6 +63,12 @@ def add(sub: Any, p: Parents) -> None:
         "entities and facts, coloured by class, with the evidence of each fact on hover.",
     )
     view.add_argument("-o", "--output", required=True, help="the .html file to write")
+    view.add_argument(
+        "--timeline",
+        action="store_true",
+        help="draw the dated events on a time axis instead, with their participants, places "
+        "and evidence",
+    )
     view.add_argument("--focus", metavar="ENTITY", help="draw only the entities near this one")
     view.add_argument(
         "--depth", type=whole(0), default=1, metavar="N", help="steps from --focus (default 1)"
@@ -76,6 +96,6 @@ def add(sub: Any, p: Parents) -> None:
         metavar="N",
         help="draw at most N entities, the most central (default 5000)",
     )
-    view.add_argument("--title", default="kg: knowledge graph", help="the page title")
+    view.add_argument("--title", default=DEFAULT_TITLE, help="the page title")
     view.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     view.set_defaults(func=cmd_view)

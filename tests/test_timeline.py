@@ -1,0 +1,106 @@
+"""The timeline (kg view --timeline): dated events on a time axis, linked to their evidence."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from tests_browser import available, chromium
+
+from kg.cli import main
+from kg.store.backends import MemoryStore
+from kg.timeline import events, period_start, render_timeline
+from kg.vocab import KG
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+needs_browser = pytest.mark.skipif(
+    not available() and not os.environ.get("CI"),
+    reason="headless Chromium not installed (apt-get install chromium chromium-driver)",
+)
+
+
+@pytest.fixture(scope="module")
+def store(pipeline):
+    from kg.sources import read_articles
+
+    return MemoryStore(pipeline.build(read_articles([EXAMPLES])))
+
+
+def test_dated_events_come_in_date_order_with_their_places_and_sentences(store):
+    found = events(store)
+    assert [(e.label, e.when) for e in found] == [
+        ("Hollywood writers' strike", "2023-05"),
+        ("96th Academy Awards", "2024-03-10"),
+    ]
+    strike = found[0]
+    assert strike.places == {"Hollywood"}
+    assert ("date", "2023-05", "The Hollywood writers' strike began in May 2023.") in {
+        e[:3] for e in strike.evidence
+    }
+
+
+@pytest.mark.parametrize("value", ["-0044-03-15", "0000", "12345"])
+def test_dates_off_the_calendar_are_left_off_the_axis(value):
+    with pytest.raises(ValueError):
+        period_start(value)
+
+
+def test_labels_and_sentences_stay_text(tmp_path):
+    graph = Graph()
+    event = URIRef("https://kg.example.org/id/event/x")
+    graph.add((event, RDF.type, KG.Event))
+    graph.add((event, RDFS.label, Literal("</script><script>window.kgPwned=1</script> Summit")))
+    graph.add((event, KG.date, Literal("2024-05-01", datatype=XSD.date)))
+    page = render_timeline(MemoryStore(graph))
+    assert "<script>window.kgPwned" not in page
+    assert "&lt;/script&gt;&lt;script&gt;window.kgPwned=1" in page  # the table shows it
+    assert not re.search(r"<(script|link)\b[^>]*\b(src|href)=[\"']https?://", page)  # offline
+    assert '"title":' not in page
+
+
+def test_the_timeline_takes_no_narrowing_option(tmp_path, capsys):
+    built = tmp_path / "g.trig"
+    assert main(["build", str(EXAMPLES), "-o", str(built), "-q"]) == 0
+    out = tmp_path / "t.html"
+    assert main(["view", str(built), "--timeline", "-o", str(out), "-q"]) == 0
+    assert "<title>kg: timeline</title>" in out.read_text(encoding="utf-8")
+    assert main(["view", str(built), "--timeline", "--focus", "Sam Altman", "-o", str(out)]) == 64
+    assert "--timeline draws every dated event" in capsys.readouterr().err
+
+
+@needs_browser
+def test_events_sit_on_the_axis_in_date_order_and_link_to_their_evidence(store, tmp_path):
+    out = tmp_path / "timeline.html"
+    out.write_text(render_timeline(store), encoding="utf-8")
+    with chromium() as browser:
+        browser.set_window_size(1400, 900)
+        browser.get(out.as_uri())
+        assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+        placed = browser.execute_script(
+            "return network.body.data.nodes.get({filter: n => !n.kgAxis})"
+            "  .map(n => [n.label.split('\\n')[0], n.x, n.kgAnchor])"
+        )
+        assert [p[0] for p in sorted(placed, key=lambda p: p[1])] == [
+            "Hollywood writers' strike",
+            "96th Academy Awards",
+        ]
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "timeline.png"))
+        strike = next(p for p in placed if p[0] == "Hollywood writers' strike")
+        browser.execute_script(
+            "network.emit('click', {nodes: [network.body.data.nodes.get().find("
+            "  n => n.kgAnchor === arguments[0]).id], edges: []})",
+            strike[2],
+        )
+        assert browser.execute_script("return location.hash") == "#" + strike[2]
+        rows = browser.execute_script(
+            "return [...document.querySelectorAll('tr.kg-on')].map(r => r.textContent)"
+        )
+        assert rows and all("Hollywood" in r for r in rows)
+        assert any("began in May 2023" in r for r in rows)
