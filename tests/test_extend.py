@@ -22,7 +22,7 @@ from kg.pipeline import Pipeline
 from kg.registry import unregister
 from kg.store.backends import MemoryStore
 from kg.validate import check_graph, shapes_graph
-from kg.view import ViewOptions, render, style
+from kg.view import GLYPHS, ViewOptions, render, style
 from kg.vocab import KG
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,7 +129,10 @@ def test_new_terms_reach_shapes_validation_info_and_views(sport):
     network = to_networkx(store)
     assert {d["cls"] for _, d in network.nodes(data=True)} >= {"Team", "Trophy"}
     page = render(network, ViewOptions())
-    assert f'background:{style("Team")[0]}"></span>Team' in page
+    # the extension's class has its own legend entry, in its own colour and shape
+    glyph = GLYPHS[style("Team")[1]]
+    assert f'style="color:{style("Team")[0]}">{glyph}</span>Team' in page
+    assert 'data-cls="Team"' in page
 
 
 def test_config_file_chooses_rules(tmp_path, capsys):
