@@ -110,6 +110,37 @@ CASES = [
         "Sam Altman said in an interview with Bloomberg that Sora was ready.",
         [("Bloomberg", "reports", "Sam Altman")],
     ),
+    # news phrasings of kg's own story
+    (
+        "Microsoft-backed OpenAI unveiled Sora in February.",
+        [("Microsoft", "partnersWith", "OpenAI")],
+    ),
+    (
+        "OpenAI Chief Operating Officer Brad Lightcap led the meetings.",
+        [("Brad Lightcap", "worksFor", "OpenAI")],
+    ),
+    (
+        "OpenAI co-founder Ilya Sutskever left the company in May.",
+        [("Ilya Sutskever", "founderOf", "OpenAI")],
+    ),
+    ("Acme's former CEO Jo Park joined Lumen Labs.", [("Jo Park", "ceoOf", "Acme")]),
+    (
+        "The Daily Ledger first reported the talks between Acme and the studios.",
+        [("Daily Ledger", "reports", "Acme")],
+    ),
+    ("Bloomberg reported Acme's plans on Tuesday.", [("Bloomberg", "reports", "Acme")]),
+    (
+        "Zephyr, Acme's text-to-video model, can make short clips.",
+        [("Acme", "develops", "Zephyr")],
+    ),
+    (
+        "OpenAI met studios including Paramount, Larkspur and Universal.",
+        [
+            ("OpenAI", "partnersWith", "Paramount"),
+            ("OpenAI", "partnersWith", "Larkspur"),
+            ("OpenAI", "partnersWith", "Universal"),
+        ],
+    ),
     # in a match report, a player's team
     (
         "Norway beat Chile 2 - 1 on Sunday. Striker Ingrid Solberg scored for Norway in the "

@@ -216,11 +216,29 @@ def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
 
 @mention_rules.register("kg.mentions.proper_nouns.v1")
 def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
-    """Runs of capitalised proper nouns the NER left out ("Ines Valcourt won ...").
+    """Runs of capitalised proper nouns the NER left out ("Ines Valcourt won ..."), and
+    single ones a description names ("Sora, OpenAI's text-to-video model").
 
     They carry no NER label, so they become entities only where a cue types them
     or they join a name the NER did find.
     """
+
+    def described(token: Token) -> bool:
+        """Whether a one-word name stands in apposition with a noun that says what it
+        is: "Sora, OpenAI's text-to-video model", "its chatbot, Gemini"."""
+        nouns = [c for c in token.children if c.dep_ == "appos"]
+        if token.dep_ == "appos":
+            nouns.append(token.head)
+        return any(
+            n.pos_ == "NOUN"
+            and (lexicon.classes_for_noun(n.lemma_) or lexicon.classes_for_noun(n.text))
+            for n in nouns
+        )
+
+    def titled(run: list[Token]) -> bool:
+        """A run of capitals that is a job title, not a name ("Chief Operating Officer")."""
+        text = " ".join(t.text for t in run)
+        return lexicon.title_prop(text) is not None or bool(lexicon.classes_for_noun(text))
 
     def rule(doc: Doc) -> Iterator[Mention]:
         covered = {t.i for e in doc.ents for t in e}
@@ -235,7 +253,7 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             ):
                 run.append(token)
                 continue
-            if len(run) >= 2:
+            if (len(run) >= 2 or (len(run) == 1 and described(run[0]))) and not titled(run):
                 mention = make_mention(doc, run, "kg.mentions.proper_nouns.v1", 0.6, None)
                 if mention is not None:
                     yield mention

@@ -14,6 +14,9 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
 - ``kg.relations.titles.v1``: job titles in apposition, before a name or after
   a copula ("Sam Altman, OpenAI's CEO", "OpenAI CEO Sam Altman",
   "Altman is the chief executive of OpenAI"); the title is kept as data.
+- ``kg.relations.title_runs.v1``: a title written between two names, read off the
+  words where the parse of the run of capitals fails ("OpenAI Chief Operating
+  Officer Brad Lightcap", "OpenAI co-founder Ilya Sutskever").
 - ``kg.relations.affiliations.v1``: "Lee Cheuk-yan of the Labour Party",
   "DAB's Ben Chan and Leung Che-cheung" (worksFor).
 - ``kg.relations.possessives.v1``: "OpenAI's Sora", "its video generator, Sora".
@@ -51,6 +54,10 @@ from kg.extract.relations.verb_frames import FRAMES, Frame
 from kg.registry import relation_rules
 from kg.types import Candidate
 
+TITLE_RUNS = "kg.relations.title_runs.v1"
+#: Rules that speak only where the other rules have not said the same in a sentence.
+FALLBACK_RULES = frozenset({learned.RULE, TITLE_RUNS})
+
 
 class RelationComponent(RuleComponent):
     """spaCy component ``kg_relations``: runs the relation rules, writes ``doc._.kg_candidates``."""
@@ -59,22 +66,30 @@ class RelationComponent(RuleComponent):
     attribute = "kg_candidates"
 
     def collect(self, doc: Doc) -> list[Candidate]:
-        """Every rule's candidates, less the learned ones about a pair of names that a
-        hand-written rule already relates in that sentence: the hand rule says more
-        precisely how (``ceoOf`` rather than ``worksFor``), and the graph stays lean."""
+        """Every rule's candidates, less what the fallback rules repeat: a learned fact
+        about a pair of names a hand rule relates in that sentence (the hand rule says
+        more precisely how), a title run's fact a parse-based rule states already."""
         found: list[Candidate] = super().collect(doc)
         ruled = {
-            (c.sentence, c.subject.start, c.object.start) for c in found if c.rule != learned.RULE
-        }
-        return [
-            c
+            (c.sentence, c.subject.start, c.object.start)
             for c in found
-            if c.rule != learned.RULE
-            or (
-                (c.sentence, c.subject.start, c.object.start) not in ruled
-                and (c.sentence, c.object.start, c.subject.start) not in ruled
-            )
-        ]
+            if c.rule not in FALLBACK_RULES
+        }
+        stated = {
+            (c.sentence, c.subject.start, c.prop, c.object.start)
+            for c in found
+            if c.rule not in FALLBACK_RULES
+        }
+
+        def kept(c: Candidate) -> bool:
+            if c.rule == learned.RULE:  # any fact of a hand rule's says more
+                pair = (c.sentence, c.subject.start, c.object.start)
+                return pair not in ruled and (pair[0], pair[2], pair[1]) not in ruled
+            if c.rule == TITLE_RUNS:  # the parse-based rules said it already
+                return (c.sentence, c.subject.start, c.prop, c.object.start) not in stated
+            return True
+
+        return [c for c in found if kept(c)]
 
 
 @Language.factory(
@@ -84,6 +99,7 @@ class RelationComponent(RuleComponent):
     default_config={
         "rules": [
             "kg.relations.titles.v1",
+            "kg.relations.title_runs.v1",
             "kg.relations.affiliations.v1",
             "kg.relations.possessives.v1",
             "kg.relations.verb_frames.v1",

@@ -29,7 +29,8 @@ HEADQUARTERS = frozenset({"headquarters", "headquarter", "base", "office", "offi
 
 @relation_rules.register("kg.relations.locations.v1")
 def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
-    """Locations: "X-based Y", "Y, based in X", "Columbus, Ohio", headquarters."""
+    """Locations: "X-based Y", "Y, based in X", "Columbus, Ohio", headquarters; and
+    "X-backed Y" (partnersWith)."""
     name = "kg.relations.locations.v1"
 
     def rule(doc: Doc) -> Iterator[Candidate]:
@@ -37,6 +38,21 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
         tokens = doc_tokens(doc)
         chains = _chains(tokens, mentions)
         for token in tokens:
+            # "Microsoft-backed OpenAI", "Amazon-funded Anthropic": an investor and the
+            # company it backs deal with each other
+            if token.lower_ in ("backed", "funded", "financed") and token.dep_ == "amod":
+                backers = [
+                    c
+                    for c in token.children
+                    if c.dep_ in ("npadvmod", "compound") and c.i in mentions
+                ]
+                backed = token.head
+                for backer in backers:
+                    s, o = arg_for(backer, lexicon), arg_for(backed, lexicon)
+                    if s is not None and o is not None and o.kind == "name":
+                        yield candidate(
+                            doc, s, "partnersWith", o, name, 0.7, [backer, token, backed]
+                        )
             # "San Francisco-based OpenAI", "OpenAI, based in San Francisco"
             if token.lower_ in ("based", "headquartered"):
                 places = [c for c in token.children if c.dep_ in ("npadvmod", "compound")]

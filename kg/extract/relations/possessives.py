@@ -46,14 +46,16 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             # "its newest video generator, Sora" (apposition) and "its Le Chat assistant",
             # "whose Swift drone" (the name on the noun): the possessor hangs off the noun;
             # "Farxiga, the AstraZeneca drug": the maker modifies the noun
-            noun = token.head if token.dep_ in ("appos", "compound") else None
-            if (
-                noun is not None
-                and noun.i not in mentions
-                and (noun.lower_ in product_nouns or noun.lemma_.lower() in product_nouns)
-            ):
+            # "Sora, OpenAI's text-to-video model": the noun in apposition after the name
+            nouns = [token.head] if token.dep_ in ("appos", "compound") else []
+            nouns += [c for c in token.children if c.dep_ == "appos"]
+            for noun in nouns:
+                if noun.i in mentions or not (
+                    noun.lower_ in product_nouns or noun.lemma_.lower() in product_nouns
+                ):
+                    continue
                 makers = [c for c in noun.children if c.dep_ == "poss"]
-                if token.dep_ == "appos":
+                if token.dep_ == "appos" or noun.head.i == token.i:
                     makers += [c for c in noun.children if c.dep_ == "compound" and c.i in mentions]
                     # "Harbour Lights, the new film from Greyfield Studios"
                     makers += [

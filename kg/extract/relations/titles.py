@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
+    POSSESSIVE_MARKERS,
     arg_for,
     doc_tokens,
     mention_ends,
@@ -21,7 +22,7 @@ from kg.extract.relations.base import (
 )
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
-from kg.types import Candidate, Mention
+from kg.types import Arg, Candidate, Mention
 
 
 def _title_phrase(noun: Token, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -129,6 +130,60 @@ def _next_after(doc: Doc, mention: Mention) -> Token | None:
     if last is None or last + 1 >= len(tokens):
         return None
     return tokens[last + 1]
+
+
+#: Words that may open a title without being part of it ("former CEO").
+TITLE_OPENERS = frozenset({"former", "interim", "acting", "then", "new", "incoming", "outgoing"})
+
+
+@relation_rules.register("kg.relations.title_runs.v1")
+def title_run_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
+    """A title written between two names: "OpenAI Chief Operating Officer Brad Lightcap",
+    "OpenAI co-founder Ilya Sutskever", "Acme's former CEO Jo Park". Read off the words
+    themselves, as the parse of such runs of capitals varies."""
+    name = "kg.relations.title_runs.v1"
+
+    def rule(doc: Doc) -> Iterator[Candidate]:
+        mentions = mention_tokens(doc)
+        tokens = doc_tokens(doc)
+        ends = mention_ends(doc)
+        starts: dict[Mention, int] = {}
+        for i, mention in mentions.items():
+            if starts.get(mention, i + 1) > i:
+                starts[mention] = i
+        for person, first in starts.items():
+            # the words before the name, back to the previous name (at most five)
+            run: list[Token] = []
+            at = first - 1
+            while at >= 0 and at not in mentions and len(run) < 5 and not tokens[at].is_sent_end:
+                run.insert(0, tokens[at])
+                at -= 1
+            if at < 0 or at not in mentions or not run:
+                continue
+            org = mentions[at]
+            if run[0].text in POSSESSIVE_MARKERS:
+                run = run[1:]  # "Acme's CEO Jo Park"
+            words = run[1:] if run and run[0].lower_ in TITLE_OPENERS else run
+            title = "".join(t.text_with_ws for t in words).strip()
+            prop = lexicon.title_prop(title) if title else None
+            if prop is None or ends.get(org) != at:
+                continue
+            subject = Arg(person.start, person.end, person.text)
+            obj = Arg(org.start, org.end, org.text)
+            confidence = 0.85 if prop != "worksFor" else 0.75
+            yield candidate(
+                doc,
+                subject,
+                prop,
+                obj,
+                name,
+                confidence,
+                [tokens[at], *words, tokens[first]],
+                # the title as written, "former" and all: the evidence says what the text says
+                title="".join(t.text_with_ws for t in run).strip(),
+            )
+
+    return rule
 
 
 #: Prepositions that tie a person's name to the organization they belong to.

@@ -340,6 +340,14 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             else:
                 subjects = subject_of(verb)
                 objects = with_conjuncts(doc[tokens[-1]])
+                # "met studios including Paramount and Universal": the names the object lists
+                objects += [
+                    named
+                    for o in list(objects)
+                    if o.i not in mentions and o.tag_ == "NNS"
+                    for c in prep_objects(o, "including", "as")
+                    for named in with_conjuncts(c)
+                ]
             yield from emit(doc, subjects, objects, frame.props, frame.confidence, verb)
         for noun, obj in deal_matches(doc):
             governor = governing_verb(noun)
@@ -363,6 +371,19 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 speaker_verb = governing_verb(token)
             if outlets and speaker_verb is not None:
                 yield from emit(doc, outlets, subject_of(speaker_verb), ("reports",), 0.65, token)
+            # "The Information first reported the talks between OpenAI and the studios",
+            # "Bloomberg reported OpenAI's plans": the names in what was reported
+            if lower.startswith("report") and token.lemma_ == "report" and token.pos_ == "VERB":
+                told = [c for c in token.children if c.dep_ == "dobj" and c.i not in mentions]
+                about = [
+                    t
+                    for noun in told
+                    for t in noun.subtree
+                    if t.i in mentions
+                    and ((t.dep_ == "poss" and t.head.i == noun.i) or t.dep_ == "pobj")
+                ]
+                if about:
+                    yield from emit(doc, subject_of(token), about, ("reports",), 0.65, token)
             # "according to Bloomberg, X ...": Bloomberg reports X
             if lower == "according" and token.head.pos_ in ("VERB", "AUX"):
                 sources = [
