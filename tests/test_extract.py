@@ -141,6 +141,12 @@ CASES = [
             ("OpenAI", "partnersWith", "Universal"),
         ],
     ),
+    ("ChatGPT maker OpenAI is courting Hollywood.", [("OpenAI", "develops", "ChatGPT")]),
+    ("OpenAI, the maker of ChatGPT, met studios.", [("OpenAI", "develops", "ChatGPT")]),
+    (
+        "OpenAI, which is backed by Microsoft, met studios.",
+        [("Microsoft", "partnersWith", "OpenAI")],
+    ),
     # in a match report, a player's team
     (
         "Norway beat Chile 2 - 1 on Sunday. Striker Ingrid Solberg scored for Norway in the "

@@ -1,4 +1,5 @@
-"""Possessives and product nouns: "OpenAI's Sora", "its video generator, Sora"."""
+"""Possessives and product nouns: "OpenAI's Sora", "its video generator, Sora",
+"ChatGPT maker OpenAI"."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from kg.extract.common import (
     arg_for,
     doc_tokens,
     mention_tokens,
+    prep_objects,
+    with_conjuncts,
 )
 from kg.extract.relations.base import (
     CandidateRule,
@@ -19,6 +22,9 @@ from kg.extract.relations.base import (
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
 from kg.types import Candidate
+
+#: Nouns that say a company makes a product ("ChatGPT maker OpenAI").
+MAKER_NOUNS = frozenset({"maker", "developer", "creator", "manufacturer", "designer"})
 
 
 @relation_rules.register("kg.relations.possessives.v1")
@@ -30,6 +36,21 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
         for token in doc_tokens(doc):
+            # "ChatGPT maker OpenAI", "OpenAI, the maker of ChatGPT": a maker noun
+            # between a product and a company
+            if token.lemma_.lower() in MAKER_NOUNS and token.i not in mentions:
+                makers = [token.head] if token.dep_ in ("compound", "appos") else []
+                products = [c for c in token.children if c.dep_ == "compound" and c.i in mentions]
+                products += [
+                    named for c in prep_objects(token, "of") for named in with_conjuncts(c)
+                ]
+                for maker in makers:
+                    for product in products:
+                        owner, made = arg_for(maker, lexicon), arg_for(product, lexicon)
+                        if owner is not None and made is not None and owner.start != made.start:
+                            yield candidate(
+                                doc, owner, "develops", made, name, 0.8, [product, token, maker]
+                            )
             if token.i not in mentions or (
                 token.head.i in mentions and token.dep_ not in ("appos", "conj")
             ):

@@ -168,6 +168,8 @@ FRAMES: tuple[Frame, ...] = (
         ("prep:for",),
         0.6,
     ),
+    # an investor and the company it backs deal with each other
+    Frame(("partnersWith",), frozenset({"back", "fund", "finance"}), ("dobj", "passive"), 0.65),
     # acquisitions and sales are deals between the two parties
     Frame(("partnersWith",), frozenset({"buy", "acquire", "purchase"}), ("dobj",), 0.6),
     Frame(("partnersWith",), frozenset({"sell", "license", "supply"}), ("prep:to",), 0.6),
