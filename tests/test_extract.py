@@ -147,6 +147,19 @@ CASES = [
         "OpenAI, which is backed by Microsoft, met studios.",
         [("Microsoft", "partnersWith", "OpenAI")],
     ),
+    (
+        "OpenAI's head of media partnerships, Varun Shetty, said the talks were early.",
+        [("Varun Shetty", "worksFor", "OpenAI")],
+    ),
+    (
+        "Sora, which OpenAI unveiled in February, is not yet public.",
+        [("OpenAI", "develops", "Sora")],
+    ),
+    # "its" is the clause subject's, not the nearer name's
+    (
+        "Google, which owns YouTube, showed its Veo model to filmmakers.",
+        [("Google", "develops", "Veo")],
+    ),
     # in a match report, a player's team
     (
         "Norway beat Chile 2 - 1 on Sunday. Striker Ingrid Solberg scored for Norway in the "
@@ -174,6 +187,10 @@ NEGATIVE = [
     (
         "As Heald told The Huffington Post, US surface ozone has dropped.",
         ("Huffington Post", "locatedIn", "US"),
+    ),
+    (
+        "Google, which owns YouTube, showed its Veo model to filmmakers.",
+        ("YouTube", "develops", "Veo"),
     ),
     # a list of places is not a chain
     ("She toured Paris, London and Berlin.", ("Paris", "locatedIn", "London")),
@@ -414,6 +431,13 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
         ("Councillor Maren Okafor won the seat.", "Maren Okafor", "Councillor Maren Okafor"),
         ("Prime Minister John Kale spoke.", "John Kale", "Prime Minister John Kale"),
         ("Norway beat Chile 2 - 1. Peru drew 0 - 0.", "Chile", "Chile 2 - 1"),
+        # a name the NER missed: "<name head> of <Place>", a name beside a name
+        (
+            "The Directors Guild of America reached a deal in June.",
+            "Directors Guild of America",
+            "Directors Guild",
+        ),
+        ("The studios are talking to rivals such as Runway and Pika.", "Pika", "Runway and Pika"),
         # "-based", "-led": an adjective made of a name, not a longer name
         ("The Paris-based startup hired staff.", "Paris", "Paris-based"),
     ],

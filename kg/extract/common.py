@@ -175,6 +175,9 @@ def arg_for(token: Token, lexicon: Lexicon, hops: int = 2) -> Arg | None:
         return Arg(mention.start, mention.end, mention.text)
     span = (token.idx, token.idx + len(token))
     if token.lower_ in ORG_PRONOUNS and token.pos_ == "PRON":
+        owner = _clause_subject(token, mentions, lexicon, "organization")
+        if owner is not None:  # "Google, which owns YouTube, showed its Veo model"
+            return Arg(owner.start, owner.end, owner.text)
         return Arg(*span, token.text, kind="pronoun", cls="Organization")
     if token.lower_ in PERSON_PRONOUNS and token.pos_ == "PRON":
         return Arg(*span, token.text, kind="pronoun", cls="Person")
@@ -200,6 +203,34 @@ def arg_for(token: Token, lexicon: Lexicon, hops: int = 2) -> Arg | None:
         start = min(mods, default=token.idx)
         end = token.idx + len(token)
         return Arg(start, end, doc_text(doc)[start:end], kind="description", cls=cls)
+    return None
+
+
+def _clause_subject(
+    pronoun: Token, mentions: dict[int, Mention], lexicon: Lexicon, group: str
+) -> Mention | None:
+    """The name that is the subject of the clause a possessive pronoun stands in, if it
+    comes first and the NER or the knowledge base puts it in ``group``: in "Google,
+    which owns YouTube, showed its Veo model", "its" is Google's, not YouTube's."""
+    if pronoun.dep_ != "poss":
+        return None
+    node = pronoun.head
+    for _ in range(4):
+        if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
+            break
+        node = node.head
+    if node.pos_ not in ("VERB", "AUX"):
+        return None
+    for child in node.children:
+        if child.dep_ == "nsubj" and child.i < pronoun.i:
+            mention = mentions.get(child.i)
+            if mention is None:
+                continue
+            label = lexicon.ner_classes.get(mention.ner_label or "")
+            entry = lexicon.kb_entry(mention.text)
+            cls = entry.cls if entry is not None else label
+            if cls is not None and lexicon.group(cls) == group:
+                return mention
     return None
 
 

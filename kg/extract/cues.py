@@ -216,6 +216,16 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
         for token in doc_tokens(doc):
             mention = mentions.get(token.i)
             if mention is None:
+                # "Sora, which OpenAI unveiled in February": what the relative clause launches
+                if (
+                    token.dep_ == "relcl"
+                    and token.lemma_ in PRODUCT_VERBS
+                    and (named := mentions.get(token.head.i)) is not None
+                    and any(
+                        c.dep_ == "dobj" and c.lower_ in ("which", "that") for c in token.children
+                    )
+                ):
+                    yield _cue(named, "Product", name, 1.5)
                 continue
             head = token.head
             # the organization in "OpenAI's CEO", "OpenAI CEO Sam Altman", "CEO of OpenAI"
@@ -309,7 +319,7 @@ def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 
 #: How much a gazetteer entry counts: a country or state name is rarely anything
 #: else; a city's name is also a club's, a company's or a ship's.
-GAZETTEER_WEIGHTS = {"country": 1.5, "state": 1.5, "city": 1.25}
+GAZETTEER_WEIGHTS = {"country": 1.5, "state": 1.5, "city": 1.25, "town": 0.75}
 
 
 @type_rules.register("kg.types.gazetteer.v1")

@@ -223,16 +223,33 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     or they join a name the NER did find.
     """
 
-    def described(token: Token) -> bool:
-        """Whether a one-word name stands in apposition with a noun that says what it
-        is: "Sora, OpenAI's text-to-video model", "its chatbot, Gemini"."""
+    org_heads = {
+        w for cls in lexicon.classes_in("organization") for w in lexicon.name_heads.get(cls, ())
+    }
+
+    def cue(noun: Token) -> bool:
+        return noun.pos_ == "NOUN" and bool(
+            lexicon.classes_for_noun(noun.lemma_) or lexicon.classes_for_noun(noun.text)
+        )
+
+    def described(token: Token, covered: set[int]) -> bool:
+        """Whether the text treats a one-word proper noun as a name: in apposition with a
+        noun that says what it is ("Sora, OpenAI's text-to-video model", "its chatbot,
+        Gemini"), naming such a noun ("its Veo model"), co-ordinated with a name the
+        NER found ("Runway and Pika"), or taking "which" ("Sora, which OpenAI
+        unveiled")."""
         nouns = [c for c in token.children if c.dep_ == "appos"]
-        if token.dep_ == "appos":
+        if token.dep_ in ("appos", "compound"):
             nouns.append(token.head)
+        if any(cue(n) for n in nouns):
+            return True
+        if token.dep_ == "conj" and token.head.i in covered:
+            return True
+        if any(c.dep_ == "conj" and c.i in covered for c in token.children):
+            return True
         return any(
-            n.pos_ == "NOUN"
-            and (lexicon.classes_for_noun(n.lemma_) or lexicon.classes_for_noun(n.text))
-            for n in nouns
+            c.dep_ == "relcl" and any(w.lower_ == "which" for w in c.children)
+            for c in token.children
         )
 
     def titled(run: list[Token]) -> bool:
@@ -243,7 +260,8 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     def rule(doc: Doc) -> Iterator[Mention]:
         covered = {t.i for e in doc.ents for t in e}
         run: list[Token] = []
-        for token in [*doc_tokens(doc), None]:
+        tokens = doc_tokens(doc)
+        for token in [*tokens, None]:
             if (
                 token is not None
                 and token.pos_ == "PROPN"
@@ -253,7 +271,21 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             ):
                 run.append(token)
                 continue
-            if (len(run) >= 2 or (len(run) == 1 and described(run[0]))) and not titled(run):
+            if (
+                token is not None
+                and token.lower_ == "of"
+                and run
+                and run[-1].lower_ in org_heads
+                and token.i + 1 < len(tokens)
+                and tokens[token.i + 1].pos_ == "PROPN"
+                and tokens[token.i + 1].is_title
+                and tokens[token.i + 1].i not in covered
+            ):
+                run.append(token)  # "Directors Guild of America"
+                continue
+            if (len(run) >= 2 or (len(run) == 1 and described(run[0], covered))) and not titled(
+                run
+            ):
                 mention = make_mention(doc, run, "kg.mentions.proper_nouns.v1", 0.6, None)
                 if mention is not None:
                     yield mention

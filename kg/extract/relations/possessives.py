@@ -24,7 +24,10 @@ from kg.registry import relation_rules
 from kg.types import Candidate
 
 #: Nouns that say a company makes a product ("ChatGPT maker OpenAI").
-MAKER_NOUNS = frozenset({"maker", "developer", "creator", "manufacturer", "designer"})
+MAKER_NOUNS = frozenset(
+    {"maker", "developer", "creator", "manufacturer", "designer"}
+    | {"makers", "developers", "creators", "manufacturers", "designers"}
+)
 
 
 @relation_rules.register("kg.relations.possessives.v1")
@@ -38,7 +41,7 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
         for token in doc_tokens(doc):
             # "ChatGPT maker OpenAI", "OpenAI, the maker of ChatGPT": a maker noun
             # between a product and a company
-            if token.lemma_.lower() in MAKER_NOUNS and token.i not in mentions:
+            if token.lower_ in MAKER_NOUNS and token.i not in mentions:
                 makers = [token.head] if token.dep_ in ("compound", "appos") else []
                 products = [c for c in token.children if c.dep_ == "compound" and c.i in mentions]
                 products += [

@@ -14,6 +14,7 @@ from kg.extract.common import (
     doc_tokens,
     mention_ends,
     mention_tokens,
+    prep_objects,
     with_conjuncts,
 )
 from kg.extract.relations.base import (
@@ -91,6 +92,15 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             if noun.dep_ == "appos":  # "Sam Altman, OpenAI's CEO"
                 people = with_conjuncts(noun.head)
             people += [c for c in noun.children if c.dep_ == "appos"]  # "OpenAI's CEO, Sam Altman"
+            # "OpenAI's head of media partnerships, Varun Shetty": the parse may hang the
+            # name on the title's own object
+            people += [
+                c
+                for o in prep_objects(noun, "of")
+                if o.i not in mentions
+                for c in o.children
+                if c.dep_ == "appos" and c.i in mentions
+            ]
             if noun.dep_ == "compound" and noun.head.i in mentions:  # "OpenAI CEO Sam Altman"
                 people.append(noun.head)
                 orgs += [
