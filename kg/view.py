@@ -179,6 +179,25 @@ CONTROLS = """<script>
       }
     });
     if (updates.length) { nodes.update(updates); }
+    // then by the boxes vis-network drew: a label that still meets a more central
+    // one (the estimate above is only an estimate) is taken off
+    network.redraw();
+    var drawn = all.filter(function (n) { return labelled[n.id]; });
+    var kept = [], off = [];
+    drawn.forEach(function (n) {
+      var s = network.body.nodes[n.id].labelModule.size;
+      var box = [s.left, s.top, s.left + s.width, s.top + s.height];
+      var clear = kept.every(function (t) {
+        return box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3];
+      });
+      if (clear) {
+        kept.push(box);
+      } else {
+        off.push({id: n.id, label: " "});
+        delete labelled[n.id];
+      }
+    });
+    if (off.length) { nodes.update(off); }
   }
   if (KG_BIG) {
     var timer = null;
