@@ -19,9 +19,12 @@ In one run, on one synthetic corpus (``tests/corpus.py``, seeded, JSON Lines):
 4. peak memory (max RSS) of ``kg build --jobs 1`` on the first ``--small``
    articles and on all of them.
 
-It prints tokens per second for each, the ratios the scale issue asks for
-(jobs 1 / raw >= 0.90, jobs 2 / jobs 1 >= 1.7, memory 1000 / 100 <= 1.5), and
-checks that both builds wrote the same graph.
+It prints tokens per second for each, and in one run the ratios the lean-graph
+issue asks for: all the CPU of ``kg build --jobs 1`` (every thread and process)
+over raw ``nlp.pipe``'s (<= 1.20), wall-clock jobs 1 / raw (>= 0.90), jobs 2 /
+jobs 1 (>= 1.6), quads per article as a share of the count before that issue
+(<= 0.60) and peak memory for the whole corpus over the small one (<= 1.5); and
+it checks that both builds wrote the same graph.
 """
 
 from __future__ import annotations
@@ -50,6 +53,12 @@ elapsed = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(f"{code} {elapsed} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 """
+
+
+#: Quads per article of the default corpus (1,000 articles, into a store) before the
+#: lean-graph issue's work (main at e8fe600, the default provenance): the baseline its
+#: target is a share of.
+QUADS_BEFORE = 757.5
 
 
 def timed(command: list[str]) -> tuple[float, int, float]:
@@ -218,9 +227,16 @@ def main() -> None:
             f"{label}: {seconds:7.1f} s  {tokens / seconds:8,.0f} tokens/s  "
             f"CPU {cpu:6.1f} s ({(cpu - raw_cpu) / args.articles * 1000:+.1f} ms/article)"
         )
+    quads = len(dump(work / f"jobs1{suffix}", args.output))
+    print(f"CPU jobs 1 / raw (all processes)   : {cpu1 / raw_cpu:7.3f}   (target <= 1.20)")
     print(f"jobs 1 / raw (both own processes)  : {raw / t1:7.3f}   (target >= 0.90)")
     print(f"jobs 1 / raw (in-process nlp.pipe) : {raws[fastest] / t1:7.3f}   (no start-up in raw)")
-    print(f"jobs 2 / jobs 1                    : {t1 / t2:7.3f}   (target >= 1.70)")
+    print(f"jobs 2 / jobs 1                    : {t1 / t2:7.3f}   (target >= 1.60)")
+    print(
+        f"quads per article                  : {quads / args.articles:7.1f}   "
+        f"({quads / args.articles / QUADS_BEFORE:.2f} of the {QUADS_BEFORE} before the "
+        "lean-graph issue; target <= 0.60)"
+    )
     print(
         f"peak RSS          : {mem_small / 1024:.0f} MiB for {args.small} articles, "
         f"{mem_large / 1024:.0f} MiB for {args.articles}: "
