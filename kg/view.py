@@ -299,24 +299,38 @@ def label_layout(
     nodes = sorted(n for n in graph if graph.degree(n) > 0)
     if not nodes:
         return {}
-    simple = nx.Graph(graph.subgraph(nodes).to_undirected())
-    start = nx.spring_layout(simple, seed=seed, iterations=200, scale=90 * math.sqrt(len(nodes)))
     index = {n: i for i, n in enumerate(nodes)}
+    # nodes and edges in a fixed order: the seeded layout is then the same in every
+    # process (a graph read from a store lists them in an order that varies)
+    simple = nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_edges_from(
+        sorted({tuple(sorted((a, b))) for a, b in graph.subgraph(nodes).edges() if a != b})
+    )
+    start = nx.spring_layout(simple, seed=seed, iterations=200, scale=90 * math.sqrt(len(nodes)))
     xy = np.array([start[n] for n in nodes], dtype=float)
     boxes = np.array([_node_box(graph.nodes[n]["label"], sizes[n]) for n in nodes])
     half, up, down = boxes[:, 0], boxes[:, 1], boxes[:, 2]
     # each pair of entities with facts between them, and its longest edge label
     names: dict[tuple[int, int], str] = {}
+    facts: dict[tuple[int, int], int] = {}
     for a, b, data in graph.subgraph(nodes).edges(data=True):
         i, j = sorted((index[a], index[b]))
         names[i, j] = max(names.get((i, j), ""), str(data.get("property", "")), key=len)
+        facts[i, j] = facts.get((i, j), 0) + 1
     pairs = sorted(names)
     ends = np.array(pairs, dtype=int).reshape(-1, 2)
-    label_half = np.array([CHAR_WIDTH * EDGE_FONT * len(names[p]) / 2 + 6 for p in pairs])
-    label_high = EDGE_FONT * 0.8
+    # generous boxes: the label's light ground and outline; where two facts join the
+    # same pair, the second curves away and its label with it
+    label_half = np.array(
+        [CHAR_WIDTH * EDGE_FONT * len(names[p]) / 2 + 12 + 14 * (facts[p] - 1) for p in pairs]
+    )
+    label_high = np.array([EDGE_FONT * 0.9 + 4 + 12 * (facts[p] - 1) for p in pairs])[:, None]
     count = len(nodes)
     others = ~np.eye(count, dtype=bool)
-    for _ in range(rounds):
+
+    def forces(xy: Any) -> tuple[Any, int]:
+        """How far each node should move, and how many overlaps there are."""
         moved = np.zeros_like(xy)
         x, y = xy[:, 0], xy[:, 1]
         # node against node
@@ -355,9 +369,19 @@ def label_layout(
                     moved[n, 0] += np.sign(x[n] - mid[e, 0] or 1) * ex[e, n] * 0.5
                 else:
                     moved[n, 1] += np.sign(y[n] - mid[e, 1] or 1) * ey[e, n] * 0.5
+        return moved, hits
+
+    for _ in range(rounds):
+        moved, hits = forces(xy)
         if hits == 0:
             break
         xy += moved
+    # where pushing cannot settle every overlap (a node held between others), spread
+    # the whole layout: every distance grows, the boxes do not
+    for _ in range(40):
+        if forces(xy)[1] == 0:
+            break
+        xy *= 1.1
     return {n: (float(xy[i, 0]), float(xy[i, 1])) for n, i in index.items()}
 
 

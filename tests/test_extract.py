@@ -192,6 +192,11 @@ NEGATIVE = [
         "Google, which owns YouTube, showed its Veo model to filmmakers.",
         ("YouTube", "develops", "Veo"),
     ),
+    # "its" after the name it owns is left alone: it is often a description's
+    (
+        "Bloomberg reported that the company will show off Sora, its text-to-video model.",
+        ("Bloomberg", "develops", "Sora"),
+    ),
     # a list of places is not a chain
     ("She toured Paris, London and Berlin.", ("Paris", "locatedIn", "London")),
     (

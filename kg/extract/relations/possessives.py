@@ -89,11 +89,15 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                         for c in prep.children
                         if c.dep_ == "pobj"
                     ]
+                after = noun.head.i == token.i  # "Sora, OpenAI's text-to-video model"
                 for maker in makers:
                     owner = arg_for(maker, lexicon)
-                    if owner is not None and owner.start != owned.start:
-                        yield candidate(
-                            doc, owner, "develops", owned, name, 0.8, [maker, noun, token]
-                        )
+                    if owner is None or owner.start == owned.start:
+                        continue
+                    if after and owner.kind != "name":
+                        # "... to show off Sora, its text-to-video model": "its" is often
+                        # a description's ("the company"), which pronouns do not reach
+                        continue
+                    yield candidate(doc, owner, "develops", owned, name, 0.8, [maker, noun, token])
 
     return rule
