@@ -121,16 +121,21 @@ def mention_tokens(doc: Doc) -> dict[int, Mention]:
     return index
 
 
-def mention_ends(doc: Doc) -> dict[Mention, int]:
-    """Mention -> the index of its last token (as :func:`mention_tokens` maps them)."""
-    cached: dict[Mention, int] | None = doc.user_data.get("kg_mention_ends")
+def mention_bounds(doc: Doc) -> dict[Mention, tuple[int, int]]:
+    """Mention -> the indices of its first and last tokens (as :func:`mention_tokens`
+    maps them), once per Doc."""
+    cached: dict[Mention, tuple[int, int]] | None = doc.user_data.get("kg_mention_bounds")
     if cached is None:
         cached = {}
         for i, mention in mention_tokens(doc).items():
-            if cached.get(mention, -1) < i:
-                cached[mention] = i
-        doc.user_data["kg_mention_ends"] = cached
+            first, last = cached.get(mention, (i, i))
+            cached[mention] = (min(first, i), max(last, i))
+        doc.user_data["kg_mention_bounds"] = cached
     return cached
+
+
+#: Dashes between the numbers of a result or a range ("1 - 0", "2\u20131").
+DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
 def phrase(tokens: list[Token]) -> str:

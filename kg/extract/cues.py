@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
+    DASHES,
     FOUND_VERBS,
     RuleComponent,
     description_class,
@@ -122,6 +123,17 @@ def _cue(mention: Mention, cls: str, rule: str, weight: float) -> TypeCue:
     return TypeCue(mention.start, mention.end, cls, rule, weight)
 
 
+def _noun_cues(
+    lexicon: Lexicon, mention: Mention, noun: Token, rule: str, weight: float
+) -> Iterator[TypeCue]:
+    """What a noun said of a name makes it: the noun's classes (at ``weight``), and a
+    person where the noun is a job title (at 3)."""
+    for cls in _classes(lexicon, noun):
+        yield _cue(mention, cls, rule, weight)
+    if lexicon.title_prop(noun_phrase_head_text(noun)) or lexicon.title_prop(noun.text):
+        yield _cue(mention, "Person", rule, 3.0)
+
+
 @type_rules.register("kg.types.descriptions.v1")
 def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     """Appositions, copulas and definite descriptions whose noun marks a class."""
@@ -144,10 +156,7 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                     continue
                 if any(c.lower_ == "whose" for c in noun.children):
                     continue  # "the Federation, whose general secretary ...": not a description
-                for cls in _classes(lexicon, noun):
-                    yield _cue(mention, cls, name, 5.0)
-                if lexicon.title_prop(noun_phrase_head_text(noun)) or lexicon.title_prop(noun.text):
-                    yield _cue(mention, "Person", name, 3.0)
+                yield from _noun_cues(lexicon, mention, noun, name, 5.0)
             # a noun just before the name it describes: "fashion designer Halston",
             # "goalkeeper Thibaut Courtois", "the cruise ship Freewinds", "rival Anthropic"
             if (
@@ -157,12 +166,7 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 and token.tag_ == "NN"  # not "publishers Jann Wenner and Carlo De Benedetti"
                 and mentions.get(token.head.i) is after
             ):
-                for cls in _classes(lexicon, token):
-                    yield _cue(after, cls, name, 3.0)
-                if lexicon.title_prop(noun_phrase_head_text(token)) or lexicon.title_prop(
-                    token.text
-                ):
-                    yield _cue(after, "Person", name, 3.0)
+                yield from _noun_cues(lexicon, after, token, name, 3.0)
             # "a chatbot named Lyra", "the group called the Sea Org", "religions such as
             # Wicca", "studios including Paramount and Universal", "the town of Yeoncheon"
             introducing = _naming_noun(token) if dep in ("oprd", "pobj") else None
@@ -350,7 +354,6 @@ def gazetteer_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 
 #: A result: "1 - 0", "3-1", with an en or em dash too (one token or three).
 SCORE = re.compile(r"\d{1,2}\s*[-\u2013\u2014]\s*\d{1,2}")
-DASHES = frozenset({"-", "\u2013", "\u2014"})
 #: Verbs whose subject and object are the sides of a match.
 MATCH_VERBS = frozenset(
     "beat defeat face play draw lose edge thrash overcome rout down eliminate "

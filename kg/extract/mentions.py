@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
+    DASHES,
     POSSESSIVE_MARKERS,
     RuleComponent,
     doc_text,
@@ -83,9 +84,6 @@ def split_entity(span: Span) -> list[list[Token]]:
         else:
             parts[-1].append(token)
     return [p for p in (_trim(part) for part in parts) if p]
-
-
-DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
 #: Words after a hyphen that make an adjective of a name ("Sony-style", "Obama-era").

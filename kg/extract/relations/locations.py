@@ -11,7 +11,7 @@ from spacy.vocab import Vocab
 from kg.extract.common import (
     arg_for,
     doc_tokens,
-    mention_ends,
+    mention_bounds,
     mention_tokens,
     prep_objects,
 )
@@ -148,9 +148,9 @@ def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list
         ):
             heads.setdefault(mention, token)
     links: dict[int, Token] = {}
-    ends = mention_ends(tokens[0].doc) if tokens else {}
+    bounds = mention_bounds(tokens[0].doc) if tokens else {}
     for mention, head in heads.items():
-        last = ends.get(mention, head.i)
+        last = bounds.get(mention, (head.i, head.i))[1]
         if last + 2 >= len(tokens) or tokens[last + 1].text != ",":
             continue
         after = mentions.get(last + 2)

@@ -12,7 +12,7 @@ from kg.extract.common import (
     POSSESSIVE_MARKERS,
     arg_for,
     doc_tokens,
-    mention_ends,
+    mention_bounds,
     mention_tokens,
     prep_objects,
     with_conjuncts,
@@ -136,10 +136,10 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 def _next_after(doc: Doc, mention: Mention) -> Token | None:
     """The token just after a mention, if any."""
     tokens = doc_tokens(doc)
-    last = mention_ends(doc).get(mention)
-    if last is None or last + 1 >= len(tokens):
+    bounds = mention_bounds(doc).get(mention)
+    if bounds is None or bounds[1] + 1 >= len(tokens):
         return None
-    return tokens[last + 1]
+    return tokens[bounds[1] + 1]
 
 
 #: Words that may open a title without being part of it ("former CEO").
@@ -156,12 +156,8 @@ def title_run_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
         tokens = doc_tokens(doc)
-        ends = mention_ends(doc)
-        starts: dict[Mention, int] = {}
-        for i, mention in mentions.items():
-            if starts.get(mention, i + 1) > i:
-                starts[mention] = i
-        for person, first in starts.items():
+        bounds = mention_bounds(doc)
+        for person, (first, _) in bounds.items():
             # the words before the name, back to the previous name (at most five)
             run: list[Token] = []
             at = first - 1
@@ -176,7 +172,7 @@ def title_run_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             words = run[1:] if run and run[0].lower_ in TITLE_OPENERS else run
             title = "".join(t.text_with_ws for t in words).strip()
             prop = lexicon.title_prop(title) if title else None
-            if prop is None or ends.get(org) != at:
+            if prop is None or bounds[org][1] != at:
                 continue
             subject = Arg(person.start, person.end, person.text)
             obj = Arg(org.start, org.end, org.text)
