@@ -21,7 +21,7 @@ from typing import Any
 from pyvis.network import Network
 
 from kg.store import Store
-from kg.view import _CDN, _EMPTY_HEADING, CHAR_WIDTH, NODE_FONT, TOOLTIPS, _replace_last, style
+from kg.view import CHAR_WIDTH, NODE_FONT, frame, style
 
 __all__ = ["TimelineEvent", "events", "render_timeline"]
 
@@ -242,8 +242,6 @@ AXIS = """<script>
 
 
 def _page(page: str, found: list[TimelineEvent], title: str, axis: dict[str, Any]) -> str:
-    page = _CDN.sub("", page)
-    page = _EMPTY_HEADING.sub("", page)
     rows = []
     for n, event in enumerate(found):
         facts = sorted(event.evidence) or [("date", event.when, "", "")]
@@ -275,10 +273,7 @@ def _page(page: str, found: list[TimelineEvent], title: str, axis: dict[str, Any
         'margin:12px"><thead><tr><th>date</th><th>event</th><th>fact</th><th>with</th>'
         "<th>sentence</th><th>article</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
         "<style>#kg-evidence td,#kg-evidence th{border-bottom:1px solid #ddd;padding:4px 8px;"
-        "text-align:left;vertical-align:top}tr.kg-on{background:#fff3c4}"
-        "div.vis-tooltip{white-space:pre-wrap;max-width:480px;font-family:sans-serif}</style>"
+        "text-align:left;vertical-align:top}tr.kg-on{background:#fff3c4}</style>"
     )
-    page = page.replace("<body>", "<body>" + header, 1)
     script = AXIS.replace("AXIS_DATA", json.dumps(axis)).replace("ROW_HEIGHT", str(ROW))
-    page = _replace_last(page, "</body>", table + TOOLTIPS + "\n" + script + "\n</body>")
-    return page.replace("<html>", f'<html lang="en"><title>{html.escape(title)}</title>', 1)
+    return frame(page, title, header, table, script)

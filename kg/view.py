@@ -79,6 +79,8 @@ def style(cls: str) -> tuple[str, str]:
 
 
 EVIDENCE_SHOWN = 3
+#: How vis-network's tooltip box shows kg's text tooltips.
+TOOLTIP_STYLE = "div.vis-tooltip{white-space:pre-wrap;max-width:480px;font-family:sans-serif}"
 #: Turns each ``kgTitle`` into a tooltip element holding it as text (never markup).
 TOOLTIPS = """<script>
 (function () {
@@ -545,8 +547,6 @@ def _finish(
 ) -> str:
     """Make the page self-contained and add a title, notes, a legend that hides and
     shows classes, a search box, and (``loose``) a switch for entities without facts."""
-    page = _CDN.sub("", page)  # pyvis's template links Bootstrap from a CDN; kg needs none
-    page = _EMPTY_HEADING.sub("", page)
     present = sorted(
         {d["cls"] for _, d in view.nodes(data=True)},
         key=lambda c: list(STYLES).index(c) if c in STYLES else len(STYLES),
@@ -589,12 +589,20 @@ def _finish(
         "<style>.kg-key{margin-right:14px;white-space:nowrap;cursor:pointer;user-select:none}"
         ".kg-key.kg-off{opacity:0.35;text-decoration:line-through}"
         ".kg-glyph{display:inline-block;width:1.1em;margin-right:3px;text-align:center}"
-        ".kg-note{color:#555;font-size:90%}"
-        "div.vis-tooltip{white-space:pre-wrap;max-width:480px;font-family:sans-serif}</style>"
+        ".kg-note{color:#555;font-size:90%}</style>"
     )
+    return frame(page, title, header, "", CONTROLS.replace("KG_BIG", "true" if big else "false"))
+
+
+def frame(page: str, title: str, header: str, end: str, script: str) -> str:
+    """A pyvis page made kg's: self-contained (pyvis's template links Bootstrap from a
+    CDN; kg needs none) and titled, ``header`` first in the body, and ``end``, the
+    text tooltips (:data:`TOOLTIPS`) and ``script`` last."""
+    page = _CDN.sub("", page)
+    page = _EMPTY_HEADING.sub("", page)
     page = page.replace("<body>", "<body>" + header, 1)
-    script = CONTROLS.replace("KG_BIG", "true" if big else "false")
-    page = _replace_last(page, "</body>", TOOLTIPS + "\n" + script + "\n</body>")
+    style = "<style>" + TOOLTIP_STYLE + "</style>"
+    page = _replace_last(page, "</body>", end + style + TOOLTIPS + "\n" + script + "\n</body>")
     return page.replace("<html>", f'<html lang="en"><title>{html.escape(title)}</title>', 1)
 
 

@@ -67,24 +67,6 @@ def _merged(diffs: Sequence[GraphDiff]) -> list[GraphDiff]:
     ]
 
 
-def _distinct(dataset: Dataset, fmt: str) -> int:
-    """How many distinct triples (quads, in a format that keeps named graphs) a file
-    of ``dataset`` in ``fmt`` holds."""
-    from kg.store import QUAD_FORMATS
-    from kg.store.files import QUARANTINE_SUFFIX
-
-    quads = dataset.quads((None, None, None, None))
-    if fmt in QUAD_FORMATS:
-        return len({(s, p, o, getattr(g, "identifier", g)) for s, p, o, g in quads})
-    return len(
-        {
-            (s, p, o)
-            for s, p, o, g in quads
-            if not str(getattr(g, "identifier", g)).endswith(QUARANTINE_SUFFIX)
-        }
-    )
-
-
 def _take_back(store: Store, journal: Any, error: Exception) -> None:
     """Undo a failed build's writes; if even that fails, say so with the first error."""
     from kg.errors import StoreError
@@ -122,7 +104,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     from kg.rdf import article_iri
     from kg.sources import STDIN, expand_inputs, iter_articles, spool_stdin
-    from kg.store import STDOUT, Journal, open_store, output_format, save, serialize
+    from kg.store import (
+        STDOUT,
+        Journal,
+        open_store,
+        output_format,
+        save,
+        serialize,
+        written_count,
+    )
     from kg.types import Article
 
     if not args.output and not args.store:
@@ -232,7 +222,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             dataset = dataset_of(kept, lexicon.prefixes())
             # what the file holds, as kg info counts it: the articles share entity
             # descriptions, so their sum counts some triples more than once
-            triples = _distinct(dataset, output_format(args.output, args.format))
+            triples = written_count(dataset, output_format(args.output, args.format))
             if args.diff and store is None:
                 diffs = _file_diffs(args.output, dataset)
             if to_stdout:

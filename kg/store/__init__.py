@@ -46,6 +46,7 @@ from kg.store.files import (
     output_format,
     save,
     serialize,
+    written_count,
 )
 from kg.types import GraphDiff, QueryResult
 from kg.vocab import ENTITIES, KG
@@ -69,6 +70,7 @@ __all__ = [
     "save",
     "serialize",
     "stores",
+    "written_count",
 ]
 
 

@@ -109,6 +109,25 @@ def _trig(dataset: Dataset) -> bytes:
     return (head + "\n\n" + "\n".join(blocks)).encode("utf-8")
 
 
+def _file_triples(dataset: Dataset) -> Iterable[tuple[Node, Node, Node]]:
+    """The triples a triple format writes: every graph's but the quarantine graphs'
+    (a triple format has no place to keep quarantined facts apart)."""
+    return (
+        (s, p, o)
+        for s, p, o, context in dataset.quads((None, None, None, None))
+        if not str(getattr(context, "identifier", context)).endswith(QUARANTINE_SUFFIX)
+    )
+
+
+def written_count(dataset: Dataset, fmt: str) -> int:
+    """How many distinct triples (quads, in a format that keeps named graphs) a file of
+    ``dataset`` in ``fmt`` holds: what ``kg info`` counts on it."""
+    if fmt in QUAD_FORMATS:
+        quads = dataset.quads((None, None, None, None))
+        return len({(s, p, o, getattr(g, "identifier", g)) for s, p, o, g in quads})
+    return len(set(_file_triples(dataset)))
+
+
 def serialize(dataset: Dataset, fmt: str) -> bytes:
     """The dataset in ``fmt``; triple formats get the union of its graphs.
 
@@ -121,12 +140,7 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
         return b"".join(sorted(set(lines)))
     ordered = fmt in ("xml", "json-ld")
     graph = _bound_graph(dataset, ordered)
-    triples: Iterable[tuple[Node, Node, Node]] = (
-        (s, p, o)
-        for s, p, o, context in dataset.quads((None, None, None, None))
-        # a triple format has no place to keep quarantined facts apart
-        if not str(getattr(context, "identifier", context)).endswith(QUARANTINE_SUFFIX)
-    )
+    triples: Iterable[tuple[Node, Node, Node]] = _file_triples(dataset)
     if ordered:
         # rdflib writes these in the order the graph holds its triples: in a
         # SimpleMemory store that is the order they came in, so sort them first
