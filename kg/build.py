@@ -70,6 +70,7 @@ def fingerprint(settings: Settings) -> str:
         repr(settings.min_confidence),
         repr(sorted(settings.rules.items())),
         repr(sorted(settings.exclude)),
+        settings.provenance,
     ]
     for part in parts:
         digest.update(part.encode() + b"\0")

@@ -7,6 +7,7 @@ Every key is optional; the command line wins over the file::
     kb = true                           # use the bundled knowledge base
     min_confidence = 0.5
     max_entities = 2000                 # refuse an article that names more
+    provenance = "mentions"             # or "full" or "facts" (see kg/rdf.py)
 
     [rules]                             # which registered rules run (see kg plugins)
     relations = ["kg.relations.titles.v1", "acme.relations.sponsors.v1"]  # only these
@@ -29,12 +30,13 @@ from typing import Any
 
 from kg.errors import InputError, UsageError
 from kg.limits import read_limited
+from kg.types import DEFAULT_PROVENANCE, PROVENANCE_LEVELS
 
 #: ``[rules]`` key -> the spaCy component that runs those rules.
 RULE_KEYS = {"mentions": "kg_mentions", "types": "kg_types", "relations": "kg_relations"}
 #: Largest config file kg reads: a few settings.
 MAX_CONFIG_BYTES = 1_000_000
-TOP_KEYS = {"model", "ontology", "kb", "min_confidence", "max_entities", "rules"}
+TOP_KEYS = {"model", "ontology", "kb", "min_confidence", "max_entities", "provenance", "rules"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Settings:
     rules: dict[str, list[str]] = field(default_factory=dict)  # component -> rule names
     exclude: tuple[str, ...] = ()
     max_entities: int = 2000
+    provenance: str = DEFAULT_PROVENANCE
 
     def component_config(self) -> dict[str, dict[str, object]]:
         return {component: {"rules": names} for component, names in self.rules.items()}
@@ -91,6 +94,9 @@ def parse_settings(text: str, where: str = "config", base: Path | None = None) -
     max_entities = data.get("max_entities", Settings.max_entities)
     if not isinstance(max_entities, int) or isinstance(max_entities, bool) or max_entities < 1:
         raise UsageError(f"{where}: max_entities must be a whole number of at least 1")
+    provenance = data.get("provenance", DEFAULT_PROVENANCE)
+    if provenance not in PROVENANCE_LEVELS:
+        raise UsageError(f"{where}: provenance must be one of {', '.join(PROVENANCE_LEVELS)}")
     return Settings(
         model=model,
         ontology=tuple(ontology),
@@ -101,6 +107,7 @@ def parse_settings(text: str, where: str = "config", base: Path | None = None) -
         },
         exclude=tuple(_strings(rules_table.get("exclude", []), "exclude", where)),
         max_entities=max_entities,
+        provenance=provenance,
     )
 
 

@@ -48,7 +48,7 @@ def summarize(store: Store) -> dict[str, Any]:
         "triples": store.count(),
         "graphs": len(store.article_graphs()),
         "articles": _count(store, "SELECT DISTINCT ?a WHERE { ?a a kg:NewsArticle }"),
-        "mentions": _count(store, "SELECT DISTINCT ?m WHERE { ?m a kg:Mention }"),
+        "mentions": _count(store, "SELECT DISTINCT ?m WHERE { ?m kg:denotes ?e }"),
         "assertions": _count(store, "SELECT DISTINCT ?a WHERE { ?a a kg:Assertion }"),
         "classes": dict(sorted(classes.items())),
         "relations": relations,

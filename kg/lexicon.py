@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from kg.errors import FormatError, InputError
 from kg.limits import DEFAULT_MAX_GRAPH_BYTES, read_limited
-from kg.vocab import KG
+from kg.vocab import KG, SCAFFOLDING
 
 ONTOLOGY_FILES = ("kg.ttl", "lexicon.ttl", "kb.ttl")
 
@@ -263,6 +263,8 @@ def build_lexicon(graph: Graph) -> Lexicon:
     ranges: dict[str, frozenset[str]] = {}
     for prop in graph.subjects(RDF.type, OWL.ObjectProperty):
         name = local_name(prop)
+        if name in SCAFFOLDING:
+            continue
         dom, rng = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
         domains[name] = frozenset(_class_members(graph, dom)) if dom is not None else frozenset()
         ranges[name] = frozenset(_class_members(graph, rng)) if rng is not None else frozenset()

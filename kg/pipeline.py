@@ -31,6 +31,7 @@ from kg.nlp import add_kg_components, load_model
 from kg.rdf import (
     PREFIXES,
     article_iri,
+    check_provenance,
     entity_graph,
     extraction_graph,
     extraction_lines,
@@ -40,7 +41,7 @@ from kg.resolve import Resolver, link_articles
 from kg.sources import check_article, parse_article
 from kg.store import Store
 from kg.store.files import QUARANTINE_SUFFIX
-from kg.types import Article, Extraction, GraphDiff
+from kg.types import DEFAULT_PROVENANCE, Article, Extraction, GraphDiff
 from kg.validate import quarantine
 from kg.vocab import ENTITIES
 
@@ -68,6 +69,7 @@ class Pipeline:
         exclude: names of registered rules not to run.
         max_entities: refuse an article that names more entities than this (a
             runaway input, not news), with a clear error.
+        provenance: how much evidence the graphs keep (:data:`kg.types.PROVENANCE_LEVELS`).
     """
 
     def __init__(
@@ -79,8 +81,11 @@ class Pipeline:
         min_confidence: float = 0.0,
         exclude: Iterable[str] = (),
         max_entities: int = DEFAULT_MAX_ENTITIES,
+        provenance: str = DEFAULT_PROVENANCE,
     ) -> None:
         check_limits(min_confidence, max_entities)
+        check_provenance(provenance)
+        self.provenance = provenance
         self.min_confidence = min_confidence
         self.max_entities = max_entities
         self.nlp = add_kg_components(load_model(model), ontology, config, kb, exclude)
@@ -121,6 +126,7 @@ class Pipeline:
             min_confidence=settings.min_confidence,
             exclude=settings.exclude,
             max_entities=settings.max_entities,
+            provenance=settings.provenance,
         )
 
     def extractions(self, articles: Iterable[Article]) -> list[Extraction]:
@@ -134,11 +140,13 @@ class Pipeline:
 
     def graphs(self, extractions: Iterable[Extraction]) -> Iterator[ArticleGraph]:
         """Each extraction's article graph, quarantine graph and entity descriptions."""
-        return article_graphs(extractions, self.lexicon)
+        return article_graphs(extractions, self.lexicon, provenance=self.provenance)
 
     def build_into(self, store: Store, articles: Iterable[Article]) -> list[GraphDiff]:
         """Write each article's graph into ``store``, replacing what it held for the article."""
-        graphs = article_graphs(self.extractions(articles), self.lexicon, lines=True)
+        graphs = article_graphs(
+            self.extractions(articles), self.lexicon, lines=True, provenance=self.provenance
+        )
         return write_graphs(store, graphs)
 
     def build_text(self, text: str, key: str = "text") -> Graph:
@@ -207,21 +215,26 @@ def link_batch(extractions: list[Extraction]) -> list[Extraction]:
 
 
 def article_graphs(
-    extractions: Iterable[Extraction], lexicon: Lexicon, lines: bool = False
+    extractions: Iterable[Extraction],
+    lexicon: Lexicon,
+    lines: bool = False,
+    provenance: str = DEFAULT_PROVENANCE,
 ) -> Iterator[ArticleGraph]:
     """Each extraction's article graph, quarantine graph and entity descriptions.
 
     ``lines=True`` makes the article graphs that fit the ontology as N-Triples text
     (:func:`kg.rdf.extraction_lines`), for a store to write; their rdflib terms are
-    made only if something reads them.
+    made only if something reads them. ``provenance``: how much evidence they keep
+    (:data:`kg.types.PROVENANCE_LEVELS`).
     """
+    check_provenance(provenance)
     for ex in extractions:
         entities = entity_graph(ex, new_graph(prefixes=False), lexicon)
         fits = fits_ontology(ex, lexicon)
         if lines and fits:
-            graph = extraction_lines(ex, lexicon)
+            graph = extraction_lines(ex, lexicon, provenance)
         else:
-            graph = extraction_graph(ex, new_graph(False), entities=False, lexicon=lexicon)
+            graph = extraction_graph(ex, new_graph(False), False, lexicon, provenance)
         if fits:
             held = new_graph(prefixes=False)
         else:

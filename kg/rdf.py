@@ -9,8 +9,9 @@ For each article kg writes:
   piece of evidence: ``rdf:subject/predicate/object``, ``kg:inSentence``,
   ``kg:startChar``/``kg:endChar``, ``kg:rule``, ``kg:confidence``, ``kg:title``
   and ``prov:wasDerivedFrom`` the article;
-- each mention as a ``kg:Mention`` node with ``kg:denotes``, its text, offsets,
-  sentence, rule and confidence;
+- each mention as a node named by its offsets (:func:`mention_iri`) with ``kg:denotes``,
+  its text and its article, and as much more as the provenance level asks
+  (:data:`PROVENANCE_LEVELS`);
 - the sentences that evidence cites, with their text and offsets.
 
 All IRIs are derived from the article key and the names, so the same input
@@ -30,13 +31,35 @@ from rdflib import OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node, _is_valid_uri
 
+from kg.errors import UsageError
 from kg.lexicon import Lexicon
 from kg.ntriples import nt, nt_text
 from kg.resolve import slug
-from kg.types import Article, Evidence, Extraction
+from kg.types import (
+    DEFAULT_PROVENANCE,
+    NER_CONFIDENCE,
+    NER_RULE,
+    PROVENANCE_LEVELS,
+    SAME_NAME,
+    Article,
+    Evidence,
+    Extraction,
+)
 from kg.vocab import ID, KG
 
 PREFIXES = {"kg": KG._NS, "id": ID, "schema": SDO, "prov": PROV, "skos": SKOS}
+
+#: How much evidence an article graph keeps (``kg build --provenance``, levels from
+#: :data:`kg.types.PROVENANCE_LEVELS`):
+#: ``full`` states everything about every mention and every sentence a mention is in;
+#: ``mentions`` (the default) states each mention's entity, text and article, with its
+#: offsets in its IRI and its rule, confidence and resolution only where they differ
+#: from :data:`MENTION_RULE`, :data:`MENTION_CONFIDENCE` and :data:`MENTION_RESOLUTION`;
+#: ``facts`` keeps no mention nodes, only ``kg:mentions`` from the article to each
+#: entity. Every level keeps every fact's whole evidence and the sentences it cites.
+#: What a mention leaves unstated at the ``mentions`` level: found by the statistical
+#: NER at its confidence, joined to its entity by the same name.
+MENTION_RULE, MENTION_CONFIDENCE, MENTION_RESOLUTION = NER_RULE, NER_CONFIDENCE, SAME_NAME
 
 
 class _TripleSetStore(SimpleMemory):
@@ -128,6 +151,35 @@ def new_graph(prefixes: bool = True) -> Graph:
 
 def article_iri(article: Article) -> URIRef:
     return ID[f"article/{slug(article.key)}"]
+
+
+def mention_iri(article: str, start: int, end: int) -> str:
+    """The IRI of the name at ``start:end`` of an article's text: the article's IRI with
+    an RFC 5147 fragment, as NIF 2.0 names strings, so the offsets are in the IRI.
+
+    >>> mention_iri("https://kg.example.org/id/article/a", 12, 22)
+    'https://kg.example.org/id/article/a#char=12,22'
+    >>> mention_span(_)
+    ('https://kg.example.org/id/article/a', 12, 22)
+    """
+    return f"{article}#char={start},{end}"
+
+
+def mention_span(iri: str) -> tuple[str, int, int]:
+    """The article IRI and the offsets a mention's IRI holds (:func:`mention_iri`)."""
+    article, _, span = str(iri).partition("#char=")
+    start, _, end = span.partition(",")
+    if not (start.isdigit() and end.isdigit()):
+        raise ValueError(f"not a mention IRI: {iri}")
+    return article, int(start), int(end)
+
+
+def check_provenance(level: str) -> None:
+    """Refuse a provenance level kg does not know."""
+    if level not in PROVENANCE_LEVELS:
+        raise UsageError(
+            f"unknown provenance level {level!r}; choose one of {', '.join(PROVENANCE_LEVELS)}"
+        )
 
 
 def entity_iri(key: str) -> URIRef:
@@ -271,6 +323,7 @@ def extraction_graph(
     graph: Graph | None = None,
     entities: bool = True,
     lexicon: Lexicon | None = None,
+    provenance: str = DEFAULT_PROVENANCE,
 ) -> Graph:
     """The RDF graph of one article's extraction.
 
@@ -280,36 +333,45 @@ def extraction_graph(
         entities: include the entities' descriptions (:func:`entity_graph`); stores
             keep those in a graph of their own.
         lexicon: where the IRIs of classes and properties an extension adds come from.
+        provenance: how much of the evidence to keep, one of :data:`PROVENANCE_LEVELS`.
 
     Returns:
         The graph, whose IRIs depend only on the input.
     """
+    check_provenance(provenance)
     graph = new_graph() if graph is None else graph
     add = _graph_adder(graph)
     if entities:
         _emit_entities(extraction, _RdfTerms, add, lexicon)
-    _emit_article(extraction, _RdfTerms, add, lexicon)
+    _emit_article(extraction, _RdfTerms, add, lexicon, provenance)
     return graph
 
 
-def extraction_lines(extraction: Extraction, lexicon: Lexicon | None = None) -> Graph:
-    """``extraction_graph(extraction, entities=False, lexicon=lexicon)`` as a graph that
+def extraction_lines(
+    extraction: Extraction, lexicon: Lexicon | None = None, provenance: str = DEFAULT_PROVENANCE
+) -> Graph:
+    """``extraction_graph(extraction, entities=False, ...)`` as a graph that
     holds its triples as N-Triples text and makes rdflib terms only when it is read
     triple by triple: a store writes that text, at a fraction of the cost of making
     the terms and writing each of them out again."""
+    check_provenance(provenance)
     lines: set[str] = set()
     keep = lines.add
-    _emit_article(extraction, _N3Terms, lambda s, p, o: keep(f"{s} {p} {o} ."), lexicon)
+    _emit_article(extraction, _N3Terms, lambda s, p, o: keep(f"{s} {p} {o} ."), lexicon, provenance)
 
     def terms() -> list[tuple[Node, Node, Node]]:
         made: list[tuple[Node, Node, Node]] = []
-        _emit_article(extraction, _RdfTerms, lambda s, p, o: made.append((s, p, o)), lexicon)
+        _emit_article(
+            extraction, _RdfTerms, lambda s, p, o: made.append((s, p, o)), lexicon, provenance
+        )
         return made
 
     return Graph(store=_LineStore(lines, terms))
 
 
-def _emit_article(extraction: Extraction, f: Terms, add: Add, lexicon: Lexicon | None) -> None:
+def _emit_article(
+    extraction: Extraction, f: Terms, add: Add, lexicon: Lexicon | None, provenance: str
+) -> None:
     article = extraction.article
     doc_iri = article_iri(article)
     doc = f.iri(doc_iri)
@@ -343,22 +405,30 @@ def _emit_article(extraction: Extraction, f: Terms, add: Add, lexicon: Lexicon |
         return node
 
     term = _terms(lexicon)
+    full = provenance == "full"
     for entity in extraction.entities:
         node = f.iri(entity_iri(entity.key))
         add(doc, mentions, node)
+        if provenance == "facts":
+            continue
         for m in entity.mentions:
-            mnode = f.iri(f"{doc_iri}/m{m.start}-{m.end}")
-            add(mnode, a, mention_cls)
+            mnode = f.iri(mention_iri(doc_iri, m.start, m.end))
             add(mnode, denotes, node)
             add(mnode, text, f.text(m.text))
-            add(mnode, start, f.integer(m.start))
-            add(mnode, end, f.integer(m.end))
-            add(mnode, in_sentence, sentence(m.sentence))
-            add(mnode, rule, f.name(m.rule))
-            add(mnode, confidence, f.confidence(m.confidence))
-            if m.ner_label:
-                add(mnode, ner, f.name(m.ner_label))
-            add(mnode, resolution, f.name(m.resolution))
+            add(mnode, in_article, doc)
+            if full or m.rule != MENTION_RULE:
+                add(mnode, rule, f.name(m.rule))
+            if full or m.confidence != MENTION_CONFIDENCE:
+                add(mnode, confidence, f.confidence(m.confidence))
+            if full or m.resolution != MENTION_RESOLUTION:
+                add(mnode, resolution, f.name(m.resolution))
+            if full:
+                add(mnode, a, mention_cls)
+                add(mnode, start, f.integer(m.start))
+                add(mnode, end, f.integer(m.end))
+                add(mnode, in_sentence, sentence(m.sentence))
+                if m.ner_label:
+                    add(mnode, ner, f.name(m.ner_label))
 
     facts: list[tuple[str, URIRef, Any, str, Evidence]] = [
         (r.subject, term(r.prop), f.iri(entity_iri(r.object)), r.object, r.evidence)

@@ -37,6 +37,15 @@ class Article:
         return self.text[self.body_start :]
 
 
+#: How much evidence an article graph keeps (``kg build --provenance``; :mod:`kg.rdf`).
+PROVENANCE_LEVELS = ("full", "mentions", "facts")
+DEFAULT_PROVENANCE = "mentions"
+#: The rule that finds most names (spaCy's statistical NER) and the confidence it gives them.
+NER_RULE, NER_CONFIDENCE = "kg.mentions.ner.v1", 0.85
+#: The resolution of a mention joined to its entity by its very name.
+SAME_NAME = "kg.resolve.same_name.v1"
+
+
 @dataclass(frozen=True)
 class Mention:
     """A name in the text: where it is and who found it."""
@@ -50,7 +59,7 @@ class Mention:
     ner_label: str | None = None
     #: the resolution rule that joined this mention to its entity; undo a merge by
     #: moving the mentions it joined to an entity of their own
-    resolution: str = "kg.resolve.same_name.v1"
+    resolution: str = SAME_NAME
 
 
 @dataclass(frozen=True)

@@ -108,11 +108,13 @@ def shapes_graph(lexicon: Lexicon) -> Graph:
         )
     mention = SHAPES["Mention"]
     graph.add((mention, RDF.type, SH.NodeShape))
-    graph.add((mention, SH.targetClass, KG.Mention))
-    property_shape(mention, KG.denotes, minCount=one, maxCount=one)
+    # a mention need not say it is one (kg.rdf.PROVENANCE_LEVELS): kg:denotes makes it one
+    graph.add((mention, SH.targetSubjectsOf, KG.denotes))
+    for path in (KG.denotes, KG.inArticle):
+        property_shape(mention, path, minCount=one, maxCount=one)
     property_shape(mention, KG.text, minCount=one, maxCount=one, datatype=XSD.string)
     for path in (KG.startChar, KG.endChar):
-        property_shape(mention, path, minCount=one, maxCount=one, datatype=XSD.integer)
+        property_shape(mention, path, maxCount=one, datatype=XSD.integer)
     for cls in lexicon.entity_classes:
         shape = SHAPES[f"{cls}-label"]
         graph.add((shape, RDF.type, SH.NodeShape))

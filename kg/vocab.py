@@ -74,3 +74,9 @@ class KG(DefinedNamespace):
     cueNoun: URIRef
     nameHead: URIRef
     spacyLabel: URIRef
+
+
+#: Properties that tie mentions and sentences to what they name and where they stand.
+#: kg writes them itself, so their domains and ranges type the nodes (a mention need not
+#: say it is one) and are not checked as constraints on extracted facts.
+SCAFFOLDING = frozenset({"denotes", "inSentence", "inArticle"})

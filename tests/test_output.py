@@ -116,14 +116,20 @@ def test_store_lines_are_the_graph_rdflib_would_write(pipeline):
     from kg.rdf import extraction_graph, extraction_lines, new_graph
     from kg.sources import parse_article
     from kg.store import ntriples_lines
+    from kg.types import PROVENANCE_LEVELS
 
     text = (
         'Sam "the boss" Altman, the CEO of OpenAI, said\nthe C:\\studio plan\r\nwas ready. '
         'Mira Murati, the "CTO" of OpenAI, met Paramount in Los Angeles.'
     )
     [extraction] = link_batch(list(pipeline.extract([parse_article(text, "quotes", "-")])))
-    graph = extraction_graph(extraction, new_graph(False), False, pipeline.lexicon)
-    lines = extraction_lines(extraction, pipeline.lexicon)
+    for level in PROVENANCE_LEVELS:  # every level writes what its rdflib graph holds
+        graph = extraction_graph(extraction, new_graph(False), False, pipeline.lexicon, level)
+        lines = extraction_lines(extraction, pipeline.lexicon, level)
+        assert ntriples_lines(lines) == ntriples_lines(graph) and len(lines) == len(graph)
+    # the full level holds every literal the text gives: the sentences and the mentions
+    graph = extraction_graph(extraction, new_graph(False), False, pipeline.lexicon, "full")
+    lines = extraction_lines(extraction, pipeline.lexicon, "full")
     written = ntriples_lines(graph)
     assert ntriples_lines(lines) == written and len(lines) == len(graph)
     assert any('\\"CTO\\"' in line for line in written)  # escaped quotes

@@ -49,7 +49,7 @@ def _add_fact(
     doc, sent, mention, assertion = (
         ID[f"doc{n}"],
         ID[f"doc{n}/s0"],
-        ID[f"doc{n}/m0"],
+        ID[f"doc{n}#char=0,8"],
         ID[f"doc{n}/a0"],
     )
     g.add((doc, RDF.type, KG.NewsArticle))
@@ -58,9 +58,8 @@ def _add_fact(
     g.add((sent, RDF.type, KG.Sentence))
     g.add((sent, KG.inArticle, doc))
     g.add((sent, KG.text, Literal(f"sentence {n}")))
-    g.add((mention, RDF.type, KG.Mention))
     g.add((mention, KG.denotes, subject))
-    g.add((mention, KG.inSentence, sent))
+    g.add((mention, KG.inArticle, doc))
     g.add((subject, prop, obj))
     g.add((assertion, RDF.type, KG.Assertion))
     g.add((assertion, RDF.subject, subject))

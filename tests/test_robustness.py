@@ -532,7 +532,8 @@ def odd_outputs(tmp_path_factory) -> dict[str, Path]:
         path.write_text(text, encoding="utf-8")
         files.append(path)
     out = tmp / "odd.trig"
-    assert main(["build", *map(str, files), "-o", str(out), "-q"]) == 0
+    # the full provenance level: every sentence a name is in, so every literal there is
+    assert main(["build", *map(str, files), "-o", str(out), "-q", "--provenance", "full"]) == 0
     return {"trig": out, "folder": tmp}
 
 

@@ -140,9 +140,12 @@ def test_every_relation_has_evidence_in_its_sentence(seed_graph, seed_path):
 
 
 def test_every_mention_points_at_its_text(seed_graph, seed_path):
+    from kg.rdf import mention_span
+
     text = seed_path.read_text(encoding="utf-8")
-    mentions = list(seed_graph.subjects(RDF.type, KG.Mention))
+    mentions = list(seed_graph.subjects(KG.denotes, None))
     assert len(mentions) > 10
     for m in mentions:
-        start, end = int(seed_graph.value(m, KG.startChar)), int(seed_graph.value(m, KG.endChar))
+        article, start, end = mention_span(m)
         assert text[start:end] == str(seed_graph.value(m, KG.text))
+        assert URIRef(article) == seed_graph.value(m, KG.inArticle)

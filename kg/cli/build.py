@@ -16,7 +16,7 @@ from rdflib import Dataset
 
 from kg.errors import UsageError, WorkerError
 from kg.store.files import FORMAT_NAMES
-from kg.types import GraphDiff
+from kg.types import PROVENANCE_LEVELS, GraphDiff
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.store import Store
@@ -198,7 +198,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         # or not at all) while the next batch is extracted
         for batch in batches(extractions, args.batch_size):
             # a store alone takes N-Triples text; a file output needs rdflib terms
-            graphs = list(article_graphs(link_batch(batch), lexicon, lines=not args.output))
+            graphs = list(
+                article_graphs(
+                    link_batch(batch),
+                    lexicon,
+                    lines=not args.output,
+                    provenance=settings.provenance,
+                )
+            )
             if writer is not None:
                 writer.submit(graphs)
             if args.output:
@@ -307,6 +314,14 @@ def add(sub: Any, p: Parents) -> None:
     )
     build.add_argument(
         "--store", metavar="STORE", help=STORE_HELP + "; each article replaces its own named graph"
+    )
+    build.add_argument(
+        "--provenance",
+        choices=PROVENANCE_LEVELS,
+        help="how much evidence to keep: full (every mention with its rule, offsets, "
+        "sentence and NER label), mentions (each mention's entity, text and article, offsets "
+        "in its IRI; the default) or facts (no mention nodes); every level keeps each fact's "
+        "whole evidence",
     )
     build.add_argument(
         "--batch-size",

@@ -114,6 +114,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             if getattr(args, "max_entities", None) is not None
             else base.max_entities
         ),
+        provenance=getattr(args, "provenance", None) or base.provenance,
     )
 
 
@@ -281,7 +282,8 @@ def parents() -> Parents:
         "--config",
         metavar="TOML",
         help=(
-            "settings file: model, ontology, kb, min_confidence, max_entities, [rules] "
+            "settings file: model, ontology, kb, min_confidence, max_entities, provenance, "
+            "[rules] "
             "(see kg/config.py)"
         ),
     )

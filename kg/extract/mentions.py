@@ -34,7 +34,7 @@ from kg.extract.common import (
 )
 from kg.lexicon import Lexicon
 from kg.registry import mention_rules
-from kg.types import Mention
+from kg.types import NER_CONFIDENCE, NER_RULE, Mention
 
 _LEFT_TRIM = frozenset(
     {"the", "a", "an", "'", '"', "\u201c", "\u201d", "\u2018", "\u2019", "(", "["}
@@ -122,7 +122,7 @@ def _mend_end(tokens: list[Token], part: list[Token]) -> list[Token]:
     return part
 
 
-@mention_rules.register("kg.mentions.ner.v1")
+@mention_rules.register(NER_RULE)
 def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     """The statistical NER's names, trimmed and split at inner possessives.
 
@@ -157,7 +157,7 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             for n, part in enumerate(parts):
                 # the possessor in "OpenAI's Sora" is a name, but the label was for the whole
                 label = ent.label_ if n == len(parts) - 1 else None
-                mention = make_mention(doc, part, "kg.mentions.ner.v1", 0.85, label)
+                mention = make_mention(doc, part, NER_RULE, NER_CONFIDENCE, label)
                 if mention is not None:
                     yield mention
 
