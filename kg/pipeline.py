@@ -21,7 +21,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDFS, SKOS, Dataset, Graph, URIRef
+from rdflib.term import Node
 
 from kg.errors import InputError, UsageError
 from kg.extract.common import release
@@ -261,6 +262,7 @@ def dataset_of(graphs: ArticleGraphs, prefixes: Mapping[str, str] | None = None)
     for prefix, ns in {**(prefixes or {}), **PREFIXES}.items():
         dataset.bind(prefix, ns, override=True, replace=True)
     described = dataset.graph(ENTITIES)
+    labels: dict[Node, Node] = {}
     for item in graphs:
         for target, triples in (
             (item.name, item.graph),
@@ -270,8 +272,16 @@ def dataset_of(graphs: ArticleGraphs, prefixes: Mapping[str, str] | None = None)
                 named = dataset.graph(URIRef(target))
                 for triple in triples:
                     named.add(triple)
-        for triple in item.entities:
-            described.add(triple)
+        for s, p, o in item.entities:
+            # as a store keeps them (Store.merge_entities): an entity keeps the first
+            # label it was given, and a later batch's other label becomes an altLabel
+            if p == RDFS.label:
+                first = labels.setdefault(s, o)
+                if first != o:
+                    p = SKOS.altLabel
+            described.add((s, p, o))
+    for s, first in labels.items():
+        described.remove((s, SKOS.altLabel, first))
     return dataset
 
 
@@ -309,15 +319,21 @@ def write_batch(store: Store, graphs: ArticleGraphs) -> tuple[GraphDiff, list[Gr
 def harmonise_labels(extractions: list[Extraction]) -> list[Extraction]:
     """Give an entity that several articles name the same ``rdfs:label`` in all of them.
 
-    The label most articles use wins, then the longest, then the first in sort order.
+    A label that is only part of another ("Mensah" beside "Wen Mensah": an article that
+    named the person by surname alone) gives way to it; then the label most articles
+    use wins, then the longest, then the first in sort order.
     """
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     for ex in extractions:
         for entity in ex.entities:
             labels[entity.key][entity.label] += 1
-    chosen = {
-        k: max(c, key=lambda t: (c[t], len(t), [-ord(ch) for ch in t])) for k, c in labels.items()
-    }
+
+    def fullest(c: Counter[str]) -> str:
+        words = {t: t.split() for t in c}
+        whole = [t for t in c if not any(_part_of(words[t], words[u]) for u in c if u != t)]
+        return max(whole or c, key=lambda t: (c[t], len(t), [-ord(ch) for ch in t]))
+
+    chosen = {k: fullest(c) for k, c in labels.items()}
     out = []
     for ex in extractions:
         entities = []
@@ -327,6 +343,12 @@ def harmonise_labels(extractions: list[Extraction]) -> list[Extraction]:
             entities.append(dataclasses.replace(e, label=label, alt_labels=alts))
         out.append(dataclasses.replace(ex, entities=tuple(entities)))
     return out
+
+
+def _part_of(short: list[str], long: list[str]) -> bool:
+    """Whether the words of ``short`` stand, in order and together, inside ``long``."""
+    n = len(short)
+    return n < len(long) and any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
 def quarantine_name(article: str) -> str:

@@ -273,3 +273,52 @@ def test_killing_a_build_leaves_each_article_fully_in_or_out(tmp_path, kill_corp
         if "/article/" in name:
             assert lines == expected[name], name
     assert quarantine_name("x") == "x/quarantine"
+
+
+def test_an_entity_keeps_one_label_across_batches_in_a_file_as_in_a_store():
+    """Two batches that label one entity differently: the first label stays, the other
+    becomes an altLabel, in a file output as in a store (no entity with two labels)."""
+    from rdflib import RDFS, SKOS, Literal
+
+    from kg.pipeline import ArticleGraph, dataset_of
+    from kg.rdf import new_graph
+    from kg.vocab import ENTITIES, ID
+
+    wen = ID["person/wen-mensah"]
+
+    def batch(n: int, label: str, alt: str | None) -> ArticleGraph:
+        entities = new_graph(prefixes=False)
+        entities.add((wen, RDFS.label, Literal(label)))
+        if alt:
+            entities.add((wen, SKOS.altLabel, Literal(alt)))
+        graph = new_graph(prefixes=False)
+        graph.add((ID[f"article/a{n}"], RDFS.label, Literal(f"a{n}")))
+        return ArticleGraph(str(ID[f"article/a{n}"]), graph, new_graph(False), entities)
+
+    graphs = [batch(1, "Wen Mensah", None), batch(2, "Mensah", "Wen Mensah")]
+    described = dataset_of(graphs).graph(ENTITIES)
+    assert set(described.objects(wen, RDFS.label)) == {Literal("Wen Mensah")}
+    assert set(described.objects(wen, SKOS.altLabel)) == {Literal("Mensah")}
+    store = MemoryStore()
+    for item in graphs:
+        write_graphs(store, [item])
+    stored = store.graph(str(ENTITIES))
+    assert set(stored.objects(wen, RDFS.label)) == {Literal("Wen Mensah")}
+    assert set(stored.objects(wen, SKOS.altLabel)) == {Literal("Mensah")}
+
+
+def test_a_batch_labels_an_entity_by_its_fullest_name(pipeline):
+    from kg.pipeline import link_batch
+    from kg.sources import parse_article
+
+    # one article names the person in full, two by surname only (linked across articles)
+    texts = [
+        "Wen Mensah founded Korvath Robotics in Accra in 2019.",
+        "Mensah said Korvath Robotics would hire 200 engineers.",
+        "Korvath Robotics chief Mensah met investors in Lagos.",
+    ]
+    extractions = link_batch(
+        list(pipeline.extract(parse_article(t, f"a{n}", "-") for n, t in enumerate(texts)))
+    )
+    labels = {e.label for ex in extractions for e in ex.entities if e.key == "person/wen-mensah"}
+    assert labels == {"Wen Mensah"}

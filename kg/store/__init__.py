@@ -266,6 +266,8 @@ class Store(ABC):
             triple: tuple[Node, Node, Node] = (s, p, o)
             if p == RDFS.label and s in labels and o not in labels[s]:
                 triple = (s, SKOS.altLabel, o)
+            elif p == SKOS.altLabel and o in labels.get(s, ()):
+                continue  # the name it is known by already (an earlier batch's label)
             if triple not in held:
                 additions.add(triple)
         if not len(additions):
