@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
@@ -79,6 +80,7 @@ GROUP_ORDER = ("person", "organization", "place", "product", "event")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
 
 
+@lru_cache(maxsize=65536)  # a pure function of names every article repeats
 def name_key(text: str) -> str:
     """Normal form of a name: case-folded, curly quotes and honorifics and suffixes removed.
 
@@ -99,6 +101,7 @@ def name_key(text: str) -> str:
     return " ".join(words).casefold()
 
 
+@lru_cache(maxsize=65536)  # a pure function of names every article repeats
 def slug(text: str) -> str:
     """An IRI-safe, readable id for a name; a hash where no Latin letters remain.
 
@@ -112,12 +115,14 @@ def slug(text: str) -> str:
     return out or "x" + hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
+@lru_cache(maxsize=65536)  # a pure function of names every article repeats
 def initials(text: str) -> str:
     """Initials of a multi-word name's content words: "Writers Guild of America" -> "wga"."""
     words = [w for w in re.split(r"[\s\-]+", text) if w and w.casefold() not in CONNECTORS]
     return "".join(w[0] for w in words).casefold() if len(words) > 1 else ""
 
 
+@lru_cache(maxsize=65536)  # a pure function of names every article repeats
 def abbreviation(text: str) -> str:
     """Letters of an acronym or dotted initials ("L.A." -> "la", "WGA" -> "wga"), else ""."""
     compact = text.replace(".", "").replace(" ", "")

@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from catalogue import Registry
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from kg.lexicon import Lexicon, load_lexicon
@@ -75,6 +77,29 @@ def doc_tokens(doc: Doc) -> list[Token]:
         cached = list(doc)
         doc.user_data["kg_tokens"] = cached
     return cached
+
+
+def doc_ids(doc: Doc, attr: int) -> list[int]:
+    """Each token's value of one spaCy attribute (``ORTH``, ``LOWER``, ``LEMMA``: the
+    hash of the string, as :func:`spacy.strings.get_string_id` gives it), read off the
+    Doc's array once per Doc. A walk over every token that compares ids makes a
+    ``Token`` object only where one matches."""
+    key = f"kg_ids_{attr}"
+    cached: list[int] | None = doc.user_data.get(key)
+    if cached is None:
+        cached = doc.to_array(attr).tolist() if len(doc) else []
+        doc.user_data[key] = cached
+    return cached
+
+
+def doc_orths(doc: Doc) -> list[int]:
+    """Each token's ORTH id (:func:`doc_ids`)."""
+    return doc_ids(doc, ORTH)
+
+
+def string_ids(words: Iterable[str]) -> frozenset[int]:
+    """The ids of words, to test a :func:`doc_ids` value against."""
+    return frozenset(get_string_id(w) for w in words)
 
 
 def release(doc: Doc) -> None:

@@ -32,7 +32,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from spacy.attrs import DEP
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
@@ -41,6 +43,7 @@ from kg.extract.common import (
     FOUND_VERBS,
     RuleComponent,
     description_class,
+    doc_ids,
     doc_text,
     doc_tokens,
     mention_tokens,
@@ -209,6 +212,9 @@ def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
+_RELCL = get_string_id("relcl")
+
+
 @type_rules.register("kg.types.roles.v1")
 def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     """Roles in the sentence: title holders, founders, places after "in", things launched."""
@@ -217,12 +223,13 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         mentions = mention_tokens(doc)
-        for token in doc_tokens(doc):
-            mention = mentions.get(token.i)
+        deps = doc_ids(doc, DEP)
+        for i, token in enumerate(doc_tokens(doc)):
+            mention = mentions.get(i)
             if mention is None:
                 # "Sora, which OpenAI unveiled in February": what the relative clause launches
                 if (
-                    token.dep_ == "relcl"
+                    deps[i] == _RELCL
                     and token.lemma_ in PRODUCT_VERBS
                     and (named := mentions.get(token.head.i)) is not None
                     and any(

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from spacy.attrs import LOWER, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -27,10 +30,13 @@ from kg.extract.common import (
     DASHES,
     POSSESSIVE_MARKERS,
     RuleComponent,
+    doc_ids,
+    doc_orths,
     doc_text,
     doc_tokens,
     sentence_bounds,
     sentence_index,
+    string_ids,
 )
 from kg.lexicon import Lexicon
 from kg.registry import mention_rules
@@ -122,6 +128,9 @@ def _mend_end(tokens: list[Token], part: list[Token]) -> list[Token]:
     return part
 
 
+_AND = get_string_id("and")
+
+
 @mention_rules.register(NER_RULE)
 def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     """The statistical NER's names, trimmed and split at inner possessives.
@@ -187,9 +196,12 @@ def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     """Event names: proper-noun modifiers before an event noun ("the WGA strike")."""
     nouns = lexicon.cue_nouns.get("Event", frozenset())
 
+    noun_ids = string_ids(nouns)
+
     def rule(doc: Doc) -> Iterator[Mention]:
+        pos, lowers = doc_ids(doc, POS), doc_ids(doc, LOWER)
         for token in doc_tokens(doc):
-            if token.pos_ not in ("NOUN", "PROPN") or token.lower_ not in nouns:
+            if lowers[token.i] not in noun_ids or pos[token.i] not in (NOUN, PROPN):
                 continue
             keep = _modifier_tokens(token)
             names = [i for i in keep if doc[i].pos_ == "PROPN"]
@@ -304,9 +316,11 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     labels = frozenset(lexicon.ner_classes)
 
     def rule(doc: Doc) -> Iterator[Mention]:
-        for token in doc_tokens(doc):
-            if token.lower_ != "and" or token.i == 0 or token.i + 1 >= len(doc):
+        tokens = doc_tokens(doc)
+        for i, lower in enumerate(doc_ids(doc, LOWER)):
+            if lower != _AND or i == 0 or i + 1 >= len(doc):
                 continue
+            token = tokens[i]
             left, right = token.i - 1, token.i + 1
             if not (doc[left].is_title and doc[right].is_title):
                 continue
@@ -434,45 +448,55 @@ _COMMON_FIRST = frozenset(
 
 
 def add_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Add later occurrences of names already found, where the NER missed them."""
-    by_first: dict[str, set[tuple[str, ...]]] = {}
+    """Add later occurrences of names already found, where the NER missed them.
+
+    Words are compared as the Doc's ORTH ids (:func:`doc_orths`), so the walk over
+    every token makes a ``Token`` only where a known name's first word stands."""
+    orths = doc_orths(doc)
+    by_first: dict[int, set[tuple[int, ...]]] = {}
     for m in mentions:
-        tokens = list(doc.char_span(m.start, m.end, alignment_mode="expand") or ())
-        words = tuple(t.text for t in tokens)
-        if not words:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or not len(span):
             continue
-        by_first.setdefault(words[0], set()).add(words)
-        if len(words) > 1:
+        ids = tuple(orths[span.start : span.end])
+        by_first.setdefault(ids[0], set()).add(ids)
+        if len(ids) > 1:
+            words = [t.text for t in span]
             # the short forms news uses later: "Meridian" for "Meridian Pictures",
             # "Ashdown" for "Colin Ashdown", "DCTA" for "Denver Classroom Teachers Association"
             part = words[-1] if m.ner_label == "PERSON" else words[0]
             if part[:1].isupper() and part.isalpha() and part.lower() not in _COMMON_FIRST:
-                by_first.setdefault(part, set()).add((part,))
+                by_first.setdefault(get_string_id(part), set()).add((get_string_id(part),))
             acronym = "".join(w[0] for w in words if w[:1].isupper() and w.lower() != "of")
             if len(acronym) >= 2 and acronym.isupper():
-                by_first.setdefault(acronym, set()).add((acronym,))
+                by_first.setdefault(get_string_id(acronym), set()).add((get_string_id(acronym),))
     covered = {i for m in mentions for i in range(m.start, m.end)}
     extra: list[Mention] = []
-    for token in doc_tokens(doc):
-        for words in sorted(by_first.get(token.text, ()), key=len, reverse=True):
-            end = token.i + len(words)
-            if end > len(doc) or tuple(t.text for t in doc[token.i : end]) != words:
+    tokens = doc_tokens(doc)
+    for i, orth in enumerate(orths):
+        found = by_first.get(orth)
+        if not found:
+            continue
+        token = tokens[i]
+        for ids in sorted(found, key=len, reverse=True):
+            end = i + len(ids)
+            if end > len(orths) or tuple(orths[i:end]) != ids:
                 continue
-            if len(words) == 1 and not (token.pos_ == "PROPN" or token.is_upper):
+            if len(ids) == 1 and not (token.pos_ == "PROPN" or token.is_upper):
                 continue
-            start = token.i
+            start = i
             # a first name the NER missed with it ("Ines Valcourt" where only "Valcourt" is known)
             while (
                 start > sentence_bounds(token)[0]
-                and doc[start - 1].pos_ == "PROPN"
-                and doc[start - 1].is_title
-                and doc[start - 1].idx not in covered
+                and tokens[start - 1].pos_ == "PROPN"
+                and tokens[start - 1].is_title
+                and tokens[start - 1].idx not in covered
             ):
                 start -= 1
             span = doc[start:end]
-            if any(i in covered for i in range(span.start_char, span.end_char)):
+            if any(c in covered for c in range(span.start_char, span.end_char)):
                 break
-            mention = make_mention(doc, list(span), "kg.mentions.repeat.v1", 0.7, None)
+            mention = make_mention(doc, tokens[start:end], "kg.mentions.repeat.v1", 0.7, None)
             if mention is not None:
                 extra.append(mention)
                 covered.update(range(span.start_char, span.end_char))

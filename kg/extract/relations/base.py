@@ -5,19 +5,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from spacy.attrs import DEP, LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from kg.extract.common import (
     RELATIVE_PRONOUNS,
+    doc_ids,
     doc_tokens,
     mention_tokens,
     sentence_index,
     span_of,
+    string_ids,
     with_conjuncts,
 )
 from kg.types import Arg, Candidate
 
 CandidateRule = Callable[[Doc], Iterable[Candidate]]
+
+
+#: Dependency labels and words the per-Doc walks below look for, as ids.
+_SUBJECT_DEPS = string_ids(("nsubj", "nsubjpass"))
+_CLAUSE_DEPS = string_ids(("aux", "nsubj"))
+_ACCORDING = get_string_id("according")
 
 
 def candidate(
@@ -100,7 +110,11 @@ def _clause_facts(doc: Doc) -> tuple[set[int], dict[int, Arg], dict[int, Arg]]:
     future: set[int] = set()
     according: dict[int, Arg] = {}
     subjects: dict[int, Arg] = {}
-    for token in doc_tokens(doc):
+    tokens, deps, lowers = doc_tokens(doc), doc_ids(doc, DEP), doc_ids(doc, LOWER)
+    for i, dep in enumerate(deps):
+        if dep not in _CLAUSE_DEPS and lowers[i] != _ACCORDING:
+            continue  # neither "aux", "nsubj" nor "according"
+        token = tokens[i]
         head = token.head.i
         if token.dep_ == "aux" and token.lower_ in FUTURE_AUX:
             future.add(head)
@@ -150,9 +164,10 @@ def _subjects_by_head(doc: Doc) -> dict[int, list[int]]:
     cached: dict[int, list[int]] | None = doc.user_data.get("kg_subjects")
     if cached is None:
         cached = {}
-        for token in doc_tokens(doc):
-            if token.dep_ in ("nsubj", "nsubjpass") and token.head.i != token.i:
-                cached.setdefault(token.head.i, []).append(token.i)
+        tokens = doc_tokens(doc)
+        for i, dep in enumerate(doc_ids(doc, DEP)):
+            if dep in _SUBJECT_DEPS and (head := tokens[i].head.i) != i:
+                cached.setdefault(head, []).append(i)
         doc.user_data["kg_subjects"] = cached
     return cached
 

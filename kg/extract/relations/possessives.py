@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from spacy.attrs import LOWER
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
     arg_for,
+    doc_ids,
     doc_tokens,
     mention_tokens,
     prep_objects,
+    string_ids,
     with_conjuncts,
 )
 from kg.extract.relations.base import (
@@ -28,6 +31,7 @@ MAKER_NOUNS = frozenset(
     {"maker", "developer", "creator", "manufacturer", "designer"}
     | {"makers", "developers", "creators", "manufacturers", "designers"}
 )
+_MAKER_IDS = string_ids(MAKER_NOUNS)
 
 
 @relation_rules.register("kg.relations.possessives.v1")
@@ -38,10 +42,11 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
+        lowers = doc_ids(doc, LOWER)
         for token in doc_tokens(doc):
             # "ChatGPT maker OpenAI", "OpenAI, the maker of ChatGPT": a maker noun
             # between a product and a company
-            if token.lower_ in MAKER_NOUNS and token.i not in mentions:
+            if lowers[token.i] in _MAKER_IDS and token.i not in mentions:
                 makers = [token.head] if token.dep_ in ("compound", "appos") else []
                 products = [c for c in token.children if c.dep_ == "compound" and c.i in mentions]
                 products += [

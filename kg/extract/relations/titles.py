@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from spacy.attrs import POS
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
     POSSESSIVE_MARKERS,
     arg_for,
+    doc_ids,
     doc_tokens,
     mention_bounds,
     mention_tokens,
@@ -78,8 +81,9 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
+        pos = doc_ids(doc, POS)
         for noun in doc_tokens(doc):
-            if noun.pos_ not in ("NOUN", "PROPN") or noun.i in mentions:
+            if pos[noun.i] not in (NOUN, PROPN) or noun.i in mentions:
                 continue
             if not lexicon.ends_title(noun.text):  # a title phrase ends with its noun
                 continue
@@ -206,9 +210,10 @@ def affiliation_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
 
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
+        pos = doc_ids(doc, POS)
         for token in doc_tokens(doc):
             mention = mentions.get(token.i)
-            if mention is None or token.pos_ != "PROPN":
+            if mention is None or pos[token.i] != PROPN:
                 continue
             if token.head.i in mentions and mentions[token.head.i] is mention:
                 continue  # only the name's head word

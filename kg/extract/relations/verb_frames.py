@@ -6,15 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, LOWER, POS
+from spacy.strings import get_string_id
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
     FOUND_VERBS,
     arg_for,
+    doc_ids,
     doc_tokens,
     mention_tokens,
     prep_objects,
+    string_ids,
     with_conjuncts,
 )
 from kg.extract.relations.base import (
@@ -225,17 +230,27 @@ def described_by(noun: Token) -> list[Token]:
     return found
 
 
-def frames_by_lemma(frames: Sequence[Frame]) -> dict[str, list[int]]:
-    """Verb lemma -> the indices of the frames that list it."""
-    index: dict[str, list[int]] = {}
+#: The same words as ids, for walks over :func:`kg.extract.common.doc_ids`.
+_DEAL_IDS = string_ids(DEAL_NOUNS)
+_SYMMETRIC_IDS = string_ids(SYMMETRIC_VERBS)
+_RIVAL_IDS = string_ids(RIVAL_NOUNS)
+#: Words whose form (``LOWER``) or lemma marks a source: "told", "interview", "reported",
+#: "according".
+_CUE_IDS = string_ids(("tell", "interview", "interviews", "report", "according"))
+
+
+def frames_by_lemma(frames: Sequence[Frame]) -> dict[int, list[int]]:
+    """Verb lemma (its id, as :func:`kg.extract.common.doc_ids` reads ``LEMMA``) -> the
+    indices of the frames that list it."""
+    index: dict[int, list[int]] = {}
     for n, frame in enumerate(frames):
         for verb in frame.verbs:
-            index.setdefault(verb, []).append(n)
+            index.setdefault(get_string_id(verb), []).append(n)
     return index
 
 
 def frame_matches(
-    doc: Doc, frames: Sequence[Frame], frames_of: dict[str, list[int]]
+    doc: Doc, frames: Sequence[Frame], frames_of: dict[int, list[int]]
 ) -> list[tuple[int, str, list[int]]]:
     """Every (frame, object position, token indices) the parse offers: the verb and its
     object ("dobj": verb, object; "prep:X": verb, preposition, object; "ccomp": verb,
@@ -245,9 +260,13 @@ def frame_matches(
     frame and position would, at a fraction of the cost.
     """
     found: list[tuple[int, str, list[int]]] = []
-    for verb in doc_tokens(doc):
-        numbers = frames_of.get(verb.lemma_)
-        if not numbers or verb.pos_ not in ("VERB", "AUX"):
+    tokens = doc_tokens(doc)
+    for i, lemma in enumerate(doc_ids(doc, LEMMA)):
+        numbers = frames_of.get(lemma)
+        if not numbers:
+            continue
+        verb = tokens[i]
+        if verb.pos_ not in ("VERB", "AUX"):
             continue
         children = list(verb.children)
         for n in numbers:
@@ -273,10 +292,11 @@ def frame_matches(
 def deal_matches(doc: Doc) -> list[tuple[Token, Token]]:
     """(deal noun, party) for "a deal/talks/... with Y", in document order."""
     found = []
-    for noun in doc_tokens(doc):
-        if noun.lower_ not in DEAL_NOUNS:
-            continue
-        found += [(noun, party) for party in prep_objects(noun, "with")]
+    tokens = doc_tokens(doc)
+    for i, lower in enumerate(doc_ids(doc, LOWER)):
+        if lower in _DEAL_IDS:
+            noun = tokens[i]
+            found += [(noun, party) for party in prep_objects(noun, "with")]
     return found
 
 
@@ -358,7 +378,12 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             yield from emit(
                 doc, subject_of(governor), with_conjuncts(obj), ("partnersWith",), 0.65, noun
             )
-        for token in doc_tokens(doc):
+        every = doc_tokens(doc)
+        lemmas = doc_ids(doc, LEMMA)
+        for i, lower_id in enumerate(doc_ids(doc, LOWER)):
+            if lower_id not in _CUE_IDS and lemmas[i] not in _CUE_IDS:
+                continue  # none of tell, interview, report, according
+            token = every[i]
             lower = token.lower_
             # "Whitmore told LA Weekly ...", "Altman said in an interview with Bloomberg":
             # the outlet reports the speaker
@@ -398,9 +423,11 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 yield from emit(doc, sources, subject_of(token.head), ("reports",), 0.7, token)
         # "Redgum Markets and Coastline Grocers agreed to merge", "X and Y met":
         # a symmetric verb with co-ordinated subjects and no object relates the subjects
-        for token in doc_tokens(doc):
-            if token.lemma_ not in SYMMETRIC_VERBS or token.pos_ != "VERB":
+        pos = doc_ids(doc, POS)
+        for i, lemma in enumerate(lemmas):
+            if lemma not in _SYMMETRIC_IDS or pos[i] != VERB:
                 continue
+            token = every[i]
             if any(
                 c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ == "with")
                 for c in token.children
@@ -411,17 +438,19 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 yield from emit(doc, [first], parties[n + 1 :], ("partnersWith",), 0.65, token)
         # "X won the Palme d'Or at the Cannes Film Festival", "Mistral used the summit":
         # an agent doing anything to or at a named event takes part in it
-        for token in doc_tokens(doc):
-            if token.pos_ != "VERB":
+        for i, tag in enumerate(pos):
+            if tag != VERB:
                 continue
+            token = every[i]
             targets = [c for c in token.children if c.dep_ == "dobj"]
             targets += prep_objects(token, "at", "in", "during", "for")
             targets = [t for t in targets if t.i in mentions]
             if targets:
                 yield from emit(doc, subject_of(token), targets, ("participatesIn",), 0.55, token)
         # "Runway, a rival of OpenAI" / "OpenAI's rival Runway" / "Larkspur's rival Greyfield"
-        for token in doc_tokens(doc):
-            if token.lower_ in RIVAL_NOUNS or token.lemma_ in RIVAL_NOUNS:
+        for i, lower_id in enumerate(doc_ids(doc, LOWER)):
+            if lower_id in _RIVAL_IDS or lemmas[i] in _RIVAL_IDS:
+                token = every[i]
                 firsts = [token.head] if token.dep_ in ("appos", "compound") else []
                 firsts += [c for c in token.children if c.dep_ == "appos"]
                 if token.dep_ == "attr":  # "X has long been the main rival of Y"
