@@ -32,6 +32,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.dates import resolve_date
+from kg.gazetteer import place_kind
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
 from kg.types import (
@@ -78,6 +79,10 @@ GROUP_ORDER = ("person", "organization", "place", "product", "event")
 
 
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
+
+
+#: The resolution of an organization's name joined to the same name after a place.
+PLACE_QUALIFIED_RULE = "kg.resolve.place_qualified.v1"
 
 
 @lru_cache(maxsize=65536)  # a pure function of names every article repeats
@@ -263,6 +268,43 @@ class Resolver:
             cluster.mentions.append(mention)
         return clusters
 
+    def _merge_place_qualified(
+        self, clusters: list[Cluster], merges: list[tuple[str, str, str]]
+    ) -> None:
+        """Merge an organization's name into the unique longer name that is the same
+        name after a place: "Home Office" into "United Kingdom Home Office", "Ministry
+        of Health" into "Kenya Ministry of Health" (news names the body in full once,
+        then without the country)."""
+        for short in clusters:
+            if short.merged_into is not None or short.group() not in ("organization", None):
+                continue
+            words = name_key(short.label()).split()
+            if len(words) < 2:
+                continue  # one-word names are _merge_names's
+            targets = []
+            for long in clusters:
+                if long is short or long.merged_into is not None:
+                    continue
+                if long.group() != "organization":
+                    continue
+                long_text = long.label()
+                long_words = name_key(long_text).split()
+                extra = len(long_words) - len(words)
+                if extra < 1 or long_words[extra:] != words:
+                    continue
+                qualifier = " ".join(long_text.split()[:extra])
+                if place_kind(qualifier) is not None:
+                    targets.append(long)
+            if len(targets) == 1:
+                target, rule = targets[0], PLACE_QUALIFIED_RULE
+                merges.append((short.label(), target.label(), rule))
+                target.mentions.extend(replace(m, resolution=rule) for m in short.mentions)
+                for cls, weight in short.votes.items():
+                    target.votes[cls] += weight
+                if target.kb is None:
+                    target.kb = short.kb
+                short.merged_into = target
+
     def _merge_names(self, clusters: list[Cluster], merges: list[tuple[str, str, str]]) -> None:
         """Merge one-word names and abbreviations into the unique longer name they stand for."""
         for short in clusters:
@@ -408,6 +450,7 @@ class Resolver:
         merges: list[tuple[str, str, str]] = []
         ordered = sorted(clusters.values(), key=lambda c: min(m.start for m in c.mentions))
         self._merge_names(ordered, merges)
+        self._merge_place_qualified(ordered, merges)
         sentence_of = {i: s for i, s in enumerate(sents)}
         for cue in sorted(descriptions, key=lambda c: c.start):
             sent = next(

@@ -139,3 +139,41 @@ def test_knowledge_base_entries_are_not_retyped():
     strong = _extraction("b", [Entity("person/paris", "Person", "Paris", (), (), (), 5.0)])
     linked = link_articles([weak, strong])
     assert linked[0].entities[0].key == "place/paris"
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        # news names a body in full once, then without its country
+        (
+            "The United Kingdom Home Office sent the letters on Monday. "
+            "The Home Office said 4,000 people had replied.",
+            {"United Kingdom Home Office": {"Home Office"}},
+        ),
+        (
+            "The Kenya Ministry of Health confirmed the cases. "
+            "The Ministry of Health said more tests would follow.",
+            {"Kenya Ministry of Health": {"Ministry of Health"}},
+        ),
+        # what comes before the shorter name is no place: two organizations
+        (
+            "Northwind Home Office sells desks. The Home Office said 4,000 people had replied.",
+            {},
+        ),
+        # two bodies the short name could be: it joins neither
+        (
+            "The Kenya Ministry of Health and the Uganda Ministry of Health met in Nairobi. "
+            "The Ministry of Health said more tests would follow.",
+            {},
+        ),
+    ],
+)
+def test_an_organization_named_after_its_place_joins_the_full_name(pipeline, text, joined):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    found = {
+        e.label: {m.text for m in e.mentions if m.resolution == "kg.resolve.place_qualified.v1"}
+        for e in extraction.entities
+    }
+    assert {label: texts for label, texts in found.items() if texts} == joined
