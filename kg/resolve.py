@@ -157,6 +157,16 @@ class Cluster:
     def names(self) -> list[Mention]:
         return [m for m in self.mentions if m.rule != ANTECEDENT_RULE]
 
+    def absorb(self, other: Cluster, rule: str) -> None:
+        """Take ``other``'s mentions (recording ``rule`` as their resolution), its votes
+        and its knowledge-base entry if this cluster has none; ``other`` points here."""
+        self.mentions.extend(replace(m, resolution=rule) for m in other.mentions)
+        for cls, weight in other.votes.items():
+            self.votes[cls] += weight
+        if self.kb is None:
+            self.kb = other.kb
+        other.merged_into = self
+
     def _memoised(self, name: str, compute: Callable[[], Any]) -> Any:
         """``compute()``, kept until the cluster changes. Mentions are only ever
         appended, so their number and the votes say whether the last answer still
@@ -296,14 +306,8 @@ class Resolver:
                 if place_kind(qualifier) is not None:
                     targets.append(long)
             if len(targets) == 1:
-                target, rule = targets[0], PLACE_QUALIFIED_RULE
-                merges.append((short.label(), target.label(), rule))
-                target.mentions.extend(replace(m, resolution=rule) for m in short.mentions)
-                for cls, weight in short.votes.items():
-                    target.votes[cls] += weight
-                if target.kb is None:
-                    target.kb = short.kb
-                short.merged_into = target
+                merges.append((short.label(), targets[0].label(), PLACE_QUALIFIED_RULE))
+                targets[0].absorb(short, PLACE_QUALIFIED_RULE)
 
     def _merge_names(self, clusters: list[Cluster], merges: list[tuple[str, str, str]]) -> None:
         """Merge one-word names and abbreviations into the unique longer name they stand for."""
@@ -379,12 +383,7 @@ class Resolver:
             if len({id(t) for t, _ in targets}) == 1:
                 target, rule = targets[0]
                 merges.append((text, target.label(), rule))
-                target.mentions.extend(replace(m, resolution=rule) for m in short.mentions)
-                for cls, weight in short.votes.items():
-                    target.votes[cls] += weight
-                if target.kb is None:
-                    target.kb = short.kb
-                short.merged_into = target
+                target.absorb(short, rule)
 
     # -- antecedents -------------------------------------------------------
     def _antecedent(

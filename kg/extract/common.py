@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from catalogue import Registry
-from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
@@ -90,11 +89,6 @@ def doc_ids(doc: Doc, attr: int) -> list[int]:
         cached = doc.to_array(attr).tolist() if len(doc) else []
         doc.user_data[key] = cached
     return cached
-
-
-def doc_orths(doc: Doc) -> list[int]:
-    """Each token's ORTH id (:func:`doc_ids`)."""
-    return doc_ids(doc, ORTH)
 
 
 def string_ids(words: Iterable[str]) -> frozenset[int]:

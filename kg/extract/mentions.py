@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from spacy.attrs import LOWER, POS
+from spacy.attrs import LOWER, ORTH, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
@@ -31,7 +31,6 @@ from kg.extract.common import (
     POSSESSIVE_MARKERS,
     RuleComponent,
     doc_ids,
-    doc_orths,
     doc_text,
     doc_tokens,
     sentence_bounds,
@@ -450,9 +449,9 @@ _COMMON_FIRST = frozenset(
 def add_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Add later occurrences of names already found, where the NER missed them.
 
-    Words are compared as the Doc's ORTH ids (:func:`doc_orths`), so the walk over
+    Words are compared as the Doc's ORTH ids (:func:`kg.extract.common.doc_ids`), so the walk over
     every token makes a ``Token`` only where a known name's first word stands."""
-    orths = doc_orths(doc)
+    orths = doc_ids(doc, ORTH)
     by_first: dict[int, set[tuple[int, ...]]] = {}
     for m in mentions:
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
