@@ -57,9 +57,60 @@ def norm(text: str) -> str:
     return text[4:] if text.startswith("the ") else text
 
 
+#: Tokens written against the word before them ("Ohio ,", "Smith 's", "( born").
+CLOSE = frozenset(
+    {
+        ",",
+        ".",
+        ";",
+        ":",
+        "!",
+        "?",
+        ")",
+        "]",
+        "}",
+        "%",
+        "'s",
+        "\u2019s",
+        "'",
+        "n't",
+        "'re",
+        "'ve",
+        "'ll",
+        "'d",
+        "'m",
+    }
+)
+#: Tokens written against the word after them.
+OPEN = frozenset({"(", "[", "{", "$", "#"})
+#: Tokens written against both neighbours when both are words ("Aetolia - Acarnania").
+JOIN = frozenset({"-", "/"})
+
+
+def _glued(prev: str, token: str, quotes: int) -> bool:
+    """Whether ``token`` follows ``prev`` without a space, as the text was written."""
+    if token in CLOSE or prev in OPEN:
+        return True
+    if token == '"':
+        return quotes % 2 == 1  # a closing quote
+    if prev == '"':
+        return quotes % 2 == 1  # the word after an opening quote
+    if token in JOIN or prev in JOIN:
+        return True
+    return False
+
+
 def docred_text(sents: Sequence[Sequence[str]]) -> tuple[str, list[list[tuple[int, int]]]]:
-    """A document's text (sentences on their own lines, tokens joined by spaces) and
-    each token's character span, per sentence."""
+    """A document's text, sentences on their own lines and tokens spaced as prose is
+    ("Edmonton, Alberta", "Smith's", "(born 1950)", "Aetolia-Acarnania": Re-DocRED
+    gives the tokens, and spaCy parses "Edmonton , Alberta" worse than what was
+    written), and each token's character span, per sentence.
+
+    >>> docred_text([["Acme", "(", "born", "1950", ")", "is", "in", "Ohio", ",", "US", "."]])[0]
+    'Acme (born 1950) is in Ohio, US.'
+    >>> print(docred_text([["He", "said", '"', "no", '"', "to", "Smith", "'s", "plan"]])[0])
+    He said "no" to Smith's plan
+    """
     parts: list[str] = []
     offsets: list[list[tuple[int, int]]] = []
     at = 0
@@ -68,15 +119,33 @@ def docred_text(sents: Sequence[Sequence[str]]) -> tuple[str, list[list[tuple[in
             parts.append("\n")
             at += 1
         spans = []
+        quotes = 0
         for m, token in enumerate(sent):
-            if m:
+            if m and not _glued(sent[m - 1], token, quotes):
                 parts.append(" ")
                 at += 1
+            if token == '"':
+                quotes += 1
             spans.append((at, at + len(token)))
             parts.append(token)
             at += len(token)
         offsets.append(spans)
     return "".join(parts), offsets
+
+
+def mention_names(doc: dict[str, Any]) -> tuple[frozenset[str], ...]:
+    """Per annotated cluster, its names normalised: as written in :func:`docred_text`'s
+    text, and as Re-DocRED gives them."""
+    text, offsets = docred_text(doc["sents"])
+
+    def written(m: dict[str, Any]) -> str:
+        tokens = offsets[m["sent_id"]]
+        return text[tokens[m["pos"][0]][0] : tokens[m["pos"][1] - 1][1]]
+
+    return tuple(
+        frozenset(norm(n) for m in cluster for n in (written(m), m["name"]))
+        for cluster in doc["vertexSet"]
+    )
 
 
 @dataclass(frozen=True)
@@ -103,7 +172,7 @@ def load_docred(path: str | Path, limit: int = 0) -> list[DocredDoc]:
             docs.append(
                 DocredDoc(
                     parse_article(text, key=f"docred{n}", source=str(doc["title"])),
-                    tuple(frozenset(norm(m["name"]) for m in c) for c in doc["vertexSet"]),
+                    mention_names(doc),
                     frozenset(gold),
                 )
             )

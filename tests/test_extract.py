@@ -65,6 +65,29 @@ CASES = [
         "The firm has offices in Los Angeles, California and Detroit, Michigan.",
         [("Detroit", "locatedIn", "Michigan")],
     ),
+    # spaCy parses a chain with no conjunction as conjuncts; it is still a chain
+    (
+        "The mill stood in Orrin Falls, Dale County, Alabama, until 1902.",
+        [
+            ("Orrin Falls", "locatedIn", "Dale County"),
+            ("Dale County", "locatedIn", "Alabama"),
+        ],
+    ),
+    # "located in", and a place named after a division noun
+    (
+        "Brookmere Academy is a private school located in the town of Kelso, Scotland.",
+        [("Brookmere Academy", "locatedIn", "Kelso"), ("Kelso", "locatedIn", "Scotland")],
+    ),
+    (
+        "The clinic is in the Kibera district of Nairobi, Kenya.",
+        [("Kibera", "locatedIn", "Nairobi"), ("Nairobi", "locatedIn", "Kenya")],
+    ),
+    ("Officials in the U.S. state of Oregon objected.", [("Oregon", "locatedIn", "U.S.")]),
+    # a place's possessive
+    (
+        "Flights out of Kenya's Jomo Kenyatta Airport resumed on Monday.",
+        [("Jomo Kenyatta Airport", "locatedIn", "Kenya")],
+    ),
     # "developed by", "made by", "started by" on a noun that a copula or apposition names
     (
         "Zephyr is a video game developed by Brightwave Studios.",
@@ -203,6 +226,11 @@ NEGATIVE = [
         "The firm has offices in Los Angeles, California and Detroit, Michigan.",
         ("Los Angeles", "locatedIn", "Michigan"),
     ),
+    # places GeoNames knows as the same size, or the larger first, are a list
+    ("The tour visits Madrid, Barcelona, Lisbon.", ("Madrid", "locatedIn", "Barcelona")),
+    ("Fans came from Germany, Vienna and beyond.", ("Germany", "locatedIn", "Vienna")),
+    # the state is the outer place, not the country named before it
+    ("Officials in the U.S. state of Oregon objected.", ("U.S.", "locatedIn", "Oregon")),
 ]
 
 

@@ -20,11 +20,20 @@ from kg.extract.relations.base import (
     candidate,
     subject_of,
 )
+from kg.gazetteer import place_kind
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
 from kg.types import Candidate, Mention
 
 HEADQUARTERS = frozenset({"headquarters", "headquarter", "base", "office", "offices", "hq"})
+#: Participles that place a thing ("based in", "located in").
+PLACED = frozenset({"based", "headquartered", "located", "situated"})
+#: Nouns naming a division of land, written "the city of X" or "the X district".
+DIVISIONS = frozenset(
+    {"city", "town", "village", "hamlet", "state", "province", "county", "district", "region"}
+    | {"municipality", "borough", "township", "commune", "parish", "prefecture", "island"}
+    | {"country", "suburb", "neighbourhood", "neighborhood", "department", "canton"}
+)
 
 
 @relation_rules.register("kg.relations.locations.v1")
@@ -54,14 +63,24 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                             doc, s, "partnersWith", o, name, 0.7, [backer, token, backed]
                         )
             # "San Francisco-based OpenAI", "OpenAI, based in San Francisco"
-            if token.lower_ in ("based", "headquartered"):
+            if token.lower_ in PLACED:
                 places = [c for c in token.children if c.dep_ in ("npadvmod", "compound")]
-                places += prep_objects(token, "in")
+                places = [
+                    *places,
+                    *(n for c in prep_objects(token, "in") for n in _named(c, mentions)),
+                ]
                 things = [token.head] if token.dep_ in ("amod", "acl") else []
                 if token.dep_ in ("ROOT", "conj", "relcl", "ccomp") or token.head.lemma_ == "be":
                     things += subject_of(token)
-                # "Runway, a rival startup based in New York": the name the noun describes
+                # "Runway, a rival startup based in New York": the name the noun describes;
+                # "Angleton High is a school located in Angleton": the copula's subject
                 things += [t.head for t in things if t.dep_ == "appos"]
+                things += [
+                    s
+                    for t in things
+                    if t.dep_ == "attr" and t.i not in mentions and t.head.lemma_ == "be"
+                    for s in subject_of(t.head)
+                ]
                 for thing in things:
                     for place in places:
                         s, o = arg_for(thing, lexicon), arg_for(place, lexicon)
@@ -100,20 +119,38 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 for prep in token.children:
                     if prep.dep_ != "prep" or prep.lower_ != "in":
                         continue
-                    for place in (c for c in prep.children if c.dep_ == "pobj"):
-                        s = arg_for(token, lexicon)
-                        for n, where in enumerate([place, *chains.get(place.i, ())]):
-                            o = arg_for(where, lexicon)
-                            if s is not None and o is not None and o.kind == "name":
-                                yield candidate(
-                                    doc,
-                                    s,
-                                    "locatedIn",
-                                    o,
-                                    name,
-                                    0.6 if n == 0 else 0.55,
-                                    [token, prep, where],
-                                )
+                    for c in (c for c in prep.children if c.dep_ == "pobj"):
+                        for place in _named(c, mentions):
+                            s = arg_for(token, lexicon)
+                            for n, where in enumerate([place, *chains.get(place.i, ())]):
+                                o = arg_for(where, lexicon)
+                                if s is not None and o is not None and o.kind == "name":
+                                    yield candidate(
+                                        doc,
+                                        s,
+                                        "locatedIn",
+                                        o,
+                                        name,
+                                        0.6 if n == 0 else 0.55,
+                                        [token, prep, where],
+                                    )
+            # "the Pudu district of Kuala Lumpur": a place named on a division noun is in
+            # the place the noun is "of"
+            if token.lemma_ in DIVISIONS and token.i not in mentions:
+                named = [c for c in token.children if c.dep_ == "compound" and c.i in mentions]
+                for first in named:
+                    for of in _named(token, mentions):
+                        # "the U.S. state of Oregon": the "of" names the state, and
+                        # the larger place is the outer one
+                        big = place_kind(mentions[of.i].text) == token.lemma_ or _rank(
+                            mentions[first.i]
+                        ) > _rank(mentions[of.i])
+                        where, outer = (of, first) if big else (first, of)
+                        s, o = arg_for(where, lexicon), arg_for(outer, lexicon)
+                        if s is not None and o is not None and o.kind == "name":
+                            yield candidate(
+                                doc, s, "locatedIn", o, name, 0.7, [where, token, outer]
+                            )
         # "Columbus, Ohio", "Vancouver, British Columbia, Canada": each place in the ones
         # written after it
         for inner, outers in chains.items():
@@ -133,8 +170,42 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     return rule
 
 
+def _named(token: Token, mentions: dict[int, Mention]) -> list[Token]:
+    """The name a place argument gives: the name itself, or the name after a division
+    noun ("in the city of Angleton" -> Angleton)."""
+    if token.i in mentions or token.lemma_ not in DIVISIONS:
+        return [token]
+    return [c for c in prep_objects(token, "of") if c.i in mentions]
+
+
+#: How large each kind of GeoNames place is, to tell a chain from a list.
+RANKS = {"town": 1, "city": 1, "state": 2, "country": 3}
+
+
+def _rank(mention: Mention) -> int:
+    return RANKS.get(place_kind(mention.text) or "", 0)
+
+
+def _within(inner: Mention, outer: Mention) -> bool:
+    """Whether ``inner`` may be written inside ``outer``: not when GeoNames knows both
+    and ``inner`` is as large ("Madrid, Barcelona", "Germany, Madrid": a list)."""
+    a, b = _rank(inner), _rank(outer)
+    return not (a and b and a >= b)
+
+
 #: Roles a name after a comma plays in the next clause, not in a chain of places.
 CLAUSE_ROLES = frozenset({"compound", "poss", "amod", "nmod", "nsubj", "nsubjpass", "dobj", "attr"})
+
+
+def _listed(token: Token) -> bool:
+    """Whether a name is an item of a co-ordinated list ("Paris, London and Berlin"):
+    its conjuncts, or the name they hang from, have a conjunction. spaCy also parses
+    "Devault, Chester County, Pennsylvania" as conjuncts, with no conjunction."""
+    first = token
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    group = [first, *(t for t in first.subtree if t.dep_ == "conj")]
+    return any(c.dep_ in ("cc", "preconj") for t in group for c in t.children)
 
 
 def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list[Token]]:
@@ -159,8 +230,8 @@ def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list
         outer = heads.get(after)
         if outer is None or outer.sent.start != head.sent.start:
             continue
-        if outer.dep_ == "conj" or any(c.dep_ == "cc" for c in outer.children):
-            continue  # "Paris, London and Berlin": a list
+        if _listed(outer) or not _within(mention, after):
+            continue  # "Paris, London and Berlin", "Madrid, Barcelona": a list
         if outer.dep_ in CLAUSE_ROLES:
             continue  # "As Heald told The Huffington Post, US ozone has dropped": a new clause
         links[head.i] = outer

@@ -72,6 +72,10 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 if owner is not None and owner.start != owned.start:
                     yield candidate(doc, owner, "develops", owned, name, 0.75, [poss, token])
                     yield candidate(doc, owned, "worksFor", owner, name, 0.6, [poss, token])
+                    # "Chile's Punta Arenas", "London's Heathrow Airport": the resolver
+                    # keeps this only where the possessor is a place
+                    if owner.kind == "name":
+                        yield candidate(doc, owned, "locatedIn", owner, name, 0.7, [poss, token])
             # "its newest video generator, Sora" (apposition) and "its Le Chat assistant",
             # "whose Swift drone" (the name on the noun): the possessor hangs off the noun;
             # "Farxiga, the AstraZeneca drug": the maker modifies the noun
