@@ -213,10 +213,14 @@ def affiliation_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
         pos = doc_ids(doc, POS)
         for token in doc_tokens(doc):
             mention = mentions.get(token.i)
-            if mention is None or pos[token.i] != PROPN:
+            if mention is None:
                 continue
             if token.head.i in mentions and mentions[token.head.i] is mention:
                 continue  # only the name's head word
+            if pos[token.i] != PROPN and not any(
+                pos[t.i] == PROPN for t in token.lefts if mentions.get(t.i) is mention
+            ):
+                continue  # a name, tagged as one ("Hui Chi-fung" may end on a NOUN)
             person = arg_for(token, lexicon)
             if person is None:
                 continue
@@ -224,11 +228,20 @@ def affiliation_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             # "councillors Alvin Yeung from the Civic Party": the parse may hang the
             # preposition on the noun before the name; it still follows the name
             after = _next_after(doc, mention)
-            if after is not None and after.dep_ == "prep" and after.head.pos_ == "NOUN":
+            # ("Claudia Mo of the Civic Party and Wong Pik-wan of the Democratic Party":
+            # or on the name before it)
+            if (
+                after is not None
+                and after.dep_ == "prep"
+                and after.head.pos_ in ("NOUN", "PROPN")
+                and after.head.i != token.i
+            ):
                 preps.append(after)
             for prep in preps:
-                if prep.lower_ not in AFFILIATION_PREPS:
-                    continue
+                if prep.lower_ not in AFFILIATION_PREPS or any(
+                    t.lower_ == "respectively" for t in prep.subtree
+                ):
+                    continue  # "A and B of respectively X and Y" pairs by order
                 for org_tok in (c for c in prep.children if c.dep_ == "pobj"):
                     if org_tok.i not in mentions or mentions[org_tok.i] is mention:
                         continue
