@@ -83,6 +83,22 @@ CASES = [
         [("Kibera", "locatedIn", "Nairobi"), ("Nairobi", "locatedIn", "Kenya")],
     ),
     ("Officials in the U.S. state of Oregon objected.", [("Oregon", "locatedIn", "U.S.")]),
+    # boards: joining one, sitting on one, and a title shared by a list of names
+    ("Bret Taylor joined the board of OpenAI in 2023.", [("Bret Taylor", "worksFor", "OpenAI")]),
+    ("Larry Summers sits on the board of OpenAI.", [("Larry Summers", "worksFor", "OpenAI")]),
+    (
+        "OpenAI board members Adam D'Angelo, Tasha McCauley and Helen Toner voted.",
+        [
+            ("Adam D'Angelo", "worksFor", "OpenAI"),
+            ("Tasha McCauley", "worksFor", "OpenAI"),
+            ("Helen Toner", "worksFor", "OpenAI"),
+        ],
+    ),
+    # a name whose "of" the parse hangs on the name before it
+    (
+        "Re-elected were Claudia Mo of the Civic Party and Wong Pik-wan of the Democratic Party.",
+        [("Wong Pik-wan", "worksFor", "Democratic Party")],
+    ),
     # a place's possessive
     (
         "Flights out of Kenya's Jomo Kenyatta Airport resumed on Monday.",
@@ -225,6 +241,12 @@ NEGATIVE = [
     (
         "The firm has offices in Los Angeles, California and Detroit, Michigan.",
         ("Los Angeles", "locatedIn", "Michigan"),
+    ),
+    # "respectively" pairs names by their order, which the parse does not give
+    (
+        "Elected were Kwok Ka-ki and Andrew Wan of respectively the Civic Party and the "
+        "Democratic Party.",
+        ("Andrew Wan", "worksFor", "Civic Party"),
     ),
     # places GeoNames knows as the same size, or the larger first, are a list
     ("The tour visits Madrid, Barcelona, Lisbon.", ("Madrid", "locatedIn", "Barcelona")),

@@ -181,17 +181,28 @@ def title_run_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             subject = Arg(person.start, person.end, person.text)
             obj = Arg(org.start, org.end, org.text)
             confidence = 0.85 if prop != "worksFor" else 0.75
-            yield candidate(
-                doc,
-                subject,
-                prop,
-                obj,
-                name,
-                confidence,
-                [tokens[at], *words, tokens[first]],
-                # the title as written, "former" and all: the evidence says what the text says
-                title="".join(t.text_with_ws for t in run).strip(),
-            )
+            # "OpenAI board members Adam D'Angelo, Tasha McCauley and Helen Toner": the
+            # names co-ordinated with the first hold the title too
+            people = [(subject, tokens[first])]
+            head = tokens[first]
+            while head.head.i != head.i and mentions.get(head.head.i) is person:
+                head = head.head
+            for other in head.conjuncts:
+                held = mentions.get(other.i)
+                if held is not None and held is not person and held is not org and other.i > first:
+                    people.append((Arg(held.start, held.end, held.text), other))
+            for who, token in people:
+                yield candidate(
+                    doc,
+                    who,
+                    prop,
+                    obj,
+                    name,
+                    confidence,
+                    [tokens[at], *words, token],
+                    # the title as written, "former" and all: the evidence says what the text says
+                    title="".join(t.text_with_ws for t in run).strip(),
+                )
 
     return rule
 

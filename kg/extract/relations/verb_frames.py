@@ -166,6 +166,8 @@ FRAMES: tuple[Frame, ...] = (
         ("dobj", "passive"),
         0.65,
     ),
+    # "sits on the board of X", "serves on its board"
+    Frame(("worksFor",), frozenset({"sit", "serve"}), ("prep:on",), 0.65),
     # a player scores, plays or signs for a team
     Frame(
         ("worksFor",),
@@ -213,6 +215,8 @@ SYMMETRIC_VERBS = frozenset(
     }
 )
 RIVAL_NOUNS = frozenset({"rival", "competitor", "challenger"})
+#: Bodies of an organization that a person joins or sits on ("the board of OpenAI").
+BODY_NOUNS = frozenset({"board", "staff", "faculty", "payroll"})
 
 
 def described_by(noun: Token) -> list[Token]:
@@ -362,6 +366,14 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             else:
                 subjects = subject_of(verb)
                 objects = with_conjuncts(doc[tokens[-1]])
+                # "joined the board of OpenAI", "sits on the board of Acme": the
+                # organization whose board it is
+                objects += [
+                    c
+                    for o in list(objects)
+                    if o.i not in mentions and o.lemma_ in BODY_NOUNS
+                    for c in prep_objects(o, "of")
+                ]
                 # "met studios including Paramount and Universal": the names the object lists
                 objects += [
                     named
