@@ -42,6 +42,8 @@ PROVENANCE_LEVELS = ("full", "mentions", "facts")
 DEFAULT_PROVENANCE = "mentions"
 #: The rule that finds most names (spaCy's statistical NER) and the confidence it gives them.
 NER_RULE, NER_CONFIDENCE = "kg.mentions.ner.v1", 0.85
+#: The rule that finds a place named inside another name ("Volgograd" in "Volgograd Arena").
+NESTED_PLACE_RULE = "kg.mentions.nested_places.v1"
 #: The resolution of a mention joined to its entity by its very name.
 SAME_NAME = "kg.resolve.same_name.v1"
 

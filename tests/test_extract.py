@@ -541,3 +541,62 @@ def test_dotted_initials_are_the_acronym(pipeline):
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     names = [{e.label, *e.alt_labels} for e in extraction.entities]
     assert [n for n in names if n & {"U.S.", "US"}] == [{"U.S.", "US"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "holder"),
+    [
+        (
+            "England played Tunisia at the Volgograd Arena on Monday.",
+            "Volgograd",
+            "Volgograd Arena",
+        ),
+        (
+            "Researchers at the University of Sheffield ran the study.",
+            "Sheffield",
+            "University of Sheffield",
+        ),
+    ],
+)
+def test_a_place_named_inside_a_name_is_a_place_of_its_own(pipeline, text, place, holder):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    classes = {e.label: e.cls for e in extraction.entities}
+    assert classes[place] == "Place"
+    assert holder in classes
+    # the name says nothing about where its holder is
+    assert not any(r.prop == "locatedIn" for r in extraction.relations)
+
+
+def test_a_name_that_trims_to_nothing_holds_no_place(pipeline):
+    from spacy.tokens import Doc, Span
+
+    from kg.extract.mentions import nested_place_mentions
+    from kg.lexicon import load_lexicon
+
+    # an organization label on "the ." (seen on Re-DocRED text): trimmed, nothing is left
+    doc = Doc(
+        pipeline.nlp.vocab, words=["the", ".", "Volgograd", "Arena"], sent_starts=[1, 0, 1, 0]
+    )
+    doc.ents = [Span(doc, 0, 2, label="ORG"), Span(doc, 2, 4, label="FAC")]
+    rule = nested_place_mentions(load_lexicon(), pipeline.nlp.vocab)
+    assert [m.text for m in rule(doc)] == ["Volgograd"]
+
+
+def test_a_name_whose_head_says_nothing_holds_no_place(pipeline):
+    from kg.sources import parse_article
+
+    # the NER may call "Paris Hilton" an organization; "Hilton" is no name head
+    [extraction] = pipeline.extract(
+        [parse_article("Paris Hilton and Nicole Richie attended the gala.", "a", "a")]
+    )
+    assert "Paris" not in {e.label for e in extraction.entities}
+
+
+def test_a_place_is_not_short_for_the_arena_named_after_it(pipeline):
+    from kg.sources import parse_article
+
+    text = "England played Tunisia at the Volgograd Arena. Volgograd hosted four matches."
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    assert {e.label: e.cls for e in extraction.entities}["Volgograd"] == "Place"

@@ -141,14 +141,16 @@ def mention_tokens(doc: Doc) -> dict[int, Mention]:
 
 
 def mention_bounds(doc: Doc) -> dict[Mention, tuple[int, int]]:
-    """Mention -> the indices of its first and last tokens (as :func:`mention_tokens`
-    maps them), once per Doc."""
+    """Mention -> the indices of its first and last tokens, once per Doc. A name that
+    holds another ("Volgograd Arena", "the Hollywood writers' strike") spans the
+    names inside it too, though :func:`mention_tokens` gives their tokens to them."""
     cached: dict[Mention, tuple[int, int]] | None = doc.user_data.get("kg_mention_bounds")
     if cached is None:
         cached = {}
-        for i, mention in mention_tokens(doc).items():
-            first, last = cached.get(mention, (i, i))
-            cached[mention] = (min(first, i), max(last, i))
+        for mention in doc._.kg_mentions or ():
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is not None and len(span):
+                cached[mention] = (span.start, span.end - 1)
         doc.user_data["kg_mention_bounds"] = cached
     return cached
 

@@ -54,7 +54,7 @@ from kg.extract.common import (
 from kg.gazetteer import place_kind
 from kg.lexicon import Lexicon
 from kg.registry import type_rules
-from kg.types import Mention, TypeCue
+from kg.types import NESTED_PLACE_RULE, Mention, TypeCue
 
 CueRule = Callable[[Doc], Iterable[TypeCue]]
 
@@ -328,6 +328,8 @@ def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
+#: NER labels of places and buildings.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: How much a gazetteer entry counts: a country or state name is rarely anything
 #: else; a city's name is also a club's, a company's or a ship's.
 GAZETTEER_WEIGHTS = {"country": 1.5, "state": 1.5, "city": 1.25, "town": 0.75}
@@ -342,15 +344,18 @@ def gazetteer_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     def rule(doc: Doc) -> Iterator[TypeCue]:
         found = doc._.kg_mentions or ()
         # "Meridian" after "Meridian Pictures", "Navarro" after "Celia Navarro": a short
-        # form of a longer name in the article, whatever else it may name
+        # form of a longer name in the article, whatever else it may name; a place's name
+        # is not short for the arena or airport named after it ("Volgograd Arena")
         ends = {
             w
             for m in found
-            if len(words := _name(m.text).split()) > 1
+            if m.ner_label not in PLACE_LABELS and len(words := _name(m.text).split()) > 1
             for w in (words[0], words[-1])
         }
         for mention in found:
-            if mention.ner_label == "PERSON" or _name(mention.text) in ends:
+            if mention.ner_label == "PERSON" or (
+                _name(mention.text) in ends and mention.rule != NESTED_PLACE_RULE
+            ):
                 continue  # "Paris Hilton", "Jordan", "Victoria": the NER saw a person
             kind = place_kind(mention.text)
             if kind is not None:

@@ -37,9 +37,10 @@ from kg.extract.common import (
     sentence_index,
     string_ids,
 )
+from kg.gazetteer import place_kind
 from kg.lexicon import Lexicon
 from kg.registry import mention_rules
-from kg.types import NER_CONFIDENCE, NER_RULE, Mention
+from kg.types import NER_CONFIDENCE, NER_RULE, NESTED_PLACE_RULE, Mention
 
 _LEFT_TRIM = frozenset(
     {"the", "a", "an", "'", '"', "\u201c", "\u201d", "\u2018", "\u2019", "(", "["}
@@ -168,6 +169,55 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 mention = make_mention(doc, part, NER_RULE, NER_CONFIDENCE, label)
                 if mention is not None:
                     yield mention
+
+    return rule
+
+
+#: NER labels of names that may hold a place's name ("Volgograd Arena").
+HOLDS_PLACES = frozenset({"ORG", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"})
+#: Kinds of GeoNames place a name inside a name must be (a town's name is too often a
+#: word or a surname).
+NESTED_KINDS = frozenset({"country", "state", "city"})
+
+
+@mention_rules.register(NESTED_PLACE_RULE)
+def nested_place_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
+    """A place named inside an organization's, a building's or an event's name, at its
+    start or after "of": "Volgograd" in "Volgograd Arena", "Sheffield" in "University of
+    Sheffield". The text names the place, so it is a mention of it; nothing is said
+    about where the holder is."""
+    place_kind("")  # read the tables now, with the pipeline
+    # the holder's head word must say what it is ("Arena", "University", "Festival"):
+    # "Paris Hilton", which the NER may call an organization, holds no place
+    heads = frozenset().union(
+        *lexicon.name_heads.values(),
+        *(nouns for cls, nouns in lexicon.cue_nouns.items() if lexicon.group(cls) != "person"),
+    )
+
+    def rule(doc: Doc) -> Iterator[Mention]:
+        for ent in doc.ents:
+            if ent.label_ not in HOLDS_PLACES or len(ent) < 2:
+                continue
+            tokens = _trim(list(ent))
+            if len(tokens) < 2:
+                continue  # trimmed to one word or none ("the ...")
+            head = next((t for t in tokens if t.lower_ == "of"), None)
+            head = tokens[-1] if head is None or head.i == tokens[0].i else doc[head.i - 1]
+            if head.lower_ not in heads:
+                continue
+            starts = [0] + [n + 1 for n, t in enumerate(tokens[:-1]) if t.lower_ == "of"]
+            for at in starts:
+                last = len(tokens) if at else len(tokens) - 1
+                for end in range(last, at, -1):
+                    run = tokens[at:end]
+                    if not all(t.text[:1].isupper() for t in run):
+                        continue
+                    text = doc.text[run[0].idx : run[-1].idx + len(run[-1])]
+                    if place_kind(text) in NESTED_KINDS:
+                        mention = make_mention(doc, run, NESTED_PLACE_RULE, 0.7, "GPE")
+                        if mention is not None:
+                            yield mention
+                        break
 
     return rule
 
@@ -402,7 +452,7 @@ def select(mentions: Iterable[Mention]) -> list[Mention]:
     for mention in by_length:
         clash = {id(c): c for i in range(mention.start, mention.end) for c in covering.get(i, ())}
         nested = all(
-            c.rule == "kg.mentions.event_names.v1"
+            (c.rule == "kg.mentions.event_names.v1" or mention.rule == NESTED_PLACE_RULE)
             and c.start <= mention.start
             and mention.end <= c.end
             for c in clash.values()
@@ -514,6 +564,7 @@ class MentionComponent(RuleComponent):
         found = [m for m in super().collect(doc) if _key(m.text) not in concepts]
         mentions = add_repeats(doc, select(found))
         doc.user_data.pop("kg_mention_tokens", None)
+        doc.user_data.pop("kg_mention_bounds", None)
         return [m for m in mentions if _key(m.text) not in concepts]
 
 
@@ -528,6 +579,7 @@ class MentionComponent(RuleComponent):
             "kg.mentions.kb.v1",
             "kg.mentions.proper_nouns.v1",
             "kg.mentions.joined_names.v1",
+            NESTED_PLACE_RULE,
         ],
         "ontology": [],
         "kb": True,
