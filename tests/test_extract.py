@@ -600,3 +600,24 @@ def test_a_place_is_not_short_for_the_arena_named_after_it(pipeline):
     text = "England played Tunisia at the Volgograd Arena. Volgograd hosted four matches."
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     assert {e.label: e.cls for e in extraction.entities}["Volgograd"] == "Place"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "is_person"),
+    [
+        # a common given name opens the name
+        ("The show includes Polaroids of Annie Oakley and Carly Simon.", "Annie Oakley", True),
+        # a rare given name, a place's name and a name head say otherwise
+        ("Polaroids of the Velvet Underground hang there.", "Velvet Underground", False),
+        ("Students at Virginia Tech protested on Friday.", "Virginia Tech", False),
+        ("The Lincoln Center staff protested on Friday.", "Lincoln Center", False),
+    ],
+)
+def test_a_common_given_name_leans_to_a_person(pipeline, text, name, is_person):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    classes = {e.label: e.cls for e in extraction.entities}
+    assert (classes.get(name) == "Person") is is_person
+    # "Lincoln" honours a person: no place is read out of "Lincoln Center"
+    assert "Lincoln" not in classes

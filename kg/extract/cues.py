@@ -52,6 +52,7 @@ from kg.extract.common import (
     with_conjuncts,
 )
 from kg.gazetteer import place_kind
+from kg.given_names import is_given_name
 from kg.lexicon import Lexicon
 from kg.registry import type_rules
 from kg.types import NESTED_PLACE_RULE, Mention, TypeCue
@@ -304,6 +305,35 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
+#: How much a given name counts: a little more than one NER label on the full name,
+#: less than a name head ("Lincoln Center") or a description.
+GIVEN_NAME_WEIGHT = 1.25
+#: Shapes of a word in a person's name: "Annie", "O'Neill", "Jean-Paul".
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:['\u2019-][A-Za-z][a-z]+)*\.?|[A-Z]\.")
+
+
+@type_rules.register("kg.types.given_names.v1")
+def given_name_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    """A name of two or three words that opens with a common given name is a person's
+    ("Annie Oakley"), unless its first word is a place GeoNames knows ("Virginia Tech")
+    or its last word says what else it is ("Lincoln Center", "Chase Bank")."""
+    name = "kg.types.given_names.v1"
+    heads = frozenset().union(*lexicon.name_heads.values(), *lexicon.cue_nouns.values())
+    is_given_name("")  # read the table now, with the pipeline
+
+    def rule(doc: Doc) -> Iterator[TypeCue]:
+        for mention in doc._.kg_mentions or ():
+            words = mention.text.split()
+            if not 2 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
+                continue
+            if words[-1].casefold().rstrip(".") in heads or len(words[-1]) < 3:
+                continue
+            if is_given_name(words[0]) and place_kind(words[0]) is None:
+                yield _cue(mention, "Person", name, GIVEN_NAME_WEIGHT)
+
+    return rule
+
+
 #: Words before a surname that make a person of it.
 HONORIFICS = frozenset(
     "mr mr. mrs mrs. ms ms. miss mx mx. dr dr. prof prof. sir dame madam mme mme. mlle "
@@ -513,6 +543,7 @@ class TypeCueComponent(RuleComponent):
             "kg.types.roles.v1",
             "kg.types.people.v1",
             "kg.types.gazetteer.v1",
+            "kg.types.given_names.v1",
             "kg.types.teams.v1",
             "kg.types.lists.v1",
         ],

@@ -38,6 +38,7 @@ from kg.extract.common import (
     string_ids,
 )
 from kg.gazetteer import place_kind
+from kg.given_names import is_given_name
 from kg.lexicon import Lexicon
 from kg.registry import mention_rules
 from kg.types import NER_CONFIDENCE, NER_RULE, NESTED_PLACE_RULE, Mention
@@ -213,7 +214,8 @@ def nested_place_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     if not all(t.text[:1].isupper() for t in run):
                         continue
                     text = doc.text[run[0].idx : run[-1].idx + len(run[-1])]
-                    if place_kind(text) in NESTED_KINDS:
+                    # "Lincoln Center", "Jackson Hole": a given name honours a person
+                    if place_kind(text) in NESTED_KINDS and not is_given_name(text, common=False):
                         mention = make_mention(doc, run, NESTED_PLACE_RULE, 0.7, "GPE")
                         if mention is not None:
                             yield mention
