@@ -213,7 +213,7 @@ def nested_place_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     run = tokens[at:end]
                     if not all(t.text[:1].isupper() for t in run):
                         continue
-                    text = doc.text[run[0].idx : run[-1].idx + len(run[-1])]
+                    text = doc_text(doc)[run[0].idx : run[-1].idx + len(run[-1])]
                     # "Lincoln Center", "Jackson Hole": a given name honours a person
                     if place_kind(text) in NESTED_KINDS and not is_given_name(text, common=False):
                         mention = make_mention(doc, run, NESTED_PLACE_RULE, 0.7, "GPE")
