@@ -99,6 +99,11 @@ CASES = [
         "Re-elected were Claudia Mo of the Civic Party and Wong Pik-wan of the Democratic Party.",
         [("Wong Pik-wan", "worksFor", "Democratic Party")],
     ),
+    # what a speaker "stated to" an outlet, the outlet reports
+    (
+        "Maria Lopez stated to Reuters that the plan was sound.",
+        [("Reuters", "reports", "Maria Lopez")],
+    ),
     # a place's possessive
     (
         "Flights out of Kenya's Jomo Kenyatta Airport resumed on Monday.",
@@ -242,6 +247,8 @@ NEGATIVE = [
         "The firm has offices in Los Angeles, California and Detroit, Michigan.",
         ("Los Angeles", "locatedIn", "Michigan"),
     ),
+    # a person spoken to does not report
+    ("Maria Lopez spoke to Tom Fry about the plan.", ("Tom Fry", "reports", "Maria Lopez")),
     # "respectively" pairs names by their order, which the parse does not give
     (
         "Elected were Kwok Ka-ki and Andrew Wan of respectively the Civic Party and the "

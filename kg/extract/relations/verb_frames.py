@@ -215,6 +215,8 @@ SYMMETRIC_VERBS = frozenset(
     }
 )
 RIVAL_NOUNS = frozenset({"rival", "competitor", "challenger"})
+#: Verbs of speaking whose "to" names who heard it ("Whitmore stated to LA Weekly").
+SPOKE_TO = frozenset({"state", "say", "speak", "explain", "confirm", "describe", "write"})
 #: Bodies of an organization that a person joins or sits on ("the board of OpenAI").
 BODY_NOUNS = frozenset({"board", "staff", "faculty", "payroll"})
 
@@ -240,7 +242,9 @@ _SYMMETRIC_IDS = string_ids(SYMMETRIC_VERBS)
 _RIVAL_IDS = string_ids(RIVAL_NOUNS)
 #: Words whose form (``LOWER``) or lemma marks a source: "told", "interview", "reported",
 #: "according".
-_CUE_IDS = string_ids(("tell", "interview", "interviews", "report", "according"))
+_CUE_IDS = string_ids(
+    ("tell", "interview", "interviews", "report", "according", *(v for v in SPOKE_TO))
+)
 
 
 def frames_by_lemma(frames: Sequence[Frame]) -> dict[int, list[int]]:
@@ -405,6 +409,11 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 if token.lemma_ == "tell" and token.pos_ == "VERB":
                     outlets = [c for c in token.children if c.dep_ == "dobj" and c.i in mentions]
                     speaker_verb = token
+            elif token.lemma_ in SPOKE_TO and token.pos_ == "VERB":
+                # "Whitmore stated to LA Weekly that ...": the resolver keeps it only
+                # where who heard it is a news organization
+                outlets = [c for c in prep_objects(token, "to") if c.i in mentions]
+                speaker_verb = token
             elif lower in ("interview", "interviews") and token.pos_ == "NOUN":
                 outlets = [c for c in prep_objects(token, "with") if c.i in mentions]
                 speaker_verb = governing_verb(token)
