@@ -169,3 +169,57 @@ def test_kg_eval_puts_every_data_set_in_one_table(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["docred"]["dev_revised.json"]["documents"] == 3
     assert data["gum"]["train"]["relations"]["articles"] == 1
+
+
+def _docred_file(tmp_path: Path) -> Path:
+    """A Re-DocRED document in its format: two sentences, four clusters, three labels."""
+    doc = {
+        "title": "Harbour Lights",
+        "sents": [
+            ["Harbour", "Lights", "is", "a", "film", "by", "Greyfield", "Studios", "."],
+            ["Zephyr", "is", "an", "app", "by", "Northwind", "Labs", "."],
+        ],
+        "vertexSet": [
+            [{"name": "Harbour Lights", "sent_id": 0, "pos": [0, 2], "type": "MISC"}],
+            [{"name": "Greyfield Studios", "sent_id": 0, "pos": [6, 8], "type": "ORG"}],
+            [{"name": "Zephyr", "sent_id": 1, "pos": [0, 1], "type": "MISC"}],
+            [{"name": "Northwind Labs", "sent_id": 1, "pos": [5, 7], "type": "ORG"}],
+        ],
+        "labels": [
+            {"h": 0, "t": 1, "r": "P272", "evidence": [0]},  # production company
+            {"h": 2, "t": 3, "r": "P178", "evidence": [1]},  # developer
+        ],
+    }
+    path = tmp_path / "toy_revised.json"
+    path.write_text(json.dumps([doc]), encoding="utf-8")
+    return path
+
+
+def test_a_fact_annotated_under_a_neighbouring_property_is_left_out_of_precision(tmp_path):
+    from kg.docred import DocredReport, load_docred, score_docred
+
+    [doc] = load_docred(_docred_file(tmp_path))
+    assert doc.article.text.startswith("Harbour Lights is a film by Greyfield Studios.")
+    ev = Evidence(0, 0, 10, "test", 0.9)
+    names = ["Harbour Lights", "Greyfield Studios", "Zephyr", "Northwind Labs"]
+    entities = tuple(Entity(f"e/{n}", "Thing", n) for n in names)
+
+    def rel(s: str, o: str) -> Relation:
+        return Relation(f"e/{s}", "develops", f"e/{o}", ev)
+
+    extraction = Extraction(
+        doc.article,
+        (),
+        entities,
+        (
+            rel("Greyfield Studios", "Harbour Lights"),  # Re-DocRED: production company
+            rel("Northwind Labs", "Zephyr"),  # Re-DocRED: developer
+            rel("Northwind Labs", "Harbour Lights"),  # not annotated
+        ),
+    )
+    report = DocredReport()
+    score_docred(doc, extraction, report)
+    counts = report.properties["develops"]
+    assert (counts.tp, counts.fp, counts.fn) == (1, 1, 0)
+    assert report.apart["develops"] == 1
+    assert report.as_dict()["properties"]["develops"]["apart"] == 1
