@@ -501,6 +501,13 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
             "Directors Guild",
         ),
         ("The studios are talking to rivals such as Runway and Pika.", "Pika", "Runway and Pika"),
+        # "A at B", where B is a name with a name head of its own, is two names
+        (
+            "The exhibit opened at the Mary & Leigh Block Museum of Art at Northwestern "
+            "University on Friday.",
+            "Northwestern University",
+            "Mary & Leigh Block Museum of Art at Northwestern University",
+        ),
         # "-based", "-led": an adjective made of a name, not a longer name
         ("The Paris-based startup hired staff.", "Paris", "Paris-based"),
     ],

@@ -155,18 +155,42 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 return part[n:]
         return part
 
+    heads = frozenset().union(*lexicon.name_heads.values())
+
+    def at_split(part: list[Token]) -> list[list[Token]]:
+        """ "Block Museum of Art at Northwestern University": two names, where what
+        follows "at" is a name with a name head of its own ("University of
+        California at Berkeley" stays one)."""
+        for n, token in enumerate(part):
+            after = part[n + 1 :]
+            if (
+                token.lower_ == "at"
+                and n >= 2
+                and len(after) >= 2
+                and all(t.text[:1].isupper() for t in after)
+                and after[-1].lower_ in heads
+            ):
+                return [part[:n], after]
+        return [part]
+
     def rule(doc: Doc) -> Iterator[Mention]:
         for ent in doc.ents:
             if ent.label_ not in labels:
                 continue
             parts = split_entity(ent)
+            labelled = (
+                1  # the possessor in "OpenAI's Sora" is a name, but the label was for the whole
+            )
             if parts:
                 parts[-1] = _mend_end(doc_tokens(doc), parts[-1])
                 if ent.label_ == "PERSON":
                     parts[-1] = without_role(parts[-1])
+                elif ent.label_ in ("ORG", "FAC"):
+                    split = at_split(parts[-1])
+                    parts[-1:] = split
+                    labelled = len(split)  # both names at "at" are what the NER said
             for n, part in enumerate(parts):
-                # the possessor in "OpenAI's Sora" is a name, but the label was for the whole
-                label = ent.label_ if n == len(parts) - 1 else None
+                label = ent.label_ if n >= len(parts) - labelled else None
                 mention = make_mention(doc, part, NER_RULE, NER_CONFIDENCE, label)
                 if mention is not None:
                     yield mention
