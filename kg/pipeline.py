@@ -38,7 +38,7 @@ from kg.rdf import (
     extraction_lines,
     new_graph,
 )
-from kg.resolve import Resolver, link_articles
+from kg.resolve import NameIndex, Resolver, link_articles
 from kg.sources import check_article, parse_article
 from kg.store import Store
 from kg.store.files import QUARANTINE_SUFFIX
@@ -210,9 +210,14 @@ def check_stored_keys(
         yield article
 
 
-def link_batch(extractions: list[Extraction]) -> list[Extraction]:
-    """Resolve entities across the articles of one batch, and harmonise their labels."""
-    return harmonise_labels(link_articles(extractions))
+def link_batch(extractions: list[Extraction], known: NameIndex | None = None) -> list[Extraction]:
+    """Resolve entities across the articles of one batch (and, with ``known``, against
+    the full names already held: a store's, earlier batches'), and harmonise their
+    labels. The batch's own full names go into ``known`` for the batches after it."""
+    linked = harmonise_labels(link_articles(extractions, known))
+    if known is not None:
+        known.add_all(linked)
+    return linked
 
 
 def article_graphs(

@@ -23,7 +23,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -629,9 +629,56 @@ def _relation_order(rel: Relation) -> tuple[str, str, str, int, int, str]:
 
 CROSS_TYPE_RULE = "kg.resolve.cross_article_type.v1"
 CROSS_NAME_RULE = "kg.resolve.cross_article_name.v1"
+#: The groups whose bare names join full names across articles, and the word of the
+#: full name a bare one is: a person's surname, an organization's first word.
+NAME_POSITIONS = {"person": -1, "organization": 0}
 
 
-def link_articles(extractions: list[Extraction]) -> list[Extraction]:
+class NameIndex:
+    """Full names of people and organizations already held (in a store, or written by
+    earlier batches of a build), by the word a bare name would be: "person/sam-altman"
+    under ("person", "altman"). :func:`link_articles` joins a batch's bare names to
+    them as it joins them to the batch's own full names."""
+
+    def __init__(self, entities: Mapping[str, str] | None = None) -> None:
+        self._by: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        for key, cls in (entities or {}).items():
+            self.add(key, cls)
+
+    def add(self, key: str, cls: str) -> None:
+        """Index entity ``key`` ("group/slug") of class ``cls`` if it is a full name."""
+        group, _, slug = key.partition("/")
+        position = NAME_POSITIONS.get(group)
+        if position is not None and "-" in slug:
+            self._by[(group, slug.split("-")[position])].setdefault(key, cls)
+
+    def add_all(self, extractions: Iterable[Extraction]) -> None:
+        for ex in extractions:
+            for e in ex.entities:
+                self.add(e.key, e.cls)
+
+    def lookup(self, group: str, word: str) -> Mapping[str, str]:
+        """The full names (key -> class) a bare ``word`` of ``group`` may stand for."""
+        return self._by.get((group, word), {})
+
+    def __len__(self) -> int:
+        return sum(len(keys) for keys in self._by.values())
+
+
+#: Below this much evidence for its type, a bare name may join a full name of another
+#: kind (as :meth:`Resolver._merge_names` lets a fragment with no cue of 3 or more).
+WEAK = 3.0
+
+
+def _full_names(group: str, name: str, full: NameIndex, known: NameIndex | None) -> dict[str, str]:
+    matches = {**(known.lookup(group, name) if known is not None else {})}
+    matches.update(full.lookup(group, name))  # the batch's own class, where it has one
+    return matches
+
+
+def link_articles(
+    extractions: list[Extraction], known: NameIndex | None = None
+) -> list[Extraction]:
     """Resolve entities across articles built together.
 
     - The same name typed differently in different articles ("OpenAI" a company
@@ -640,7 +687,9 @@ def link_articles(extractions: list[Extraction]) -> list[Extraction]:
       for the minority: a name with evenly split evidence is left as two entities.
     - A one-word name that no full name explains in its own article joins the
       unique full name of the same kind from another article ("Altman" ->
-      "Sam Altman", "Korvath" -> "Korvath Robotics").
+      "Sam Altman", "Korvath" -> "Korvath Robotics"), or, with ``known``, the
+      unique such name among the batch's and those already held, so that articles
+      built one batch (or one build) after another link as if built together.
 
     Every re-pointed mention records the rule (``kg:resolution``).
     """
@@ -663,21 +712,20 @@ def link_articles(extractions: list[Extraction]) -> list[Extraction]:
                 and not any(e.same_as for e in es)
             ):
                 remap[f"{group}/{name}"] = (f"{best}/{name}", best_cls, CROSS_TYPE_RULE)
-    full = [e for e in entities if "-" in e.key.split("/", 1)[1]]
+    # a person by surname, a company by its first word
+    full = NameIndex()
+    full.add_all(extractions)
     for e in entities:
         group, name = e.key.split("/", 1)
-        if "-" in name or e.key in remap or group not in ("person", "organization"):
+        if "-" in name or e.key in remap or group not in NAME_POSITIONS:
             continue
-        # a person by surname, a company by its first word
-        position = -1 if group == "person" else 0
-        matches = {
-            f.key
-            for f in full
-            if f.key.startswith(group + "/") and f.key.split("/", 1)[1].split("-")[position] == name
-        }
+        matches = _full_names(group, name, full, known)
+        if not matches and group == "organization" and not e.same_as and e.weight < WEAK:
+            # a bare surname the NER took for a company ("Altman said ..."), on weak
+            # evidence, joins the unique person it is the surname of, as within an article
+            matches = _full_names("person", name, full, known)
         if len(matches) == 1:
-            target = next(iter(matches))
-            cls = next(f.cls for f in full if f.key == target)
+            [(target, cls)] = matches.items()
             remap[e.key] = (target, cls, CROSS_NAME_RULE)
     if not remap:
         return extractions

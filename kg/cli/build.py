@@ -103,6 +103,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         write_batch,
     )
     from kg.rdf import article_iri
+    from kg.resolve import NameIndex
     from kg.sources import STDIN, expand_inputs, iter_articles, spool_stdin
     from kg.store import (
         STDOUT,
@@ -194,13 +195,15 @@ def cmd_build(args: argparse.Namespace) -> int:
                 return [entities, *written] if args.diff else []  # a diff holds every triple
 
             writer = Writer(write)
-        # each batch is resolved across its articles, then written (each article whole
-        # or not at all) while the next batch is extracted
+        # each batch is resolved across its articles and against the full names the
+        # store and earlier batches hold ("Altman" -> "Sam Altman"), then written (each
+        # article whole or not at all) while the next batch is extracted
+        held_names = NameIndex(store.entity_classes() if store is not None else None)
         for batch in batches(extractions, args.batch_size):
             # a store alone takes N-Triples text; a file output needs rdflib terms
             graphs = list(
                 article_graphs(
-                    link_batch(batch),
+                    link_batch(batch, held_names),
                     lexicon,
                     lines=not args.output,
                     provenance=settings.provenance,

@@ -49,7 +49,7 @@ from kg.store.files import (
     written_count,
 )
 from kg.types import GraphDiff, QueryResult
-from kg.vocab import ENTITIES, KG
+from kg.vocab import ENTITIES, ID, KG
 
 #: Store backends by URL scheme; a plugin registers its own (entry points ``kg_stores``).
 stores = catalogue.create("kg", "stores", entry_points=True)
@@ -277,6 +277,19 @@ class Store(ABC):
             self.journal.record(str(ENTITIES), added=added)
         self._add(str(ENTITIES), additions)
         return GraphDiff(str(ENTITIES), tuple(sorted(added)), ())
+
+    def entity_classes(self) -> dict[str, str]:
+        """Every entity the store describes, by key ("person/sam-altman"), with the
+        local name of its kg class ("Person"): what a build links its names to."""
+        rows = self.query(f"SELECT ?e ?c WHERE {{ GRAPH <{ENTITIES}> {{ ?e a ?c }} }}").rows
+        ids, ontology = str(ID), str(KG._NS)
+        found: dict[str, str] = {}
+        for e, c in sorted(
+            (str(e), str(c)) for e, c in rows
+        ):  # one class per key, the same each time
+            if e.startswith(ids) and c.startswith(ontology):
+                found.setdefault(e[len(ids) :], c[len(ontology) :])
+        return found
 
     def collect_garbage(self) -> GraphDiff:
         """Forget the descriptions of entities no article mentions any more; report

@@ -1,0 +1,101 @@
+"""Linking against what is already held: a store's entities and earlier batches'.
+
+Articles built one at a time into a store, or in batches of one, get the entities
+and facts of one build of all of them: a bare "Altman" written after "Sam Altman"
+joins him, with the merge recorded on the mention."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main
+from kg.resolve import CROSS_NAME_RULE, NameIndex
+from kg.store import open_store
+from kg.vocab import KG
+
+FULL = (
+    "OpenAI chief executive Sam Altman met studio heads in Los Angeles on Friday. "
+    "The company wants Hollywood to use its video tools.\n"
+)
+BARE = (
+    "Speaking in New York on Monday, Altman said the talks with the studios had gone "
+    "well. Altman added that more meetings would follow.\n"
+)
+OTHER = "Jack Altman, who runs the payroll startup Lattice, spoke in Boston on Tuesday.\n"
+
+
+def _write(tmp_path: Path, **texts: str) -> list[str]:
+    paths = []
+    for name, text in texts.items():
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def _quads(store_dir: Path) -> set[str]:
+    with open_store(str(store_dir), create=False) as store:
+        rows = store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+    return {" ".join(term.n3() for term in row) for row in rows}
+
+
+def _denoted(store_dir: Path, article: str) -> dict[str, str]:
+    """Mention text -> (entity key, resolution rule) in one article's graph."""
+    with open_store(str(store_dir), create=False) as store:
+        rows = store.query(
+            f"SELECT ?text ?e ?r WHERE {{ GRAPH ?g {{ ?m <{KG.denotes}> ?e ; <{KG.text}> ?text "
+            f"OPTIONAL {{ ?m <{KG.resolution}> ?r }} }} FILTER(STRENDS(STR(?g), '/{article}')) }}"
+        ).rows
+    return {str(t): (str(e).rsplit("/id/", 1)[1], str(r) if r else None) for t, e, r in rows}
+
+
+def test_a_bare_name_built_later_joins_the_full_name_the_store_holds(tmp_path):
+    full, bare = _write(tmp_path, full=FULL, bare=BARE)
+    assert main(["build", full, "--store", str(tmp_path / "s"), "-q"]) == 0
+    assert main(["build", bare, "--store", str(tmp_path / "s"), "-q"]) == 0
+    altman = _denoted(tmp_path / "s", "bare")["Altman"]
+    assert altman == ("person/sam-altman", CROSS_NAME_RULE)
+
+
+def test_building_one_article_at_a_time_gives_the_store_of_one_build(tmp_path):
+    full, bare = _write(tmp_path, full=FULL, bare=BARE)
+    assert main(["build", full, bare, "--store", str(tmp_path / "once"), "-q"]) == 0
+    for path in (full, bare):
+        assert main(["build", path, "--store", str(tmp_path / "apart"), "-q"]) == 0
+    assert _quads(tmp_path / "apart") == _quads(tmp_path / "once")
+
+
+def test_batches_of_one_link_as_one_batch_does(tmp_path):
+    paths = _write(tmp_path, full=FULL, bare=BARE)
+    assert main(["build", *paths, "-o", str(tmp_path / "one.nq"), "-q"]) == 0
+    args = ["build", *paths, "-o", str(tmp_path / "each.nq"), "--batch-size", "1", "-q"]
+    assert main(args) == 0
+    one = set((tmp_path / "one.nq").read_text(encoding="utf-8").splitlines())
+    each = set((tmp_path / "each.nq").read_text(encoding="utf-8").splitlines())
+    assert each == one
+    assert any("person/sam-altman" in line and "bare" in line for line in each)
+
+
+def test_a_bare_name_two_held_full_names_share_stays_apart(tmp_path):
+    full, other, bare = _write(tmp_path, full=FULL, other=OTHER, bare=BARE)
+    assert main(["build", full, other, "--store", str(tmp_path / "s"), "-q"]) == 0
+    assert main(["build", bare, "--store", str(tmp_path / "s"), "-q"]) == 0
+    key, rule = _denoted(tmp_path / "s", "bare")["Altman"]
+    assert key not in ("person/sam-altman", "person/jack-altman") and rule is None
+
+
+@pytest.mark.parametrize(
+    ("key", "group", "word", "found"),
+    [
+        ("person/sam-altman", "person", "altman", True),  # a person by surname
+        ("organization/korvath-robotics", "organization", "korvath", True),  # first word
+        ("person/sam-altman", "person", "sam", False),
+        ("person/altman", "person", "altman", False),  # a bare name is no full name
+        ("place/new-york", "place", "new", False),  # places are not linked by a part
+    ],
+)
+def test_the_name_index_holds_full_names_by_the_word_a_bare_name_is(key, group, word, found):
+    index = NameIndex({key: "Thing"})
+    assert (key in index.lookup(group, word)) is found
