@@ -70,3 +70,79 @@ def oxigraph_server(tmp_path_factory) -> Iterator[str]:
     yield url
     process.terminate()
     process.wait(timeout=10)
+
+
+#: Virtuoso's settings for a test server: its own database in a temporary directory,
+#: ports of its own on 127.0.0.1, and no cap on result rows below kg's needs (the
+#: packaged default, 10,000, would cut answers short).
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+DirsAllowed = ., {db}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {db}
+ServerThreads = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 10000000
+MaxQueryExecutionTime = 120
+"""
+#: Where kg finds Virtuoso's endpoints: queries and updates at /sparql, the Graph
+#: Store Protocol at /sparql-graph-crud.
+VIRTUOSO_ENDPOINTS = "?query=/sparql&update=/sparql&store=/sparql-graph-crud"
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory) -> Iterator[str]:
+    """A real OpenLink Virtuoso server (Debian package virtuoso-opensource), started
+    for these tests with its own temporary database and stopped after them."""
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if binary is None or isql is None:
+        pytest.skip("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource)")
+    db = tmp_path_factory.mktemp("virtuoso")
+    sql, http = free_port(), free_port()
+    (db / "virtuoso.ini").write_text(VIRTUOSO_INI.format(db=db, sql=sql, http=http))
+    process = subprocess.Popen(
+        [binary, "-f", "-c", str(db / "virtuoso.ini")],
+        cwd=db,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{http}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("the Virtuoso server did not start")
+            time.sleep(0.2)
+    # SPARQL updates and the Graph Store Protocol without a login, as on a test box
+    subprocess.run(
+        [isql, f"127.0.0.1:{sql}", "dba", "dba", 'exec=grant SPARQL_UPDATE to "SPARQL";'],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    yield url + "/" + VIRTUOSO_ENDPOINTS
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,5 +1,6 @@
-"""Stores: the same suite against rdflib in memory, a TriG file, Oxigraph on disk and a
-real Oxigraph server on 127.0.0.1, plus transactions, removal, diffs and crashes."""
+"""Stores: the same suite against rdflib in memory, a TriG file, Oxigraph on disk, and
+two real SPARQL servers on 127.0.0.1 (Oxigraph's and OpenLink Virtuoso), plus
+transactions, removal, diffs and crashes."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from kg.vocab import ENTITIES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
 PARAMS = {"entity": Literal("Sam Altman"), "articles": None}
-BACKENDS = ["memory", "file", "oxigraph", "server"]
+BACKENDS = ["memory", "file", "oxigraph", "server", "virtuoso"]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def graphs(pipeline):
     return list(pipeline.graphs(pipeline.extractions(read_articles([EXAMPLES]))))
 
 
-def make_store(kind: str, tmp_path: Path, server: str) -> Store:
+def make_store(kind: str, tmp_path: Path, server: str | None) -> Store:
     if kind == "memory":
         return open_store("memory:")
     if kind == "file":
@@ -45,6 +46,7 @@ def make_store(kind: str, tmp_path: Path, server: str) -> Store:
     if kind == "oxigraph":
         return open_store(f"oxigraph:{tmp_path / 'ox'}")
     # a fresh server store: clear what earlier tests wrote
+    assert server is not None
     store = open_store(server)
     for name in store.article_graphs():
         store.remove_graph(name)
@@ -52,8 +54,12 @@ def make_store(kind: str, tmp_path: Path, server: str) -> Store:
 
 
 @pytest.fixture(params=BACKENDS)
-def store(request, tmp_path, oxigraph_server) -> Iterator[Store]:
-    with make_store(request.param, tmp_path, oxigraph_server) as opened:
+def store(request, tmp_path) -> Iterator[Store]:
+    server = None
+    if request.param in ("server", "virtuoso"):
+        fixture = "oxigraph_server" if request.param == "server" else "virtuoso_server"
+        server = request.getfixturevalue(fixture)  # started only for the tests that need it
+    with make_store(request.param, tmp_path, server) as opened:
         yield opened
 
 
@@ -209,6 +215,32 @@ def test_cli_builds_queries_and_removes_in_a_store(tmp_path, capsys):
     assert main(["info", "--store", location, "--format", "json"]) == 0
     assert '"articles": 2' in capsys.readouterr().out
     assert main(["remove", "01_sora_hollywood", "--store", location]) == 64
+
+
+@pytest.mark.parametrize("kind", ["server", "virtuoso"])
+def test_cli_builds_rebuilds_diffs_and_removes_on_a_sparql_server(request, kind, tmp_path, capsys):
+    """The command line on a real server: Oxigraph's, and Virtuoso with its endpoints
+    named in the URL."""
+    import shutil
+
+    fixture = "oxigraph_server" if kind == "server" else "virtuoso_server"
+    url = request.getfixturevalue(fixture)
+    make_store(kind, tmp_path, url).close()  # empty of what earlier tests wrote
+    articles = tmp_path / "articles"
+    shutil.copytree(EXAMPLES, articles)
+    assert main(["build", str(articles), "--store", url, "-q"]) == 0
+    assert main(["query", "leaders", "--store", url, "--format", "csv"]) == 0
+    assert "Sam Altman,ceoOf,OpenAI" in capsys.readouterr().out
+    assert main(["build", str(articles), "--store", url, "--diff", "-q"]) == 0
+    assert capsys.readouterr().out == ""  # nothing changed
+    oscars = articles / "02_oscars_weekend.txt"
+    oscars.write_text(oscars.read_text(encoding="utf-8") + "\nLater, Lena Vogt met Sam Altman.\n")
+    assert main(["build", str(articles), "--store", url, "--diff", "-q"]) == 0
+    changed = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("+ ") and "Lena Vogt" in line for line in changed)
+    assert main(["remove", str(articles / "01_sora_hollywood.txt"), "--store", url]) == 0
+    assert main(["info", "--store", url, "--format", "json"]) == 0
+    assert '"articles": 2' in capsys.readouterr().out
 
 
 def test_query_prints_sparql_results_json(tmp_path, capsys):

@@ -24,6 +24,7 @@ from kg.store import Store, _graph_of, ntriples_lines, stores
 from kg.store.files import QUAD_FORMATS, input_format, load, save
 from kg.store.terms import from_ox, inject_values, prepared_query, query_form
 from kg.types import QueryResult
+from kg.vocab import ID
 
 RESULT_KINDS = {
     "SelectQuery": "SELECT",
@@ -345,6 +346,10 @@ def make_oxigraph(rest: str, create: bool = True) -> Store:
 SERVER_OPTIONS = frozenset({"query", "update", "store", "timeout"})
 
 
+#: How queries and updates are posted (the Protocol's URL-encoded form).
+FORM = "application/x-www-form-urlencoded"
+
+
 class SparqlStore(Store):
     """A SPARQL 1.1 server through the Protocol (queries, updates) and the Graph Store Protocol.
 
@@ -427,8 +432,20 @@ class SparqlStore(Store):
 
     # -- Store -----------------------------------------------------------
     def article_graphs(self) -> list[str]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # kg's own graphs only: a shared server holds others' too, and Virtuoso its
+        # system graphs (they are neither listed, nor counted, nor ever removed)
+        result = self.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), '{ID}')) }}"
+        )
         return sorted(str(row[0]) for row in result.rows if isinstance(row[0], URIRef))
+
+    def count(self) -> int:
+        result = self.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), '{ID}')) }}"
+        )
+        return int(str(result.rows[0][0])) if result.rows else 0
 
     def graph(self, name: str) -> Graph:
         data = self._request(
@@ -475,16 +492,18 @@ class SparqlStore(Store):
         )
 
     def update(self, text: str) -> None:
+        # the URL-encoded form of the Protocol, which every server takes (Virtuoso 7
+        # does not read an update or a query posted directly)
         self._request(
             "POST",
             self.update_url,
-            text.encode("utf-8"),
-            {"Content-Type": "application/sparql-update"},
+            urllib.parse.urlencode({"update": text}).encode("ascii"),
+            {"Content-Type": FORM},
         )
 
     def _query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
         kind = query_kind(text)
-        body = inject_values(text, params or {}).encode("utf-8")
+        body = urllib.parse.urlencode({"query": inject_values(text, params or {})})
         accept = (
             "application/sparql-results+json"
             if kind in ("SELECT", "ASK")
@@ -492,7 +511,7 @@ class SparqlStore(Store):
         )
         url = f"{self.query_url}?union-default-graph"
         data = self._request(
-            "POST", url, body, {"Content-Type": "application/sparql-query", "Accept": accept}
+            "POST", url, body.encode("ascii"), {"Content-Type": FORM, "Accept": accept}
         )
         if kind in ("CONSTRUCT", "DESCRIBE"):
             graph = Graph()
@@ -501,6 +520,9 @@ class SparqlStore(Store):
             return QueryResult(kind, graph=graph)
         parsed = json.loads(data)
         if kind == "ASK":
+            if "boolean" not in parsed:  # Virtuoso 7 answers ASK with one row, 1 or 0
+                values = [v["value"] for b in parsed["results"]["bindings"] for v in b.values()]
+                return QueryResult("ASK", boolean=bool(values) and values[0] not in ("0", "false"))
             return QueryResult("ASK", boolean=bool(parsed["boolean"]))
         variables = tuple(parsed["head"]["vars"])
         rows = tuple(
