@@ -197,6 +197,107 @@ def extract_stream(
     pool.shutdown(wait=True)
 
 
+#: How often Dask runs a chunk again after the worker running it was lost or failed.
+CLUSTER_RETRIES = 3
+#: Chunks in flight per cluster worker: enough to keep each busy while the client
+#: links and writes, few enough that a long input is never read ahead into memory.
+CLUSTER_DEPTH = 2
+
+
+def parse_cluster(spec: str) -> tuple[str, int]:
+    """``local:N`` -> ("local", N); a scheduler address -> (address, 0).
+
+    >>> parse_cluster("local:2"), parse_cluster("tcp://10.0.0.5:8786")
+    (('local', 2), ('tcp://10.0.0.5:8786', 0))
+    """
+    from kg.errors import UsageError
+
+    if spec.startswith("local:"):
+        count = spec[len("local:") :]
+        if not count.isdigit() or not 1 <= int(count) <= 512:
+            raise UsageError(f"--cluster {spec!r}: give local:N with N workers from 1 to 512")
+        return "local", int(count)
+    if "://" not in spec or not spec.split("://", 1)[1]:
+        raise UsageError(
+            f"--cluster {spec!r}: give a Dask scheduler's address (tcp://host:8786) or local:N"
+        )
+    return spec, 0
+
+
+@contextlib.contextmanager
+def dask_client(spec: str) -> Iterator[Any]:
+    """A Dask client for ``--cluster``: a LocalCluster of N single-threaded worker
+    processes for ``local:N``, else the scheduler at the address."""
+    address, workers = parse_cluster(spec)
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        from kg.errors import UsageError
+
+        raise UsageError("--cluster needs Dask: pip install 'kg[dask]'") from exc
+    if workers:
+        import dask
+
+        # fork where the system has it, as --jobs does: workers start with kg and spaCy
+        # imported; the dashboard on a free port (Dask's own progress page, with bokeh)
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+            )
+        with cluster, Client(cluster) as client:
+            yield client
+    else:
+        try:
+            client = Client(address, timeout="30s")
+        except (OSError, TimeoutError) as exc:
+            raise WorkerError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+        with client:
+            yield client
+
+
+def cluster_stream(
+    settings: Settings, articles: Iterable[Article], client: Any
+) -> Iterator[Extraction]:
+    """Each article's extraction, in input order, from a Dask cluster's workers.
+
+    Chunks of articles go to the workers (each keeps one pipeline for its life,
+    as a ``--jobs`` worker does), at most :data:`CLUSTER_DEPTH` per worker in flight;
+    a chunk whose worker is lost runs again on another (:data:`CLUSTER_RETRIES`).
+    The extractions come back here, where they are linked and written in input
+    order, so the store ends as after ``--jobs 1``. Pass your own
+    ``dask.distributed.Client``.
+    """
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    pending: deque[Any] = deque()
+    try:
+        for chunk in batches(articles, CHUNK):
+            pending.append(
+                client.submit(_worker_extract, settings, chunk, retries=CLUSTER_RETRIES, pure=False)
+            )
+            if len(pending) >= CLUSTER_DEPTH * workers:
+                yield from _cluster_result(pending.popleft())
+        while pending:
+            yield from _cluster_result(pending.popleft())
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def _cluster_result(future: Any) -> list[Extraction]:
+    try:
+        result: list[Extraction] = future.result()
+    except Exception as exc:
+        if type(exc).__name__ == "KilledWorker":
+            raise WorkerError(
+                f"Dask workers died running the same articles {CLUSTER_RETRIES + 1} times "
+                "(killed, or out of memory); articles written so far are complete, and a "
+                "re-run resumes"
+            ) from exc
+        raise
+    return result
+
+
 def _abandon(pool: ProcessPoolExecutor) -> None:
     """Stop a pool's workers now: waiting for them would wait forever for a worker
     that never got work (one forked before a later fork failed) or for one still

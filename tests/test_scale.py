@@ -3,9 +3,11 @@ stateless workers writing into one SPARQL server."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -262,3 +264,69 @@ def test_a_worker_process_collects_garbage_less_often_for_its_life(monkeypatch):
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
+
+
+@pytest.fixture(scope="module")
+def corpus_200(tmp_path_factory) -> Path:
+    return write_jsonl(tmp_path_factory.mktemp("c200") / "corpus.jsonl", 200)
+
+
+@pytest.fixture(scope="module")
+def clean_200(tmp_path_factory, corpus_200) -> set[tuple[str, ...]]:
+    """The store one process (--jobs 1) builds of the 200 articles."""
+    store = tmp_path_factory.mktemp("clean") / "store"
+    assert main(["build", str(corpus_200), "--store", str(store), "-q"]) == 0
+    return quads(str(store))
+
+
+def test_a_dask_cluster_builds_the_store_one_process_builds(
+    tmp_path, corpus_200, clean_200, oxigraph_server
+):
+    """--cluster local:2 into a real SPARQL server gives the store --jobs 1 gives."""
+    pytest.importorskip("distributed")
+    with open_store(oxigraph_server) as store:  # empty of what earlier tests wrote
+        for name in store.article_graphs():
+            store.remove_graph(name)
+    args = ["build", str(corpus_200), "--store", oxigraph_server, "--cluster", "local:2", "-q"]
+    assert main(args) == 0
+    assert quads(oxigraph_server) == clean_200
+
+
+def test_a_dask_worker_killed_mid_build_costs_only_its_chunk(tmp_path, corpus_200, clean_200):
+    """SIGKILL one of two workers once it is parsing: the build finishes on the other,
+    the lost chunk runs again, and the store is the clean build's."""
+    psutil = pytest.importorskip("psutil")
+    pytest.importorskip("distributed")
+    store = tmp_path / "store"
+    command = [sys.executable, "-m", "kg.cli", "build", str(corpus_200), "--store", str(store)]
+    process = subprocess.Popen([*command, "--cluster", "local:2", "-q"])
+    try:
+        killed = None
+        deadline = time.monotonic() + 120
+        while killed is None and time.monotonic() < deadline and process.poll() is None:
+            for child in psutil.Process(process.pid).children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    # a worker that has loaded the model and is parsing a chunk
+                    if child.cpu_times().user > 2.0:
+                        child.kill()
+                        killed = child.pid
+                        break
+            time.sleep(0.1)
+        assert process.wait(timeout=300) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert killed is not None, "no worker was killed: the build ended first"
+    assert quads(str(store)) == clean_200
+
+
+def test_cluster_options_are_checked_before_anything_is_read(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text("Sam Altman leads OpenAI.\n", encoding="utf-8")
+    out = str(tmp_path / "o.nq")
+    assert main(["build", str(article), "-o", out, "--cluster", "local:x"]) == 64
+    assert "local:N" in capsys.readouterr().err
+    assert main(["build", str(article), "-o", out, "--cluster", "local:2", "--jobs", "2"]) == 64
+    assert "not both" in capsys.readouterr().err
+    assert main(["build", str(article), "-o", out, "--cluster", "nowhere"]) == 64
+    assert "scheduler" in capsys.readouterr().err

@@ -85,6 +85,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         Progress,
         Writer,
         batches,
+        cluster_stream,
+        dask_client,
         extract_stream,
         fewer_collections,
         fingerprint,
@@ -118,6 +120,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     if not args.output and not args.store:
         raise UsageError("kg build needs -o FILE or --store STORE (or both)")
+    if args.cluster and args.jobs > 1:
+        raise UsageError("give --jobs or --cluster, not both: a cluster's workers run the NLP")
+    if args.cluster:
+        from kg.build import parse_cluster
+
+        parse_cluster(args.cluster)  # a bad address fails before anything is read
     if args.format and not args.output:
         raise UsageError("--format names the format of -o; give -o FILE or -o - as well")
     to_stdout = args.output == STDOUT
@@ -176,14 +184,19 @@ def cmd_build(args: argparse.Namespace) -> int:
                 yield article
 
         started = time.perf_counter()
-        pipeline = Pipeline.from_settings(settings) if args.jobs == 1 else None
+        local = args.jobs == 1 and not args.cluster
+        pipeline = Pipeline.from_settings(settings) if local else None
         if pipeline is not None:
             lexicon = pipeline.lexicon
         else:
             lexicon = load_lexicon(settings.ontology, settings.kb)
         progress = Progress(total, enabled=not args.quiet)
         stack.enter_context(fewer_collections())  # the model is loaded by now
-        extractions = extract_stream(settings, todo(), args.jobs, pipeline)
+        if args.cluster:
+            client = stack.enter_context(dask_client(args.cluster))
+            extractions = cluster_stream(settings, todo(), client)
+        else:
+            extractions = extract_stream(settings, todo(), args.jobs, pipeline)
         if store is not None:
             into = store
             into.journal = journal
@@ -273,10 +286,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         where = " and ".join(x for x in (shown, args.store) if x)
         unchanged = f" ({skipped} unchanged, skipped)" if skipped else ""
         seconds = built - started
+        ran = f"cluster {args.cluster}" if args.cluster else f"{args.jobs} job"
+        ran += "s" if args.jobs > 1 and not args.cluster else ""
         print(
             f"kg: wrote {where}: {done} article(s){unchanged}, {triples} triples "
-            f"in {seconds:.1f}s ({done / seconds if seconds else 0:.1f} articles/s, "
-            f"{args.jobs} job{'s' if args.jobs > 1 else ''})",
+            f"in {seconds:.1f}s ({done / seconds if seconds else 0:.1f} articles/s, {ran})",
             file=sys.stderr,
         )
         if held:
@@ -341,6 +355,13 @@ def add(sub: Any, p: Parents) -> None:
         metavar="N",
         help=f"run the NLP in N worker processes, at most one per CPU ({usable_cpus()} here; "
         "default 1); the output is the same",
+    )
+    build.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run the NLP on a Dask cluster's workers: a scheduler's address "
+        "(tcp://host:8786) or local:N for N worker processes here (pip install 'kg[dask]'); "
+        "the output is the same as with --jobs 1",
     )
     build.add_argument(
         "--no-resume",
