@@ -330,3 +330,24 @@ def test_cluster_options_are_checked_before_anything_is_read(tmp_path, capsys):
     assert "not both" in capsys.readouterr().err
     assert main(["build", str(article), "-o", out, "--cluster", "nowhere"]) == 64
     assert "scheduler" in capsys.readouterr().err
+
+
+def test_cluster_stream_takes_the_callers_own_dask_client(pipeline):
+    """The library call: extractions in input order, as one process makes them."""
+    distributed = pytest.importorskip("distributed")
+    from kg.build import cluster_stream
+    from kg.config import Settings
+    from kg.sources import read_articles
+
+    articles = list(
+        read_articles([Path(__file__).resolve().parent.parent / "examples" / "articles"])
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        got = list(cluster_stream(Settings(), articles, client))
+    assert [e.article.key for e in got] == [a.key for a in articles]
+    assert [e.relations for e in got] == [e.relations for e in pipeline.extract(articles)]
