@@ -43,6 +43,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _wait_for(process: subprocess.Popen[bytes], probe: str, server: str, seconds: float) -> None:
+    """Wait until a server just started answers ``probe``; fail the test if it dies or
+    takes longer than ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(probe, timeout=1).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"{server} did not start")
+            time.sleep(0.1)
+
+
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory) -> Iterator[str]:
     """A real Oxigraph server, started for these tests and stopped after them."""
@@ -57,16 +72,7 @@ def oxigraph_server(tmp_path_factory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("the Oxigraph server did not start")
-            time.sleep(0.1)
+    _wait_for(process, f"{url}/query?query=ASK%7B%7D", "the Oxigraph server", 20)
     yield url
     process.terminate()
     process.wait(timeout=10)
@@ -123,16 +129,7 @@ def virtuoso_server(tmp_path_factory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{http}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("the Virtuoso server did not start")
-            time.sleep(0.2)
+    _wait_for(process, f"{url}/sparql?query=ASK%7B%7D", "the Virtuoso server", 60)
     # SPARQL updates and the Graph Store Protocol without a login, as on a test box
     subprocess.run(
         [isql, f"127.0.0.1:{sql}", "dba", "dba", 'exec=grant SPARQL_UPDATE to "SPARQL";'],
