@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from rdflib import RDFS, SKOS, Dataset, Graph, URIRef
+from rdflib import RDF, RDFS, SKOS, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import InputError, UsageError
@@ -32,19 +32,21 @@ from kg.nlp import add_kg_components, load_model
 from kg.rdf import (
     PREFIXES,
     article_iri,
+    assertion_iri,
     check_provenance,
     entity_graph,
+    entity_iri,
     extraction_graph,
     extraction_lines,
     new_graph,
 )
-from kg.resolve import NameIndex, Resolver, link_articles
+from kg.resolve import CROSS_NAME_RULE, NameIndex, Resolver, link_articles
 from kg.sources import check_article, parse_article
 from kg.store import Store
 from kg.store.files import QUARANTINE_SUFFIX
 from kg.types import DEFAULT_PROVENANCE, Article, Extraction, GraphDiff
 from kg.validate import quarantine
-from kg.vocab import ENTITIES
+from kg.vocab import ENTITIES, ID, KG
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.config import Settings
@@ -319,6 +321,92 @@ def write_batch(store: Store, graphs: ArticleGraphs) -> tuple[GraphDiff, list[Gr
     diffs = store.replace_graphs(pairs)[::2]
     store.flush()
     return entities, diffs
+
+
+@dataclasses.dataclass(frozen=True)
+class Relink:
+    """Bare entity keys a store holds, each to move to the full name a later batch
+    brought: ((old key, new key), ...), from :meth:`NameIndex.take_explained`."""
+
+    moves: tuple[tuple[str, str], ...]
+
+
+def relink_stored(store: Store, moves: Sequence[tuple[str, str]]) -> list[GraphDiff]:
+    """Move what a store's articles say of each bare name to the full name that now
+    explains it, as if they had been built with it: every graph that names the old
+    entity is rewritten (its facts' assertion IRIs too, which name their ends), its
+    mentions record the cross-article resolution, and its names become the full
+    name's other names. The old entity's description goes with the next garbage
+    collection. Returns the graphs' diffs."""
+    diffs: list[GraphDiff] = []
+    for old, new in moves:
+        old_iri = entity_iri(old)
+        rows = store.query(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {{ <{old_iri}> ?p ?o }} "
+            f"UNION {{ ?s ?p <{old_iri}> }} }} }}"
+        ).rows
+        names = sorted(str(r[0]) for r in rows if r[0] is not None and str(r[0]) != str(ENTITIES))
+        diffs += store.replace_graphs([(n, moved_graph(store.graph(n), old, new)) for n in names])
+        described = new_graph(prefixes=False)
+        names_of = f"<{old_iri}> <{RDFS.label}>|<{SKOS.altLabel}> ?name"
+        for row in store.query(
+            f"SELECT ?name WHERE {{ GRAPH <{ENTITIES}> {{ {names_of} }} }}"
+        ).rows:
+            if row[0] is not None:
+                described.add((entity_iri(new), SKOS.altLabel, row[0]))
+        diffs.append(store.merge_entities(described))
+    return diffs
+
+
+def moved_graph(graph: Graph, old: str, new: str) -> Graph:
+    """``graph`` with entity ``old`` replaced by ``new`` as one build would have
+    written it: assertion IRIs follow their facts' ends, a fact of the entity with
+    itself goes, and the moved mentions record ``kg.resolve.cross_article_name.v1``."""
+    old_iri, new_iri = entity_iri(old), entity_iri(new)
+
+    def swap(term: Node) -> Node:
+        return new_iri if term == old_iri else term
+
+    triples = [(swap(s), p, swap(o)) for s, p, o in graph]
+    facts: dict[Node, dict[Node, Node]] = defaultdict(dict)
+    for s, p, o in triples:
+        if p in (RDF.subject, RDF.predicate, RDF.object, KG.startChar, KG.endChar, KG.rule):
+            facts[s][p] = o
+    renamed: dict[Node, Node] = {}
+    dropped: set[Node] = set()
+    for node, fact in facts.items():
+        if RDF.subject not in fact or new_iri not in (fact[RDF.subject], fact.get(RDF.object)):
+            continue
+        if fact[RDF.subject] == fact.get(RDF.object):
+            dropped.add(node)
+            continue
+        obj = fact[RDF.object]
+        object_id = str(obj)[len(str(ID)) :] if str(obj).startswith(str(ID)) else str(obj)
+        subject_id = str(fact[RDF.subject])[len(str(ID)) :]
+        renamed[node] = URIRef(
+            assertion_iri(
+                str(node).rsplit("/a", 1)[0],
+                subject_id,
+                fact[RDF.predicate],
+                object_id,
+                int(str(fact[KG.startChar])),
+                int(str(fact[KG.endChar])),
+                str(fact[KG.rule]),
+            )
+        )
+    moved = {m for m, p, o in triples if p == KG.denotes and o == new_iri} & {
+        s for s, p, o in graph if p == KG.denotes and o == old_iri
+    }
+    out = new_graph(prefixes=False)
+    for s, p, o in triples:
+        if s in dropped or (s == o == new_iri):
+            continue
+        if s in moved and p == KG.resolution:
+            continue
+        out.add((renamed.get(s, s), p, renamed.get(o, o)))
+    for m in moved:
+        out.add((m, KG.resolution, Literal(CROSS_NAME_RULE)))
+    return out
 
 
 def harmonise_labels(extractions: list[Extraction]) -> list[Extraction]:

@@ -186,6 +186,16 @@ def entity_iri(key: str) -> URIRef:
     return ID[key]
 
 
+def assertion_iri(
+    article: object, subject: str, prop: object, object_id: str, start: int, end: int, rule: str
+) -> str:
+    """The IRI of a fact's assertion in an article's graph: it names the fact (its
+    subject's key, the property's IRI, the object's key or value) and its evidence
+    (offsets, rule), so the same fact found the same way is the same node."""
+    digest = hashlib.sha1(f"{subject}|{prop}|{object_id}|{start}|{end}|{rule}".encode())
+    return f"{article}/a{digest.hexdigest()[:16]}"
+
+
 # Terms used for every mention and assertion, looked up once (a DefinedNamespace
 # attribute lookup costs more than the triple it goes into).
 _TYPE, _LABEL = RDF.type, RDFS.label
@@ -442,10 +452,7 @@ def _emit_article(
         s = f.iri(entity_iri(subject))
         p = c(prop)
         add(s, p, o)
-        digest = hashlib.sha1(
-            f"{subject}|{prop}|{object_id}|{ev.start}|{ev.end}|{ev.rule}".encode()
-        ).hexdigest()[:16]
-        anode = f.iri(f"{doc_iri}/a{digest}")
+        anode = f.iri(assertion_iri(doc_iri, subject, prop, object_id, ev.start, ev.end, ev.rule))
         add(anode, a, assertion_cls)
         add(anode, subject_p, s)
         add(anode, predicate_p, p)

@@ -638,24 +638,57 @@ class NameIndex:
     """Full names of people and organizations already held (in a store, or written by
     earlier batches of a build), by the word a bare name would be: "person/sam-altman"
     under ("person", "altman"). :func:`link_articles` joins a batch's bare names to
-    them as it joins them to the batch's own full names."""
+    them as it joins them to the batch's own full names; and a bare name held before
+    a full name that explains it is noted, so its articles can move to it."""
 
     def __init__(self, entities: Mapping[str, str] | None = None) -> None:
         self._by: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        #: bare names held ("person/altman"), which a full name written later may explain
+        self._bare: set[str] = set()
+        self._explained: dict[str, str] = {}
         for key, cls in (entities or {}).items():
             self.add(key, cls)
 
     def add(self, key: str, cls: str) -> None:
-        """Index entity ``key`` ("group/slug") of class ``cls`` if it is a full name."""
+        """Index entity ``key`` ("group/slug") of class ``cls``: a full name by its word,
+        a bare one as held."""
         group, _, slug = key.partition("/")
         position = NAME_POSITIONS.get(group)
-        if position is not None and "-" in slug:
+        if position is None:
+            return
+        if "-" in slug:
             self._by[(group, slug.split("-")[position])].setdefault(key, cls)
+        else:
+            self._bare.add(key)
 
     def add_all(self, extractions: Iterable[Extraction]) -> None:
-        for ex in extractions:
-            for e in ex.entities:
+        """Index every entity of ``extractions``; note each bare name held before them
+        that one of their full names now explains as the unique full name of its word
+        (the bare "person/altman" stored yesterday, today's "person/sam-altman"):
+        :meth:`take_explained` hands those over."""
+        entities = [e for ex in extractions for e in ex.entities]
+        held = set(self._bare)
+        for e in entities:
+            if "-" in e.key.partition("/")[2]:
                 self.add(e.key, e.cls)
+        for e in entities:
+            group, _, slug = e.key.partition("/")
+            position = NAME_POSITIONS.get(group)
+            if position is None or "-" not in slug:
+                continue
+            word = slug.split("-")[position]
+            bare = f"{group}/{word}"
+            if bare in held and list(self.lookup(group, word)) == [e.key]:
+                self._explained[bare] = e.key
+                self._bare.discard(bare)
+        for e in entities:
+            if "-" not in e.key.partition("/")[2]:
+                self.add(e.key, e.cls)
+
+    def take_explained(self) -> list[tuple[str, str]]:
+        """(bare key, full key) pairs noted by :meth:`add_all` since the last call."""
+        found, self._explained = sorted(self._explained.items()), {}
+        return found
 
     def lookup(self, group: str, word: str) -> Mapping[str, str]:
         """The full names (key -> class) a bare ``word`` of ``group`` may stand for."""

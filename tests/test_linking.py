@@ -24,6 +24,11 @@ BARE = (
     "well. Altman added that more meetings would follow.\n"
 )
 OTHER = "Jack Altman, who runs the payroll startup Lattice, spoke in Boston on Tuesday.\n"
+# a bare surname the text makes a person's, with a fact of its own
+BARE_PERSON = (
+    "Speaking in New York on Monday, Altman, the chief executive of OpenAI, said the talks "
+    "had gone well. He added that more meetings would follow.\n"
+)
 
 
 def _write(tmp_path: Path, **texts: str) -> list[str]:
@@ -99,3 +104,19 @@ def test_a_bare_name_two_held_full_names_share_stays_apart(tmp_path):
 def test_the_name_index_holds_full_names_by_the_word_a_bare_name_is(key, group, word, found):
     index = NameIndex({key: "Thing"})
     assert (key in index.lookup(group, word)) is found
+
+
+def test_a_full_name_built_later_takes_over_the_bare_name_stored_before(tmp_path, capsys):
+    """The other way round: the bare "Altman" is stored first, "Sam Altman" comes the
+    next day. The stored article moves to him, its fact's assertion too, and the store
+    is the one a single build of both gives."""
+    bare, full = _write(tmp_path, bare=BARE_PERSON, full=FULL)
+    assert main(["build", bare, full, "--store", str(tmp_path / "once"), "-q"]) == 0
+    assert main(["build", bare, "--store", str(tmp_path / "apart"), "-q"]) == 0
+    assert _denoted(tmp_path / "apart", "bare")["Altman"] == ("person/altman", None)
+    assert main(["build", full, "--store", str(tmp_path / "apart"), "--diff", "-q"]) == 0
+    diff = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("- ") and "person/altman" in line for line in diff)
+    assert _denoted(tmp_path / "apart", "bare")["Altman"] == ("person/sam-altman", CROSS_NAME_RULE)
+    assert _quads(tmp_path / "apart") == _quads(tmp_path / "once")
+    assert not any("person/altman>" in quad for quad in _quads(tmp_path / "apart"))
