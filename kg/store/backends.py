@@ -7,6 +7,7 @@ import gc
 import io
 import json
 import math
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -166,6 +167,12 @@ def make_file(rest: str, create: bool = True) -> Store:
 # Oxigraph embedded
 
 
+#: The files RocksDB writes into its directory.
+ROCKSDB_FILES = re.compile(
+    r"LOCK|LOG(\.old\.\d+)?|IDENTITY|CURRENT|(MANIFEST|OPTIONS)-\d+(\.dbtmp)?|\d+\.(log|sst|blob|dbtmp)"
+)
+
+
 def is_oxigraph_dir(location: Path) -> bool:
     """Whether a directory holds an Oxigraph (RocksDB) database."""
     try:
@@ -173,6 +180,18 @@ def is_oxigraph_dir(location: Path) -> bool:
     except OSError:
         return False
     return "CURRENT" in names and any(n.startswith("MANIFEST-") for n in names)
+
+
+def _cut_short(location: Path) -> bool:
+    """Whether a directory holds only the first of RocksDB's files and no ``CURRENT``:
+    a store whose creation was killed (seen: SIGKILL 0.7 s into a build). RocksDB
+    commits nothing before ``CURRENT`` exists, so no article is in it, and RocksDB
+    refuses to create a database over its leftovers."""
+    try:
+        names = {p.name for p in location.iterdir()}
+    except OSError:
+        return False
+    return bool(names) and "CURRENT" not in names and all(ROCKSDB_FILES.fullmatch(n) for n in names)
 
 
 class OxigraphStore(Store):
@@ -187,7 +206,11 @@ class OxigraphStore(Store):
             raise StoreError(f"no Oxigraph store at {path}")
         if location.exists() and not location.is_dir():
             raise StoreError(f"cannot open store {path}: it is a file, not a directory")
-        if location.is_dir() and not is_oxigraph_dir(location):
+        restart = location.is_dir() and _cut_short(location)
+        if restart:
+            for leftover in location.iterdir():  # an empty store, made afresh
+                leftover.unlink()
+        elif location.is_dir() and not is_oxigraph_dir(location):
             # opening it would fill someone's directory with a database's files
             if any(location.iterdir()):
                 raise StoreError(
@@ -198,7 +221,7 @@ class OxigraphStore(Store):
                 raise StoreError(f"no Oxigraph store at {path} (an empty directory)")
         try:
             self._store: ox.Store | None = ox.Store(str(location))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise StoreError(f"cannot open Oxigraph store {path}: {first}") from exc
 
