@@ -376,6 +376,27 @@ def test_a_store_whose_creation_was_cut_short_opens_and_takes_a_build(tmp_path):
     assert main(["build", article, "--store", str(built), "-q"]) == 0
     with open_store(str(built), create=False) as store:
         assert any("/article/" in name for name in store.article_graphs())
+    # a store another process is making right now is left alone
+    busy = cut_short("busy")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; f = open(sys.argv[1], 'rb+'); "
+            "fcntl.lockf(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(30)",
+            str(busy / "LOCK"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreError, match="another process"):
+            open_store(str(busy))
+        assert (busy / "LOG").exists()
+    finally:
+        holder.kill()
+        holder.wait()
     other = tmp_path / "notes"
     other.mkdir()
     (other / "LOG").write_bytes(b"")

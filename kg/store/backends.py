@@ -194,6 +194,26 @@ def _cut_short(location: Path) -> bool:
     return bool(names) and "CURRENT" not in names and all(ROCKSDB_FILES.fullmatch(n) for n in names)
 
 
+def _check_unlocked(location: Path) -> None:
+    """Raise if another process holds the RocksDB lock of ``location`` (RocksDB locks
+    its ``LOCK`` file with ``fcntl``, as :func:`fcntl.lockf` does)."""
+    lock = location / "LOCK"
+    try:
+        import fcntl
+    except ImportError:  # no fcntl (Windows): RocksDB's own open will refuse a held lock
+        return
+    if not lock.exists():
+        return
+    with open(lock, "rb+") as handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise StoreError(
+                f"{location}: another process is creating an Oxigraph store there"
+            ) from exc
+        fcntl.lockf(handle, fcntl.LOCK_UN)
+
+
 class OxigraphStore(Store):
     """Oxigraph's RocksDB store on disk: each graph replacement is one transaction."""
 
@@ -208,6 +228,7 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot open store {path}: it is a file, not a directory")
         restart = location.is_dir() and _cut_short(location)
         if restart:
+            _check_unlocked(location)  # not a store another build is making right now
             for leftover in location.iterdir():  # an empty store, made afresh
                 leftover.unlink()
         elif location.is_dir() and not is_oxigraph_dir(location):
