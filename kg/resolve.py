@@ -106,6 +106,20 @@ def name_key(text: str) -> str:
     return " ".join(words).casefold()
 
 
+def _key_name(label: str, group: str | None) -> str:
+    """The name an entity's IRI is made from: a person's without the honorific
+    ("Mr Altman" is "person/altman", so another article's "Sam Altman" can take it).
+
+    >>> _key_name("Mr Altman", "person"), _key_name("Dr. Jane Roe", "person")
+    ('Altman', 'Jane Roe')
+    """
+    words = label.split()
+    if group == "person":
+        while len(words) > 1 and words[0].casefold() in HONORIFICS:
+            words = words[1:]
+    return " ".join(words)
+
+
 @lru_cache(maxsize=65536)  # a pure function of names every article repeats
 def slug(text: str) -> str:
     """An IRI-safe, readable id for a name; a hash where no Latin letters remain.
@@ -465,7 +479,8 @@ class Resolver:
         for cluster in roots:
             cls = cluster.cls()
             assert cls is not None
-            keys[id(cluster)] = f"{self.lexicon.group(cls)}/{slug(cluster.label())}"
+            group = self.lexicon.group(cls)
+            keys[id(cluster)] = f"{group}/{slug(_key_name(cluster.label(), group))}"
 
         extra_mentions: dict[int, list[Mention]] = defaultdict(list)
 

@@ -120,3 +120,15 @@ def test_a_full_name_built_later_takes_over_the_bare_name_stored_before(tmp_path
     assert _denoted(tmp_path / "apart", "bare")["Altman"] == ("person/sam-altman", CROSS_NAME_RULE)
     assert _quads(tmp_path / "apart") == _quads(tmp_path / "once")
     assert not any("person/altman>" in quad for quad in _quads(tmp_path / "apart"))
+
+
+def test_an_honorific_and_a_surname_built_later_joins_the_full_name(tmp_path):
+    """News style: "Mr Altman" the day after "Sam Altman" is him (the IRI of a person
+    is made without the honorific, so the bare surname links across articles)."""
+    mister = BARE.replace("Altman said", "Mr Altman said").replace(
+        "Altman added", "Mr Altman added"
+    )
+    full, bare = _write(tmp_path, full=FULL, bare=mister)
+    assert main(["build", full, "--store", str(tmp_path / "s"), "-q"]) == 0
+    assert main(["build", bare, "--store", str(tmp_path / "s"), "-q"]) == 0
+    assert _denoted(tmp_path / "s", "bare")["Mr Altman"] == ("person/sam-altman", CROSS_NAME_RULE)
