@@ -339,12 +339,12 @@ class Writer:
     at all (:meth:`kg.store.Store.replace_graphs`).
     """
 
-    def __init__(self, write: Callable[[list[Any]], list[Any]], depth: int = 2) -> None:
+    def __init__(self, write: Callable[[Any], list[Any]], depth: int = 2) -> None:
         import queue
         import threading
 
         self._write = write
-        self._queue: queue.Queue[list[Any] | None] = queue.Queue(maxsize=depth)
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self.results: list[Any] = []
         self._thread = threading.Thread(target=self._run, name="kg-writer", daemon=True)
@@ -366,7 +366,7 @@ class Writer:
             error, self._error = self._error, None
             raise error
 
-    def submit(self, batch: list[Any]) -> None:
+    def submit(self, batch: Any) -> None:
         self._raise()
         self._queue.put(batch)
 

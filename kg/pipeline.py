@@ -36,6 +36,7 @@ from kg.rdf import (
     check_provenance,
     entity_graph,
     entity_iri,
+    entity_key,
     extraction_graph,
     extraction_lines,
     new_graph,
@@ -46,7 +47,7 @@ from kg.store import Store
 from kg.store.files import QUARANTINE_SUFFIX
 from kg.types import DEFAULT_PROVENANCE, Article, Extraction, GraphDiff
 from kg.validate import quarantine
-from kg.vocab import ENTITIES, ID, KG
+from kg.vocab import ENTITIES, KG
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.config import Settings
@@ -299,14 +300,17 @@ def write_graphs(store: Store, graphs: ArticleGraphs) -> list[GraphDiff]:
     return write_batch(store, graphs)[1]
 
 
-def write_batch(store: Store, graphs: ArticleGraphs) -> tuple[GraphDiff, list[GraphDiff]]:
+def write_batch(
+    store: Store, graphs: ArticleGraphs, moves: Sequence[tuple[str, str]] = ()
+) -> tuple[GraphDiff, list[GraphDiff]]:
     """Replace each article's graph (and its quarantine graph) in ``store``.
 
     The entities' descriptions are merged into the shared entities graph first,
     then each article is one transaction (or several new articles one together),
     so a build that is killed leaves every article either fully in or fully out,
-    with its entities described. Returns the entities graph's diff and each
-    article graph's.
+    with its entities described. Then the stored articles of each bare name in
+    ``moves`` move to the full name this batch brought (:func:`relink_stored`).
+    Returns the entities graph's diff and each article graph's (and each moved one's).
     """
     items = list(graphs)
     described = new_graph(prefixes=False)
@@ -319,16 +323,9 @@ def write_batch(store: Store, graphs: ArticleGraphs) -> tuple[GraphDiff, list[Gr
         # an empty quarantine graph removes the one an earlier build may have left
         pairs += [(item.name, item.graph), (quarantine_name(item.name), item.quarantine)]
     diffs = store.replace_graphs(pairs)[::2]
+    diffs += relink_stored(store, moves)
     store.flush()
     return entities, diffs
-
-
-@dataclasses.dataclass(frozen=True)
-class Relink:
-    """Bare entity keys a store holds, each to move to the full name a later batch
-    brought: ((old key, new key), ...), from :meth:`NameIndex.take_explained`."""
-
-    moves: tuple[tuple[str, str], ...]
 
 
 def relink_stored(store: Store, moves: Sequence[tuple[str, str]]) -> list[GraphDiff]:
@@ -380,15 +377,15 @@ def moved_graph(graph: Graph, old: str, new: str) -> Graph:
         if fact[RDF.subject] == fact.get(RDF.object):
             dropped.add(node)
             continue
-        obj = fact[RDF.object]
-        object_id = str(obj)[len(str(ID)) :] if str(obj).startswith(str(ID)) else str(obj)
-        subject_id = str(fact[RDF.subject])[len(str(ID)) :]
+        subject, obj = entity_key(fact[RDF.subject]), fact[RDF.object]
+        if subject is None:
+            continue
         renamed[node] = URIRef(
             assertion_iri(
                 str(node).rsplit("/a", 1)[0],
-                subject_id,
+                subject,
                 fact[RDF.predicate],
-                object_id,
+                entity_key(obj) or str(obj),  # an entity, or a value such as a date
                 int(str(fact[KG.startChar])),
                 int(str(fact[KG.endChar])),
                 str(fact[KG.rule]),

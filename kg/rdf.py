@@ -186,6 +186,16 @@ def entity_iri(key: str) -> URIRef:
     return ID[key]
 
 
+def entity_key(iri: object) -> str | None:
+    """The key an entity's IRI was made from (:func:`entity_iri`), or None for another IRI.
+
+    >>> entity_key("https://kg.example.org/id/person/sam-altman"), entity_key("https://x.org/a")
+    ('person/sam-altman', None)
+    """
+    text = str(iri)
+    return text[len(ID) :] if text.startswith(ID) else None
+
+
 def assertion_iri(
     article: object, subject: str, prop: object, object_id: str, start: int, end: int, rule: str
 ) -> str:

@@ -98,9 +98,7 @@ def name_key(text: str) -> str:
     """
     words = text.replace("\u2019", "'").replace(",", " ").split()
     # dotted initials are the acronym: "U.S." is "US", "U.K." is "UK"
-    words = [w.replace(".", "") if _DOTTED.fullmatch(w) else w for w in words]
-    while len(words) > 1 and words[0].casefold() in HONORIFICS:
-        words = words[1:]
+    words = _without_honorific([w.replace(".", "") if _DOTTED.fullmatch(w) else w for w in words])
     while len(words) > 1 and words[-1].casefold() in ORG_SUFFIXES:
         words = words[:-1]
     return " ".join(words).casefold()
@@ -113,11 +111,14 @@ def _key_name(label: str, group: str | None) -> str:
     >>> _key_name("Mr Altman", "person"), _key_name("Dr. Jane Roe", "person")
     ('Altman', 'Jane Roe')
     """
-    words = label.split()
-    if group == "person":
-        while len(words) > 1 and words[0].casefold() in HONORIFICS:
-            words = words[1:]
-    return " ".join(words)
+    return " ".join(_without_honorific(label.split())) if group == "person" else label
+
+
+def _without_honorific(words: list[str]) -> list[str]:
+    """A name's words without the honorifics it opens with ("Mr", "Dr."), keeping one."""
+    while len(words) > 1 and words[0].casefold() in HONORIFICS:
+        words = words[1:]
+    return words
 
 
 @lru_cache(maxsize=65536)  # a pure function of names every article repeats
@@ -649,6 +650,16 @@ CROSS_NAME_RULE = "kg.resolve.cross_article_name.v1"
 NAME_POSITIONS = {"person": -1, "organization": 0}
 
 
+def _full_word(key: str) -> tuple[str, str] | None:
+    """(group, word) a full name's key is indexed by ("person/sam-altman" -> ("person",
+    "altman")); None for a bare name or a group that is not linked by a part."""
+    group, _, slug = key.partition("/")
+    position = NAME_POSITIONS.get(group)
+    if position is None or "-" not in slug:
+        return None
+    return group, slug.split("-")[position]
+
+
 class NameIndex:
     """Full names of people and organizations already held (in a store, or written by
     earlier batches of a build), by the word a bare name would be: "person/sam-altman"
@@ -667,13 +678,10 @@ class NameIndex:
     def add(self, key: str, cls: str) -> None:
         """Index entity ``key`` ("group/slug") of class ``cls``: a full name by its word,
         a bare one as held."""
-        group, _, slug = key.partition("/")
-        position = NAME_POSITIONS.get(group)
-        if position is None:
-            return
-        if "-" in slug:
-            self._by[(group, slug.split("-")[position])].setdefault(key, cls)
-        else:
+        word = _full_word(key)
+        if word is not None:
+            self._by[word].setdefault(key, cls)
+        elif key.partition("/")[0] in NAME_POSITIONS:
             self._bare.add(key)
 
     def add_all(self, extractions: Iterable[Extraction]) -> None:
@@ -681,23 +689,20 @@ class NameIndex:
         that one of their full names now explains as the unique full name of its word
         (the bare "person/altman" stored yesterday, today's "person/sam-altman"):
         :meth:`take_explained` hands those over."""
-        entities = [e for ex in extractions for e in ex.entities]
+        entities = [(e, _full_word(e.key)) for ex in extractions for e in ex.entities]
         held = set(self._bare)
-        for e in entities:
-            if "-" in e.key.partition("/")[2]:
+        for e, word in entities:
+            if word is not None:
                 self.add(e.key, e.cls)
-        for e in entities:
-            group, _, slug = e.key.partition("/")
-            position = NAME_POSITIONS.get(group)
-            if position is None or "-" not in slug:
+        for e, word in entities:
+            if word is None:
                 continue
-            word = slug.split("-")[position]
-            bare = f"{group}/{word}"
-            if bare in held and list(self.lookup(group, word)) == [e.key]:
+            bare = "/".join(word)
+            if bare in held and list(self.lookup(*word)) == [e.key]:
                 self._explained[bare] = e.key
                 self._bare.discard(bare)
-        for e in entities:
-            if "-" not in e.key.partition("/")[2]:
+        for e, word in entities:
+            if word is None:
                 self.add(e.key, e.cls)
 
     def take_explained(self) -> list[tuple[str, str]]:
@@ -708,9 +713,6 @@ class NameIndex:
     def lookup(self, group: str, word: str) -> Mapping[str, str]:
         """The full names (key -> class) a bare ``word`` of ``group`` may stand for."""
         return self._by.get((group, word), {})
-
-    def __len__(self) -> int:
-        return sum(len(keys) for keys in self._by.values())
 
 
 #: Below this much evidence for its type, a bare name may join a full name of another

@@ -96,14 +96,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kg.pipeline import (
         ArticleGraph,
         Pipeline,
-        Relink,
         article_graphs,
         check_limits,
         check_stored_keys,
         check_unique,
         dataset_of,
         link_batch,
-        relink_stored,
         write_batch,
     )
     from kg.rdf import article_iri
@@ -203,15 +201,15 @@ def cmd_build(args: argparse.Namespace) -> int:
             into = store
             into.journal = journal
 
-            def write(items: list[ArticleGraph | Relink]) -> list[GraphDiff]:
+            def write(
+                batch: tuple[list[ArticleGraph], list[tuple[str, str]]],
+            ) -> list[GraphDiff]:
                 nonlocal replaced
-                graphs = [g for g in items if isinstance(g, ArticleGraph)]
-                entities, written = write_batch(into, graphs)
+                # the batch's graphs, and the bare names stored earlier that its full
+                # names now explain; a moved article drops its old triples, so its bare
+                # name's description goes with the garbage too
+                entities, written = write_batch(into, *batch)
                 replaced = replaced or any(d.removed for d in written)
-                # bare names stored earlier that this batch's full names now explain
-                for relink in (r for r in items if isinstance(r, Relink)):
-                    written += relink_stored(into, relink.moves)
-                    replaced = True  # the bare names' descriptions go with the garbage
                 return [entities, *written] if args.diff else []  # a diff holds every triple
 
             writer = Writer(write)
@@ -231,7 +229,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             )
             moves = held_names.take_explained()
             if writer is not None:
-                writer.submit([*graphs, Relink(tuple(moves))] if moves else graphs)
+                writer.submit((graphs, moves))
             if args.output:
                 kept += graphs
             triples += sum(len(a.graph) + len(a.quarantine) + len(a.entities) for a in graphs)

@@ -35,6 +35,7 @@ from rdflib.term import Identifier, Node
 from kg.errors import UsageError
 from kg.limits import bounded
 from kg.ntriples import nt
+from kg.rdf import entity_key
 from kg.store.files import (
     FORMAT_NAMES,
     QUAD_FORMATS,
@@ -49,7 +50,7 @@ from kg.store.files import (
     written_count,
 )
 from kg.types import GraphDiff, QueryResult
-from kg.vocab import ENTITIES, ID, KG
+from kg.vocab import ENTITIES, KG
 
 #: Store backends by URL scheme; a plugin registers its own (entry points ``kg_stores``).
 stores = catalogue.create("kg", "stores", entry_points=True)
@@ -282,13 +283,13 @@ class Store(ABC):
         """Every entity the store describes, by key ("person/sam-altman"), with the
         local name of its kg class ("Person"): what a build links its names to."""
         rows = self.query(f"SELECT ?e ?c WHERE {{ GRAPH <{ENTITIES}> {{ ?e a ?c }} }}").rows
-        ids, ontology = str(ID), str(KG._NS)
+        ontology = str(KG._NS)
         found: dict[str, str] = {}
-        for e, c in sorted(
-            (str(e), str(c)) for e, c in rows
-        ):  # one class per key, the same each time
-            if e.startswith(ids) and c.startswith(ontology):
-                found.setdefault(e[len(ids) :], c[len(ontology) :])
+        # sorted, so that an entity with two classes gets the same one each time
+        for e, c in sorted((str(e), str(c)) for e, c in rows):
+            key = entity_key(e)
+            if key is not None and c.startswith(ontology):
+                found.setdefault(key, c[len(ontology) :])
         return found
 
     def collect_garbage(self) -> GraphDiff:
