@@ -178,9 +178,8 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             if ent.label_ not in labels:
                 continue
             parts = split_entity(ent)
-            labelled = (
-                1  # the possessor in "OpenAI's Sora" is a name, but the label was for the whole
-            )
+            # the possessor in "OpenAI's Sora" is a name, but the label was for the whole
+            labelled = 1
             if parts:
                 parts[-1] = _mend_end(doc_tokens(doc), parts[-1])
                 if ent.label_ == "PERSON":

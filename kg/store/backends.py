@@ -390,6 +390,8 @@ def make_oxigraph(rest: str, create: bool = True) -> Store:
 SERVER_OPTIONS = frozenset({"query", "update", "store", "timeout"})
 
 
+#: The quads of kg's own graphs, as a SPARQL pattern.
+OWN_GRAPHS = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), '{ID}'))"
 #: How queries and updates are posted (the Protocol's URL-encoded form).
 FORM = "application/x-www-form-urlencoded"
 
@@ -478,17 +480,11 @@ class SparqlStore(Store):
     def article_graphs(self) -> list[str]:
         # kg's own graphs only: a shared server holds others' too, and Virtuoso its
         # system graphs (they are neither listed, nor counted, nor ever removed)
-        result = self.query(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(STRSTARTS(STR(?g), '{ID}')) }}"
-        )
+        result = self.query(f"SELECT DISTINCT ?g WHERE {{ {OWN_GRAPHS} }}")
         return sorted(str(row[0]) for row in result.rows if isinstance(row[0], URIRef))
 
     def count(self) -> int:
-        result = self.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(STRSTARTS(STR(?g), '{ID}')) }}"
-        )
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {OWN_GRAPHS} }}")
         return int(str(result.rows[0][0])) if result.rows else 0
 
     def graph(self, name: str) -> Graph:

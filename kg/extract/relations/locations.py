@@ -65,10 +65,7 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             # "San Francisco-based OpenAI", "OpenAI, based in San Francisco"
             if token.lower_ in PLACED:
                 places = [c for c in token.children if c.dep_ in ("npadvmod", "compound")]
-                places = [
-                    *places,
-                    *(n for c in prep_objects(token, "in") for n in _named(c, mentions)),
-                ]
+                places += [n for c in prep_objects(token, "in") for n in _named(c, mentions)]
                 things = [token.head] if token.dep_ in ("amod", "acl") else []
                 if token.dep_ in ("ROOT", "conj", "relcl", "ccomp") or token.head.lemma_ == "be":
                     things += subject_of(token)

@@ -241,10 +241,8 @@ _DEAL_IDS = string_ids(DEAL_NOUNS)
 _SYMMETRIC_IDS = string_ids(SYMMETRIC_VERBS)
 _RIVAL_IDS = string_ids(RIVAL_NOUNS)
 #: Words whose form (``LOWER``) or lemma marks a source: "told", "interview", "reported",
-#: "according".
-_CUE_IDS = string_ids(
-    ("tell", "interview", "interviews", "report", "according", *(v for v in SPOKE_TO))
-)
+#: "according", "stated to".
+_CUE_IDS = string_ids(("tell", "interview", "interviews", "report", "according", *SPOKE_TO))
 
 
 def frames_by_lemma(frames: Sequence[Frame]) -> dict[int, list[int]]:
@@ -398,7 +396,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
         lemmas = doc_ids(doc, LEMMA)
         for i, lower_id in enumerate(doc_ids(doc, LOWER)):
             if lower_id not in _CUE_IDS and lemmas[i] not in _CUE_IDS:
-                continue  # none of tell, interview, report, according
+                continue  # none of tell, interview, report, according, the speaking verbs
             token = every[i]
             lower = token.lower_
             # "Whitmore told LA Weekly ...", "Altman said in an interview with Bloomberg":
