@@ -35,7 +35,6 @@ from rdflib.term import Identifier, Node
 from kg.errors import UsageError
 from kg.limits import bounded
 from kg.ntriples import nt
-from kg.rdf import entity_key
 from kg.store.files import (
     FORMAT_NAMES,
     QUAD_FORMATS,
@@ -282,6 +281,8 @@ class Store(ABC):
     def entity_classes(self) -> dict[str, str]:
         """Every entity the store describes, by key ("person/sam-altman"), with the
         local name of its kg class ("Person"): what a build links its names to."""
+        from kg.rdf import entity_key  # here: kg.rdf loads spaCy, which stores need not
+
         rows = self.query(f"SELECT ?e ?c WHERE {{ GRAPH <{ENTITIES}> {{ ?e a ?c }} }}").rows
         ontology = str(KG._NS)
         found: dict[str, str] = {}
