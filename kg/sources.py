@@ -48,10 +48,6 @@ INPUT_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES)
 #: Control characters (but tab and line breaks) and the two non-characters: they
 #: mean nothing in news text and some RDF syntaxes (RDF/XML) cannot carry them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-#: Line breaks other than CR and LF (NEL, and Unicode's line and paragraph
-#: separators): each becomes a "\n", one character for one. rdflib's Turtle and TriG
-#: parsers take them for line ends inside a string and refuse the graph kg wrote.
-_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 #: Lone UTF-16 surrogates: JSON can escape them (\\ud800) but they are not text,
 #: and no UTF-8 output can hold them.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -175,7 +171,7 @@ def decode(data: bytes, name: str) -> str:
     if not text.strip():
         raise InputError(f"{name} is empty")
     # each control character becomes a space, so offsets still count the same characters
-    return _plain(text)
+    return _CONTROL.sub(" ", text)
 
 
 class _HTMLText(HTMLParser):
@@ -318,13 +314,7 @@ def _field(item: dict[str, object], name: str, where: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise InputError(f"{where}: {name!r} must be a string")
-    return _plain(value)
-
-
-def _plain(text: str) -> str:
-    """Text with each control character a space and each unusual line break a "\n"
-    (a JSON line itself keeps its U+2028s: they are legal inside its strings)."""
-    return _LINE_BREAKS.sub("\n", _CONTROL.sub(" ", text))
+    return _CONTROL.sub(" ", value)
 
 
 def iter_jsonl_text(
