@@ -105,6 +105,27 @@ def test_build_writes_trig_with_named_graphs(tmp_path):
     assert "https://kg.example.org/id/article/" in text
 
 
+@pytest.mark.parametrize("suffix", sorted(FORMATS))
+def test_literals_with_unicode_line_separators_come_back_unchanged(tmp_path, suffix):
+    """NEL, U+2028 and U+2029 are line ends to Python's str.splitlines() but plain
+    characters to RDF: a name holding one is written and read back as it was."""
+    from rdflib import Literal, URIRef
+
+    dataset = Dataset()
+    graph = dataset.graph(URIRef("https://kg.example.org/id/article/x"))
+    subject, label = (
+        URIRef("https://kg.example.org/id/x"),
+        URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+    )
+    names = {"0A&\t\x850", "Acme\u2028Corp", "Zed\u2029Labs", "two\nlines \x85 and more"}
+    for name in names:
+        graph.add((subject, label, Literal(name)))
+    path = tmp_path / f"graph{suffix}"
+    save(dataset, path)
+    assert {str(o) for o in load(path).objects(subject, label)} == names
+    assert {q.object.value for q in pyoxigraph.parse(path=str(path))} == names
+
+
 def test_store_lines_are_the_graph_rdflib_would_write(pipeline):
     """A store build writes N-Triples text made straight from the extraction; it must
     be exactly the text of the same graph's rdflib terms, escapes and all (each

@@ -97,7 +97,9 @@ def _trig(dataset: Dataset) -> bytes:
         graph = _bound_graph(dataset)
         for triple in context:
             graph.add(triple)
-        lines = graph.serialize(format="longturtle").splitlines()
+        # split on "\n" only: str.splitlines() also splits on NEL, U+2028 and
+        # U+2029, which may stand inside a literal and must stay there
+        lines = graph.serialize(format="longturtle").split("\n")
         body = [line for line in lines if not line.startswith("PREFIX ")]
         prefixes += [line for line in lines if line.startswith("PREFIX ")]
         name = context.identifier
