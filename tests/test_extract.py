@@ -211,9 +211,29 @@ CASES = [
         "0 - 0.",
         [("Ingrid Solberg", "worksFor", "Norway"), ("Tomas Vera", "worksFor", "Chile")],
     ),
+    # in a match report, the sides of a result or a meeting compete, and take part in
+    # the tournament their result's sentence names
+    (
+        "On the third day of the Nordic Cup, Norway beat Chile 2 - 1 and Ghana defeated "
+        "newcomers Iceland 3 - 0. Later, Norway faced Ghana in the capital.",
+        [
+            ("Norway", "competesWith", "Chile"),
+            ("Ghana", "competesWith", "Iceland"),
+            ("Norway", "competesWith", "Ghana"),
+            ("Iceland", "participatesIn", "Nordic Cup"),
+            ("Chile", "participatesIn", "Nordic Cup"),
+        ],
+    ),
 ]
 
 NEGATIVE = [
+    # without results, "beat" and "faced" need not be a match
+    ("Norway faced Chile in a dispute over fishing rights.", ("Norway", "competesWith", "Chile")),
+    # sides that never met in the text are not said to
+    (
+        "Norway beat Chile 2 - 1 and Ghana beat Peru 3 - 0 at the Nordic Cup.",
+        ("Norway", "competesWith", "Ghana"),
+    ),
     # a person is not located in a place just because the text puts them there
     ("Sam Altman partied in Los Angeles.", ("Sam Altman", "locatedIn", "Los Angeles")),
     # a product does not work for anyone

@@ -39,18 +39,16 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
-    DASHES,
     FOUND_VERBS,
     RuleComponent,
     description_class,
     doc_ids,
-    doc_text,
     doc_tokens,
     mention_tokens,
     noun_phrase_head_text,
-    sentence_index,
     with_conjuncts,
 )
+from kg.extract.matches import name_key, read_match_report
 from kg.gazetteer import place_kind
 from kg.given_names import is_given_name
 from kg.lexicon import Lexicon
@@ -379,12 +377,12 @@ def gazetteer_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
         ends = {
             w
             for m in found
-            if m.ner_label not in PLACE_LABELS and len(words := _name(m.text).split()) > 1
+            if m.ner_label not in PLACE_LABELS and len(words := name_key(m.text).split()) > 1
             for w in (words[0], words[-1])
         }
         for mention in found:
             if mention.ner_label == "PERSON" or (
-                _name(mention.text) in ends and mention.rule != NESTED_PLACE_RULE
+                name_key(mention.text) in ends and mention.rule != NESTED_PLACE_RULE
             ):
                 continue  # "Paris Hilton", "Jordan", "Victoria": the NER saw a person
             kind = place_kind(mention.text)
@@ -394,91 +392,20 @@ def gazetteer_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
-#: A result: "1 - 0", "3-1", with an en or em dash too (one token or three).
-SCORE = re.compile(r"\d{1,2}\s*[-\u2013\u2014]\s*\d{1,2}")
-#: Verbs whose subject and object are the sides of a match.
-MATCH_VERBS = frozenset(
-    "beat defeat face play draw lose edge thrash overcome rout down eliminate "
-    "knock host trail lead win tie battle".split()
-)
-#: Nouns a side owns in a match report ("Panama coach", "Sweden's first victory").
-TEAM_NOUNS = frozenset(
-    "coach captain goalkeeper keeper striker defender midfielder manager squad side "
-    "forward winger team fans supporters victory win defeat loss goal lead equaliser "
-    "equalizer".split()
-)
-TEAM_PREPS = frozenset({"to", "against", "with", "over", "from", "past"})
-
-
-def _score_tokens(tokens: list[Token]) -> list[tuple[int, int]]:
-    """Token bounds of the results in the text."""
-    found = []
-    for t in tokens:
-        if SCORE.fullmatch(t.text):
-            found.append((t.i, t.i + 1))
-        elif (
-            t.like_num
-            and t.i + 2 < len(tokens)
-            and tokens[t.i + 1].text in DASHES
-            and tokens[t.i + 2].like_num
-            and SCORE.fullmatch(t.text + "-" + tokens[t.i + 2].text)
-        ):
-            found.append((t.i, t.i + 3))
-    return found
-
-
 @type_rules.register("kg.types.teams.v1")
 def team_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     """In a match report, the sides of a result are teams throughout the article."""
     name = "kg.types.teams.v1"
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
-        if len(SCORE.findall(doc_text(doc))) < 2:
-            return  # most texts: no results at all, and no need to walk the tokens
-        tokens = doc_tokens(doc)
-        scores = _score_tokens(tokens)
-        if len(scores) < 2:
-            return  # not a match report: "Russia defeated ..." may be a war
-        mentions = mention_tokens(doc)
-        with_score = {sentence_index(doc, tokens[start]) for start, _ in scores}
-        sides: set[str] = set()
-
-        def side(i: int) -> None:
-            mention = mentions.get(i)
-            if mention is not None and mention.ner_label != "PERSON":
-                sides.add(_name(mention.text))
-
-        for start, end in scores:  # "Sweden 1 - 0 Korea Republic", "Panama 3 - 0"
-            side(start - 1)
-            side(end)
-        for token in tokens:
-            if token.i not in mentions:
-                continue
-            head = token.head
-            if token.dep_ in ("nsubj", "dobj") and head.lemma_ in MATCH_VERBS:
-                verb = head
-            elif token.dep_ == "pobj" and head.lower_ in TEAM_PREPS:
-                verb = head.head
-            else:
-                verb = None
-            if (
-                verb is not None
-                and verb.lemma_ in MATCH_VERBS
-                and sentence_index(doc, verb) in with_score
-            ):
-                for named in with_conjuncts(token):  # "Ghana and Peru drew 0-0"
-                    side(named.i)
-            elif token.dep_ in ("poss", "compound") and head.lemma_.lower() in TEAM_NOUNS:
-                side(token.i)
+        report = read_match_report(doc)
+        if report is None:
+            return
         for mention in doc._.kg_mentions or ():
-            if mention.ner_label != "PERSON" and _name(mention.text) in sides:
+            if mention.ner_label != "PERSON" and name_key(mention.text) in report.sides:
                 yield _cue(mention, "Organization", name, 3.0)
 
     return rule
-
-
-def _name(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 @type_rules.register("kg.types.lists.v1")

@@ -9,7 +9,7 @@ ontology) fit, which is also how rules that could mean two things choose
 Built-in rules:
 
 Each family of rules is a module of this package (``titles``, ``possessives``,
-``verb_frames``, ``events``, ``locations``); the registry names stay as they were.
+``verb_frames``, ``events``, ``locations``, ``matches``); the registry names stay as they were.
 
 - ``kg.relations.titles.v1``: job titles in apposition, before a name or after
   a copula ("Sam Altman, OpenAI's CEO", "OpenAI CEO Sam Altman",
@@ -28,6 +28,8 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
   has the WGA as a participant).
 - ``kg.relations.event_dates.v1``: dates of events ("last year's strike").
 - ``kg.relations.locations.v1``: "X-based Y", "Y, based in X", "<event> in <place>".
+- ``kg.relations.matches.v1``: in a match report, the sides of a result or of
+  "X faced Y" compete, and take part in the tournament the sentence names.
 - ``kg.relations.learned.v1``: a classifier trained on annotated real text
   (Re-DocRED, GUM Wikinews) scores the parse path between two names
   (:mod:`kg.extract.relations.learned`).
@@ -42,7 +44,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.common import RuleComponent, noun_phrase_head_text
-from kg.extract.relations import events, learned, locations, possessives, titles, verb_frames
+from kg.extract.relations import (
+    events,
+    learned,
+    locations,
+    matches,
+    possessives,
+    titles,
+    verb_frames,
+)
 from kg.extract.relations.base import (
     CandidateRule,
     attribution,
@@ -106,6 +116,7 @@ class RelationComponent(RuleComponent):
             "kg.relations.event_names.v1",
             "kg.relations.event_dates.v1",
             "kg.relations.locations.v1",
+            "kg.relations.matches.v1",
             "kg.relations.learned.v1",
         ],
         "ontology": [],
@@ -129,6 +140,7 @@ __all__ = [
     "governing_verb",
     "learned",
     "locations",
+    "matches",
     "noun_phrase_head_text",
     "possessives",
     "subject_of",
