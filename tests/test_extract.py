@@ -211,6 +211,28 @@ CASES = [
         "0 - 0.",
         [("Ingrid Solberg", "worksFor", "Norway"), ("Tomas Vera", "worksFor", "Chile")],
     ),
+    # a title given by a verb, or held by the subject of "served as"
+    (
+        "Jo Park was named chief executive of Lumen Labs in May.",
+        [("Jo Park", "ceoOf", "Lumen Labs")],
+    ),
+    (
+        "The board of Halvern Bank named Lena Vogt chief executive of Copperline on Friday.",
+        [("Lena Vogt", "ceoOf", "Copperline")],
+    ),
+    (
+        "Tomas Ibarra has served as the chief financial officer of Copperline since 2019.",
+        [("Tomas Ibarra", "worksFor", "Copperline")],
+    ),
+    (
+        "The current president of the Halvern Fund is Maren Okafor, who took the post in 2020.",
+        [("Maren Okafor", "worksFor", "Halvern Fund")],
+    ),
+    # a title co-ordinated with a description
+    (
+        "Osmund Lie is a Norwegian civil servant and former CEO of Nordvik Rail.",
+        [("Osmund Lie", "ceoOf", "Nordvik Rail")],
+    ),
     # in a match report, the sides of a result or a meeting compete, and take part in
     # the tournament their result's sentence names
     (

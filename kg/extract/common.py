@@ -307,3 +307,64 @@ class RuleComponent:
     def __call__(self, doc: Doc) -> Doc:
         doc._.set(self.attribute, self.collect(doc))
         return doc
+
+
+#: Verbs that give a title to their object: "the board named Jo Park chief executive",
+#: "Jo Park was appointed CEO", "Acme hired Jo Park as its CTO".
+APPOINT_VERBS = frozenset(
+    {
+        "name",
+        "appoint",
+        "reappoint",
+        "elect",
+        "re-elect",
+        "hire",
+        "choose",
+        "pick",
+        "tap",
+        "promote",
+        "install",
+        "select",
+        "nominate",
+        "make",
+    }
+)
+#: Verbs whose subject holds the title written after "as": "Park served as CFO",
+#: "Park joined Acme as COO" (the joined organization is where it is held).
+SERVE_VERBS = frozenset({"serve", "act", "work", "join", "rejoin", "remain", "continue", "stay"})
+
+
+def title_holders(noun: Token) -> tuple[list[Token], list[Token]]:
+    """Who holds the title ``noun`` by what a verb says, and the organization the verb
+    names as where it is held (besides the title's own "of"):
+
+    - "Jo Park was named CEO of Acme", "the board named Jo Park CEO", "Ryan is appointed
+      CIA Deputy Director" (the title an object predicate of a naming verb);
+    - "Park served as CFO", "Park joined Acme as COO" (Acme), "Acme hired Park as its
+      CTO" (Acme);
+    - "The president of the fund is Stephen Heintz" (the title a copula's subject).
+    """
+    head = noun.head
+    people: list[Token] = []
+    where: list[Token] = []
+    verb: Token | None = None
+    if noun.dep_ == "oprd" and head.lemma_ in APPOINT_VERBS:
+        verb = head
+    elif noun.dep_ == "pobj" and head.lower_ == "as" and head.head.pos_ == "VERB":
+        verb = head.head
+    if verb is not None and verb.lemma_ in APPOINT_VERBS:
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        people = objects or [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if objects:  # "Acme hired Park as ...": the one who hires is where
+            where = [c for c in verb.children if c.dep_ == "nsubj"]
+        elif noun.dep_ == "oprd" and not people:
+            # "the board named Jo Park chief executive": the parse may hang the name
+            # on the title
+            people = [c for c in noun.children if c.dep_ == "nmod"]
+    elif verb is not None and verb.lemma_ in SERVE_VERBS and noun.dep_ == "pobj":
+        people = [c for c in verb.children if c.dep_ == "nsubj"]
+        if verb.lemma_ in ("join", "rejoin"):
+            where = [c for c in verb.children if c.dep_ == "dobj"]
+    elif noun.dep_ == "nsubj" and head.lemma_ == "be":
+        people = [c for c in head.children if c.dep_ == "attr"]
+    return [t for p in people for t in with_conjuncts(p)], where

@@ -46,6 +46,7 @@ from kg.extract.common import (
     doc_tokens,
     mention_tokens,
     noun_phrase_head_text,
+    title_holders,
     with_conjuncts,
 )
 from kg.extract.matches import name_key, read_match_report
@@ -226,6 +227,16 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
         for i, token in enumerate(doc_tokens(doc)):
             mention = mentions.get(i)
             if mention is None:
+                # "Jo Park was named chief executive", "Park served as its CFO": who is
+                # given a title is a person
+                if lexicon.ends_title(token.text) and (
+                    lexicon.title_prop(noun_phrase_head_text(token))
+                    or lexicon.title_prop(token.text)
+                ):
+                    for holder in title_holders(token)[0]:
+                        held = mentions.get(holder.i)
+                        if held is not None:
+                            yield _cue(held, "Person", name, 3.0)
                 # "Sora, which OpenAI unveiled in February": what the relative clause launches
                 if (
                     deps[i] == _RELCL

@@ -18,6 +18,7 @@ from kg.extract.common import (
     mention_bounds,
     mention_tokens,
     prep_objects,
+    title_holders,
     with_conjuncts,
 )
 from kg.extract.relations.base import (
@@ -114,6 +115,23 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 ]
             if noun.dep_ == "attr" and noun.head.lemma_ == "be":  # "Altman is OpenAI's CEO"
                 people += [c for c in noun.head.children if c.dep_ == "nsubj"]
+            # "Ueland is a civil servant and former CEO of NSB": a title co-ordinated
+            # with a description has its holder
+            first = noun
+            while first.dep_ == "conj" and first.head.i != first.i:
+                first = first.head
+            if first is not noun and first.i not in mentions:
+                if first.dep_ == "attr" and first.head.lemma_ == "be":
+                    people += [c for c in first.head.children if c.dep_ == "nsubj"]
+                elif first.dep_ == "appos":
+                    people += with_conjuncts(first.head)
+            # "Park was named CEO of Acme", "Park served as Acme's CFO", "Park joined
+            # Acme as COO", "The president of the fund is Stephen Heintz"
+            holders, held_at = title_holders(noun)
+            people += holders
+            if not orgs:
+                orgs = held_at
+            orgs = [o for o in orgs if o not in people]
             confidence = 0.9 if prop != "worksFor" else 0.8
             for person_tok in people:
                 person = arg_for(person_tok, lexicon)
