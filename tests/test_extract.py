@@ -228,6 +228,15 @@ CASES = [
         "The current president of the Halvern Fund is Maren Okafor, who took the post in 2020.",
         [("Maren Okafor", "worksFor", "Halvern Fund")],
     ),
+    # co-ordinated titles share the organization named after one of them
+    (
+        "Maren Okafor, co-founder and chief executive of Lumen Labs, spoke.",
+        [("Maren Okafor", "founderOf", "Lumen Labs"), ("Maren Okafor", "ceoOf", "Lumen Labs")],
+    ),
+    (
+        "The deal was signed by Tomas Ibarra, founder and executive chairman of Copperline.",
+        [("Tomas Ibarra", "founderOf", "Copperline")],
+    ),
     # a title co-ordinated with a description
     (
         "Osmund Lie is a Norwegian civil servant and former CEO of Nordvik Rail.",
@@ -249,6 +258,11 @@ CASES = [
 ]
 
 NEGATIVE = [
+    # co-ordinated titles with organizations of their own keep them
+    (
+        "Tomas Ibarra, founder of Copperline and chief executive of Lumen Labs, spoke.",
+        ("Tomas Ibarra", "founderOf", "Lumen Labs"),
+    ),
     # without results, "beat" and "faced" need not be a match
     ("Norway faced Chile in a dispute over fishing rights.", ("Norway", "competesWith", "Chile")),
     # sides that never met in the text are not said to

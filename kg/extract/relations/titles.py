@@ -131,6 +131,15 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             people += holders
             if not orgs:
                 orgs = held_at
+            if not orgs:
+                # "JR Shaw, founder and executive chairman of Shaw Communications": titles
+                # co-ordinated share the organization named after one of them
+                orgs = [
+                    o
+                    for other in noun.conjuncts
+                    if other.i not in mentions and _title_phrase(other, lexicon)
+                    for o in _org_of_title(other)
+                ]
             orgs = [o for o in orgs if o not in people]
             confidence = 0.9 if prop != "worksFor" else 0.8
             for person_tok in people:
