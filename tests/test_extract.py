@@ -228,6 +228,19 @@ CASES = [
         "The current president of the Halvern Fund is Maren Okafor, who took the post in 2020.",
         [("Maren Okafor", "worksFor", "Halvern Fund")],
     ),
+    # a role held during an event, and the subject a clause after "after" leaves unsaid
+    (
+        "Ada Reyes was a field medic in the Halvern Rebellion.",
+        [("Ada Reyes", "participatesIn", "Halvern Rebellion")],
+    ),
+    (
+        "After serving in the Halvern Rebellion, Ada Reyes opened a clinic in Oslo.",
+        [("Ada Reyes", "participatesIn", "Halvern Rebellion")],
+    ),
+    (
+        "Ada Reyes served as a colonel in the Second Halvern War.",
+        [("Ada Reyes", "participatesIn", "Second Halvern War")],
+    ),
     # co-ordinated titles share the organization named after one of them
     (
         "Maren Okafor, co-founder and chief executive of Lumen Labs, spoke.",
@@ -258,6 +271,8 @@ CASES = [
 ]
 
 NEGATIVE = [
+    # a place one holds a role in is no event one takes part in
+    ("Ada Reyes was a doctor in Oslo during the winter.", ("Ada Reyes", "participatesIn", "Oslo")),
     # co-ordinated titles with organizations of their own keep them
     (
         "Tomas Ibarra, founder of Copperline and chief executive of Lumen Labs, spoke.",

@@ -191,6 +191,10 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
+#: A numeral that may close a name: "II", "LVIII", "2", "2024".
+_ORDINAL_WORD = re.compile(r"[IVXLC]+|\d+")
+
+
 @type_rules.register("kg.types.name_heads.v1")
 def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     """The last word of a name marks its class ("Meridian Pictures", "Writers Guild")."""
@@ -199,9 +203,13 @@ def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     def rule(doc: Doc) -> Iterator[TypeCue]:
         for mention in doc._.kg_mentions or ():
             words = mention.text.split()
-            if "of" in words[1:]:  # "Writers Guild of America": the head is "Guild"
+            # "World War II", "Super Bowl LVIII": a number after the head is no head
+            while len(words) > 2 and _ORDINAL_WORD.fullmatch(words[-1]):
+                words = words[:-1]
+            before_of = "of" in words[1:]
+            if before_of:  # "Writers Guild of America": the head is "Guild"
                 words = words[: words.index("of", 1)]
-            if len(words) < 2:
+            if len(words) < 2 and not before_of:
                 # a one-word name is a head only for bodies: "Parliament", "Congress"
                 if "Organization" in lexicon.classes_for_head(words[-1]):
                     yield _cue(mention, "Organization", name, 2.0)

@@ -186,6 +186,9 @@ def subject_of(verb: Token) -> list[Token]:
             return with_conjuncts(subj)
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
             return with_conjuncts(verb.head)
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i:
+            verb = verb.head.head  # "After serving in the war, Steiner took a job"
+            continue
         if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and verb.head.i != verb.i:
             verb = verb.head
             continue

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from spacy.attrs import LEMMA, LOWER, POS
 from spacy.strings import get_string_id
-from spacy.symbols import VERB
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
@@ -30,7 +30,7 @@ from kg.extract.relations.base import (
 )
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
-from kg.types import Candidate
+from kg.types import Candidate, Mention
 
 
 @dataclass(frozen=True)
@@ -221,6 +221,17 @@ SPOKE_TO = frozenset({"state", "say", "speak", "explain", "confirm", "describe",
 BODY_NOUNS = frozenset({"board", "staff", "faculty", "payroll"})
 
 
+def _may_be_event(mention: Mention, lexicon: Lexicon) -> bool:
+    """Whether a name may be an event's: not one the NER reads as a place, unless its
+    head word is an event's ("the Halvern Rebellion", "Battle of Warsaw")."""
+    if mention.ner_label not in _PLACE_LABELS:
+        return True
+    words = mention.text.split()
+    if "of" in words[1:]:
+        words = words[: words.index("of", 1)]
+    return "Event" in lexicon.classes_for_head(words[-1])
+
+
 def described_by(noun: Token) -> list[Token]:
     """What a noun phrase modified by "developed by X" stands for: the noun itself
     ("Sora, developed by OpenAI"), or the name a copula or apposition says it is
@@ -238,6 +249,9 @@ def described_by(noun: Token) -> list[Token]:
 
 #: The same words as ids, for walks over :func:`kg.extract.common.doc_ids`.
 _DEAL_IDS = string_ids(DEAL_NOUNS)
+_BE = get_string_id("be")
+#: NER labels of places, which take part in nothing
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _SYMMETRIC_IDS = string_ids(SYMMETRIC_VERBS)
 _RIVAL_IDS = string_ids(RIVAL_NOUNS)
 #: Words whose form (``LOWER``) or lemma marks a source: "told", "interview", "reported",
@@ -458,11 +472,24 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
         # "X won the Palme d'Or at the Cannes Film Festival", "Mistral used the summit":
         # an agent doing anything to or at a named event takes part in it
         for i, tag in enumerate(pos):
-            if tag != VERB:
+            if tag != VERB and not (tag == AUX and lemmas[i] == _BE):
                 continue
             token = every[i]
-            targets = [c for c in token.children if c.dep_ == "dobj"]
+            # "X was an officer in the Navy during the Quasi-War", "served as a general
+            # in the First World War": the role's own "during"/"in"/"at" counts too
+            roles = [c for c in token.children if c.dep_ == "attr"]
+            roles += prep_objects(token, "as")
+            if tag == AUX and not roles:
+                continue  # a bare "is": no one is said to do anything
+            targets = [] if tag == AUX else [c for c in token.children if c.dep_ == "dobj"]
             targets += prep_objects(token, "at", "in", "during", "for")
+            targets += [t for r in roles for t in prep_objects(r, "at", "in", "during")]
+            if tag == AUX or roles:
+                # "X is a village in Y": no event, and a candidate here would stand in
+                # the way of the learned rule's locatedIn for the pair
+                targets = [
+                    t for t in targets if t.i in mentions and _may_be_event(mentions[t.i], lexicon)
+                ]
             targets = [t for t in targets if t.i in mentions]
             if targets:
                 yield from emit(doc, subject_of(token), targets, ("participatesIn",), 0.55, token)
