@@ -241,6 +241,11 @@ CASES = [
         "Ada Reyes served as a colonel in the Second Halvern War.",
         [("Ada Reyes", "participatesIn", "Second Halvern War")],
     ),
+    # a title run with a long name before it
+    (
+        "It quoted Halvern Council for the Welfare of Migrants campaigner Ada Reyes.",
+        [("Ada Reyes", "worksFor", "Halvern Council for the Welfare of Migrants")],
+    ),
     # co-ordinated titles share the organization named after one of them
     (
         "Maren Okafor, co-founder and chief executive of Lumen Labs, spoke.",
@@ -565,6 +570,17 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
         ("Councillor Maren Okafor won the seat.", "Maren Okafor", "Councillor Maren Okafor"),
         ("Prime Minister John Kale spoke.", "John Kale", "Prime Minister John Kale"),
         ("Norway beat Chile 2 - 1. Peru drew 0 - 0.", "Chile", "Chile 2 - 1"),
+        # an organization's name with "for" inside it
+        (
+            "A Halvern Council for the Welfare of Migrants campaigner spoke.",
+            "Halvern Council for the Welfare of Migrants",
+            "Halvern Council",
+        ),
+        (
+            "The Lindqvist Foundation for the Visual Arts gave the prints away.",
+            "Lindqvist Foundation for the Visual Arts",
+            "Lindqvist Foundation",
+        ),
         # a name the NER missed: "<name head> of <Place>", a name beside a name
         (
             "The Directors Guild of America reached a deal in June.",

@@ -206,9 +206,12 @@ def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
             # "World War II", "Super Bowl LVIII": a number after the head is no head
             while len(words) > 2 and _ORDINAL_WORD.fullmatch(words[-1]):
                 words = words[:-1]
-            before_of = "of" in words[1:]
-            if before_of:  # "Writers Guild of America": the head is "Guild"
-                words = words[: words.index("of", 1)]
+            # "Writers Guild of America", "Foundation for the Visual Arts": the head is
+            # the word before the first "of" or "for"
+            cut = next((n for n, w in enumerate(words) if n and w in ("of", "for")), None)
+            before_of = cut is not None
+            if cut is not None:
+                words = words[:cut]
             if len(words) < 2 and not before_of:
                 # a one-word name is a head only for bodies: "Parliament", "Congress"
                 if "Organization" in lexicon.classes_for_head(words[-1]):

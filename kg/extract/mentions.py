@@ -130,6 +130,9 @@ def _mend_end(tokens: list[Token], part: list[Token]) -> list[Token]:
 
 
 _AND = get_string_id("and")
+_FOR = get_string_id("for")
+#: Lower-case words inside a name ("Foundation for the Visual Arts", "Welfare of Immigrants").
+_NAME_JOINERS = frozenset({"of", "and", "the", "&"})
 
 
 @mention_rules.register(NER_RULE)
@@ -382,7 +385,9 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
 def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     """Names with "and" inside that the NER cut in two: "Australian Competition and
     Consumer Commission", when the part before "and" is no name on its own (it ends in
-    no name head) and the part after ends in an organization's name head."""
+    no name head) and the part after ends in an organization's name head; and names
+    with "for" inside, after an organization's name head: "Joint Council for the
+    Welfare of Immigrants"."""
     org_heads = {
         w for cls in lexicon.classes_in("organization") for w in lexicon.name_heads.get(cls, ())
     }
@@ -418,6 +423,40 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 continue  # "Netflix and Bell Media": the NER saw a whole name before "and"
             mention = make_mention(
                 doc, list(doc[start : end + 1]), "kg.mentions.joined_names.v1", 0.7, "ORG"
+            )
+            if mention is not None:
+                yield mention
+        # "Joint Council for the Welfare of Immigrants", "Andy Warhol Foundation for the
+        # Visual Arts": an organization's name head, then "for" and a title-case phrase
+        for i, lower in enumerate(doc_ids(doc, LOWER)):
+            if lower != _FOR or i == 0 or tokens[i - 1].lower_ not in org_heads:
+                continue
+            token = tokens[i]
+            first, last = sentence_bounds(token)
+            if not tokens[i - 1].is_title:
+                continue
+            start = i - 1
+            while (
+                start > first and tokens[start - 1].is_title and tokens[start - 1].pos_ == "PROPN"
+            ):
+                start -= 1
+            end = i + 1
+            if end < last and tokens[end].lower_ == "the":
+                end += 1
+            stop = end
+            while stop < last and (
+                tokens[stop].is_title
+                or (
+                    tokens[stop].lower_ in _NAME_JOINERS
+                    and stop + 1 < last
+                    and tokens[stop + 1].is_title
+                )
+            ):
+                stop += 1
+            if stop == end or not tokens[stop - 1].is_title:
+                continue  # "the Council for all of us": no name after "for"
+            mention = make_mention(
+                doc, list(doc[start:stop]), "kg.mentions.joined_names.v1", 0.7, "ORG"
             )
             if mention is not None:
                 yield mention
