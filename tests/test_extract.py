@@ -246,6 +246,15 @@ CASES = [
         "It quoted Halvern Council for the Welfare of Migrants campaigner Ada Reyes.",
         [("Ada Reyes", "worksFor", "Halvern Council for the Welfare of Migrants")],
     ),
+    # where a copula says a name's noun is, and the places that place is in
+    (
+        "Halvik is a fishing village on Storholm Island, in Nordland, Norway.",
+        [("Halvik", "locatedIn", "Storholm Island"), ("Halvik", "locatedIn", "Nordland")],
+    ),
+    (
+        "The Ostra is a river in Catalonia.",
+        [("Ostra", "locatedIn", "Catalonia")],
+    ),
     # co-ordinated titles share the organization named after one of them
     (
         "Maren Okafor, co-founder and chief executive of Lumen Labs, spoke.",
@@ -276,6 +285,8 @@ CASES = [
 ]
 
 NEGATIVE = [
+    # a person described as something in a place is not "located" there
+    ("Jo Park is a leading surgeon in Seoul.", ("Jo Park", "locatedIn", "Seoul")),
     # a place one holds a role in is no event one takes part in
     ("Ada Reyes was a doctor in Oslo during the winter.", ("Ada Reyes", "participatesIn", "Oslo")),
     # co-ordinated titles with organizations of their own keep them

@@ -28,6 +28,8 @@ from kg.types import Candidate, Mention
 HEADQUARTERS = frozenset({"headquarters", "headquarter", "base", "office", "offices", "hq"})
 #: Participles that place a thing ("based in", "located in").
 PLACED = frozenset({"based", "headquartered", "located", "situated"})
+#: Prepositions that say where a thing described by a noun is ("a town on the island").
+WHERE_PREPS = ("in", "on", "within")
 #: Nouns naming a division of land, written "the city of X" or "the X district".
 DIVISIONS = frozenset(
     {"city", "town", "village", "hamlet", "state", "province", "county", "district", "region"}
@@ -131,6 +133,34 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                                         0.6 if n == 0 else 0.55,
                                         [token, prep, where],
                                     )
+            # "Yandina is a town on Mbanika Island", "Tire is a district in Izmir Province":
+            # where a copula says a name's noun is, and the places that place is in
+            if (
+                token.dep_ == "attr"
+                and token.head.lemma_ == "be"
+                and token.i not in mentions
+                and token.pos_ == "NOUN"
+            ):
+                places = [n for c in prep_objects(token, *WHERE_PREPS) for n in _named(c, mentions)]
+                if "Person" in lexicon.classes_for_noun(token.lemma_):
+                    places = []  # "X is a leading reporter in Seoul": a person
+                for thing in subject_of(token.head) if places else ():
+                    s = arg_for(thing, lexicon)
+                    if s is None or s.kind != "name":
+                        continue  # "Jo Park is a surgeon in Seoul", whatever the noun
+                    for place in places:
+                        for n, where in enumerate([place, *chains.get(place.i, ())]):
+                            o = arg_for(where, lexicon)
+                            if o is not None and o.kind == "name" and o.start != s.start:
+                                yield candidate(
+                                    doc,
+                                    s,
+                                    "locatedIn",
+                                    o,
+                                    name,
+                                    0.7 if n == 0 else 0.65,
+                                    [thing, token, where],
+                                )
             # "the Pudu district of Kuala Lumpur": a place named on a division noun is in
             # the place the noun is "of"
             if token.lemma_ in DIVISIONS and token.i not in mentions:
@@ -165,6 +195,11 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     )
 
     return rule
+
+
+def _ner(mentions: dict[int, Mention], token: Token) -> str | None:
+    mention = mentions.get(token.i)
+    return mention.ner_label if mention is not None else None
 
 
 def _named(token: Token, mentions: dict[int, Mention]) -> list[Token]:
