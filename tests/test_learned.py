@@ -72,13 +72,14 @@ def test_the_trainer_learns_a_pattern_and_writes_the_same_model_twice(tmp_path, 
 
 def test_the_shipped_rule_proposes_facts_with_its_name_and_confidence(pipeline):
     article = parse_article(
-        "Hebden Bridge is a market town in West Yorkshire, England.", key="t", source="t"
+        "Hebden Bridge is a market town in West Yorkshire, northern England.", key="t", source="t"
     )
     (extraction,) = pipeline.extract([article])
     found = {
         (r.subject, r.object): r.evidence for r in extraction.relations if r.prop == "locatedIn"
     }
-    evidence = found[("place/hebden-bridge", "place/west-yorkshire")]
+    # the hand rules say the town is in West Yorkshire; no hand rule reads "northern England"
+    evidence = found[("place/hebden-bridge", "place/england")]
     assert evidence.rule == learned.RULE
     shipped = learned._shipped()
     threshold = dict(zip(shipped.properties, shipped.thresholds, strict=True))
