@@ -41,7 +41,7 @@ from kg.rdf import (
     extraction_lines,
     new_graph,
 )
-from kg.resolve import CROSS_NAME_RULE, NameIndex, Resolver, link_articles
+from kg.resolve import CROSS_NAME_RULE, CROSS_TYPE_RULE, NameIndex, Resolver, link_articles
 from kg.sources import check_article, parse_article
 from kg.store import Store
 from kg.store.files import QUARANTINE_SUFFIX
@@ -329,21 +329,28 @@ def write_batch(
 
 
 def relink_stored(store: Store, moves: Sequence[tuple[str, str]]) -> list[GraphDiff]:
-    """Move what a store's articles say of each bare name to the full name that now
-    explains it, as if they had been built with it: every graph that names the old
-    entity is rewritten (its facts' assertion IRIs too, which name their ends), its
-    mentions record the cross-article resolution, and its names become the full
-    name's other names. The old entity's description goes with the next garbage
+    """Move what a store's articles say of each entity in ``moves`` to the one it now
+    is, as if they had been built with it: a bare name to the full name that now
+    explains it, a name to the type more articles give it. Every graph that names the
+    old entity is rewritten (its facts' assertion IRIs too, which name their ends),
+    its mentions record the cross-article resolution, and its names become the new
+    entity's other names. The old entity's description goes with the next garbage
     collection. Returns the graphs' diffs."""
     diffs: list[GraphDiff] = []
     for old, new in moves:
+        # the same name in another group is a type the articles outvoted
+        rule = (
+            CROSS_TYPE_RULE if old.partition("/")[2] == new.partition("/")[2] else CROSS_NAME_RULE
+        )
         old_iri = entity_iri(old)
         rows = store.query(
             f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {{ <{old_iri}> ?p ?o }} "
             f"UNION {{ ?s ?p <{old_iri}> }} }} }}"
         ).rows
         names = sorted(str(r[0]) for r in rows if r[0] is not None and str(r[0]) != str(ENTITIES))
-        diffs += store.replace_graphs([(n, moved_graph(store.graph(n), old, new)) for n in names])
+        diffs += store.replace_graphs(
+            [(n, moved_graph(store.graph(n), old, new, rule)) for n in names]
+        )
         described = new_graph(prefixes=False)
         names_of = f"<{old_iri}> <{RDFS.label}>|<{SKOS.altLabel}> ?name"
         for row in store.query(
@@ -355,10 +362,11 @@ def relink_stored(store: Store, moves: Sequence[tuple[str, str]]) -> list[GraphD
     return diffs
 
 
-def moved_graph(graph: Graph, old: str, new: str) -> Graph:
+def moved_graph(graph: Graph, old: str, new: str, rule: str = CROSS_NAME_RULE) -> Graph:
     """``graph`` with entity ``old`` replaced by ``new`` as one build would have
     written it: assertion IRIs follow their facts' ends, a fact of the entity with
-    itself goes, and the moved mentions record ``kg.resolve.cross_article_name.v1``."""
+    itself goes, and the moved mentions record ``rule`` (by default
+    ``kg.resolve.cross_article_name.v1``)."""
     old_iri, new_iri = entity_iri(old), entity_iri(new)
 
     def swap(term: Node) -> Node:
@@ -402,7 +410,7 @@ def moved_graph(graph: Graph, old: str, new: str) -> Graph:
             continue
         out.add((renamed.get(s, s), p, renamed.get(o, o)))
     for m in moved:
-        out.add((m, KG.resolution, Literal(CROSS_NAME_RULE)))
+        out.add((m, KG.resolution, Literal(rule)))
     return out
 
 

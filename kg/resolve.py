@@ -661,35 +661,54 @@ def _full_word(key: str) -> tuple[str, str] | None:
 
 
 class NameIndex:
-    """Full names of people and organizations already held (in a store, or written by
-    earlier batches of a build), by the word a bare name would be: "person/sam-altman"
-    under ("person", "altman"). :func:`link_articles` joins a batch's bare names to
-    them as it joins them to the batch's own full names; and a bare name held before
-    a full name that explains it is noted, so its articles can move to it."""
+    """What is already held (in a store, or written by earlier batches of a build) that
+    a batch links its names to: every entity by its name, with the number of articles
+    that mention it and whether the knowledge base vouches for it; and full names of
+    people and organizations by the word a bare name would be ("person/sam-altman"
+    under ("person", "altman")). :func:`link_articles` weighs a batch's names against
+    them as it weighs the batch's own; a bare name held before a full name that
+    explains it, and a name held under the type a batch outvotes, are noted, so that
+    their stored articles can move (:meth:`take_explained`)."""
 
-    def __init__(self, entities: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        entities: Mapping[str, str] | None = None,
+        articles: Mapping[str, int] | None = None,
+        vouched: Iterable[str] = (),
+    ) -> None:
         self._by: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         #: bare names held ("person/altman"), which a full name written later may explain
         self._bare: set[str] = set()
         self._explained: dict[str, str] = {}
+        self._moved: dict[str, str] = {}
+        #: every key held, by its name ("openai" -> {"organization": "Company"})
+        self._groups: dict[str, dict[str, str]] = defaultdict(dict)
+        self._articles: Counter[str] = Counter(articles or {})
+        self._vouched: set[str] = set(vouched)
         for key, cls in (entities or {}).items():
             self.add(key, cls)
 
     def add(self, key: str, cls: str) -> None:
         """Index entity ``key`` ("group/slug") of class ``cls``: a full name by its word,
         a bare one as held."""
+        group, _, slug = key.partition("/")
+        self._groups[slug].setdefault(group, cls)
         word = _full_word(key)
         if word is not None:
             self._by[word].setdefault(key, cls)
-        elif key.partition("/")[0] in NAME_POSITIONS:
+        elif group in NAME_POSITIONS:
             self._bare.add(key)
 
     def add_all(self, extractions: Iterable[Extraction]) -> None:
-        """Index every entity of ``extractions``; note each bare name held before them
-        that one of their full names now explains as the unique full name of its word
-        (the bare "person/altman" stored yesterday, today's "person/sam-altman"):
-        :meth:`take_explained` hands those over."""
+        """Index every entity of ``extractions`` (one more article for each); note each
+        bare name held before them that one of their full names now explains as the
+        unique full name of its word (the bare "person/altman" stored yesterday, today's
+        "person/sam-altman"): :meth:`take_explained` hands those over."""
         entities = [(e, _full_word(e.key)) for ex in extractions for e in ex.entities]
+        for e, _word in entities:
+            self._articles[e.key] += 1
+            if e.same_as:
+                self._vouched.add(e.key)
         held = set(self._bare)
         for e, word in entities:
             if word is not None:
@@ -705,14 +724,40 @@ class NameIndex:
             if word is None:
                 self.add(e.key, e.cls)
 
+    def held_types(self, slug: str) -> dict[str, tuple[str, int, bool]]:
+        """The types a name is held under: group -> (class, articles, vouched for)."""
+        return {
+            group: (cls, self._articles[f"{group}/{slug}"], f"{group}/{slug}" in self._vouched)
+            for group, cls in self._groups.get(slug, {}).items()
+        }
+
+    def move(self, old: str, new: str) -> None:
+        """Note that the held entity ``old`` is now ``new`` (a type the articles
+        outvote): its articles count for ``new``, and :meth:`take_explained` hands the
+        move over."""
+        group, _, slug = old.partition("/")
+        self._groups[slug].pop(group, None)
+        self._articles[new] += self._articles.pop(old, 0)
+        self._bare.discard(old)
+        word = _full_word(old)
+        if word is not None:
+            self._by[word].pop(old, None)
+        self._moved[old] = new
+
     def take_explained(self) -> list[tuple[str, str]]:
-        """(bare key, full key) pairs noted by :meth:`add_all` since the last call."""
-        found, self._explained = sorted(self._explained.items()), {}
+        """(held key, key it becomes) pairs noted since the last call: names moved to
+        the type their articles outvote, then bare names a full name explains."""
+        found = sorted(self._moved.items()) + sorted(self._explained.items())
+        self._moved, self._explained = {}, {}
         return found
 
     def lookup(self, group: str, word: str) -> Mapping[str, str]:
         """The full names (key -> class) a bare ``word`` of ``group`` may stand for."""
         return self._by.get((group, word), {})
+
+
+def _group_rank(group: str) -> int:
+    return GROUP_ORDER.index(group) if group in GROUP_ORDER else len(GROUP_ORDER)
 
 
 #: Below this much evidence for its type, a bare name may join a full name of another
@@ -732,9 +777,11 @@ def link_articles(
     """Resolve entities across articles built together.
 
     - The same name typed differently in different articles ("OpenAI" a company
-      in three articles, a place in one where the NER erred) takes the type with
-      at least twice the evidence of the other, unless the knowledge base vouches
-      for the minority: a name with evenly split evidence is left as two entities.
+      in three articles, a place in one where the NER erred) takes the type at
+      least twice as many articles give it (each article's type weighed within it),
+      unless the knowledge base vouches for the minority: a name with evenly split
+      articles is left as two entities. With ``known``, the articles already held
+      count too, and a held minority is noted to move (:meth:`NameIndex.move`).
     - A one-word name that no full name explains in its own article joins the
       unique full name of the same kind from another article ("Altman" ->
       "Sam Altman", "Korvath" -> "Korvath Robotics"), or, with ``known``, the
@@ -750,18 +797,29 @@ def link_articles(
         by_name[name][group].append(e)
     remap: dict[str, tuple[str, str, str]] = {}  # old key -> (new key, class, rule)
     for name, groups in by_name.items():
-        if len(groups) < 2:
+        held = known.held_types(name) if known is not None else {}
+        if len(groups) < 2 and not set(held) - set(groups):
             continue
-        totals = {g: sum(e.weight for e in es) for g, es in groups.items()}
-        best = max(totals, key=lambda g: (totals[g], -GROUP_ORDER.index(g)))
-        best_cls = Counter(e.cls for e in groups[best]).most_common(1)[0][0]
-        for group, es in groups.items():
-            if (
-                group != best
-                and totals[group] * 2 <= totals[best]
-                and not any(e.same_as for e in es)
-            ):
+        # each article is one vote for the type it gives the name; the articles
+        # already held vote too, so one build and many give the same types
+        votes = {g: len(es) for g, es in groups.items()}
+        for g, (_cls, articles, _vouched) in held.items():
+            votes[g] = votes.get(g, 0) + articles
+        best = max(votes, key=lambda g: (votes[g], -_group_rank(g), g))
+        best_cls = (
+            Counter(e.cls for e in groups[best]).most_common(1)[0][0]
+            if best in groups
+            else held[best][0]
+        )
+        for group, n in votes.items():
+            if group == best or n * 2 > votes[best]:
+                continue
+            if any(e.same_as for e in groups.get(group, ())) or held.get(group, ("", 0, False))[2]:
+                continue  # the knowledge base vouches for the minority
+            if group in groups:
                 remap[f"{group}/{name}"] = (f"{best}/{name}", best_cls, CROSS_TYPE_RULE)
+            if group in held and known is not None:
+                known.move(f"{group}/{name}", f"{best}/{name}")  # its stored articles too
     # a person by surname, a company by its first word
     full = NameIndex()
     full.add_all(extractions)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import main
-from kg.resolve import CROSS_NAME_RULE, NameIndex
+from kg.resolve import CROSS_NAME_RULE, CROSS_TYPE_RULE, NameIndex
 from kg.store import open_store
 from kg.vocab import KG
 
@@ -132,3 +132,54 @@ def test_an_honorific_and_a_surname_built_later_joins_the_full_name(tmp_path):
     assert main(["build", full, "--store", str(tmp_path / "s"), "-q"]) == 0
     assert main(["build", bare, "--store", str(tmp_path / "s"), "-q"]) == 0
     assert _denoted(tmp_path / "s", "bare")["Mr Altman"] == ("person/sam-altman", CROSS_NAME_RULE)
+
+
+# one name, typed as a company by two articles and as a place by a third
+COMPANY_ONE = "Zorvex, a software company based in Oslo, hired forty engineers this year.\n"
+COMPANY_TWO = (
+    "Shares of Zorvex, the software company, rose on Monday after its new app passed a "
+    "million users.\n"
+)
+PLACE = "Prices rose sharply in Zorvex last week, residents said.\n"
+
+
+@pytest.mark.parametrize(
+    "order",
+    [("one", "two", "place"), ("place", "one", "two"), ("one", "place", "two")],
+    ids=["place-last", "place-first", "place-between"],
+)
+def test_a_type_two_articles_outvote_is_the_same_one_at_a_time(tmp_path, order):
+    """Two articles make "Zorvex" a company, one a place: one build gives the place
+    article's mention to the company (each article one vote, 2 to 1), and so does
+    building them one at a time in any order: the stored place article moves once
+    the second company article comes, the mention recording the merge."""
+    texts = {"one": COMPANY_ONE, "two": COMPANY_TWO, "place": PLACE}
+    paths = dict(zip(texts, _write(tmp_path, **texts), strict=True))
+    assert main(["build", *paths.values(), "--store", str(tmp_path / "once"), "-q"]) == 0
+    assert _denoted(tmp_path / "once", "place")["Zorvex"] == (
+        "organization/zorvex",
+        CROSS_TYPE_RULE,
+    )
+    for name in order:
+        assert main(["build", paths[name], "--store", str(tmp_path / "apart"), "-q"]) == 0
+    assert _quads(tmp_path / "apart") == _quads(tmp_path / "once")
+    assert not any("place/zorvex" in quad for quad in _quads(tmp_path / "apart"))
+
+
+def test_an_even_split_of_articles_stays_two_entities_one_at_a_time(tmp_path):
+    one, place = _write(tmp_path, one=COMPANY_ONE, place=PLACE)
+    assert main(["build", one, "--store", str(tmp_path / "s"), "-q"]) == 0
+    assert main(["build", place, "--store", str(tmp_path / "s"), "-q"]) == 0
+    assert _denoted(tmp_path / "s", "place")["Zorvex"] == ("place/zorvex", None)
+    assert _denoted(tmp_path / "s", "one")["Zorvex"][0] == "organization/zorvex"
+
+
+def test_the_name_index_weighs_held_articles_and_moves_a_held_minority():
+    index = NameIndex({"place/zorvex": "Place"}, {"place/zorvex": 1}, vouched=())
+    assert index.held_types("zorvex") == {"place": ("Place", 1, False)}
+    index.move("place/zorvex", "organization/zorvex")
+    assert index.held_types("zorvex") == {}
+    assert index.take_explained() == [("place/zorvex", "organization/zorvex")]
+    assert index.take_explained() == []
+    vouched = NameIndex({"place/paris": "Place"}, {"place/paris": 2}, vouched={"place/paris"})
+    assert vouched.held_types("paris") == {"place": ("Place", 2, True)}

@@ -216,7 +216,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         # each batch is resolved across its articles and against the full names the
         # store and earlier batches hold ("Altman" -> "Sam Altman"), then written (each
         # article whole or not at all) while the next batch is extracted
-        held_names = NameIndex(store.entity_classes() if store is not None else None)
+        if store is not None:
+            held_articles, vouched = store.entity_support()
+            held_names = NameIndex(store.entity_classes(), held_articles, vouched)
+        else:
+            held_names = NameIndex()
         for batch in batches(extractions, args.batch_size):
             # a store alone takes N-Triples text; a file output needs rdflib terms
             graphs = list(

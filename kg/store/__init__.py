@@ -293,6 +293,28 @@ class Store(ABC):
                 found.setdefault(key, c[len(ontology) :])
         return found
 
+    def entity_support(self) -> tuple[dict[str, int], set[str]]:
+        """How many stored articles mention each entity (by key), and the entities the
+        knowledge base vouches for (``owl:sameAs``): what a build weighs a name's type by,
+        across articles, as if the stored ones were built with it."""
+        from kg.rdf import entity_key  # here: kg.rdf loads spaCy, which stores need not
+
+        articles: dict[str, int] = {}
+        rows = self.query(
+            "SELECT ?e (COUNT(DISTINCT ?a) AS ?n) "
+            f"WHERE {{ GRAPH ?g {{ ?a <{KG.mentions}> ?e }} }} GROUP BY ?e"
+        ).rows
+        for e, n in rows:
+            key = entity_key(str(e))
+            if key is not None and n is not None:
+                articles[key] = int(str(n))
+        same = "http://www.w3.org/2002/07/owl#sameAs"
+        rows = self.query(
+            f"SELECT DISTINCT ?e WHERE {{ GRAPH <{ENTITIES}> {{ ?e <{same}> ?x }} }}"
+        ).rows
+        vouched = {k for (e,) in rows if (k := entity_key(str(e))) is not None}
+        return articles, vouched
+
     def collect_garbage(self) -> GraphDiff:
         """Forget the descriptions of entities no article mentions any more; report
         the triples forgotten."""
