@@ -246,6 +246,15 @@ CASES = [
         "It quoted Halvern Council for the Welfare of Migrants campaigner Ada Reyes.",
         [("Ada Reyes", "worksFor", "Halvern Council for the Welfare of Migrants")],
     ),
+    # bodies named together as one team work together
+    (
+        "A research team from Halvern University and Lumen Labs studied the river.",
+        [("Halvern University", "partnersWith", "Lumen Labs")],
+    ),
+    (
+        "Researchers at Stanford University and Copperline built the model.",
+        [("Stanford University", "partnersWith", "Copperline")],
+    ),
     # where a copula says a name's noun is, and the places that place is in
     (
         "Halvik is a fishing village on Storholm Island, in Nordland, Norway.",
@@ -285,6 +294,11 @@ CASES = [
 ]
 
 NEGATIVE = [
+    # rival teams are no partners
+    (
+        "The team from Halvern University beat the team from Lumen Labs.",
+        ("Halvern University", "partnersWith", "Lumen Labs"),
+    ),
     # a person described as something in a place is not "located" there
     ("Jo Park is a leading surgeon in Seoul.", ("Jo Park", "locatedIn", "Seoul")),
     # a place one holds a role in is no event one takes part in

@@ -217,6 +217,12 @@ SYMMETRIC_VERBS = frozenset(
 RIVAL_NOUNS = frozenset({"rival", "competitor", "challenger"})
 #: Verbs of speaking whose "to" names who heard it ("Whitmore stated to LA Weekly").
 SPOKE_TO = frozenset({"state", "say", "speak", "explain", "confirm", "describe", "write"})
+#: Nouns for bodies that work together, and the prepositions that name them: "a team
+#: from A and B", "researchers at A and B", "a partnership between A and B".
+JOINT_NOUNS = frozenset(
+    {"team", "researchers", "scientists", "consortium", "collaboration", "partnership"}
+)
+JOINT_PREPS = ("from", "at", "between")
 #: Bodies of an organization that a person joins or sits on ("the board of OpenAI").
 BODY_NOUNS = frozenset({"board", "staff", "faculty", "payroll"})
 
@@ -254,6 +260,7 @@ _BE = get_string_id("be")
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _SYMMETRIC_IDS = string_ids(SYMMETRIC_VERBS)
 _RIVAL_IDS = string_ids(RIVAL_NOUNS)
+_JOINT_IDS = string_ids(JOINT_NOUNS)
 #: Words whose form (``LOWER``) or lemma marks a source: "told", "interview", "reported",
 #: "according", "stated to".
 _CUE_IDS = string_ids(("tell", "interview", "interviews", "report", "according", *SPOKE_TO))
@@ -454,6 +461,29 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     if c.dep_ == "pobj"
                 ]
                 yield from emit(doc, sources, subject_of(token.head), ("reports",), 0.7, token)
+        # "a research team from MIT and Colorado State University", "researchers at
+        # Stanford and Google", "a partnership between X and Y": the bodies named
+        # together work together
+        for i, lower_id in enumerate(doc_ids(doc, LOWER)):
+            if lower_id not in _JOINT_IDS and lemmas[i] not in _JOINT_IDS:
+                continue
+            noun = every[i]
+            if noun.pos_ != "NOUN" or noun.i in mentions:
+                continue
+            for first in prep_objects(noun, *JOINT_PREPS):
+                members = with_conjuncts(first)
+                # "from the Massachusetts Institute of Technology and Colorado State
+                # University": the parse may hang the first name on the second
+                members += [
+                    c
+                    for c in first.children
+                    if c.dep_ == "nmod"
+                    and c.i in mentions
+                    and mentions[c.i] is not mentions.get(first.i)
+                ]
+                named = [m for m in members if m.i in mentions]
+                for n, one in enumerate(named):
+                    yield from emit(doc, [one], named[n + 1 :], ("partnersWith",), 0.6, noun)
         # "Redgum Markets and Coastline Grocers agreed to merge", "X and Y met":
         # a symmetric verb with co-ordinated subjects and no object relates the subjects
         pos = doc_ids(doc, POS)
