@@ -246,6 +246,8 @@ CASES = [
         "It quoted Halvern Council for the Welfare of Migrants campaigner Ada Reyes.",
         [("Ada Reyes", "worksFor", "Halvern Council for the Welfare of Migrants")],
     ),
+    # a one-word name a copula says is a product, which the NER missed
+    ("Vellum is a note-taking app made by Copperline.", [("Copperline", "develops", "Vellum")]),
     # bodies named together as one team work together
     (
         "A research team from Halvern University and Lumen Labs studied the river.",

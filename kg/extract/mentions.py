@@ -129,6 +129,23 @@ def _mend_end(tokens: list[Token], part: list[Token]) -> list[Token]:
     return part
 
 
+def _mend_start(doc: Doc, part: list[Token], in_entities: set[int]) -> list[Token]:
+    """Mend where the NER starts a name: take in the capitalised proper nouns just
+    before it that the parse makes part of it and no entity holds ("Excite" of
+    "Excite Truck" when the NER saw "Truck")."""
+    start = part[0].i
+    while (
+        start > 0
+        and (before := doc[start - 1]).pos_ == "PROPN"
+        and before.is_title
+        and before.i not in in_entities
+        and before.dep_ == "compound"
+        and part[0].i <= before.head.i <= part[-1].i
+    ):
+        start -= 1
+    return [*doc[start : part[0].i], *part] if start < part[0].i else part
+
+
 _AND = get_string_id("and")
 _FOR = get_string_id("for")
 #: Lower-case words inside a name ("Foundation for the Visual Arts", "Welfare of Immigrants").
@@ -177,12 +194,15 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
         return [part]
 
     def rule(doc: Doc) -> Iterator[Mention]:
+        ent_tokens = {t.i for e in doc.ents for t in e}
         for ent in doc.ents:
             if ent.label_ not in labels:
                 continue
             parts = split_entity(ent)
             # the possessor in "OpenAI's Sora" is a name, but the label was for the whole
             labelled = 1
+            if parts and ent.label_ != "PERSON":
+                parts[0] = _mend_start(doc, parts[0], ent_tokens)
             if parts:
                 parts[-1] = _mend_end(doc_tokens(doc), parts[-1])
                 if ent.label_ == "PERSON":
@@ -330,6 +350,10 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             nouns.append(token.head)
         if any(cue(n) for n in nouns):
             return True
+        # "Pong is an arcade game": a copula says what the name is
+        if token.dep_ == "nsubj" and token.head.lemma_ == "be":
+            if any(c.dep_ == "attr" and cue(c) for c in token.head.children):
+                return True
         if token.dep_ == "conj" and token.head.i in covered:
             return True
         if any(c.dep_ == "conj" and c.i in covered for c in token.children):
