@@ -246,6 +246,19 @@ CASES = [
         "It quoted Halvern Council for the Welfare of Migrants campaigner Ada Reyes.",
         [("Ada Reyes", "worksFor", "Halvern Council for the Welfare of Migrants")],
     ),
+    # an outlet reports whom it quotes or interviews, and what it has learned
+    (
+        "The Halvern Herald quoted Ada Reyes, a nurse in Oslo.",
+        [("Halvern Herald", "reports", "Ada Reyes")],
+    ),
+    (
+        "Ada Reyes was interviewed by the Halvern Herald on Friday.",
+        [("Halvern Herald", "reports", "Ada Reyes")],
+    ),
+    (
+        "Wikinews has learned that Copperline will close its Oslo office.",
+        [("Wikinews", "reports", "Copperline")],
+    ),
     # a one-word name a copula says is a product, which the NER missed
     ("Vellum is a note-taking app made by Copperline.", [("Copperline", "develops", "Vellum")]),
     # bodies named together as one team work together
@@ -296,6 +309,8 @@ CASES = [
 ]
 
 NEGATIVE = [
+    # a person who quotes someone is no outlet
+    ("Maria Lopez quoted Tom Fry in her speech.", ("Maria Lopez", "reports", "Tom Fry")),
     # rival teams are no partners
     (
         "The team from Halvern University beat the team from Lumen Labs.",

@@ -275,7 +275,7 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
             ):
                 # some organization; which kind, other cues decide
                 yield _cue(mention, "AnyOrganization", name, 1.5)
-            if token.dep_ == "nsubj" and head.lemma_ == "report":
+            if token.dep_ == "nsubj" and head.lemma_ in ("report", "quote"):
                 yield _cue(mention, "NewsOrganization", name, 0.5)
             # "told LA Weekly", "in an interview with Bloomberg": who is told is an outlet
             if mention.ner_label == "ORG" and (

@@ -158,7 +158,12 @@ FRAMES: tuple[Frame, ...] = (
         ("dobj", "prep:with", "prep:against", "prep:on"),
         0.65,
     ),
-    Frame(("reports",), frozenset({"report", "reveal", "write"}), ("ccomp",), 0.7),
+    Frame(
+        ("reports",), frozenset({"report", "reveal", "write", "learn", "observe"}), ("ccomp",), 0.7
+    ),
+    # "The Guardian quoted Colin Yeo", "Yeo was interviewed by Sky News": an outlet
+    # (the resolver keeps it only for a news organization) reports whom it quotes
+    Frame(("reports",), frozenset({"quote", "interview", "profile"}), ("dobj", "passive"), 0.65),
     # leading an organization is working for it; leading a trial or a strike is taking part
     Frame(
         ("worksFor", "participatesIn"),
@@ -402,7 +407,7 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     named
                     for o in list(objects)
                     if o.i not in mentions and o.tag_ == "NNS"
-                    for c in prep_objects(o, "including", "as")
+                    for c in prep_objects(o, "including", "as", "like")
                     for named in with_conjuncts(c)
                 ]
             yield from emit(doc, subjects, objects, frame.props, frame.confidence, verb)
