@@ -79,6 +79,8 @@ GROUP_ORDER = ("person", "organization", "place", "product", "event")
 
 
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
+#: A year an event's name may open with ("1988 Winter Olympics").
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
 
 #: The resolution of an organization's name joined to the same name after a place.
@@ -399,6 +401,17 @@ class Resolver:
                 target, rule = targets[0]
                 merges.append((text, target.label(), rule))
                 target.absorb(short, rule)
+        # "the Winter Olympics" after "the 1988 Winter Olympics": the one edition named
+        editions: dict[str, list[Cluster]] = defaultdict(list)
+        for long in clusters:
+            long_words = name_key(long.label()).split()
+            if long.merged_into is None and len(long_words) > 2 and _YEAR.fullmatch(long_words[0]):
+                editions[" ".join(long_words[1:])].append(long)
+        for short in clusters:
+            found = editions.get(name_key(short.label()), [])
+            if short.merged_into is None and len(found) == 1 and short.group() in (None, "event"):
+                merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
+                found[0].absorb(short, "kg.resolve.name_part.v1")
 
     # -- antecedents -------------------------------------------------------
     def _antecedent(

@@ -766,3 +766,16 @@ def test_a_common_given_name_leans_to_a_person(pipeline, text, name, is_person):
     assert (classes.get(name) == "Person") is is_person
     # "Lincoln" honours a person: no place is read out of "Lincoln Center"
     assert "Lincoln" not in classes
+
+
+def test_an_editions_year_is_part_of_an_events_name(pipeline):
+    """ "The 2024 Halvern Marathon" is one edition (the NER leaves the year out as a
+    date), and "the Halvern Marathon" later in the article is that edition."""
+    from kg.sources import parse_article
+
+    text = "Ada Reyes won the 2024 Halvern Marathon. At the Halvern Marathon she set a record."
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    events = [e for e in extraction.entities if e.cls == "Event"]
+    assert [(e.label, e.alt_labels) for e in events] == [
+        ("2024 Halvern Marathon", ("Halvern Marathon",))
+    ]

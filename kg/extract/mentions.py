@@ -16,6 +16,7 @@ resolves overlaps, and adds every later repeat of a name found once
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 
 from spacy.attrs import LOWER, ORTH, POS
@@ -146,6 +147,17 @@ def _mend_start(doc: Doc, part: list[Token], in_entities: set[int]) -> list[Toke
     return [*doc[start : part[0].i], *part] if start < part[0].i else part
 
 
+def _year_before(doc: Doc, start: int) -> int:
+    """Where an event's name starts with the year written before it: "the 1988 Winter
+    Olympics", "the 2024 Halvern Marathon" name one edition, which the NER often
+    leaves out as a date."""
+    if start > 0 and doc[start].is_title and _YEAR.fullmatch(doc[start - 1].text):
+        return start - 1
+    return start
+
+
+#: A year an event's name may open with.
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _AND = get_string_id("and")
 _FOR = get_string_id("for")
 #: Lower-case words inside a name ("Foundation for the Visual Arts", "Welfare of Immigrants").
@@ -203,6 +215,9 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             labelled = 1
             if parts and ent.label_ != "PERSON":
                 parts[0] = _mend_start(doc, parts[0], ent_tokens)
+            if parts and ent.label_ == "EVENT":  # "the 1988 Winter Olympics"
+                first = _year_before(doc, parts[0][0].i)
+                parts[0] = [*doc[first : parts[0][0].i], *parts[0]]
             if parts:
                 parts[-1] = _mend_end(doc_tokens(doc), parts[-1])
                 if ent.label_ == "PERSON":
@@ -312,6 +327,7 @@ def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     break
             if not any(doc[i].pos_ == "PROPN" for i in range(start, token.i)):
                 continue
+            start = _year_before(doc, start)
             mention = make_mention(
                 doc, list(doc[start : token.i + 1]), "kg.mentions.event_names.v1", 0.8, "EVENT"
             )
@@ -540,7 +556,12 @@ def select(mentions: Iterable[Mention]) -> list[Mention]:
     for mention in by_length:
         clash = {id(c): c for i in range(mention.start, mention.end) for c in covering.get(i, ())}
         nested = all(
-            (c.rule == "kg.mentions.event_names.v1" or mention.rule == NESTED_PLACE_RULE)
+            (
+                # an event keeps the names inside it ("Hollywood" in "the Hollywood
+                # writers' strike"), not itself without its year ("Halvern Marathon")
+                (c.rule == "kg.mentions.event_names.v1" and mention.end < c.end)
+                or mention.rule == NESTED_PLACE_RULE
+            )
             and c.start <= mention.start
             and mention.end <= c.end
             for c in clash.values()
