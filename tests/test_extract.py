@@ -779,3 +779,7 @@ def test_an_editions_year_is_part_of_an_events_name(pipeline):
     assert [(e.label, e.alt_labels) for e in events] == [
         ("2024 Halvern Marathon", ("Halvern Marathon",))
     ]
+    # and the year is still the edition's date
+    assert [(a.subject, a.value) for a in extraction.attributes] == [
+        ("event/2024-halvern-marathon", "2024")
+    ]
