@@ -614,6 +614,12 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
         ("Councillor Maren Okafor won the seat.", "Maren Okafor", "Councillor Maren Okafor"),
         ("Prime Minister John Kale spoke.", "John Kale", "Prime Minister John Kale"),
         ("Norway beat Chile 2 - 1. Peru drew 0 - 0.", "Chile", "Chile 2 - 1"),
+        # the first words of a title are no organization's name
+        (
+            "Labour's Shadow Home Secretary Yvette Cooper backed the idea.",
+            "Yvette Cooper",
+            "Shadow Home",
+        ),
         # an organization's name with "for" inside it
         (
             "A Halvern Council for the Welfare of Migrants campaigner spoke.",

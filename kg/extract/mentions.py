@@ -189,6 +189,15 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
 
     heads = frozenset().union(*lexicon.name_heads.values())
 
+    def cut_title(doc: Doc, part: list[Token]) -> bool:
+        """Whether the NER took the first words of a title for a name: the name's last
+        words and the word after it make a title ("Home" + "Secretary")."""
+        after = part[-1].i + 1
+        if after >= len(doc) or not doc[after].is_title:
+            return False
+        words = [t for t in part if not t.is_punct] + [doc[after]]
+        return any(is_role(words[n:]) for n in range(len(words) - 1))
+
     def at_split(part: list[Token]) -> list[list[Token]]:
         """ "Block Museum of Art at Northwestern University": two names, where what
         follows "at" is a name with a name head of its own ("University of
@@ -226,6 +235,8 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     split = at_split(parts[-1])
                     parts[-1:] = split
                     labelled = len(split)  # both names at "at" are what the NER said
+            if parts and ent.label_ != "PERSON" and cut_title(doc, parts[-1]):
+                parts = parts[:-1]  # "Shadow Home" of "Shadow Home Secretary Yvette Cooper"
             for n, part in enumerate(parts):
                 label = ent.label_ if n >= len(parts) - labelled else None
                 mention = make_mention(doc, part, NER_RULE, NER_CONFIDENCE, label)
