@@ -183,3 +183,17 @@ def test_the_name_index_weighs_held_articles_and_moves_a_held_minority():
     assert index.take_explained() == []
     vouched = NameIndex({"place/paris": "Place"}, {"place/paris": 2}, vouched={"place/paris"})
     assert vouched.held_types("paris") == {"place": ("Place", 2, True)}
+
+
+def test_the_seed_article_built_after_sam_altman_links_its_bare_names(tmp_path, seed_path):
+    """The reference story built the day after an article naming "Sam Altman": its
+    "Sam" is him, and the store is the one a single build of both gives."""
+    (full,) = _write(tmp_path, full=FULL)
+    seed = str(seed_path)
+    assert main(["build", full, seed, "--store", str(tmp_path / "once"), "-q"]) == 0
+    assert main(["build", full, "--store", str(tmp_path / "apart"), "-q"]) == 0
+    assert main(["build", seed, "--store", str(tmp_path / "apart"), "-q"]) == 0
+    denoted = _denoted(tmp_path / "apart", seed_path.stem.replace("_", "-"))
+    assert denoted["Sam"][0] == "person/sam-altman"
+    assert denoted["Sam Altman"][0] == "person/sam-altman"
+    assert _quads(tmp_path / "apart") == _quads(tmp_path / "once")
