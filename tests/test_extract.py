@@ -533,6 +533,12 @@ TYPE_EVIDENCE = [
     ),
     (
         "kg.types.descriptions.v1",
+        "Acme CEO Jo Park spoke on Monday about the deal.",
+        "Jo Park",
+        "Person",
+    ),
+    (
+        "kg.types.descriptions.v1",
         "The display honours fashion designer Halston and his friends.",
         "Halston",
         "Person",

@@ -122,6 +122,10 @@ def _naming_noun(token: Token) -> Token | None:
     return None
 
 
+def _is_title(lexicon: Lexicon, token: Token) -> bool:
+    return lexicon.title_prop(token.text) is not None
+
+
 def _cue(mention: Mention, cls: str, rule: str, weight: float) -> TypeCue:
     return TypeCue(mention.start, mention.end, cls, rule, weight)
 
@@ -166,7 +170,9 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 dep == "compound"
                 and (after := mentions.get(token.i + 1)) is not None
                 and token.i not in mentions
-                and token.tag_ == "NN"  # not "publishers Jann Wenner and Carlo De Benedetti"
+                # not "publishers Jann Wenner and Carlo De Benedetti"; a title the
+                # tagger takes for a proper noun counts ("CEO Jo Park")
+                and (token.tag_ == "NN" or (token.tag_ == "NNP" and _is_title(lexicon, token)))
                 and mentions.get(token.head.i) is after
             ):
                 yield from _noun_cues(lexicon, after, token, name, 3.0)
