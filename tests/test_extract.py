@@ -259,6 +259,16 @@ CASES = [
         "Wikinews has learned that Copperline will close its Oslo office.",
         [("Wikinews", "reports", "Copperline")],
     ),
+    # the names a possessed product noun lists
+    (
+        "Copperline sells its phones, including the Vellum X2 and the Vellum S, in Europe.",
+        [("Copperline", "develops", "Vellum X2"), ("Copperline", "develops", "Vellum S")],
+    ),
+    # the agent of "developed by" is a company, whatever the NER says
+    (
+        "Halvern Quest is a video game developed by Zarnok in 2004.",
+        [("Zarnok", "develops", "Halvern Quest")],
+    ),
     # a one-word name a copula says is a product, which the NER missed
     ("Vellum is a note-taking app made by Copperline.", [("Copperline", "develops", "Vellum")]),
     # bodies named together as one team work together

@@ -76,6 +76,8 @@ POLITICAL_TITLES = frozenset(
 )
 PLACE_PREPS = frozenset({"in", "near", "outside", "across", "throughout", "around"})
 EVENT_VERBS = frozenset({"happen", "occur", "unfold"})
+#: Verbs whose agent makes a product ("developed by", "manufactured by").
+MAKER_VERBS = frozenset({"develop", "manufacture", "publish", "market", "distribute"})
 PRODUCT_VERBS = frozenset(
     {"launch", "release", "unveil", "debut", "ship", "use", "demo", "preview"}
 )
@@ -311,6 +313,10 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 and any(c.dep_ == "poss" for c in head.children)
             ):
                 yield _cue(mention, "Product", name, 3.0)
+            # "a game developed by Sega", "published by Penguin": makers of products in
+            # the news are companies (not "produced by", which is a film's producer too)
+            if token.dep_ == "pobj" and head.dep_ == "agent" and head.head.lemma_ in MAKER_VERBS:
+                yield _cue(mention, "AnyOrganization", name, 1.5)
             # "founded by Amara Osei": founders are people
             founding = head.head.lemma_ in FOUND_VERBS
             if (

@@ -59,6 +59,29 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                             yield candidate(
                                 doc, owner, "develops", made, name, 0.8, [product, token, maker]
                             )
+            # "its missiles such as Cirit and UMTAS", "Google's services, including
+            # YouTube": the names a possessed product noun lists
+            if (
+                token.i not in mentions
+                and token.tag_ == "NNS"
+                and (token.lower_ in product_nouns or token.lemma_.lower() in product_nouns)
+            ):
+                makers = [c for c in token.children if c.dep_ == "poss"]
+                listed = [
+                    named
+                    for c in prep_objects(token, "as", "including", "like")
+                    if c.head.lower_ != "as" or any(w.lower_ == "such" for w in c.head.children)
+                    for named in with_conjuncts(c)
+                    if named.i in mentions
+                ]
+                for maker in makers:
+                    owner = arg_for(maker, lexicon)
+                    for product in listed:
+                        made = arg_for(product, lexicon)
+                        if owner is not None and made is not None and owner.start != made.start:
+                            yield candidate(
+                                doc, owner, "develops", made, name, 0.7, [maker, token, product]
+                            )
             if token.i not in mentions or (
                 token.head.i in mentions and token.dep_ not in ("appos", "conj")
             ):
