@@ -271,6 +271,12 @@ CASES = [
     ),
     # a one-word name a copula says is a product, which the NER missed
     ("Vellum is a note-taking app made by Copperline.", [("Copperline", "develops", "Vellum")]),
+    # a chain of places followed by "and" that joins something else is still a chain
+    (
+        "There are exhibits at Halvik College in Saratoga Springs, New York and an Andy "
+        "Warhol exhibit at the Block Museum.",
+        [("Saratoga Springs", "locatedIn", "New York")],
+    ),
     # bodies named together as one team work together
     (
         "A research team from Halvern University and Lumen Labs studied the river.",

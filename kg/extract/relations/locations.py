@@ -237,7 +237,14 @@ def _listed(token: Token) -> bool:
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
     group = [first, *(t for t in first.subtree if t.dep_ == "conj")]
-    return any(c.dep_ in ("cc", "preconj") for t in group for c in t.children)
+    # a conjunction counts only where it joins something after it: in "Saratoga
+    # Springs, New York and an Andy Warhol exhibit" the parse may hang the "and" that
+    # joins the exhibits on "New York"
+    return any(
+        c.dep_ in ("cc", "preconj") and any(k.dep_ == "conj" and k.i > c.i for k in t.children)
+        for t in group
+        for c in t.children
+    )
 
 
 def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list[Token]]:
