@@ -636,6 +636,12 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
         ("Councillor Maren Okafor won the seat.", "Maren Okafor", "Councillor Maren Okafor"),
         ("Prime Minister John Kale spoke.", "John Kale", "Prime Minister John Kale"),
         ("Norway beat Chile 2 - 1. Peru drew 0 - 0.", "Chile", "Chile 2 - 1"),
+        # a common given name the NER left out of a person's name
+        (
+            "The show included portraits of author Ada Reyes and singer-songwriter Carly Simon.",
+            "Carly Simon",
+            "Simon",
+        ),
         # the first words of a title are no organization's name
         (
             "Labour's Shadow Home Secretary Yvette Cooper backed the idea.",

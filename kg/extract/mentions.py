@@ -130,10 +130,13 @@ def _mend_end(tokens: list[Token], part: list[Token]) -> list[Token]:
     return part
 
 
-def _mend_start(doc: Doc, part: list[Token], in_entities: set[int]) -> list[Token]:
+def _mend_start(
+    doc: Doc, part: list[Token], in_entities: set[int], person: bool = False
+) -> list[Token]:
     """Mend where the NER starts a name: take in the capitalised proper nouns just
     before it that the parse makes part of it and no entity holds ("Excite" of
-    "Excite Truck" when the NER saw "Truck")."""
+    "Excite Truck" when the NER saw "Truck"); before a person's name, only a
+    common given name ("Carly" of "Carly Simon")."""
     start = part[0].i
     while (
         start > 0
@@ -142,6 +145,7 @@ def _mend_start(doc: Doc, part: list[Token], in_entities: set[int]) -> list[Toke
         and before.i not in in_entities
         and before.dep_ == "compound"
         and part[0].i <= before.head.i <= part[-1].i
+        and (not person or (start == part[0].i and is_given_name(before.text)))
     ):
         start -= 1
     return [*doc[start : part[0].i], *part] if start < part[0].i else part
@@ -222,8 +226,10 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             parts = split_entity(ent)
             # the possessor in "OpenAI's Sora" is a name, but the label was for the whole
             labelled = 1
-            if parts and ent.label_ != "PERSON":
-                parts[0] = _mend_start(doc, parts[0], ent_tokens)
+            if parts:
+                # "Carly" of "Carly Simon" when the NER saw "Simon": for a person,
+                # only a given name
+                parts[0] = _mend_start(doc, parts[0], ent_tokens, ent.label_ == "PERSON")
             if parts and ent.label_ == "EVENT":  # "the 1988 Winter Olympics"
                 first = _year_before(doc, parts[0][0].i)
                 parts[0] = [*doc[first : parts[0][0].i], *parts[0]]
