@@ -549,6 +549,12 @@ TYPE_EVIDENCE = [
     ),
     (
         "kg.types.descriptions.v1",
+        "The ferry sailed days before the start of the Halvik, the annual festival of the coast.",
+        "Halvik",
+        "Event",
+    ),
+    (
+        "kg.types.descriptions.v1",
         "Acme CEO Jo Park spoke on Monday about the deal.",
         "Jo Park",
         "Person",

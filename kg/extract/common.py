@@ -368,3 +368,19 @@ def title_holders(noun: Token) -> tuple[list[Token], list[Token]]:
     elif noun.dep_ == "nsubj" and head.lemma_ == "be":
         people = [c for c in head.children if c.dep_ == "attr"]
     return [t for p in people for t in with_conjuncts(p)], where
+
+
+def written_apposition(token: Token) -> Token | None:
+    """The head noun of an apposition written right after ``token`` ("the Hajj, the
+    annual pilgrimage to Mecca"), read off the words: the parse often hangs such a
+    noun elsewhere."""
+    doc = token.doc
+    at = token.i + 1
+    if at + 2 >= len(doc) or doc[at].text != "," or doc[at + 1].lower_ not in ("the", "a", "an"):
+        return None
+    for noun in doc[at + 2 : min(at + 6, len(doc))]:
+        if noun.pos_ not in ("ADJ", "NOUN"):
+            return None
+        if noun.pos_ == "NOUN" and (noun.i + 1 >= len(doc) or doc[noun.i + 1].pos_ != "NOUN"):
+            return noun
+    return None

@@ -48,6 +48,7 @@ from kg.extract.common import (
     noun_phrase_head_text,
     title_holders,
     with_conjuncts,
+    written_apposition,
 )
 from kg.extract.matches import name_key, read_match_report
 from kg.gazetteer import place_kind
@@ -159,6 +160,10 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 pairs = [(s, token) for s in token.head.children if s.dep_ == "nsubj"]
             else:
                 pairs = []
+            # "the Hajj, the annual pilgrimage": an apposition the parse missed
+            if dep != "appos" and token.i in mentions and (written := written_apposition(token)):
+                if written.dep_ != "appos" and written.head.i != token.i:
+                    pairs.append((token, written))
             for name_tok, noun in pairs:
                 mention = mentions.get(name_tok.i)
                 if mention is None or noun.i in mentions or noun.pos_ != "NOUN":

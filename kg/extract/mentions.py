@@ -37,6 +37,7 @@ from kg.extract.common import (
     sentence_bounds,
     sentence_index,
     string_ids,
+    written_apposition,
 )
 from kg.gazetteer import place_kind
 from kg.given_names import is_given_name
@@ -382,6 +383,11 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
         if token.dep_ in ("appos", "compound"):
             nouns.append(token.head)
         if any(cue(n) for n in nouns):
+            return True
+        # "the Hajj, the annual pilgrimage to Mecca": an apposition by its words, where
+        # the parse missed it
+        written = written_apposition(token)
+        if written is not None and cue(written):
             return True
         # "Pong is an arcade game": a copula says what the name is
         if token.dep_ == "nsubj" and token.head.lemma_ == "be":
