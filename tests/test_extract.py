@@ -549,6 +549,12 @@ TYPE_EVIDENCE = [
     ),
     (
         "kg.types.descriptions.v1",
+        "The music was from such bands as The Larkspur Echoes.",
+        "Larkspur Echoes",
+        "Organization",
+    ),
+    (
+        "kg.types.descriptions.v1",
         "The ferry sailed days before the start of the Halvik, the annual festival of the coast.",
         "Halvik",
         "Event",

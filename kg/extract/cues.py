@@ -116,8 +116,8 @@ def _naming_noun(token: Token) -> Token | None:
         return None
     # "religions such as Wicca", "studios including Paramount": a plural noun, as a
     # singular one is most often a misparse ("photographers who used the camera, such as ...")
-    if prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.children):
-        return noun if noun.tag_ == "NNS" else None
+    if prep.lower_ == "as" and any(c.lower_ == "such" for c in (*prep.children, *noun.children)):
+        return noun if noun.tag_ == "NNS" else None  # "religions such as", "such bands as"
     if prep.lower_ == "including":
         return noun if noun.tag_ == "NNS" else None
     if prep.lower_ == "of" and any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children):
