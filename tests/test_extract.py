@@ -549,6 +549,12 @@ TYPE_EVIDENCE = [
     ),
     (
         "kg.types.descriptions.v1",
+        "The villagers still worship old gods, such as Tarnu, Velka and Osrin.",
+        "Osrin",
+        "Person",
+    ),
+    (
+        "kg.types.descriptions.v1",
         "The music was from such bands as The Larkspur Echoes.",
         "Larkspur Echoes",
         "Organization",
