@@ -654,6 +654,18 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
         ("Councillor Maren Okafor won the seat.", "Maren Okafor", "Councillor Maren Okafor"),
         ("Prime Minister John Kale spoke.", "John Kale", "Prime Minister John Kale"),
         ("Norway beat Chile 2 - 1. Peru drew 0 - 0.", "Chile", "Chile 2 - 1"),
+        # one-word names the NER ran together across a comma are two; a company's
+        # suffix after a comma is part of its name
+        (
+            "The villagers still worship old gods, such as Tarnu, Velka and Osrin.",
+            "Velka",
+            "Tarnu, Velka",
+        ),
+        (
+            "Breakout is an arcade game developed and published by Atari, Inc.",
+            "Atari, Inc.",
+            "Inc.",
+        ),
         # a common given name the NER left out of a person's name
         (
             "The show included portraits of author Ada Reyes and singer-songwriter Carly Simon.",

@@ -163,6 +163,8 @@ def _year_before(doc: Doc, start: int) -> int:
 
 #: A year an event's name may open with.
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
+#: Words after a comma that end a name rather than start one.
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "esq", "phd", "md"})
 _AND = get_string_id("and")
 _FOR = get_string_id("for")
 #: Lower-case words inside a name ("Foundation for the Visual Arts", "Welfare of Immigrants").
@@ -219,6 +221,29 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 return [part[:n], after]
         return [part]
 
+    def comma_split(part: list[Token]) -> list[list[Token]]:
+        """A name the NER ran across a comma into the next ("Prior to Bridgewater,
+        Bohigian founded ...", "gods such as Tarnu, Velka and Osrin"): one-word proper
+        nouns on both sides are two names. A name with "and" or "&" in it stays whole
+        ("Farrar, Straus and Giroux")."""
+        commas = [n for n, t in enumerate(part) if t.text == ","]
+        if not commas or any(t.lower_ in ("and", "&") for t in part):
+            return [part]
+        pieces, start = [], 0
+        for n in [*commas, len(part)]:
+            pieces.append(part[start:n])
+            start = n + 1
+        if all(
+            len(p) == 1
+            and p[0].pos_ == "PROPN"
+            and p[0].is_title
+            and p[0].lower_ not in heads  # "Atari, Inc."
+            and p[0].lower_.rstrip(".") not in _NAME_SUFFIXES  # "Martin Luther King, Jr."
+            for p in pieces
+        ):
+            return pieces
+        return [part]
+
     def rule(doc: Doc) -> Iterator[Mention]:
         ent_tokens = {t.i for e in doc.ents for t in e}
         for ent in doc.ents:
@@ -242,6 +267,10 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     split = at_split(parts[-1])
                     parts[-1:] = split
                     labelled = len(split)  # both names at "at" are what the NER said
+                split = comma_split(parts[-1])
+                if len(split) > 1:  # "Tarnu, Velka": the NER ran two names together
+                    parts[-1:] = split
+                    labelled = len(split)
             if parts and ent.label_ != "PERSON" and cut_title(doc, parts[-1]):
                 parts = parts[:-1]  # "Shadow Home" of "Shadow Home Secretary Yvette Cooper"
             for n, part in enumerate(parts):
