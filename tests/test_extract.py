@@ -536,6 +536,20 @@ TYPE_EVIDENCE = [
         "Organization",
     ),
     (
+        "kg.types.teams.v1",
+        "Norway beat Chile 2 - 1 on Sunday, and Peru and Ghana drew 0 - 0. Dries Mertelaar's "
+        "attempt in the 18th minute failed, and a late shot was saved by Thibaut Vandermolen.",
+        "Thibaut Vandermolen",
+        "Person",
+    ),
+    (
+        "kg.types.teams.v1",
+        "Norway beat Chile 2 - 1 on Sunday, and Peru and Ghana drew 0 - 0. Dries Mertelaar's "
+        "attempt in the 18th minute failed, and a late shot was saved by Thibaut Vandermolen.",
+        "Dries Mertelaar",
+        "Person",
+    ),
+    (
         "kg.types.lists.v1",
         "The gallery shows prints by Marta Lindqvist, Odile Brassard, Kenji Mori and Walker Evans.",
         "Walker Evans",

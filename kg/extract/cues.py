@@ -431,9 +431,15 @@ def gazetteer_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
+#: In a match report, what players do and what they own.
+PLAYER_VERBS = frozenset({"score", "save", "miss", "concede", "equalise", "equalize", "shoot"})
+PLAYER_NOUNS = frozenset({"attempt", "shot", "header", "strike", "volley", "tackle", "pass"})
+
+
 @type_rules.register("kg.types.teams.v1")
 def team_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
-    """In a match report, the sides of a result are teams throughout the article."""
+    """In a match report, the sides of a result are teams throughout the article, and
+    who scores, saves or shoots (not a side) is a player."""
     name = "kg.types.teams.v1"
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
@@ -443,6 +449,24 @@ def team_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
         for mention in doc._.kg_mentions or ():
             if mention.ner_label != "PERSON" and name_key(mention.text) in report.sides:
                 yield _cue(mention, "Organization", name, 3.0)
+        # "Lukaku scored", "saved by Thibaut Courtois", "Dries Mertens's attempt": who
+        # plays the game, other than the sides, is a player
+        mentions = mention_tokens(doc)
+        for token in doc_tokens(doc):
+            mention = mentions.get(token.i)
+            if mention is None or name_key(mention.text) in report.sides:
+                continue
+            head = token.head
+            if (
+                (token.dep_ == "nsubj" and head.lemma_ in PLAYER_VERBS)
+                or (
+                    token.dep_ == "pobj"
+                    and head.dep_ == "agent"
+                    and head.head.lemma_ in PLAYER_VERBS
+                )
+                or (token.dep_ == "poss" and head.lemma_ in PLAYER_NOUNS)
+            ):
+                yield _cue(mention, "Person", name, 2.0)
 
     return rule
 
