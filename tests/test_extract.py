@@ -259,6 +259,11 @@ CASES = [
         "Wikinews has learned that Copperline will close its Oslo office.",
         [("Wikinews", "reports", "Copperline")],
     ),
+    # a relative clause with no relative word: its object is the noun it describes
+    (
+        "Maren Okafor sold Copperline, the company she founded in 2015.",
+        [("Maren Okafor", "founderOf", "Copperline")],
+    ),
     # the names a possessed product noun lists
     (
         "Copperline sells its phones, including the Vellum X2 and the Vellum S, in Europe.",
@@ -325,6 +330,11 @@ CASES = [
 ]
 
 NEGATIVE = [
+    # a relative clause opened by "whose" does not make its head the verb's object
+    (
+        "Halvern Labs, whose Vellum phones compete with Zarnok, raised prices.",
+        ("Vellum", "competesWith", "Halvern Labs"),
+    ),
     # a person who quotes someone is no outlet
     ("Maria Lopez quoted Tom Fry in her speech.", ("Maria Lopez", "reports", "Tom Fry")),
     # rival teams are no partners

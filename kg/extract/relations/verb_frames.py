@@ -261,6 +261,8 @@ def described_by(noun: Token) -> list[Token]:
 #: The same words as ids, for walks over :func:`kg.extract.common.doc_ids`.
 _DEAL_IDS = string_ids(DEAL_NOUNS)
 _BE = get_string_id("be")
+#: Words that open a relative clause.
+_RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "that", "where", "when"})
 #: NER labels of places, which take part in nothing
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _SYMMETRIC_IDS = string_ids(SYMMETRIC_VERBS)
@@ -305,6 +307,19 @@ def frame_matches(
             for where in frames[n].objects:
                 if where == "dobj" or where == "ccomp":
                     found += [(n, where, [verb.i, c.i]) for c in children if c.dep_ == where]
+                    if (
+                        where == "dobj"
+                        and verb.dep_ == "relcl"
+                        and verb.head.i < verb.i
+                        and any(c.dep_ == "nsubj" for c in children)
+                        and not any(c.dep_ == "dobj" for c in children)
+                        and not any(
+                            t.lower_ in _RELATIVE_WORDS for t in tokens[verb.head.i + 1 : verb.i]
+                        )
+                    ):
+                        # "the company she founded" (no relative word: the clause's
+                        # object is the noun), not "Sony, whose consoles compete"
+                        found.append((n, where, [verb.i, verb.head.i]))
                 elif where.startswith("prep:") or where == "passive":
                     dep, word = ("agent", None) if where == "passive" else ("prep", where[5:])
                     heads = children
@@ -394,6 +409,9 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             else:
                 subjects = subject_of(verb)
                 objects = with_conjuncts(doc[tokens[-1]])
+                if verb.dep_ == "relcl" and tokens[-1] == verb.head.i:
+                    # "Copperline, the company she founded", "the firm he founded, Zed"
+                    objects += described_by(verb.head)[1:]
                 # "joined the board of OpenAI", "sits on the board of Acme": the
                 # organization whose board it is
                 objects += [
