@@ -264,6 +264,11 @@ CASES = [
         "Maren Okafor sold Copperline, the company she founded in 2015.",
         [("Maren Okafor", "founderOf", "Copperline")],
     ),
+    # "it", the thing developed, is the product the article is about
+    (
+        "Halvern Quest is a racing video game for the Wii. It was developed by Zarnok.",
+        [("Zarnok", "develops", "Halvern Quest")],
+    ),
     # the names a possessed product noun lists
     (
         "Copperline sells its phones, including the Vellum X2 and the Vellum S, in Europe.",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.attrs import LEMMA, LOWER, POS
 from spacy.strings import get_string_id
@@ -369,6 +369,10 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 obj = arg_for(o_tok, lexicon)
                 if obj is None or (obj.start, obj.end) == (subject.start, subject.end):
                     continue
+                if obj.kind == "pronoun" and "develops" in props and o_tok.lower_ == "it":
+                    # "Halvern Quest is a game. It was developed by Zarnok": what is
+                    # developed is a product
+                    obj = replace(obj, cls="Product")
                 for prop in props:
                     yield candidate(
                         doc, subject, prop, obj, name, confidence, [s_tok, trigger, o_tok]
