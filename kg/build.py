@@ -241,7 +241,13 @@ def dask_client(spec: str) -> Iterator[Any]:
         # fork where the system has it, as --jobs does: workers start with kg and spaCy
         # imported; the dashboard on a free port (Dask's own progress page, with bokeh)
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+        # Dask's sampling profiler wakes each worker every 10 ms: CPU a build pays for
+        # and no kg user reads (the dashboard keeps its task stream and progress)
+        local = {
+            "distributed.worker.multiprocessing-method": method,
+            "distributed.worker.profile.enabled": False,
+        }
+        with dask.config.set(local):
             cluster = LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
