@@ -41,6 +41,8 @@ MONTHS["sept"] = 9
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _LEAD = re.compile(r"^(?:in|on|during|since|by|from|of|the)\s+", re.IGNORECASE)
 _ORD = re.compile(r"(\d{1,2})(?:st|nd|rd|th)\b")
+#: A year an event's name may open with ("the 1988 Winter Olympics").
+EDITION_YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
 
 def _clean(text: str) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from kg.dates import resolve_date
+from kg.dates import EDITION_YEAR, resolve_date
 from kg.gazetteer import place_kind
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
@@ -79,8 +79,6 @@ GROUP_ORDER = ("person", "organization", "place", "product", "event")
 
 
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
-#: A year an event's name may open with ("1988 Winter Olympics").
-_YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
 
 #: The resolution of an organization's name joined to the same name after a place.
@@ -405,7 +403,11 @@ class Resolver:
         editions: dict[str, list[Cluster]] = defaultdict(list)
         for long in clusters:
             long_words = name_key(long.label()).split()
-            if long.merged_into is None and len(long_words) > 2 and _YEAR.fullmatch(long_words[0]):
+            if (
+                long.merged_into is None
+                and len(long_words) > 2
+                and EDITION_YEAR.fullmatch(long_words[0])
+            ):
                 editions[" ".join(long_words[1:])].append(long)
         for short in clusters:
             found = editions.get(name_key(short.label()), [])

@@ -16,7 +16,6 @@ resolves overlaps, and adds every later repeat of a name found once
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 
 from spacy.attrs import LOWER, ORTH, POS
@@ -27,6 +26,7 @@ from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from kg.dates import EDITION_YEAR
 from kg.extract.common import (
     DASHES,
     POSSESSIVE_MARKERS,
@@ -156,13 +156,11 @@ def _year_before(doc: Doc, start: int) -> int:
     """Where an event's name starts with the year written before it: "the 1988 Winter
     Olympics", "the 2024 Halvern Marathon" name one edition, which the NER often
     leaves out as a date."""
-    if start > 0 and doc[start].is_title and _YEAR.fullmatch(doc[start - 1].text):
+    if start > 0 and doc[start].is_title and EDITION_YEAR.fullmatch(doc[start - 1].text):
         return start - 1
     return start
 
 
-#: A year an event's name may open with.
-_YEAR = re.compile(r"1[89]\d\d|20\d\d")
 #: Words after a comma that end a name rather than start one.
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "esq", "phd", "md"})
 _AND = get_string_id("and")

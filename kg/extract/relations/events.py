@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from kg.dates import EDITION_YEAR
 from kg.extract.common import (
     sentence_index,
 )
@@ -89,10 +89,6 @@ HAPPEN_VERBS = frozenset(
 )
 
 
-#: A year an event's name may open with ("1988 Winter Olympics").
-_YEAR = re.compile(r"1[89]\d\d|20\d\d")
-
-
 def _date_span(token: Token) -> Span | None:
     if token.ent_type_ != "DATE":
         return None
@@ -125,7 +121,7 @@ def event_date_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     if child.dep_ == "prep" and child.lower_ in TIME_PREPS:
                         found += [_date_span(c) for c in child.children if c.dep_ == "pobj"]  # type: ignore[misc]
             # "the 2023 Hollywood writers' strike": an edition's year opens its name
-            if len(span) > 1 and _YEAR.fullmatch(span[0].text):
+            if len(span) > 1 and EDITION_YEAR.fullmatch(span[0].text):
                 found.append(span[0:1])
             subject = Arg(mention.start, mention.end, mention.text)
             for date in {d for d in found if d is not None}:

@@ -23,7 +23,7 @@ from kg.extract.relations.base import (
 from kg.gazetteer import place_kind
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
-from kg.types import Candidate, Mention
+from kg.types import Arg, Candidate, Mention
 
 HEADQUARTERS = frozenset({"headquarters", "headquarter", "base", "office", "offices", "hq"})
 #: Participles that place a thing ("based in", "located in").
@@ -43,6 +43,30 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     """Locations: "X-based Y", "Y, based in X", "Columbus, Ohio", headquarters; and
     "X-backed Y" (partnersWith)."""
     name = "kg.relations.locations.v1"
+
+    def placed(
+        doc: Doc,
+        s: Arg,
+        thing: Token,
+        cue: Token,
+        place: Token,
+        chains: dict[int, list[Token]],
+        confidence: tuple[float, float],
+    ) -> Iterator[Candidate]:
+        """``s`` is in ``place`` and in each place written after it ("in Montreal,
+        Quebec"): ``confidence`` for the first and for the outer ones."""
+        for n, where in enumerate([place, *chains.get(place.i, ())]):
+            o = arg_for(where, lexicon)
+            if o is not None and o.kind == "name" and o.start != s.start:
+                yield candidate(
+                    doc,
+                    s,
+                    "locatedIn",
+                    o,
+                    name,
+                    confidence[0] if n == 0 else confidence[1],
+                    [thing, cue, where],
+                )
 
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
@@ -121,18 +145,8 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     for c in (c for c in prep.children if c.dep_ == "pobj"):
                         for place in _named(c, mentions):
                             s = arg_for(token, lexicon)
-                            for n, where in enumerate([place, *chains.get(place.i, ())]):
-                                o = arg_for(where, lexicon)
-                                if s is not None and o is not None and o.kind == "name":
-                                    yield candidate(
-                                        doc,
-                                        s,
-                                        "locatedIn",
-                                        o,
-                                        name,
-                                        0.6 if n == 0 else 0.55,
-                                        [token, prep, where],
-                                    )
+                            if s is not None:
+                                yield from placed(doc, s, token, prep, place, chains, (0.6, 0.55))
             # "Yandina is a town on Mbanika Island", "Tire is a district in Izmir Province":
             # where a copula says a name's noun is, and the places that place is in
             if (
@@ -147,20 +161,9 @@ def location_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 for thing in subject_of(token.head) if places else ():
                     s = arg_for(thing, lexicon)
                     if s is None or s.kind != "name":
-                        continue  # "Jo Park is a surgeon in Seoul", whatever the noun
+                        continue  # a pronoun or a description: no name to place
                     for place in places:
-                        for n, where in enumerate([place, *chains.get(place.i, ())]):
-                            o = arg_for(where, lexicon)
-                            if o is not None and o.kind == "name" and o.start != s.start:
-                                yield candidate(
-                                    doc,
-                                    s,
-                                    "locatedIn",
-                                    o,
-                                    name,
-                                    0.7 if n == 0 else 0.65,
-                                    [thing, token, where],
-                                )
+                        yield from placed(doc, s, thing, token, place, chains, (0.7, 0.65))
             # "the Pudu district of Kuala Lumpur": a place named on a division noun is in
             # the place the noun is "of"
             if token.lemma_ in DIVISIONS and token.i not in mentions:
