@@ -241,6 +241,7 @@ class GumReport:
     merged: int = 0
     splits: list[str] = field(default_factory=list)
     wrong_merges: list[str] = field(default_factory=list)
+    unmerged: list[str] = field(default_factory=list)  # multi-name targets no entity joins
     wrong_typings: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
     invented: list[str] = field(default_factory=list)
@@ -267,7 +268,7 @@ class GumReport:
         out["merge_recall"] = round(self.merged / self.multi_name, 3) if self.multi_name else 0.0
         out["splits"] = len(self.splits)
         out["wrong_merges"] = len(self.wrong_merges)
-        for key in ("wrong_typings", "missed", "invented", "splits", "wrong_merges"):
+        for key in ("wrong_typings", "missed", "invented", "splits", "wrong_merges", "unmerged"):
             out[f"{key}_list"] = getattr(self, key)
         out["disagreements_list"] = self.disagreements
         return out
@@ -315,6 +316,10 @@ def score_gum(doc: GumDoc, extraction: Extraction, report: GumReport) -> None:
                 report.multi_name += 1
                 if any(len(forms[e.key] & target.listed) >= 2 for e in hits):
                     report.merged += 1
+                else:
+                    report.unmerged.append(
+                        f"{where}: {' / '.join(sorted(target.listed))} not joined"
+                    )
         for entity in entities:
             if matched_entities[entity.key]:
                 report.correct[mode] += 1

@@ -104,6 +104,7 @@ def test_found_merged_and_precise(doc):
     assert out["targets"] == 3 and out["strict"]["recall"] == 1.0
     assert out["strict"]["precision"] == 1.0
     assert out["merged"] == "1/1" and out["splits"] == 0 and out["wrong_typings"] == 0
+    assert out["unmerged_list"] == []
 
 
 def test_wrong_type_split_and_invented(doc):
@@ -118,6 +119,7 @@ def test_wrong_type_split_and_invented(doc):
     assert out["strict"]["recall"] == round(1 / 3, 3)  # Trump found; Merkel mistyped
     assert out["strict"]["label_recall"] == round(2 / 3, 3)
     assert out["wrong_typings"] == 1 and out["splits"] == 1 and out["merged"] == "0/1"
+    assert out["unmerged_list"] == ["test: donald trump / trump not joined"]
     # Berlin's mayor is a scope disagreement, not counted; Nobody Here is invented
     assert out["strict"]["precision"] == round(3 / 4, 3)
     assert out["invented_list"] == ["test: Nobody Here (Person)"]

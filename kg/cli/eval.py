@@ -178,6 +178,7 @@ def _print_gum(data: dict[str, Any], split: str) -> None:
         ("not in GUM at all", "invented_list"),
         ("splits", "splits_list"),
         ("wrong merges", "wrong_merges_list"),
+        ("names of one entity not joined", "unmerged_list"),
     ):
         print(f"{title} ({len(core[key])}):")
         for line in core[key]:
