@@ -133,6 +133,14 @@ CASES = [
             ("Ray Chau", "worksFor", "Civic Alliance"),
         ],
     ),
+    # a person's name "of" a name the NER took for a person: that is where they belong;
+    # a "respectively" later in the list does not cancel it
+    (
+        "Among the winners were the localist camp's Lo Chun-tai of Civic Passion, the "
+        "democrats' Kwan Ka-yin and Andy Wu of respectively Civic Party and the Democratic "
+        "Party.",
+        [("Lo Chun-tai", "worksFor", "Civic Passion")],
+    ),
     (
         "The winners were Harbour Party's Mei Tien, DAB's Ben Kwan and FTU's Alice Mok.",
         [("Ben Kwan", "worksFor", "DAB"), ("Alice Mok", "worksFor", "FTU")],

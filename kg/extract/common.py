@@ -14,6 +14,8 @@ from kg.lexicon import Lexicon, load_lexicon
 from kg.types import Arg, Mention
 
 POSSESSIVE_MARKERS = frozenset({"'s", "\u2019s", "'", "\u2019"})
+#: Prepositions that tie a person's name to where they belong ("Jo Park of Acme").
+AFFILIATION_PREPS = frozenset({"of", "from", "at"})
 #: Pronouns that can stand for an organization.
 ORG_PRONOUNS = frozenset({"its", "it"})
 #: Third-person pronouns resolve to the nearest person named before them.

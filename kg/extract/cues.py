@@ -39,6 +39,7 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
+    AFFILIATION_PREPS,
     FOUND_VERBS,
     RuleComponent,
     description_class,
@@ -287,6 +288,18 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 )
             ):
                 # some organization; which kind, other cues decide
+                yield _cue(mention, "AnyOrganization", name, 1.5)
+            # "Cheng Chung-tai of Civic Passion", "Jo Park from Acme": what a person's name
+            # is "of" is where they belong, not another person, whatever the NER guessed
+            if (
+                token.dep_ == "pobj"
+                and head.lower_ in AFFILIATION_PREPS
+                and mention.ner_label == "PERSON"
+                and (person := mentions.get(head.head.i)) is not None
+                and person is not mention
+                and person.ner_label == "PERSON"
+                and head.head.pos_ == "PROPN"
+            ):
                 yield _cue(mention, "AnyOrganization", name, 1.5)
             if token.dep_ == "nsubj" and head.lemma_ in ("report", "quote"):
                 yield _cue(mention, "NewsOrganization", name, 0.5)

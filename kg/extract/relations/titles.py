@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
+    AFFILIATION_PREPS,
     POSSESSIVE_MARKERS,
     arg_for,
     doc_ids,
@@ -234,10 +235,6 @@ def title_run_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     return rule
 
 
-#: Prepositions that tie a person's name to the organization they belong to.
-AFFILIATION_PREPS = frozenset({"of", "from", "at"})
-
-
 @relation_rules.register("kg.relations.affiliations.v1")
 def affiliation_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     """A name with its organization attached: "Lee Cheuk-yan of the Labour Party",
@@ -277,7 +274,7 @@ def affiliation_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 preps.append(after)
             for prep in preps:
                 if prep.lower_ not in AFFILIATION_PREPS or any(
-                    t.lower_ == "respectively" for t in prep.subtree
+                    t.lower_ == "respectively" for c in prep.children for t in (c, *c.children)
                 ):
                     continue  # "A and B of respectively X and Y" pairs by order
                 for org_tok in (c for c in prep.children if c.dep_ == "pobj"):
