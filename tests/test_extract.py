@@ -219,6 +219,21 @@ CASES = [
         "0 - 0.",
         [("Ingrid Solberg", "worksFor", "Norway"), ("Tomas Vera", "worksFor", "Chile")],
     ),
+    (
+        "Norway beat Chile 2 - 1 on Sunday, and Peru and Ghana drew 0 - 0. In the 20th minute, "
+        "Erik Lund missed a chance to put Norway in the lead. Later Lund scored a header for "
+        "Norway from Anders Moe's cross. Chile substituted Pablo Ruiz at half time. Chile had "
+        "started the game with attempts from Diego Soto and Luis Pena. Ghana's keeper Kofi "
+        "Mensah made a save.",
+        [
+            ("Erik Lund", "worksFor", "Norway"),
+            ("Anders Moe", "worksFor", "Norway"),
+            ("Pablo Ruiz", "worksFor", "Chile"),
+            ("Diego Soto", "worksFor", "Chile"),
+            ("Luis Pena", "worksFor", "Chile"),
+            ("Kofi Mensah", "worksFor", "Ghana"),
+        ],
+    ),
     # a title given by a verb, or held by the subject of "served as"
     (
         "Jo Park was named chief executive of Lumen Labs in May.",
@@ -343,6 +358,17 @@ CASES = [
 ]
 
 NEGATIVE = [
+    # in a match report, a player scores against the other side, not for it; and a
+    # sentence that names two sides as played for gives neither
+    (
+        "Norway beat Chile 2 - 1, and Peru and Ghana drew 0 - 0. Erik Lund scored against Chile.",
+        ("Erik Lund", "worksFor", "Chile"),
+    ),
+    (
+        "Norway beat Chile 2 - 1, and Peru and Ghana drew 0 - 0. Erik Lund scored for Norway "
+        "and then Diego Soto scored for Chile.",
+        ("Erik Lund", "worksFor", "Chile"),
+    ),
     # a relative clause opened by "whose" does not make its head the verb's object
     (
         "Halvern Labs, whose Vellum phones compete with Zarnok, raised prices.",

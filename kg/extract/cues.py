@@ -446,7 +446,9 @@ def gazetteer_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 
 #: In a match report, what players do and what they own.
 PLAYER_VERBS = frozenset({"score", "save", "miss", "concede", "equalise", "equalize", "shoot"})
-PLAYER_NOUNS = frozenset({"attempt", "shot", "header", "strike", "volley", "tackle", "pass"})
+PLAYER_NOUNS = frozenset(
+    {"attempt", "shot", "header", "strike", "volley", "tackle", "pass", "assist", "cross"}
+)
 
 
 @type_rules.register("kg.types.teams.v1")

@@ -29,7 +29,10 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
 - ``kg.relations.event_dates.v1``: dates of events ("last year's strike").
 - ``kg.relations.locations.v1``: "X-based Y", "Y, based in X", "<event> in <place>".
 - ``kg.relations.matches.v1``: in a match report, the sides of a result or of
-  "X faced Y" compete, and take part in the tournament the sentence names.
+  "X faced Y" compete, and take part in the tournament the sentence names; a
+  player plays for (worksFor) the one side their sentence says they play for
+  ("scored for Norway", "to put Norway in the lead", "Chile substituted X",
+  "Ghana's keeper X", "attempts from X and Y").
 - ``kg.relations.learned.v1``: a classifier trained on annotated real text
   (Re-DocRED, GUM Wikinews) scores the parse path between two names
   (:mod:`kg.extract.relations.learned`).
