@@ -134,15 +134,17 @@ def _players(doc: Doc, sides: frozenset[str], mentions: dict[int, Mention]) -> I
             continue
         if token.lemma_ in CHANGE_VERBS:
             # "Korea substituted Park Joo-Ho": the side's own players
-            side = side_at(subjects[0])
+            changer = side_at(subjects[0])
+            if changer is None:
+                continue
             players = [c for c in token.children if c.dep_ == "dobj" and c.i in mentions]
-            for named in players if side is not None else ():
+            for named in players:
                 if side_at(named) is None:
                     yield candidate(
                         doc,
                         arg(mentions[named.i]),
                         "worksFor",
-                        arg(side),
+                        arg(changer),
                         RULE,
                         0.6,
                         [subjects[0], token, named],
