@@ -367,7 +367,20 @@ def score_gum_relations(doc: GumDoc, extraction: Extraction, report: GumRelation
     shown = {t.id: t.shown for t in doc.targets}
     link: dict[str, int] = {}
     for entity in extraction.entities:
-        hits = [t.id for t in doc.targets if _forms(entity, text) & t.names]
+        forms = _forms(entity, text)
+        hits = [t.id for t in doc.targets if forms & t.names]
+        if not hits:
+            # "Suleiman al-Amr" for GUM's "General Suleiman al-Amr": the entity scores
+            # name the lenient match; a relation is judged on its ends alone
+            hits = [
+                t.id
+                for t in doc.targets
+                if any(
+                    _lenient(a, b, t.type == "person" or entity.cls == "Person")
+                    for a in forms
+                    for b in t.names
+                )
+            ]
         if len(hits) == 1:
             link[entity.key] = hits[0]
     found = with_implied(

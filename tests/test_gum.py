@@ -250,3 +250,24 @@ def test_a_malformed_relation_annotation_is_a_one_line_error(tmp_path, capsys):
     code = main(["eval", str(tmp_path / "GUM_news_test.json"), str(bad.parent)])
     err = capsys.readouterr().err
     assert code == 2 and "GUM relations" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_relation_end_named_leniently_still_links_to_its_cluster(tmp_path):
+    # "President Donald Trump" is no name of GUM's cluster, strictly; the entity scores
+    # call it a lenient match, and the relation is judged on its ends
+    (tmp_path / "GUM_news_test.json").write_text(json.dumps(GUM), encoding="utf-8")
+    ann = tmp_path / "ann" / "GUM_news_test.json"
+    ann.parent.mkdir()
+    facts = [{"subject": 1, "property": "partnersWith", "object": 2, "sentence": 0}]
+    ann.write_text(json.dumps({"id": "GUM_news_test", "relations": facts}), encoding="utf-8")
+    _, annotated = load_gum_relations(ann)
+    doc = load_gum(tmp_path / "GUM_news_test.json", core=False, relations=annotated)
+    entities = (
+        _entity("p/trump", "Person", "President Donald Trump"),
+        _entity("p/merkel", "Person", "Angela Merkel", (17, 30)),
+    )
+    relation = Relation("p/trump", "partnersWith", "p/merkel", Evidence(0, 0, 40, "test", 1.0))
+    report = GumRelations()
+    article = Article(key="t", text=TEXT, source="t")
+    score_gum_relations(doc, Extraction(article, (), entities, (relation,)), report)
+    assert report.as_dict()["properties"]["partnersWith"]["tp"] == 1
