@@ -289,8 +289,9 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
             ):
                 # some organization; which kind, other cues decide
                 yield _cue(mention, "AnyOrganization", name, 1.5)
-            # "Cheng Chung-tai of Civic Passion", "Jo Park from Acme": what a person's name
-            # is "of" is where they belong, not another person, whatever the NER guessed
+            # "Cheng Chung-tai of Civic Passion", "Jo Park from Acme": what a person's full
+            # name is "of" is where they belong, not another person, whatever the NER
+            # guessed (not "Catherine of Aragon": a one-word name, and a place)
             if (
                 token.dep_ == "pobj"
                 and head.lower_ in AFFILIATION_PREPS
@@ -299,6 +300,8 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 and person is not mention
                 and person.ner_label == "PERSON"
                 and head.head.pos_ == "PROPN"
+                and " " in person.text
+                and place_kind(mention.text) is None
             ):
                 yield _cue(mention, "AnyOrganization", name, 1.5)
             if token.dep_ == "nsubj" and head.lemma_ in ("report", "quote"):
