@@ -176,6 +176,15 @@ CASES = [
         [("Ilya Sutskever", "founderOf", "OpenAI")],
     ),
     ("Acme's former CEO Jo Park joined Lumen Labs.", [("Jo Park", "ceoOf", "Acme")]),
+    # an investor deals with what it invests in
+    (
+        "Microsoft, OpenAI's biggest investor, has put billions into the startup.",
+        [("Microsoft", "partnersWith", "OpenAI")],
+    ),
+    (
+        "OpenAI investor Thrive Capital led the round.",
+        [("Thrive Capital", "partnersWith", "OpenAI")],
+    ),
     (
         "The Daily Ledger first reported the talks between Acme and the studios.",
         [("Daily Ledger", "reports", "Acme")],
@@ -429,6 +438,11 @@ NEGATIVE = [
     (
         "The firm has offices in Los Angeles, California and Detroit, Michigan.",
         ("Los Angeles", "locatedIn", "Michigan"),
+    ),
+    # a law firm's partner works there; "partner" is not a deal between the two
+    (
+        "Jo Park, a partner of the law firm Kessel & Roe, said the suit was weak.",
+        ("Jo Park", "partnersWith", "Kessel & Roe"),
     ),
     # a person spoken to does not report
     ("Maria Lopez spoke to Tom Fry about the plan.", ("Tom Fry", "reports", "Maria Lopez")),

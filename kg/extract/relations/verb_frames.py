@@ -220,6 +220,10 @@ SYMMETRIC_VERBS = frozenset(
     }
 )
 RIVAL_NOUNS = frozenset({"rival", "competitor", "challenger"})
+#: Nouns for a body that deals with another: "Microsoft, OpenAI's biggest investor",
+#: "an investor in Runway", "its long-time partner Acme".
+#: ("partner" is left out: a law firm's partner works there.)
+PARTNER_NOUNS = frozenset({"investor", "backer", "shareholder", "ally", "supplier"})
 #: Verbs of speaking whose "to" names who heard it ("Whitmore stated to LA Weekly").
 SPOKE_TO = frozenset({"state", "say", "speak", "explain", "confirm", "describe", "write"})
 #: Nouns for bodies that work together, and the prepositions that name them: "a team
@@ -267,6 +271,7 @@ _RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "that", "where", "
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _SYMMETRIC_IDS = string_ids(SYMMETRIC_VERBS)
 _RIVAL_IDS = string_ids(RIVAL_NOUNS)
+_PARTNER_IDS = string_ids(PARTNER_NOUNS)
 _JOINT_IDS = string_ids(JOINT_NOUNS)
 #: Words whose form (``LOWER``) or lemma marks a source: "told", "interview", "reported",
 #: "according", "stated to".
@@ -550,16 +555,27 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             targets = [t for t in targets if t.i in mentions]
             if targets:
                 yield from emit(doc, subject_of(token), targets, ("participatesIn",), 0.55, token)
-        # "Runway, a rival of OpenAI" / "OpenAI's rival Runway" / "Larkspur's rival Greyfield"
+        # "Runway, a rival of OpenAI" / "OpenAI's rival Runway" / "Larkspur's rival
+        # Greyfield"; "Microsoft, OpenAI's biggest investor" / "an investor in Runway"
         for i, lower_id in enumerate(doc_ids(doc, LOWER)):
+            preps: tuple[str, ...]
             if lower_id in _RIVAL_IDS or lemmas[i] in _RIVAL_IDS:
-                token = every[i]
-                firsts = [token.head] if token.dep_ in ("appos", "compound") else []
-                firsts += [c for c in token.children if c.dep_ == "appos"]
-                if token.dep_ == "attr":  # "X has long been the main rival of Y"
-                    firsts += subject_of(token.head)
-                others = [c for c in token.children if c.dep_ == "poss"]
-                others += prep_objects(token, "of", "to")
-                yield from emit(doc, firsts, others, ("competesWith",), 0.7, token)
+                prop, preps, confidence = "competesWith", ("of", "to"), 0.7
+            elif lower_id in _PARTNER_IDS or lemmas[i] in _PARTNER_IDS:
+                prop, preps, confidence = "partnersWith", ("of", "in", "to"), 0.65
+            else:
+                continue
+            token = every[i]
+            if token.i in mentions:
+                continue  # a name's own word ("Ally Financial")
+            firsts = [token.head] if token.dep_ in ("appos", "compound") else []
+            firsts += [c for c in token.children if c.dep_ == "appos"]
+            if token.dep_ == "attr":  # "X has long been the main rival of Y"
+                firsts += subject_of(token.head)
+            others = [c for c in token.children if c.dep_ == "poss"]
+            others += prep_objects(token, *preps)
+            if token.dep_ == "compound":  # "OpenAI investor Thrive Capital"
+                others += [c for c in token.children if c.dep_ == "compound" and c.i in mentions]
+            yield from emit(doc, firsts, others, (prop,), confidence, token)
 
     return rule
