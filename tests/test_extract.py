@@ -743,6 +743,8 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
             "Atari, Inc.",
             "Inc.",
         ),
+        # an acronym opens a name the NER left out (a ship's prefix)
+        ("The patrol vessel HMC Vigilant docked at Dover.", "HMC Vigilant", "Vigilant"),
         # a common given name the NER left out of a person's name
         (
             "The show included portraits of author Ada Reyes and singer-songwriter Carly Simon.",

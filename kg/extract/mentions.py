@@ -442,7 +442,18 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             if (
                 token is not None
                 and token.pos_ == "PROPN"
-                and token.is_title
+                # "PC World": an acronym may open a name, or stand in it (not one the
+                # knowledge base knows alone: "LA" of "the LA Sheriff's office")
+                and (
+                    token.is_title
+                    or (
+                        token.is_upper
+                        and token.is_alpha
+                        and len(token) > 1
+                        and token.lower_ not in lexicon.kb
+                        and lexicon.title_prop(token.text) is None  # "Acme CEO Jo Park"
+                    )
+                )
                 and token.i not in covered
                 and token.ent_type_ not in _NON_NAME_DATE
             ):
