@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from spacy.tokens import Doc
@@ -83,6 +84,10 @@ _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
 
 #: The resolution of an organization's name joined to the same name after a place.
 PLACE_QUALIFIED_RULE = "kg.resolve.place_qualified.v1"
+#: The resolution of an acronym written in brackets after the name it stands for.
+PARENTHETICAL_RULE = "kg.resolve.parenthetical.v1"
+#: An acronym as news writes it after a name: "(DAB)", "(SAG-AFTRA)", "[KPA]".
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]*(?:[-.][A-Z0-9&]+)*\.?")
 
 
 @lru_cache(maxsize=65536)  # a pure function of names every article repeats
@@ -324,6 +329,37 @@ class Resolver:
                 merges.append((short.label(), targets[0].label(), PLACE_QUALIFIED_RULE))
                 targets[0].absorb(short, PLACE_QUALIFIED_RULE)
 
+    def _merge_parenthetical(
+        self,
+        mentions: list[Mention],
+        owner: dict[tuple[int, int], Cluster],
+        text: str,
+        merges: list[tuple[str, str, str]],
+    ) -> None:
+        """Join an acronym written in brackets right after a name to that name: "the
+        Democratic Alliance for the Betterment and Progress of Hong Kong (DAB)",
+        "Korean People's Army [KPA]", whatever letters the acronym keeps. Not after a
+        person's name ("Sam Altman (OpenAI)" says where he works), and not between two
+        different knowledge-base entries."""
+        ordered = sorted(mentions, key=lambda m: m.start)
+        for name, inner in pairwise(ordered):
+            between = text[name.end : inner.start]
+            after = text[inner.end : inner.end + 1]
+            if (between, after) not in ((" (", ")"), ("(", ")"), (" [", "]"), ("[", "]")):
+                continue
+            if not _ACRONYM.fullmatch(inner.text) or sum(c.isupper() for c in inner.text) < 2:
+                continue
+            if len(name_key(name.text).split()) < 2 or name.ner_label == "PERSON":
+                continue
+            long, short = owner[(name.start, name.end)].root(), owner[(inner.start, inner.end)]
+            short = short.root()
+            if long is short or "person" in (long.group(), short.group()):
+                continue
+            if long.kb is not None and short.kb is not None and long.kb is not short.kb:
+                continue
+            merges.append((short.label(), long.label(), PARENTHETICAL_RULE))
+            long.absorb(short, PARENTHETICAL_RULE)
+
     def _merge_names(self, clusters: list[Cluster], merges: list[tuple[str, str, str]]) -> None:
         """Merge one-word names and abbreviations into the unique longer name they stand for."""
         for short in clusters:
@@ -478,6 +514,7 @@ class Resolver:
                 cluster.votes[cue.cls] += cue.weight
         merges: list[tuple[str, str, str]] = []
         ordered = sorted(clusters.values(), key=lambda c: min(m.start for m in c.mentions))
+        self._merge_parenthetical(mentions, owner, doc.text, merges)
         self._merge_names(ordered, merges)
         self._merge_place_qualified(ordered, merges)
         sentence_of = {i: s for i, s in enumerate(sents)}

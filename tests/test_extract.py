@@ -822,6 +822,36 @@ def test_an_acronym_joins_the_name_it_spells(pipeline):
     assert "USI" not in labels and "USI Art Collections" in labels
 
 
+def test_an_acronym_in_brackets_joins_the_name_before_it(pipeline):
+    from kg.sources import parse_article
+
+    # whatever letters the acronym keeps; but a person's bracket says where they work
+    text = (
+        "The Alliance for the Renewal and Progress of Tarnvik (ARPT) won four seats. "
+        "ARPT's Mei Lund was elected. Jo Park (ARPT) lost."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    labels = {e.label: e for e in extraction.entities}
+    alliance = labels["Alliance for the Renewal and Progress of Tarnvik"]
+    assert "ARPT" in alliance.alt_labels and "ARPT" not in labels
+    joined = [m for m in alliance.mentions if m.text == "ARPT"]
+    assert joined and all(m.resolution == "kg.resolve.parenthetical.v1" for m in joined)
+    assert "Jo Park" in labels
+
+
+def test_a_long_name_with_and_inside_is_one_name(pipeline):
+    from kg.sources import parse_article
+
+    text = (
+        "The Guild of Stage Performers-Federation of Television and Radio Artists went on "
+        "strike. The Bank of England and Barclays raised rates."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    labels = {e.label for e in extraction.entities}
+    assert "Guild of Stage Performers-Federation of Television and Radio Artists" in labels
+    assert {"Bank of England", "Barclays"} <= labels  # two names: "England" is a place
+
+
 def test_dotted_initials_are_the_acronym(pipeline):
     from kg.sources import parse_article
 

@@ -17,6 +17,7 @@ resolves overlaps, and adds every later repeat of a name found once
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from itertools import pairwise
 
 from spacy.attrs import LOWER, ORTH, POS
 from spacy.language import Language
@@ -558,6 +559,36 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 continue  # "the Council for all of us": no name after "for"
             mention = make_mention(
                 doc, list(doc[start:stop]), "kg.mentions.joined_names.v1", 0.7, "ORG"
+            )
+            if mention is not None:
+                yield mention
+        # "Screen Actors Guild-American Federation of Television and Radio Artists": the
+        # NER's two organizations around "and", the first "<...> of <words>" whose words
+        # name no place ("Bank of England and Barclays" are two), the second ending in
+        # no name head of its own ("University of Oxford and Cambridge University") and
+        # more than one word ("Bank of England and Barclays")
+        ents = list(doc.ents)
+        for first, second in pairwise(ents):
+            if (
+                first.label_ != "ORG"
+                or second.label_ != "ORG"
+                or second.start != first.end + 1
+                or doc[first.end].lower_ != "and"
+                or len(second) < 2
+                or not all(t.is_title for t in second)
+                or second[-1].lower_ in any_heads
+                or lexicon.kb_entry(second.text) is not None
+            ):
+                continue
+            ofs = [t.i for t in first if t.lower_ == "of"]
+            if not ofs or ofs[-1] + 1 >= first.end:
+                continue
+            after_of = doc[ofs[-1] + 1 : first.end]
+            if not all(t.is_title for t in after_of) or place_kind(after_of.text) is not None:
+                continue
+            start = first.start + (1 if first[0].lower_ == "the" else 0)
+            mention = make_mention(
+                doc, list(doc[start : second.end]), "kg.mentions.joined_names.v1", 0.7, "ORG"
             )
             if mention is not None:
                 yield mention
