@@ -568,27 +568,27 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
         # no name head of its own ("University of Oxford and Cambridge University") and
         # more than one word ("Bank of England and Barclays")
         ents = list(doc.ents)
-        for first, second in pairwise(ents):
+        for left_org, right_org in pairwise(ents):
             if (
-                first.label_ != "ORG"
-                or second.label_ != "ORG"
-                or second.start != first.end + 1
-                or doc[first.end].lower_ != "and"
-                or len(second) < 2
-                or not all(t.is_title for t in second)
-                or second[-1].lower_ in any_heads
-                or lexicon.kb_entry(second.text) is not None
+                left_org.label_ != "ORG"
+                or right_org.label_ != "ORG"
+                or right_org.start != left_org.end + 1
+                or doc[left_org.end].lower_ != "and"
+                or len(right_org) < 2
+                or not all(t.is_title for t in right_org)
+                or right_org[-1].lower_ in any_heads
+                or lexicon.kb_entry(right_org.text) is not None
             ):
                 continue
-            ofs = [t.i for t in first if t.lower_ == "of"]
-            if not ofs or ofs[-1] + 1 >= first.end:
+            ofs = [t.i for t in left_org if t.lower_ == "of"]
+            if not ofs or ofs[-1] + 1 >= left_org.end:
                 continue
-            after_of = doc[ofs[-1] + 1 : first.end]
+            after_of = doc[ofs[-1] + 1 : left_org.end]
             if not all(t.is_title for t in after_of) or place_kind(after_of.text) is not None:
                 continue
-            start = first.start + (1 if first[0].lower_ == "the" else 0)
+            start = left_org.start + (1 if left_org[0].lower_ == "the" else 0)
             mention = make_mention(
-                doc, list(doc[start : second.end]), "kg.mentions.joined_names.v1", 0.7, "ORG"
+                doc, list(doc[start : right_org.end]), "kg.mentions.joined_names.v1", 0.7, "ORG"
             )
             if mention is not None:
                 yield mention
