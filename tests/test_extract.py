@@ -582,6 +582,13 @@ def test_an_honorific_makes_a_person(pipeline, text, name):
 #: Evidence that outvotes a contradicting NER label: (rule, text, name, class). Each row
 #: is typed otherwise when its rule is left out, so the row shows what the rule adds.
 TYPE_EVIDENCE = [
+    # what happens during a name is an event
+    (
+        "kg.types.roles.v1",
+        "Hundreds of pilgrims were crushed during the Tarvash, the police said.",
+        "Tarvash",
+        "Event",
+    ),
     ("kg.types.gazetteer.v1", "The exhibit moved to Evansville last May.", "Evansville", "Place"),
     ("kg.types.gazetteer.v1", "The mayor of Bochum spoke.", "Bochum", "Place"),
     ("kg.types.gazetteer.v1", "Workers in Dhaka and Chittagong struck.", "Chittagong", "Place"),

@@ -323,6 +323,10 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 and not any(c.dep_ in ("det", "poss") for c in token.children)
             ):
                 yield _cue(mention, "Place", name, 1.5)
+            # "killed during the Hajj", "throughout the Olympics": what happens during a
+            # name is an event
+            if token.dep_ == "pobj" and head.lower_ in ("during", "throughout", "amid"):
+                yield _cue(mention, "Event", name, 1.5)
             if token.dep_ == "nsubj" and head.lemma_ in EVENT_VERBS:  # "the Oscars happened"
                 yield _cue(mention, "Event", name, 3.0)
             # "its Le Chat assistant", "whose Swift drone": with the owner named apart,
