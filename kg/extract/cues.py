@@ -400,17 +400,33 @@ HONORIFICS = frozenset(
 
 @type_rules.register("kg.types.people.v1")
 def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
-    """An honorific before a name, or opening it, makes a person ("Mr Okafor")."""
+    """An honorific before a name, or opening it, makes a person ("Mr Okafor"); a
+    person's noun just before a multi-word name leans to one, however the parse hangs
+    them ("athletes Vitas Gerulaitis (tennis) and Jack Nicklaus")."""
     name = "kg.types.people.v1"
+    person_nouns = lexicon.cue_nouns.get("Person", frozenset())
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         tokens = doc_tokens(doc)
         starts = {t.idx: t.i for t in tokens}
         for mention in doc._.kg_mentions or ():
             first = starts.get(mention.start)
-            before = tokens[first - 1].lower_ if first else ""
-            if mention.text.split()[0].casefold() in HONORIFICS or before in HONORIFICS:
+            before = tokens[first - 1] if first else None
+            lower = before.lower_ if before is not None else ""
+            if mention.text.split()[0].casefold() in HONORIFICS or lower in HONORIFICS:
                 yield _cue(mention, "Person", name, 4.0)
+            elif (
+                before is not None
+                # ("athletes" after "; and" may be tagged a verb)
+                and (
+                    before.pos_ == "NOUN"
+                    or (before.i > 0 and tokens[before.i - 1].pos_ in ("CCONJ", "PUNCT", "DET"))
+                )
+                and before.is_lower
+                and (lower in person_nouns or before.lemma_ in person_nouns)
+                and " " in mention.text
+            ):
+                yield _cue(mention, "Person", name, 1.5)
 
     return rule
 
