@@ -582,6 +582,8 @@ def test_an_honorific_makes_a_person(pipeline, text, name):
 #: Evidence that outvotes a contradicting NER label: (rule, text, name, class). Each row
 #: is typed otherwise when its rule is left out, so the row shows what the rule adds.
 TYPE_EVIDENCE = [
+    # a name no NER label types, which someone joins, is an organization
+    ("kg.types.roles.v1", "She joined the Harbor Org aged 14.", "Harbor Org", "Company"),
     # a person's noun just before a full name, however the parse hangs the list
     (
         "kg.types.people.v1",

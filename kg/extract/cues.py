@@ -323,6 +323,14 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 and not any(c.dep_ in ("det", "poss") for c in token.children)
             ):
                 yield _cue(mention, "Place", name, 1.5)
+            # "she joined the Sea Org aged 14": a name no NER label types, which someone
+            # joins, is an organization
+            if (
+                token.dep_ == "dobj"
+                and head.lemma_ in ("join", "rejoin")
+                and mention.ner_label in (None, "ORG")
+            ):
+                yield _cue(mention, "AnyOrganization", name, 1.5)
             # "killed during the Hajj", "throughout the Olympics": what happens during a
             # name is an event
             if token.dep_ == "pobj" and head.lower_ in ("during", "throughout", "amid"):
