@@ -582,6 +582,9 @@ def test_an_honorific_makes_a_person(pipeline, text, name):
 #: Evidence that outvotes a contradicting NER label: (rule, text, name, class). Each row
 #: is typed otherwise when its rule is left out, so the row shows what the rule adds.
 TYPE_EVIDENCE = [
+    # the NER took the descriptor into an organization's name: the person's noun left
+    # before the name says it is a person
+    ("kg.types.people.v1", "Pan-democrat Lam Cheuk-ting won.", "Lam Cheuk-ting", "Person"),
     # a name no NER label types, which someone joins, is an organization
     ("kg.types.roles.v1", "She joined the Harbor Org aged 14.", "Harbor Org", "Company"),
     # a person's noun just before a full name, however the parse hangs the list
@@ -760,6 +763,8 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
             "Atari, Inc.",
             "Inc.",
         ),
+        # a descriptor opening the sentence is no name, nor part of one
+        ("Pan-democrat Lo Wai-kit won the seat.", "Lo Wai-kit", "Pan-democrat"),
         # an acronym opens a name the NER left out (a ship's prefix)
         ("The patrol vessel HMC Vigilant docked at Dover.", "HMC Vigilant", "Vigilant"),
         # a common given name the NER left out of a person's name

@@ -412,7 +412,9 @@ def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     person's noun just before a multi-word name leans to one, however the parse hangs
     them ("athletes Vitas Gerulaitis (tennis) and Jack Nicklaus")."""
     name = "kg.types.people.v1"
-    person_nouns = lexicon.cue_nouns.get("Person", frozenset())
+    # (a party's follower, just before a name: "Pan-democrat Lam Cheuk-ting"; not a cue
+    # noun everywhere, as "Civic Passion, the democrats' Kwan Ka-ki" reads as apposition)
+    person_nouns = lexicon.cue_nouns.get("Person", frozenset()) | {"democrat", "republican"}
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         tokens = doc_tokens(doc)
@@ -425,9 +427,9 @@ def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 yield _cue(mention, "Person", name, 4.0)
             elif (
                 before is not None
-                # ("athletes" after "; and" may be tagged a verb)
+                # ("athletes" after "; and" may be tagged a verb, "Pan-democrat" a name)
                 and (
-                    before.pos_ == "NOUN"
+                    before.pos_ in ("NOUN", "PROPN")
                     or (before.i > 0 and tokens[before.i - 1].pos_ in ("CCONJ", "PUNCT", "DET"))
                 )
                 and before.is_lower

@@ -54,7 +54,20 @@ _NON_NAME_DATE = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "M
 MentionRule = Callable[[Doc], Iterable[Mention]]
 
 
+#: Prefixes of a descriptor that opens a sentence before a name: "Pan-democrat Lam
+#: Cheuk-ting", "Ex-minister Jo Park", "Anti-war campaigner ..." (hyphen, lower case).
+_DESCRIPTOR_PREFIXES = frozenset({"pan", "pro", "anti", "ex", "non", "neo", "post", "pre", "far"})
+
+
 def _trim(tokens: list[Token]) -> list[Token]:
+    if (
+        len(tokens) >= 3
+        and tokens[0].lower_ in _DESCRIPTOR_PREFIXES
+        and tokens[1].text == "-"
+        and tokens[2].is_lower
+        and tokens[2].is_alpha
+    ):
+        tokens = tokens[3:]  # a descriptor, not the name's first word
     while tokens and (
         tokens[0].lower_ in _LEFT_TRIM
         or tokens[0].is_punct
