@@ -19,6 +19,7 @@ import ctypes
 import json
 import math
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +43,10 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_GRAPH_BYTES = 256_000_000
 
 T = TypeVar("T")
+
+
+#: Seconds between the waiting thread's checks for Ctrl-C (see :func:`bounded`).
+_HEAR_SIGNALS_EVERY = 0.1
 
 
 class _Cancelled(BaseException):
@@ -87,8 +92,13 @@ def bounded(call: Callable[[], T], timeout: float | None, what: str) -> T:
 
     thread = threading.Thread(target=run, name="kg-bounded", daemon=True)
     thread.start()
+    deadline = math.inf if math.isinf(timeout) else time.monotonic() + timeout
     try:
-        thread.join(None if math.isinf(timeout) else timeout)
+        # wait in short steps: Ctrl-C may be delivered to a thread inside native code
+        # (Oxigraph's), and Python runs its handler in this thread only when this
+        # thread wakes; a wait without end would not hear it
+        while thread.is_alive() and (left := deadline - time.monotonic()) > 0:
+            thread.join(min(_HEAR_SIGNALS_EVERY, left))
     except BaseException:  # Ctrl-C while waiting
         _cancel(thread)
         raise
