@@ -37,7 +37,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     data: dict[str, Any] = {}
     if ours:
         data["gold"] = evaluate(pipeline, ours).as_dict()
-    groups = {"all": gum}
+    groups = {args.split: gum}  # the one side asked for ("train", "held-out"), or both
     if args.split == "all" and gum:
         groups = {
             "train": [p for p in gum if p.stem not in HELD_OUT],
