@@ -176,6 +176,18 @@ CASES = [
         [("Ilya Sutskever", "founderOf", "OpenAI")],
     ),
     ("Acme's former CEO Jo Park joined Lumen Labs.", [("Jo Park", "ceoOf", "Acme")]),
+    # "struck a deal with Y", however the parse hangs "with"
+    (
+        "The Writers Guild of America struck a deal with the Alliance of Motion Picture and "
+        "Television Producers in September.",
+        [
+            (
+                "Writers Guild of America",
+                "partnersWith",
+                "Alliance of Motion Picture and Television Producers",
+            )
+        ],
+    ),
     # an investor deals with what it invests in
     (
         "Microsoft, OpenAI's biggest investor, has put billions into the startup.",

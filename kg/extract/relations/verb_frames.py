@@ -348,7 +348,11 @@ def deal_matches(doc: Doc) -> list[tuple[Token, Token]]:
     for i, lower in enumerate(doc_ids(doc, LOWER)):
         if lower in _DEAL_IDS:
             noun = tokens[i]
-            found += [(noun, party) for party in prep_objects(noun, "with")]
+            parties = prep_objects(noun, "with")
+            if not parties and noun.dep_ == "dobj":
+                # "struck a deal with Y": the parse may hang "with" on the verb
+                parties = prep_objects(noun.head, "with")
+            found += [(noun, party) for party in parties]
     return found
 
 
