@@ -7,6 +7,7 @@ each relation's domain and range, and the well-known names in the knowledge base
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,10 @@ ENTITY_CLASSES = (
 def local_name(iri: object) -> str:
     text = str(iri)
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+#: A chief officer's title by its shape: "chief product officer", "chief people officer".
+_CHIEF_OFFICER = re.compile(r"chief(?: [a-z&-]+){1,3} officer")
 
 
 def _normal(name: str) -> str:
@@ -144,7 +149,13 @@ class Lexicon:
         return self._most_specific(c for c, words in self.name_heads.items() if word in words)
 
     def title_prop(self, title: str) -> str | None:
-        return self.title_props.get(_normal(title))
+        """The relation a job title implies; any "chief ... officer" the lexicon does
+        not list ("chief product officer") holds a post, worksFor."""
+        normal = _normal(title)
+        found = self.title_props.get(normal)
+        if found is None and _CHIEF_OFFICER.fullmatch(normal):
+            return "worksFor"
+        return found
 
     @cached_property
     def _title_ends(self) -> frozenset[str]:

@@ -188,6 +188,11 @@ CASES = [
             )
         ],
     ),
+    # any "chief ... officer" holds a post, and the title's own words are no employer
+    (
+        "Lumen Labs hired Tove Dahl as chief product officer in May.",
+        [("Tove Dahl", "worksFor", "Lumen Labs")],
+    ),
     # an investor deals with what it invests in
     (
         "Microsoft, OpenAI's biggest investor, has put billions into the startup.",
@@ -777,6 +782,8 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
         ),
         # a descriptor opening the sentence is no name, nor part of one
         ("Pan-democrat Lo Wai-kit won the seat.", "Lo Wai-kit", "Pan-democrat"),
+        # a title alone is no name, whatever the NER says
+        ("Sarah Fell joined Lumen Labs as CFO from Nextdoor.", "Sarah Fell", "CFO"),
         # an acronym opens a name the NER left out (a ship's prefix)
         ("The patrol vessel HMC Vigilant docked at Dover.", "HMC Vigilant", "Vigilant"),
         # a common given name the NER left out of a person's name

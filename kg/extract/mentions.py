@@ -286,6 +286,8 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             if parts and ent.label_ != "PERSON" and cut_title(doc, parts[-1]):
                 parts = parts[:-1]  # "Shadow Home" of "Shadow Home Secretary Yvette Cooper"
             for n, part in enumerate(parts):
+                if is_role(part):
+                    continue  # "joined OpenAI as CFO": a title alone is no name
                 label = ent.label_ if n >= len(parts) - labelled else None
                 mention = make_mention(doc, part, NER_RULE, NER_CONFIDENCE, label)
                 if mention is not None:

@@ -94,7 +94,8 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 continue
             prop, title = found
             people: list[Token] = []
-            orgs = _org_of_title(noun)
+            # (not the title's own words: "product" of "chief product officer")
+            orgs = [o for o in _org_of_title(noun) if arg_for(o, lexicon) is not None]
             if noun.dep_ == "appos":  # "Sam Altman, OpenAI's CEO"
                 people = with_conjuncts(noun.head)
             people += [c for c in noun.children if c.dep_ == "appos"]  # "OpenAI's CEO, Sam Altman"
