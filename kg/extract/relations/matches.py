@@ -88,9 +88,17 @@ def _players(doc: Doc, sides: frozenset[str], mentions: dict[int, Mention]) -> I
     def arg(mention: Mention) -> Arg:
         return Arg(mention.start, mention.end, mention.text)
 
+    def plays_for(
+        named: Token, side: Mention, evidence: list[Token], confidence: float = 0.6
+    ) -> Iterator[Candidate]:
+        """worksFor from the name at ``named`` to ``side``, unless it is a side itself."""
+        if named.i in mentions and side_at(named) is None:
+            player = arg(mentions[named.i])
+            yield candidate(doc, player, "worksFor", arg(side), RULE, confidence, evidence)
+
     for token in doc_tokens(doc):
         player = mentions.get(token.i)
-        if player is not None and side_at(token) is None and player.ner_label != "ORG":
+        if player is not None and player.ner_label != "ORG":
             # "Tunisia's goalkeeper Mouez Hassen"
             # (or "Ghana's keeper, Kofi Mensah", the name in apposition)
             roles = [c for c in token.children if c.dep_ == "compound"]
@@ -100,9 +108,7 @@ def _players(doc: Doc, sides: frozenset[str], mentions: dict[int, Mention]) -> I
                     continue
                 for owner in (c for c in role.children if c.dep_ == "poss"):
                     if (side := side_at(owner)) is not None:
-                        yield candidate(
-                            doc, arg(player), "worksFor", arg(side), RULE, 0.65, [owner, token]
-                        )
+                        yield from plays_for(token, side, [owner, token], 0.65)
         if token.lemma_ in ATTEMPT_NOUNS and token.i not in mentions:
             # "attempts from Lingard, Maguire and Kane" that England started with,
             # "Panama's attempt in the 54th minute, by Michael Murillo"
@@ -116,16 +122,7 @@ def _players(doc: Doc, sides: frozenset[str], mentions: dict[int, Mention]) -> I
             for prep in (c for c in token.children if c.lower_ in ("from", "by")):
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                     for named in with_conjuncts(pobj):
-                        if named.i in mentions and side_at(named) is None:
-                            yield candidate(
-                                doc,
-                                arg(mentions[named.i]),
-                                "worksFor",
-                                arg(sides_named[0]),
-                                RULE,
-                                0.6,
-                                [token, prep, named],
-                            )
+                        yield from plays_for(named, sides_named[0], [token, prep, named])
             continue
         if token.pos_ not in ("VERB", "AUX"):
             continue
@@ -137,18 +134,8 @@ def _players(doc: Doc, sides: frozenset[str], mentions: dict[int, Mention]) -> I
             changer = side_at(subjects[0])
             if changer is None:
                 continue
-            players = [c for c in token.children if c.dep_ == "dobj" and c.i in mentions]
-            for named in players:
-                if side_at(named) is None:
-                    yield candidate(
-                        doc,
-                        arg(mentions[named.i]),
-                        "worksFor",
-                        arg(changer),
-                        RULE,
-                        0.6,
-                        [subjects[0], token, named],
-                    )
+            for named in (c for c in token.children if c.dep_ == "dobj"):
+                yield from plays_for(named, changer, [subjects[0], token, named])
             continue
         scorer = subjects[0]
         if side_at(scorer) is not None:
@@ -178,13 +165,4 @@ def _players(doc: Doc, sides: frozenset[str], mentions: dict[int, Mention]) -> I
             continue
         [(owner, side)] = found.values()
         for named in (scorer, *sharers):
-            if side_at(named) is None:
-                yield candidate(
-                    doc,
-                    arg(mentions[named.i]),
-                    "worksFor",
-                    arg(side),
-                    RULE,
-                    0.6,
-                    [named, token, owner],
-                )
+            yield from plays_for(named, side, [named, token, owner])
