@@ -739,6 +739,12 @@ def test_evidence_in_the_text_outvotes_the_ner_label(
         ("Florence Pugh and Jordan Peele arrived in Victoria.", "Victoria", "Place"),
         # a person listed with companies stays a person
         ("Microsoft, Google and Sam Altman signed the letter.", "Sam Altman", "Person"),
+        # a noun firms are called too says nothing of a person
+        (
+            "Acme met studios this month. The round was led by investor SoftBank Group.",
+            "SoftBank Group",
+            "Company",
+        ),
         # a building's name head makes a place
         ("The Halvik Cathedral was rebuilt after the fire.", "Halvik Cathedral", "Place"),
         # a short form of a longer name is not read as the town of the same name

@@ -414,7 +414,17 @@ def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     name = "kg.types.people.v1"
     # (a party's follower, just before a name: "Pan-democrat Lam Cheuk-ting"; not a cue
     # noun everywhere, as "Civic Passion, the democrats' Kwan Ka-ki" reads as apposition)
-    person_nouns = lexicon.cue_nouns.get("Person", frozenset()) | {"democrat", "republican"}
+    # (and not the nouns a firm is called too: "investor Thrive Capital", "partner Bain")
+    person_nouns = (lexicon.cue_nouns.get("Person", frozenset()) | {"democrat", "republican"}) - {
+        "investor",
+        "partner",
+        "shareholder",
+        "backer",
+        "owner",
+        "leader",
+        "champion",
+        "supplier",
+    }
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         tokens = doc_tokens(doc)
