@@ -223,6 +223,12 @@ def _lenient(a: str, b: str, person: bool) -> bool:
     return False
 
 
+def _lenient_match(forms: set[str], target: Cluster, entity: Entity) -> bool:
+    """Whether one of an entity's forms matches one of the target's names leniently."""
+    person = target.type == "person" or entity.cls == "Person"
+    return any(_lenient(a, b, person) for a in forms for b in target.names)
+
+
 @dataclass
 class GumReport:
     """Entity scores over GUM articles, strict and lenient, with the errors behind them."""
@@ -287,10 +293,8 @@ def score_gum(doc: GumDoc, extraction: Extraction, report: GumReport) -> None:
         matched_entities: dict[str, list[Cluster]] = defaultdict(list)
         for entity in entities:
             for target in doc.targets:
-                person = target.type == "person" or entity.cls == "Person"
                 if forms[entity.key] & target.names or (
-                    mode == "lenient"
-                    and any(_lenient(a, b, person) for a in forms[entity.key] for b in target.names)
+                    mode == "lenient" and _lenient_match(forms[entity.key], target, entity)
                 ):
                     matches[target.id].append(entity)
                     matched_entities[entity.key].append(target)
@@ -372,15 +376,7 @@ def score_gum_relations(doc: GumDoc, extraction: Extraction, report: GumRelation
         if not hits:
             # "Suleiman al-Amr" for GUM's "General Suleiman al-Amr": the entity scores
             # name the lenient match; a relation is judged on its ends alone
-            hits = [
-                t.id
-                for t in doc.targets
-                if any(
-                    _lenient(a, b, t.type == "person" or entity.cls == "Person")
-                    for a in forms
-                    for b in t.names
-                )
-            ]
+            hits = [t.id for t in doc.targets if _lenient_match(forms, t, entity)]
         if len(hits) == 1:
             link[entity.key] = hits[0]
     found = with_implied(

@@ -351,8 +351,8 @@ class Resolver:
                 continue
             if len(name_key(name.text).split()) < 2 or name.ner_label == "PERSON":
                 continue
-            long, short = owner[(name.start, name.end)].root(), owner[(inner.start, inner.end)]
-            short = short.root()
+            long = owner[(name.start, name.end)].root()
+            short = owner[(inner.start, inner.end)].root()
             if long is short or "person" in (long.group(), short.group()):
                 continue
             if long.kb is not None and short.kb is not None and long.kb is not short.kb:

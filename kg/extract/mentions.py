@@ -601,9 +601,12 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             after_of = doc[ofs[-1] + 1 : left_org.end]
             if not all(t.is_title for t in after_of) or place_kind(after_of.text) is not None:
                 continue
-            start = left_org.start + (1 if left_org[0].lower_ == "the" else 0)
             mention = make_mention(
-                doc, list(doc[start : right_org.end]), "kg.mentions.joined_names.v1", 0.7, "ORG"
+                doc,
+                _trim(list(doc[left_org.start : right_org.end])),  # without "The"
+                "kg.mentions.joined_names.v1",
+                0.7,
+                "ORG",
             )
             if mention is not None:
                 yield mention

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spacy.attrs import LOWER
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.extract.common import (
@@ -40,6 +40,10 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     name = "kg.relations.possessives.v1"
     product_nouns = lexicon.cue_nouns.get("Product", frozenset())
 
+    def names_products(noun: Token) -> bool:
+        """Whether a noun says its name is a product ("its video generator")."""
+        return noun.lower_ in product_nouns or noun.lemma_.lower() in product_nouns
+
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
         lowers = doc_ids(doc, LOWER)
@@ -61,11 +65,7 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                             )
             # "its missiles such as Cirit and UMTAS", "Google's services, including
             # YouTube": the names a possessed product noun lists
-            if (
-                token.i not in mentions
-                and token.tag_ == "NNS"
-                and (token.lower_ in product_nouns or token.lemma_.lower() in product_nouns)
-            ):
+            if token.i not in mentions and token.tag_ == "NNS" and names_products(token):
                 makers = [c for c in token.children if c.dep_ == "poss"]
                 listed = [
                     named
@@ -106,9 +106,7 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             nouns = [token.head] if token.dep_ in ("appos", "compound") else []
             nouns += [c for c in token.children if c.dep_ == "appos"]
             for noun in nouns:
-                if noun.i in mentions or not (
-                    noun.lower_ in product_nouns or noun.lemma_.lower() in product_nouns
-                ):
+                if noun.i in mentions or not (names_products(noun)):
                     continue
                 makers = [c for c in noun.children if c.dep_ == "poss"]
                 if token.dep_ == "appos" or noun.head.i == token.i:
