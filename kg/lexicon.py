@@ -88,6 +88,7 @@ class Lexicon:
     Attributes:
         cue_nouns: class local name -> nouns that mark it ("app" -> Product).
         name_heads: class local name -> last words of names that mark it ("Pictures").
+        name_leads: class local name -> first words of names that mark it ("Mount").
         title_props: job title (lower case) -> relation it implies ("ceo" -> ceoOf).
         domains / ranges: relation -> the class local names it allows (empty: any).
         superclasses: class -> itself and every class above it.
@@ -109,6 +110,7 @@ class Lexicon:
     groups: dict[str, str] = field(default_factory=lambda: dict(GROUPS))
     entity_classes: tuple[str, ...] = ENTITY_CLASSES
     ner_classes: dict[str, str] = field(default_factory=dict)
+    name_leads: dict[str, frozenset[str]] = field(default_factory=dict)
     iris: dict[str, URIRef] = field(default_factory=dict)
 
     def prefixes(self) -> dict[str, str]:
@@ -147,6 +149,10 @@ class Lexicon:
     def classes_for_head(self, word: str) -> list[str]:
         word = _normal(word)
         return self._most_specific(c for c, words in self.name_heads.items() if word in words)
+
+    def classes_for_lead(self, word: str) -> list[str]:
+        word = _normal(word)
+        return self._most_specific(c for c, words in self.name_leads.items() if word in words)
 
     def title_prop(self, title: str) -> str | None:
         """The relation a job title implies; any "chief ... officer" the lexicon does
@@ -270,6 +276,9 @@ def build_lexicon(graph: Graph) -> Lexicon:
     name_heads: dict[str, set[str]] = defaultdict(set)
     for subject, word in graph.subject_objects(KG.nameHead):
         name_heads[local_name(subject)].add(_normal(str(word)))
+    name_leads: dict[str, set[str]] = defaultdict(set)
+    for subject, word in graph.subject_objects(KG.nameLead):
+        name_leads[local_name(subject)].add(_normal(str(word)))
     domains: dict[str, frozenset[str]] = {}
     ranges: dict[str, frozenset[str]] = {}
     for prop in graph.subjects(RDF.type, OWL.ObjectProperty):
@@ -309,6 +318,7 @@ def build_lexicon(graph: Graph) -> Lexicon:
     return Lexicon(
         cue_nouns={k: frozenset(v) for k, v in cue_nouns.items()},
         name_heads={k: frozenset(v) for k, v in name_heads.items()},
+        name_leads={k: frozenset(v) for k, v in name_leads.items()},
         title_props=title_props,
         domains=domains,
         ranges=ranges,

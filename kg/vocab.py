@@ -73,6 +73,7 @@ class KG(DefinedNamespace):
     sourceHash: URIRef
     cueNoun: URIRef
     nameHead: URIRef
+    nameLead: URIRef
     spacyLabel: URIRef
 
 

@@ -165,9 +165,11 @@ def test_kg_eval_puts_every_data_set_in_one_table(tmp_path, capsys):
     assert [line.split()[0] for line in summary[2:]] == ["kg", "GUM", "Re-DocRED"]
     assert "Re-DocRED dev (3)" in summary[4] and "macro" in summary[4]
     assert "relations (1 annotated articles)" in out
+    assert "entities (person, organization and location clusters)" in out
     assert main([*args, "--docred-limit", "3", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["docred"]["dev_revised.json"]["documents"] == 3
+    assert set(data["docred"]["dev_revised.json"]["entities"]["per_type"]) == {"PER", "ORG", "LOC"}
     assert data["gum"]["train"]["relations"]["articles"] == 1
 
 
@@ -223,3 +225,26 @@ def test_a_fact_annotated_under_a_neighbouring_property_is_left_out_of_precision
     assert (counts.tp, counts.fp, counts.fn) == (1, 1, 0)
     assert report.apart["develops"] == 1
     assert report.as_dict()["properties"]["develops"]["apart"] == 1
+
+
+def test_entities_are_scored_against_the_typed_clusters(tmp_path):
+    """A cluster is found by an entity of its type; a kg person, organization or place
+    is right, wrongly typed or names no cluster."""
+    from kg.docred import DocredReport, load_docred, score_docred
+
+    [doc] = load_docred(_docred_file(tmp_path))
+    assert doc.types == ("MISC", "ORG", "MISC", "ORG")
+    entities = (
+        Entity("e/g", "Company", "Greyfield Studios"),  # right (a subclass counts)
+        Entity("e/n", "Person", "Northwind Labs"),  # an organization, typed a person
+        Entity("e/z", "Product", "Zephyr"),  # not a class Re-DocRED's types judge
+        Entity("e/h", "Place", "Harbourside"),  # no cluster has the name
+    )
+    report = DocredReport()
+    score_docred(doc, Extraction(doc.article, (), entities, ()), report)
+    scored = report.as_dict()["entities"]
+    assert scored["per_type"]["ORG"] == {"recall": 0.5, "found": 1, "missed": 1}
+    assert (scored["right"], scored["wrong_typings"], scored["unmatched"]) == (1, 1, 1)
+    assert scored["precision"] == round(1 / 3, 3)
+    assert scored["confusion"] == {"Person for ORG": 1}
+    assert scored["missed_list"] == ["Harbour Lights: northwind labs (ORG)"]

@@ -10,7 +10,7 @@ Built-in rules:
 - ``kg.types.descriptions.v1``: appositions, copulas and definite descriptions
   whose noun is a class's cue noun ("Runway, a rival startup", "X is a chatbot").
 - ``kg.types.name_heads.v1``: the last word of a name ("Writers Guild",
-  "Academy Awards", "Acme Inc.").
+  "Academy Awards", "Acme Inc."), or its first ("Mount Tyree", "Lake Hiawatha").
 - ``kg.types.roles.v1``: holders of job titles are people, what they hold a
   title at is an organization ("OpenAI's CEO"); subjects of "report" lean towards
   news organizations; objects of "launch"/"release" towards products; what
@@ -211,12 +211,20 @@ _ORDINAL_WORD = re.compile(r"[IVXLC]+|\d+")
 
 @type_rules.register("kg.types.name_heads.v1")
 def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
-    """The last word of a name marks its class ("Meridian Pictures", "Writers Guild")."""
+    """The last word of a name marks its class ("Meridian Pictures", "Writers Guild"),
+    and some first words do ("Mount Tyree")."""
     name = "kg.types.name_heads.v1"
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         for mention in doc._.kg_mentions or ():
             words = mention.text.split()
+            # "Mount Tyree", "Lake Hiawatha": a first word marks a name as well, unless
+            # the last says it is something else ("Mount Sinai Hospital")
+            leads = lexicon.classes_for_lead(words[0]) if len(words) > 1 else []
+            heads = set(lexicon.classes_for_head(words[-1]))
+            for cls in leads:
+                if not heads or cls in heads:
+                    yield _cue(mention, cls, name, 3.0)
             # "World War II", "Super Bowl LVIII": a number after the head is no head
             while len(words) > 2 and _ORDINAL_WORD.fullmatch(words[-1]):
                 words = words[:-1]
@@ -373,8 +381,23 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 #: How much a given name counts: a little more than one NER label on the full name,
 #: less than a name head ("Lincoln Center") or a description.
 GIVEN_NAME_WEIGHT = 1.25
+
+
 #: Shapes of a word in a person's name: "Annie", "O'Neill", "Jean-Paul".
-_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:['\u2019-][A-Za-z][a-z]+)*\.?|[A-Z]\.")
+def _name_word(word: str) -> bool:
+    """Whether a word is written as a part of a person's name: an initial ("J."), or a
+    capital and then letters, at least one lower case, in any script ("McBride",
+    "O'Hara", "Beliën", "Émile", "Jean-Luc"), but no digits and no capitals alone ("IBM")."""
+    if len(word) == 2 and word[1] == "." and word[0].isupper():
+        return True
+    word = word.removesuffix(".")
+    return (
+        len(word) > 1
+        and word[0].isupper()
+        and any(ch.islower() for ch in word)
+        and all(ch.isalpha() or ch in "'\u2019-" for ch in word)
+        and word[-1] not in "'\u2019-"
+    )
 
 
 @type_rules.register("kg.types.given_names.v1")
@@ -389,7 +412,7 @@ def given_name_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     def rule(doc: Doc) -> Iterator[TypeCue]:
         for mention in doc._.kg_mentions or ():
             words = mention.text.split()
-            if not 2 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
+            if not 2 <= len(words) <= 3 or not all(_name_word(w) for w in words):
                 continue
             if words[-1].casefold().rstrip(".") in heads or len(words[-1]) < 3:
                 continue
@@ -455,12 +478,20 @@ def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: How much a gazetteer entry counts: a country or state name is rarely anything
 #: else; a city's name is also a club's, a company's or a ship's.
-GAZETTEER_WEIGHTS = {"country": 1.5, "state": 1.5, "city": 1.25, "town": 0.75}
+GAZETTEER_WEIGHTS = {
+    "continent": 1.5,
+    "country": 1.5,
+    "state": 1.5,
+    "region": 1.25,
+    "city": 1.25,
+    "town": 0.75,
+}
 
 
 @type_rules.register("kg.types.gazetteer.v1")
 def gazetteer_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
-    """A name GeoNames knows as a country, US state or city is a place."""
+    """A name the gazetteer knows as a continent, country, state, region or city is a
+    place (:mod:`kg.gazetteer`)."""
     name = "kg.types.gazetteer.v1"
     place_kind("")  # read the tables now, with the pipeline, not on the first article
 
@@ -476,13 +507,18 @@ def gazetteer_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
             for w in (words[0], words[-1])
         }
         for mention in found:
-            if mention.ner_label == "PERSON" or (
-                name_key(mention.text) in ends and mention.rule != NESTED_PLACE_RULE
-            ):
-                continue  # "Paris Hilton", "Jordan", "Victoria": the NER saw a person
+            if name_key(mention.text) in ends and mention.rule != NESTED_PLACE_RULE:
+                continue
             kind = place_kind(mention.text)
-            if kind is not None:
-                yield _cue(mention, "Place", name, GAZETTEER_WEIGHTS[kind])
+            if kind is None:
+                continue
+            # "Paris Hilton", "Jordan", "Victoria": where the NER saw a person, only a
+            # name no one is given outranks it ("Lazio", "Madhya Pradesh")
+            if mention.ner_label == "PERSON" and (
+                kind == "town" or any(is_given_name(w, common=False) for w in mention.text.split())
+            ):
+                continue
+            yield _cue(mention, "Place", name, GAZETTEER_WEIGHTS[kind])
 
     return rule
 

@@ -49,6 +49,10 @@ from kg.types import NER_CONFIDENCE, NER_RULE, NESTED_PLACE_RULE, Mention
 _LEFT_TRIM = frozenset(
     {"the", "a", "an", "'", '"', "\u201c", "\u201d", "\u2018", "\u2019", "(", "["}
 )
+#: Words a name does not end with, in lower case: "Movement for the Liberation of Sao
+#: Tome and" is the NER stopping inside a longer name ("Wilson Or" and "James To" are
+#: Hong Kong legislators).
+_RIGHT_TRIM = frozenset({"and", "or", "&", "of", "for", "the", "to", "with", "at", "by", "in"})
 _NON_NAME_DATE = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 
 MentionRule = Callable[[Doc], Iterable[Mention]]
@@ -59,7 +63,26 @@ MentionRule = Callable[[Doc], Iterable[Mention]]
 _DESCRIPTOR_PREFIXES = frozenset({"pan", "pro", "anti", "ex", "non", "neo", "post", "pre", "far"})
 
 
+def _balanced(tokens: list[Token]) -> list[Token]:
+    """The tokens without an unclosed bracket and what it opens ("Piton des Neiges (Snow
+    Peak" is "Piton des Neiges"), or an unopened one and what comes before it ("Gus) Shinn"
+    is "Shinn")."""
+    depth = 0
+    for n, token in enumerate(tokens):
+        if token.text in "([":
+            depth += 1
+        elif token.text in ")]":
+            if depth == 0:
+                return _balanced(tokens[n + 1 :])
+            depth -= 1
+    if depth:
+        opened = max(n for n, t in enumerate(tokens) if t.text in "([")
+        return _balanced(tokens[:opened])
+    return tokens
+
+
 def _trim(tokens: list[Token]) -> list[Token]:
+    tokens = _balanced(tokens)
     if (
         len(tokens) >= 3
         and tokens[0].lower_ in _DESCRIPTOR_PREFIXES
@@ -79,6 +102,7 @@ def _trim(tokens: list[Token]) -> list[Token]:
         (tokens[-1].is_punct and len(tokens[-1]) == 1)
         or tokens[-1].is_space
         or tokens[-1].text in POSSESSIVE_MARKERS
+        or (len(tokens) > 1 and tokens[-1].text in _RIGHT_TRIM)
     ):
         tokens = tokens[:-1]
     return tokens

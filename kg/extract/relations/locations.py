@@ -214,7 +214,7 @@ def _named(token: Token, mentions: dict[int, Mention]) -> list[Token]:
 
 
 #: How large each kind of GeoNames place is, to tell a chain from a list.
-RANKS = {"town": 1, "city": 1, "state": 2, "country": 3}
+RANKS = {"town": 1, "city": 1, "state": 2, "region": 2, "country": 3, "continent": 4}
 
 
 def _rank(mention: Mention) -> int:
