@@ -881,6 +881,12 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
             "Front for the Liberation of Mozambique",
             "Front for the Liberation of Mozambique and",
         ),
+        # nor the years of a post the NER ran into the body's name
+        (
+            "She was Minister of State at the Department of Social Welfare 1993 to 1994.",
+            "Department of Social Welfare",
+            "Department of Social Welfare 1993",
+        ),
         # ... though names may end in words that are "or" and "to" in English
         ("The vote was called by James To, and Wilson Or abstained.", "James To", "James"),
         ("Hong Kong legislators Wilson Or and James To voted against it.", "Wilson Or", "Wilson"),
@@ -1069,3 +1075,26 @@ def test_a_country_named_by_its_short_form_is_the_country(pipeline):
     assert (uk.cls, uk.alt_labels) == ("Place", ("UK",))
     assert uk.same_as == ("http://www.wikidata.org/entity/Q145",)
     assert found["United States"].cls == "Place"
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # one generic word the NER cut out of a longer name is no name of its own
+        ("The hamlet was governed by a Village Chairman and a board of trustees.", "Village"),
+        ("She studied at the Tarnford School of the Arts' Film program in 2001.", "Film"),
+    ],
+)
+def test_a_generic_word_cut_from_a_longer_name_is_no_entity(pipeline, text, word):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    assert word not in {n for e in extraction.entities for n in (e.label, *e.alt_labels)}
+
+
+def test_a_body_one_word_names_stays_a_name(pipeline):
+    from kg.sources import parse_article
+
+    text = "Shinn was pilot of the Navy R4D aircraft that landed."
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    assert "Organization" in {e.cls for e in extraction.entities if e.label == "Navy"}

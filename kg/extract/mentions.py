@@ -16,6 +16,7 @@ resolves overlaps, and adds every later repeat of a name found once
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 
@@ -53,6 +54,8 @@ _LEFT_TRIM = frozenset(
 #: Tome and" is the NER stopping inside a longer name ("Wilson Or" and "James To" are
 #: Hong Kong legislators).
 _RIGHT_TRIM = frozenset({"and", "or", "&", "of", "for", "the", "to", "with", "at", "by", "in"})
+_YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+_RANGE_WORDS = frozenset({"to", "-", "\u2013", "until"})
 _NON_NAME_DATE = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 
 MentionRule = Callable[[Doc], Iterable[Mention]]
@@ -81,6 +84,23 @@ def _balanced(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def _without_years(tokens: list[Token]) -> list[Token]:
+    """The tokens without a span of years the NER ran into the name ("Department of
+    Social Welfare 1993 to 1994"; "Expo 2010", one year, is a name)."""
+    if len(tokens) < 3 or not _YEAR.fullmatch(tokens[-1].text):
+        return tokens
+    if tokens[-2].lower_ in _RANGE_WORDS and _YEAR.fullmatch(tokens[-3].text):
+        return tokens[:-3] if len(tokens) > 3 else tokens
+    doc, end = tokens[-1].doc, tokens[-1].i + 1
+    if (
+        end + 1 < len(doc)
+        and doc[end].lower_ in _RANGE_WORDS
+        and _YEAR.fullmatch(doc[end + 1].text)
+    ):
+        return tokens[:-1]  # "... Welfare 1993" before "to 1994"
+    return tokens
+
+
 def _trim(tokens: list[Token]) -> list[Token]:
     tokens = _balanced(tokens)
     if (
@@ -105,7 +125,7 @@ def _trim(tokens: list[Token]) -> list[Token]:
         or (len(tokens) > 1 and tokens[-1].text in _RIGHT_TRIM)
     ):
         tokens = tokens[:-1]
-    return tokens
+    return _without_years(tokens)
 
 
 def make_mention(
@@ -231,6 +251,26 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
         return part
 
     heads = frozenset().union(*lexicon.name_heads.values())
+    # (not the bodies one word names: "the Navy", "Congress", "the Senate")
+    generic = (heads | frozenset().union(*lexicon.cue_nouns.values())) - lexicon.name_heads.get(
+        "Organization", frozenset()
+    )
+
+    def fragment(doc: Doc, part: list[Token], label: str) -> bool:
+        """Whether the NER took one generic word of a longer name for a name: "Award"
+        of "Emmy Award", "Village" of "Village Chairman", "Avenue" of "118 Avenue"."""
+        if len(part) != 1 or label == "PERSON" or part[0].lower_ not in generic:
+            return False
+        word = part[0]
+        if lexicon.kb_entry(word.text) is not None:
+            return False
+        before = doc[word.i - 1] if word.i else None
+        after = doc[word.i + 1] if word.i + 1 < len(doc) else None
+        return (
+            before is not None
+            and (before.is_title or before.like_num or before.text in POSSESSIVE_MARKERS)
+            and before.sent == word.sent
+        ) or (after is not None and after.is_title and after.sent == word.sent)
 
     def cut_title(doc: Doc, part: list[Token]) -> bool:
         """Whether the NER took the first words of a title for a name: the name's last
@@ -312,6 +352,8 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             for n, part in enumerate(parts):
                 if is_role(part):
                     continue  # "joined OpenAI as CFO": a title alone is no name
+                if fragment(doc, part, ent.label_):
+                    continue
                 label = ent.label_ if n >= len(parts) - labelled else None
                 mention = make_mention(doc, part, NER_RULE, NER_CONFIDENCE, label)
                 if mention is not None:
