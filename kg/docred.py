@@ -249,6 +249,12 @@ class EntityScore:
     wrong_typings: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
     unmatched_list: list[str] = field(default_factory=list)
+    #: person, organization and location clusters with two or more names, and those
+    #: one kg entity has two of (the names kg joined); "split" lists the others
+    #: two entities share
+    multi_name: int = 0
+    merged: int = 0
+    splits: list[str] = field(default_factory=list)
 
     @property
     def recall(self) -> float:
@@ -278,6 +284,8 @@ class EntityScore:
             "unmatched": self.unmatched,
             "confusion": {f"{c} for {t}": n for (c, t), n in sorted(self.confusion.items())},
             "wrong_typing_list": self.wrong_typings,
+            "merged": f"{self.merged}/{self.multi_name}",
+            "split_list": self.splits,
             "missed_list": self.missed,
             "unmatched_list": self.unmatched_list,
         }
@@ -337,11 +345,15 @@ def score_entities(doc: DocredDoc, extraction: Extraction, score: EntityScore) -
 
     where = doc.article.source or doc.article.key
     found: set[int] = set()
+    #: per cluster, the names each entity has of it
+    shares: dict[int, list[set[str]]] = defaultdict(list)
     for entity in extraction.entities:
         cls = PARENT.get(entity.cls, entity.cls)
         forms = {norm(entity.label), *(norm(a) for a in entity.alt_labels)}
         forms |= {norm(m.text) for m in entity.mentions}
         hits = {i for i, names in enumerate(doc.names) if forms & names}
+        for i in hits:
+            shares[i].append(forms & doc.names[i])
         found |= {i for i in hits if TYPES.get(doc.types[i]) == cls}
         if cls not in TYPES.values():
             continue
@@ -356,6 +368,14 @@ def score_entities(doc: DocredDoc, extraction: Extraction, score: EntityScore) -
         else:
             score.unmatched += 1
             score.unmatched_list.append(f"{where}: {entity.label} ({cls})")
+    for i, t in enumerate(doc.types):
+        if t in TYPES and len(doc.names[i]) > 1:
+            score.multi_name += 1
+            if any(len(names) > 1 for names in shares[i]):
+                score.merged += 1
+            elif len(shares[i]) > 1:
+                parts = " | ".join(sorted(min(n) for n in shares[i]))
+                score.splits.append(f"{where}: {parts} ({t})")
     for i, t in enumerate(doc.types):
         if t in TYPES:
             if i in found:

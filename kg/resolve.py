@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 
 from kg.dates import EDITION_YEAR, resolve_date
 from kg.gazetteer import place_kind
+from kg.given_names import is_given_name
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
 from kg.types import (
@@ -88,6 +89,15 @@ PLACE_QUALIFIED_RULE = "kg.resolve.place_qualified.v1"
 PARENTHETICAL_RULE = "kg.resolve.parenthetical.v1"
 #: An acronym as news writes it after a name: "(DAB)", "(SAG-AFTRA)", "[KPA]".
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]*(?:[-.][A-Z0-9&]+)*\.?")
+
+
+def _with_middle_names(short: list[str], long: list[str]) -> bool:
+    """Whether ``long`` is ``short`` with middle names or initials added: the same
+    first and last words, ``short``'s others in order between them."""
+    if len(long) <= len(short) or short[0] != long[0] or short[-1] != long[-1]:
+        return False
+    rest = iter(long[1:-1])
+    return all(word in rest for word in short[1:-1])
 
 
 @lru_cache(maxsize=65536)  # a pure function of names every article repeats
@@ -221,6 +231,12 @@ class Cluster:
 
     def max_cue(self) -> float:
         return max(self.votes.values(), default=0.0)
+
+    def max_cue_against(self, group: str) -> float:
+        """The strongest cue for a class outside ``group``."""
+        return max(
+            (w for c, w in self.votes.items() if self.lexicon.group(c) != group), default=0.0
+        )
 
     def weak(self) -> bool:
         """Typed by little more than one NER guess: no KB entry, no strong cue."""
@@ -384,7 +400,12 @@ class Resolver:
                     or group == long_group
                     # a bare "Altman" or "Korvath" after the full name is that person or
                     # company, whatever the NER guessed for the fragment
-                    or (long_group == "person" and short.kb is None and short.max_cue() < 3)
+                    # (a strong cue that it is a person says so too: "Ulrich scored")
+                    or (
+                        long_group == "person"
+                        and short.kb is None
+                        and short.max_cue_against("person") < 3
+                    )
                     # "Korvath" for "Korvath Robotics", unless the fragment is a place
                     or (
                         long_group == "organization"
@@ -409,6 +430,16 @@ class Resolver:
                     if kind == "person" or long_group is None
                     else words[0] == long_words[0]
                 )
+                # "Pacheco" for "Gregorio Pacheco Leyes": a person's first surname of
+                # two, where it is no one's given name
+                if (
+                    not part
+                    and long_group == "person"
+                    and len(long_words) == 3
+                    and words[0] == long_words[1]
+                    and not is_given_name(words[0], common=False)
+                ):
+                    part = True
                 if part and kind in ("person", "organization"):
                     targets.append((long, "kg.resolve.name_part.v1"))
                 elif abbrev and abbrev == initials(long_text):
@@ -435,6 +466,23 @@ class Resolver:
                 target, rule = targets[0]
                 merges.append((text, target.label(), rule))
                 target.absorb(short, rule)
+        # "Henrik Angell" for "Henrik August Angell": the unique person of the same
+        # first and last names with a middle name more
+        for short in clusters:
+            words = name_key(short.label()).split()
+            if short.merged_into is not None or len(words) < 2 or short.group() != "person":
+                continue
+            fuller = [
+                long
+                for long in clusters
+                if long is not short
+                and long.merged_into is None
+                and long.group() == "person"
+                and _with_middle_names(words, name_key(long.label()).split())
+            ]
+            if len(fuller) == 1:
+                merges.append((short.label(), fuller[0].label(), "kg.resolve.name_part.v1"))
+                fuller[0].absorb(short, "kg.resolve.name_part.v1")
         # "the Winter Olympics" after "the 1988 Winter Olympics": the one edition named
         editions: dict[str, list[Cluster]] = defaultdict(list)
         for long in clusters:

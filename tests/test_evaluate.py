@@ -248,3 +248,25 @@ def test_entities_are_scored_against_the_typed_clusters(tmp_path):
     assert scored["precision"] == round(1 / 3, 3)
     assert scored["confusion"] == {"Person for ORG": 1}
     assert scored["missed_list"] == ["Harbour Lights: northwind labs (ORG)"]
+    assert scored["merged"] == "0/0"  # each cluster here has one name
+
+
+def test_names_of_one_cluster_are_joined_or_split():
+    from kg.docred import DocredDoc, EntityScore, score_entities
+    from kg.sources import parse_article
+
+    article = parse_article("Ada Reyes spoke. Reyes left. Nora Vance stayed. Vance sang.", "d", "d")
+    names = (
+        frozenset({"ada reyes", "reyes"}),
+        frozenset({"nora vance", "vance"}),
+    )
+    doc = DocredDoc(article, names, frozenset(), types=("PER", "PER"))
+    entities = (
+        Entity("p/ada", "Person", "Ada Reyes", ("Reyes",)),  # both names: joined
+        Entity("p/nora", "Person", "Nora Vance"),  # two entities: split
+        Entity("p/vance", "Person", "Vance"),
+    )
+    score = EntityScore()
+    score_entities(doc, Extraction(article, (), entities, ()), score)
+    assert score.as_dict()["merged"] == "1/2"
+    assert score.splits == ["d: nora vance | vance (PER)"]

@@ -1098,3 +1098,44 @@ def test_a_body_one_word_names_stays_a_name(pipeline):
     text = "Shinn was pilot of the Navy R4D aircraft that landed."
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     assert "Organization" in {e.cls for e in extraction.entities if e.label == "Navy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "full", "short"),
+    [
+        # a middle name the article leaves out the second time
+        (
+            "Henrik August Moen was a Norwegian officer. Henrik Moen later wrote books.",
+            "Henrik August Moen",
+            "Henrik Moen",
+        ),
+        # the first of two surnames, alone
+        (
+            "Gregorio Pacheco Leyes was president from 1884. Pacheco was born in Livilivi.",
+            "Gregorio Pacheco Leyes",
+            "Pacheco",
+        ),
+        # a surname the NER read as a firm, which a cue says is a person
+        (
+            "Martin Ulrich is a retired Austrian ice hockey defenceman. Ulrich played in the "
+            "Austrian Hockey League. Ulrich was drafted in 1994. Ulrich also played for "
+            "Austria at the Olympics. Ulrich was named captain.",
+            "Martin Ulrich",
+            "Ulrich",
+        ),
+    ],
+)
+def test_shorter_forms_of_a_persons_name_join_it(pipeline, text, full, short):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    people = {e.label: e.alt_labels for e in extraction.entities if e.cls == "Person"}
+    assert short in people.get(full, ())
+
+
+def test_a_middle_name_does_not_join_two_people_it_could_be():
+    from kg.resolve import _with_middle_names
+
+    assert _with_middle_names(["john", "smith"], ["john", "paul", "smith"])
+    assert not _with_middle_names(["john", "paul", "smith"], ["john", "peter", "smith"])
+    assert not _with_middle_names(["john", "smith"], ["john", "smithson"])

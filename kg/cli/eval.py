@@ -101,7 +101,7 @@ def _summary(data: dict[str, Any]) -> str:
                 ep,
                 round(2 * ep * er / (ep + er), 3) if ep + er else 0.0,
                 ents["wrong_typings"],
-                "",
+                ents["merged"],
                 f"{report['macro_recall']} macro",
                 precision,
                 "",
@@ -134,7 +134,8 @@ def _print_docred(name: str, report: dict[str, Any]) -> None:
     print(
         f"Re-DocRED {name}: entities (person, organization and location clusters): "
         f"recall {ents['recall']}, precision {ents['precision']} ({ents['right']} right, "
-        f"{ents['wrong_typings']} wrongly typed, {ents['unmatched']} naming no cluster)"
+        f"{ents['wrong_typings']} wrongly typed, {ents['unmatched']} naming no cluster); "
+        f"clusters of two or more names one entity has two of: {ents['merged']}"
     )
     rows = [
         [t, str(v["recall"]), str(v["found"]), str(v["missed"])]
