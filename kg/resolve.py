@@ -92,12 +92,20 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]*(?:[-.][A-Z0-9&]+)*\.?")
 
 
 def _with_middle_names(short: list[str], long: list[str]) -> bool:
-    """Whether ``long`` is ``short`` with middle names or initials added: the same
-    first and last words, ``short``'s others in order between them."""
-    if len(long) <= len(short) or short[0] != long[0] or short[-1] != long[-1]:
+    """Whether ``long`` is ``short`` written more fully: the same last word, and each
+    other word of ``short`` in order in ``long``, whole or as its initial ("john
+    smith", "j. smith" and "john h. smith" in "john henry smith"), the first words
+    matching."""
+    if len(long) < len(short) or short == long or short[-1] != long[-1] or len(short) < 2:
+        return False
+
+    def fits(word: str, full: str) -> bool:
+        return word == full or (len(word) == 2 and word[1] == "." and full[0] == word[0])
+
+    if not fits(short[0], long[0]):
         return False
     rest = iter(long[1:-1])
-    return all(word in rest for word in short[1:-1])
+    return all(any(fits(word, full) for full in rest) for word in short[1:-1])
 
 
 @lru_cache(maxsize=65536)  # a pure function of names every article repeats

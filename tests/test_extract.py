@@ -1109,6 +1109,12 @@ def test_a_body_one_word_names_stays_a_name(pipeline):
             "Henrik August Moen",
             "Henrik Moen",
         ),
+        # initials for the names
+        (
+            "John Henry Dearle designed the tapestries. J. H. Dearle ran the works until 1932.",
+            "John Henry Dearle",
+            "J. H. Dearle",
+        ),
         # the first of two surnames, alone
         (
             "Gregorio Pacheco Leyes was president from 1884. Pacheco was born in Livilivi.",
@@ -1137,5 +1143,8 @@ def test_a_middle_name_does_not_join_two_people_it_could_be():
     from kg.resolve import _with_middle_names
 
     assert _with_middle_names(["john", "smith"], ["john", "paul", "smith"])
+    assert _with_middle_names(["j.", "p.", "smith"], ["john", "paul", "smith"])
     assert not _with_middle_names(["john", "paul", "smith"], ["john", "peter", "smith"])
+    assert not _with_middle_names(["john", "paul", "smith"], ["john", "p.", "smith"])
+    assert not _with_middle_names(["john", "smith"], ["jane", "smith"])
     assert not _with_middle_names(["john", "smith"], ["john", "smithson"])
