@@ -1,5 +1,6 @@
-"""Given names, from the US Census Bureau's 1990 lists of first names, read through
-the ``names`` package (MIT; the lists are in the public domain).
+"""Given names and surnames, from the US Census Bureau's 1990 lists of first names and
+last names, read through the ``names`` package (MIT; the lists are in the public
+domain).
 
 A two- or three-word name that opens with a common given name is evidence that it
 names a person ("Annie Oakley", "Dries Mertens" is not in these lists). The table
@@ -33,6 +34,26 @@ def _table(least: float) -> frozenset[str]:
             if len(parts) == 4 and float(parts[1]) >= least:
                 found.add(parts[0].casefold())
     return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    text = resources.files("names").joinpath("dist.all.last").read_text(encoding="ascii")
+    return frozenset(
+        parts[0].casefold()
+        for line in text.splitlines()
+        if len(parts := line.split()) == 4 and float(parts[1]) >= MIN_FREQUENCY
+    )
+
+
+def is_surname(word: str) -> bool:
+    """Whether ``word`` is a common surname in the census lists ("Park", "Hall"; not
+    "Drive" or "Falls").
+
+    >>> is_surname("Park"), is_surname("Falls")
+    (True, False)
+    """
+    return word.casefold() in _surnames()
 
 
 def is_given_name(word: str, common: bool = True) -> bool:

@@ -681,8 +681,8 @@ TYPE_EVIDENCE = [
     ),
     (
         "kg.types.descriptions.v1",
-        "Acme CEO Jo Park spoke on Monday about the deal.",
-        "Jo Park",
+        "Acme CEO Lee Square spoke on Monday about the deal.",
+        "Lee Square",
         "Person",
     ),
     (
@@ -731,6 +731,13 @@ TYPE_EVIDENCE = [
     ),
     # a country's subdivision (ISO 3166) that no one is named, though the NER saw a person
     ("kg.types.gazetteer.v1", "She was born in Durg, Madhya Pradesh.", "Madhya Pradesh", "Place"),
+    # a whole quotation is a title
+    (
+        "kg.types.quoted_titles.v1",
+        'Fans still sing "Pale Shelter" at every show.',
+        "Pale Shelter",
+        "Product",
+    ),
     # a given name before a surname written "Mc..."
     (
         "kg.types.given_names.v1",
@@ -782,6 +789,11 @@ def test_evidence_in_the_text_outvotes_the_ner_label(
         ),
         # a building's name head makes a place
         ("The Halvik Cathedral was rebuilt after the fire.", "Halvik Cathedral", "Place"),
+        # ... but a surname that is a place's head too does not unmake a person
+        ('"Acme is ready," said Jo Park.', "Jo Park", "Person"),
+        ("Visitors gathered in Victoria Park on Sunday.", "Victoria Park", "Place"),
+        # a quotation with more than the name in it is no title
+        ('"Larkspur Films is ready," said Jo Park.', "Larkspur Films", "Company"),
         # a short form of a longer name is not read as the town of the same name
         (
             "Meridian Pictures won. Meridian said the film cost little.",

@@ -16,15 +16,19 @@ Built-in rules:
   news organizations; objects of "launch"/"release" towards products; what
   "happened" or "took place" is an event.
 - ``kg.types.people.v1``: an honorific makes a person ("Mr Okafor", "Dr. Ruiz").
-- ``kg.types.gazetteer.v1``: a name GeoNames knows as a country, US state or
-  city is a place (:mod:`kg.gazetteer`), unless the NER reads it as a person
-  ("Paris", "Jordan" and "Victoria" are people too).
+- ``kg.types.gazetteer.v1``: a name the gazetteer knows as a continent, country,
+  state, region or city is a place (:mod:`kg.gazetteer`), unless the NER reads it
+  as a person and someone could be named so ("Paris", "Jordan" and "Victoria" are
+  people too).
 - ``kg.types.teams.v1``: in a match report (two results or more, "1 - 0"), a name
   seen as a side in a result ("Sweden defeated South Korea 1 - 0", "Panama
   coach") is a team, an organization, in every mention of the article.
 - ``kg.types.lists.v1``: a name listed with two or more names the NER types
   alike, all of one kind, leans to that kind ("Ansel Adams, Walker Evans and
   Helmut Newton").
+- ``kg.types.quoted_titles.v1``: a name that is all of a quotation, the way news
+  writes the titles of songs, films and books ('the single "Pale Shelter"'), leans
+  to a product.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from kg.extract.common import (
     RuleComponent,
     description_class,
     doc_ids,
+    doc_text,
     doc_tokens,
     mention_tokens,
     noun_phrase_head_text,
@@ -53,7 +58,7 @@ from kg.extract.common import (
 )
 from kg.extract.matches import name_key, read_match_report
 from kg.gazetteer import place_kind
-from kg.given_names import is_given_name
+from kg.given_names import is_given_name, is_surname
 from kg.lexicon import Lexicon
 from kg.registry import type_rules
 from kg.types import NESTED_PLACE_RULE, Mention, TypeCue
@@ -239,8 +244,14 @@ def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 if "Organization" in lexicon.classes_for_head(words[-1]):
                     yield _cue(mention, "Organization", name, 2.0)
                 continue
+            # "Jo Park", "Grace Hall": where the NER saw a person with a given name, a
+            # head that is a surname too says less ("Victoria Park" is still a place
+            # when it is "in" one)
+            person = (
+                mention.ner_label == "PERSON" and is_given_name(words[0]) and is_surname(words[-1])
+            )
             for cls in lexicon.classes_for_head(words[-1]):
-                yield _cue(mention, cls, name, 3.0)
+                yield _cue(mention, cls, name, 0.75 if person and cls == "Place" else 3.0)
 
     return rule
 
@@ -609,6 +620,47 @@ def list_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
+#: Quotation marks that open and close a title.
+_QUOTES = {'"': '"', "\u201c": "\u201d", "\u2018": "\u2019"}
+#: What may stand between a title and its closing mark: "'Where Would You Be,'".
+_INSIDE_CLOSE = frozenset(",.!?")
+
+
+@type_rules.register("kg.types.quoted_titles.v1")
+def quoted_title_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
+    """A name that is a whole quotation is a title: a song's, film's, show's or book's
+    ('the single "Pale Shelter"', '"Days Like This" peaked at 24'), a product. Not a
+    name in a quotation with other words ('"Acme is ready," she said'), nor after
+    "so-called" (scare quotes: 'the so-called "Islamic State"')."""
+    name = "kg.types.quoted_titles.v1"
+
+    def rule(doc: Doc) -> Iterator[TypeCue]:
+        text = doc_text(doc)
+        for mention in doc._.kg_mentions or ():
+            if mention.start == 0 or (mention.ner_label == "PERSON" and _given(mention.text)):
+                continue
+            opening = text[mention.start - 1]
+            closing = _QUOTES.get(opening)
+            if closing is None:
+                continue
+            end = mention.end
+            if end < len(text) and text[end] in _INSIDE_CLOSE:
+                end += 1
+            if end >= len(text) or text[end] != closing:
+                continue
+            before = text[max(0, mention.start - 12) : mention.start - 1].casefold()
+            if before.rstrip().endswith("so-called"):
+                continue
+            yield _cue(mention, "Product", name, 1.5)
+
+    return rule
+
+
+def _given(text: str) -> bool:
+    """Whether a name opens with a given name ("Dwayne" in a nickname's quotes)."""
+    return is_given_name(text.split()[0])
+
+
 class TypeCueComponent(RuleComponent):
     """spaCy component ``kg_types``: runs the type rules, writes ``doc._.kg_type_cues``."""
 
@@ -630,6 +682,7 @@ class TypeCueComponent(RuleComponent):
             "kg.types.given_names.v1",
             "kg.types.teams.v1",
             "kg.types.lists.v1",
+            "kg.types.quoted_titles.v1",
         ],
         "ontology": [],
         "kb": True,
