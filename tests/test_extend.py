@@ -284,3 +284,20 @@ def test_example_plugin_installed_beside_kg_changes_the_output(tmp_path):
     assert "LaborUnion" in info.stdout and "memberOf" in info.stdout
     valid = _kg(["validate", "after.ttl"], target, tmp_path)
     assert valid.returncode == 0, valid.stdout + valid.stderr
+
+
+def test_an_extension_marks_names_by_their_first_word(tmp_path):
+    """kg:nameLead, as kg:nameHead at the other end: "Copa Saltmarsh" is a trophy."""
+    ttl = tmp_path / "cups.ttl"
+    ttl.write_text(
+        SPORT_TTL.replace(
+            'rdfs:label "Trophy"@en .', 'rdfs:label "Trophy"@en ; kg:nameLead "copa" .'
+        ),
+        encoding="utf-8",
+    )
+    assert load_lexicon([ttl]).classes_for_lead("Copa") == ["Trophy"]
+    graph = Pipeline(ontology=[ttl]).build_text(
+        "Harbour Rovers won the Copa Saltmarsh in April.", key="cups"
+    )
+    (trophy,) = graph.subjects(RDF.type, SP.Trophy)
+    assert str(graph.value(trophy, RDFS.label)) == "Copa Saltmarsh"
