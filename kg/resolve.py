@@ -108,6 +108,12 @@ def _with_middle_names(short: list[str], long: list[str]) -> bool:
     return all(any(fits(word, full) for full in rest) for word in short[1:-1])
 
 
+def _holds(long: list[str], short: list[str]) -> bool:
+    """Whether ``long`` has ``short``'s words, in a row, and more."""
+    n = len(short)
+    return len(long) > n and any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
 @lru_cache(maxsize=65536)  # a pure function of names every article repeats
 def name_key(text: str) -> str:
     """Normal form of a name: case-folded, curly quotes and honorifics and suffixes removed.
@@ -506,6 +512,23 @@ class Resolver:
             if short.merged_into is None and len(found) == 1 and short.group() in (None, "event"):
                 merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
                 found[0].absorb(short, "kg.resolve.name_part.v1")
+        # "the World Cup" after "the FIFA World Cup 2018": the one event whose name
+        # holds the shorter one whole
+        for short in clusters:
+            words = name_key(short.label()).split()
+            if short.merged_into is not None or len(words) < 2 or short.group() != "event":
+                continue
+            holding = [
+                long
+                for long in clusters
+                if long is not short
+                and long.merged_into is None
+                and long.group() == "event"
+                and _holds(name_key(long.label()).split(), words)
+            ]
+            if len(holding) == 1:
+                merges.append((short.label(), holding[0].label(), "kg.resolve.name_part.v1"))
+                holding[0].absorb(short, "kg.resolve.name_part.v1")
 
     # -- antecedents -------------------------------------------------------
     def _antecedent(

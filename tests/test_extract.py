@@ -1080,13 +1080,17 @@ def test_a_country_named_by_its_short_form_is_the_country(pipeline):
     """The knowledge base knows "UK" and "U.S.", which the NER often takes for firms."""
     from kg.sources import parse_article
 
-    text = "Velocity toured the UK with a new bike in 2005, and the U.S. a year later."
+    text = (
+        "Velocity toured the UK with a new bike in 2005, and the U.S. a year later. "
+        "Sales in America doubled."
+    )
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     found = {e.label: e for e in extraction.entities}
     uk = found["United Kingdom"]
     assert (uk.cls, uk.alt_labels) == ("Place", ("UK",))
     assert uk.same_as == ("http://www.wikidata.org/entity/Q145",)
     assert found["United States"].cls == "Place"
+    assert set(found["United States"].alt_labels) == {"U.S.", "America"}
 
 
 @pytest.mark.parametrize(
@@ -1160,3 +1164,15 @@ def test_a_middle_name_does_not_join_two_people_it_could_be():
     assert not _with_middle_names(["john", "paul", "smith"], ["john", "p.", "smith"])
     assert not _with_middle_names(["john", "smith"], ["jane", "smith"])
     assert not _with_middle_names(["john", "smith"], ["john", "smithson"])
+
+
+def test_an_events_shorter_name_joins_the_one_that_holds_it(pipeline):
+    from kg.sources import parse_article
+
+    text = (
+        "The Halvern Cup 2026 opened in Tarnow on Monday. Fans say the Halvern Cup "
+        "has never been so open."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    events = {e.label: e.alt_labels for e in extraction.entities if e.cls == "Event"}
+    assert events == {"Halvern Cup 2026": ("Halvern Cup",)}
