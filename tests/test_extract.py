@@ -731,6 +731,13 @@ TYPE_EVIDENCE = [
     ),
     # a country's subdivision (ISO 3166) that no one is named, though the NER saw a person
     ("kg.types.gazetteer.v1", "She was born in Durg, Madhya Pradesh.", "Madhya Pradesh", "Place"),
+    # an age after a name, as news gives it
+    (
+        "kg.types.people.v1",
+        "Police said Kuzma Minin, 62, had fled the city.",
+        "Kuzma Minin",
+        "Person",
+    ),
     # a whole quotation is a title
     (
         "kg.types.quoted_titles.v1",
@@ -792,6 +799,8 @@ def test_evidence_in_the_text_outvotes_the_ner_label(
         # ... but a surname that is a place's head too does not unmake a person
         ('"Acme is ready," said Jo Park.', "Jo Park", "Person"),
         ("Visitors gathered in Victoria Park on Sunday.", "Victoria Park", "Place"),
+        # a year after a comma is no age
+        ("Lumen Labs, 2024, was a good year for the firm.", "Lumen Labs", "Company"),
         # a quotation with more than the name in it is no title
         ('"Larkspur Films is ready," said Jo Park.', "Larkspur Films", "Company"),
         # a short form of a longer name is not read as the town of the same name

@@ -442,9 +442,10 @@ HONORIFICS = frozenset(
 
 @type_rules.register("kg.types.people.v1")
 def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
-    """An honorific before a name, or opening it, makes a person ("Mr Okafor"); a
-    person's noun just before a multi-word name leans to one, however the parse hangs
-    them ("athletes Vitas Gerulaitis (tennis) and Jack Nicklaus")."""
+    """An honorific before a name, or opening it, makes a person ("Mr Okafor"), and so
+    does an age after it ("Theo Rumpel, 45, was arrested"); a person's noun just
+    before a multi-word name leans to one, however the parse hangs them ("athletes
+    Vitas Gerulaitis (tennis) and Jack Nicklaus")."""
     name = "kg.types.people.v1"
     # (a party's follower, just before a name: "Pan-democrat Lam Cheuk-ting"; not a cue
     # noun everywhere, as "Civic Passion, the democrats' Kwan Ka-ki" reads as apposition)
@@ -481,8 +482,19 @@ def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 and " " in mention.text
             ):
                 yield _cue(mention, "Person", name, 1.5)
+            elif _age_follows(doc, mention.end):
+                yield _cue(mention, "Person", name, 3.0)
 
     return rule
+
+
+#: ", 45," after a name: news gives a person's age so.
+_AGE = re.compile(r", (?:[1-9]|[1-9]\d|1[01]\d)(?:,| and\b| or\b|\)|;)")
+
+
+def _age_follows(doc: Doc, end: int) -> bool:
+    """Whether the text after a name is a person's age ("Maria Lopez, 34, of Tucson")."""
+    return _AGE.match(doc_text(doc), end) is not None
 
 
 #: NER labels of places and buildings.
