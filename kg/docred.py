@@ -33,6 +33,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.evaluate import IMPLIES, Counts
+from kg.gum import PARENT
 from kg.limits import read_limited
 from kg.sources import parse_article
 from kg.types import Article, Extraction
@@ -341,8 +342,6 @@ def score_docred(doc: DocredDoc, extraction: Extraction, report: DocredReport) -
 def score_entities(doc: DocredDoc, extraction: Extraction, score: EntityScore) -> None:
     """Score one document's entities (see the module's docstring). An entity names a
     cluster when its label, an alias or a mention's text is one of the cluster's names."""
-    from kg.gum import PARENT
-
     where = doc.article.source or doc.article.key
     found: set[int] = set()
     #: per cluster, the names each entity has of it
@@ -369,22 +368,20 @@ def score_entities(doc: DocredDoc, extraction: Extraction, score: EntityScore) -
             score.unmatched += 1
             score.unmatched_list.append(f"{where}: {entity.label} ({cls})")
     for i, t in enumerate(doc.types):
-        if t in TYPES and len(doc.names[i]) > 1:
+        if t not in TYPES:
+            continue
+        if len(doc.names[i]) > 1:
             score.multi_name += 1
             if any(len(names) > 1 for names in shares[i]):
                 score.merged += 1
             elif len(shares[i]) > 1:
                 parts = " | ".join(sorted(min(n) for n in shares[i]))
                 score.splits.append(f"{where}: {parts} ({t})")
-    for i, t in enumerate(doc.types):
-        if t in TYPES:
-            if i in found:
-                score.found[t].tp += 1
-            else:
-                score.found[t].fn += 1
-                score.missed.append(
-                    f"{where}: {min(doc.names[i], key=lambda n: (len(n), n))} ({t})"
-                )
+        if i in found:
+            score.found[t].tp += 1
+        else:
+            score.found[t].fn += 1
+            score.missed.append(f"{where}: {min(doc.names[i], key=lambda n: (len(n), n))} ({t})")
 
 
 def evaluate_docred(pipeline: Any, docs: Sequence[DocredDoc]) -> DocredReport:

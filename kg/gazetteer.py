@@ -12,7 +12,7 @@ A name the gazetteer knows is evidence that a mention is a place:
   ("Czech Republic", "South Korea"), former countries ("Czechoslovakia", "USSR"),
   and the subdivisions of every country ("Lincolnshire", "Madhya Pradesh", "Gifu"),
   a ``region``; a subdivision's name that is also a common given name ("Victoria",
-  "Kent" is not one) or a compass word ("Central", "Western") is left out.
+  "Kent") or a compass word ("Central", "Western") is left out.
 
 The tables load once per process, on first use (about 0.3 s).
 

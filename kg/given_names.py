@@ -19,31 +19,22 @@ from importlib import resources
 
 #: The package's data files: name, frequency (%), cumulative frequency, rank.
 FILES = ("dist.male.first", "dist.female.first")
+SURNAME_FILES = ("dist.all.last",)
 #: Fewest people per 100 who bear a name for it to count (the lists' rarest are
 #: also surnames and words: "Royal", "Major", "Velvet").
 MIN_FREQUENCY = 0.01
 
 
-@lru_cache(maxsize=2)
-def _table(least: float) -> frozenset[str]:
+@lru_cache(maxsize=3)
+def _table(files: tuple[str, ...], least: float) -> frozenset[str]:
     found: set[str] = set()
-    for name in FILES:
+    for name in files:
         text = resources.files("names").joinpath(name).read_text(encoding="ascii")
         for line in text.splitlines():
             parts = line.split()
             if len(parts) == 4 and float(parts[1]) >= least:
                 found.add(parts[0].casefold())
     return frozenset(found)
-
-
-@lru_cache(maxsize=1)
-def _surnames() -> frozenset[str]:
-    text = resources.files("names").joinpath("dist.all.last").read_text(encoding="ascii")
-    return frozenset(
-        parts[0].casefold()
-        for line in text.splitlines()
-        if len(parts := line.split()) == 4 and float(parts[1]) >= MIN_FREQUENCY
-    )
 
 
 def is_surname(word: str) -> bool:
@@ -53,10 +44,10 @@ def is_surname(word: str) -> bool:
     >>> is_surname("Park"), is_surname("Falls")
     (True, False)
     """
-    return word.casefold() in _surnames()
+    return word.casefold() in _table(SURNAME_FILES, MIN_FREQUENCY)
 
 
 def is_given_name(word: str, common: bool = True) -> bool:
     """Whether ``word`` is a given name in the census lists: a common one, or (with
     ``common=False``) any, rare ones too ("Lincoln")."""
-    return word.casefold() in _table(MIN_FREQUENCY if common else 0.0)
+    return word.casefold() in _table(FILES, MIN_FREQUENCY if common else 0.0)

@@ -147,12 +147,14 @@ class Lexicon:
         return self._most_specific(c for c, nouns in self.cue_nouns.items() if noun in nouns)
 
     def classes_for_head(self, word: str) -> list[str]:
-        word = _normal(word)
-        return self._most_specific(c for c, words in self.name_heads.items() if word in words)
+        return self._classes_marked(self.name_heads, word)
 
     def classes_for_lead(self, word: str) -> list[str]:
+        return self._classes_marked(self.name_leads, word)
+
+    def _classes_marked(self, marks: dict[str, frozenset[str]], word: str) -> list[str]:
         word = _normal(word)
-        return self._most_specific(c for c, words in self.name_leads.items() if word in words)
+        return self._most_specific(c for c, words in marks.items() if word in words)
 
     def title_prop(self, title: str) -> str | None:
         """The relation a job title implies; any "chief ... officer" the lexicon does
@@ -261,6 +263,14 @@ def _term_iris(graph: Graph) -> dict[str, URIRef]:
     return iris
 
 
+def _words_by_class(graph: Graph, prop: URIRef) -> dict[str, frozenset[str]]:
+    """Class local name -> the words ``prop`` (``kg:nameHead``, ``kg:nameLead``) gives it."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for subject, word in graph.subject_objects(prop):
+        found[local_name(subject)].add(_normal(str(word)))
+    return {k: frozenset(v) for k, v in found.items()}
+
+
 def build_lexicon(graph: Graph) -> Lexicon:
     cue_nouns: dict[str, set[str]] = defaultdict(set)
     title_props: dict[str, str] = {}
@@ -273,12 +283,7 @@ def build_lexicon(graph: Graph) -> Lexicon:
                 title_props[_normal(str(noun))] = name
         else:
             cue_nouns[name].add(_normal(str(noun)))
-    name_heads: dict[str, set[str]] = defaultdict(set)
-    for subject, word in graph.subject_objects(KG.nameHead):
-        name_heads[local_name(subject)].add(_normal(str(word)))
-    name_leads: dict[str, set[str]] = defaultdict(set)
-    for subject, word in graph.subject_objects(KG.nameLead):
-        name_leads[local_name(subject)].add(_normal(str(word)))
+    name_heads, name_leads = (_words_by_class(graph, p) for p in (KG.nameHead, KG.nameLead))
     domains: dict[str, frozenset[str]] = {}
     ranges: dict[str, frozenset[str]] = {}
     for prop in graph.subjects(RDF.type, OWL.ObjectProperty):
@@ -317,8 +322,8 @@ def build_lexicon(graph: Graph) -> Lexicon:
             kb.setdefault(_normal(name), entry)
     return Lexicon(
         cue_nouns={k: frozenset(v) for k, v in cue_nouns.items()},
-        name_heads={k: frozenset(v) for k, v in name_heads.items()},
-        name_leads={k: frozenset(v) for k, v in name_leads.items()},
+        name_heads=name_heads,
+        name_leads=name_leads,
         title_props=title_props,
         domains=domains,
         ranges=ranges,

@@ -108,7 +108,32 @@ def _with_middle_names(short: list[str], long: list[str]) -> bool:
     return all(any(fits(word, full) for full in rest) for word in short[1:-1])
 
 
-def _holds(long: list[str], short: list[str]) -> bool:
+def _join_fuller(
+    clusters: list[Cluster],
+    group: str,
+    fuller: Callable[[list[str], list[str]], bool],
+    merges: list[tuple[str, str, str]],
+) -> None:
+    """Join each name of two words or more of ``group`` into the unique other name of
+    the group that ``fuller(short words, long words)`` says writes it more fully."""
+    for short in clusters:
+        words = name_key(short.label()).split()
+        if short.merged_into is not None or len(words) < 2 or short.group() != group:
+            continue
+        found = [
+            long
+            for long in clusters
+            if long is not short
+            and long.merged_into is None
+            and long.group() == group
+            and fuller(words, name_key(long.label()).split())
+        ]
+        if len(found) == 1:
+            merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
+            found[0].absorb(short, "kg.resolve.name_part.v1")
+
+
+def _holds(short: list[str], long: list[str]) -> bool:
     """Whether ``long`` has ``short``'s words, in a row, and more."""
     n = len(short)
     return len(long) > n and any(long[i : i + n] == short for i in range(len(long) - n + 1))
@@ -482,21 +507,7 @@ class Resolver:
                 target.absorb(short, rule)
         # "Henrik Angell" for "Henrik August Angell": the unique person of the same
         # first and last names with a middle name more
-        for short in clusters:
-            words = name_key(short.label()).split()
-            if short.merged_into is not None or len(words) < 2 or short.group() != "person":
-                continue
-            fuller = [
-                long
-                for long in clusters
-                if long is not short
-                and long.merged_into is None
-                and long.group() == "person"
-                and _with_middle_names(words, name_key(long.label()).split())
-            ]
-            if len(fuller) == 1:
-                merges.append((short.label(), fuller[0].label(), "kg.resolve.name_part.v1"))
-                fuller[0].absorb(short, "kg.resolve.name_part.v1")
+        _join_fuller(clusters, "person", _with_middle_names, merges)
         # "the Winter Olympics" after "the 1988 Winter Olympics": the one edition named
         editions: dict[str, list[Cluster]] = defaultdict(list)
         for long in clusters:
@@ -514,21 +525,7 @@ class Resolver:
                 found[0].absorb(short, "kg.resolve.name_part.v1")
         # "the World Cup" after "the FIFA World Cup 2018": the one event whose name
         # holds the shorter one whole
-        for short in clusters:
-            words = name_key(short.label()).split()
-            if short.merged_into is not None or len(words) < 2 or short.group() != "event":
-                continue
-            holding = [
-                long
-                for long in clusters
-                if long is not short
-                and long.merged_into is None
-                and long.group() == "event"
-                and _holds(name_key(long.label()).split(), words)
-            ]
-            if len(holding) == 1:
-                merges.append((short.label(), holding[0].label(), "kg.resolve.name_part.v1"))
-                holding[0].absorb(short, "kg.resolve.name_part.v1")
+        _join_fuller(clusters, "event", _holds, merges)
 
     # -- antecedents -------------------------------------------------------
     def _antecedent(

@@ -219,6 +219,7 @@ def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     """The last word of a name marks its class ("Meridian Pictures", "Writers Guild"),
     and some first words do ("Mount Tyree")."""
     name = "kg.types.name_heads.v1"
+    is_surname("")  # read the table now, with the pipeline
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         for mention in doc._.kg_mentions or ():
@@ -394,7 +395,6 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
 GIVEN_NAME_WEIGHT = 1.25
 
 
-#: Shapes of a word in a person's name: "Annie", "O'Neill", "Jean-Paul".
 def _name_word(word: str) -> bool:
     """Whether a word is written as a part of a person's name: an initial ("J."), or a
     capital and then letters, at least one lower case, in any script ("McBride",
@@ -649,7 +649,10 @@ def quoted_title_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     def rule(doc: Doc) -> Iterator[TypeCue]:
         text = doc_text(doc)
         for mention in doc._.kg_mentions or ():
-            if mention.start == 0 or (mention.ner_label == "PERSON" and _given(mention.text)):
+            # ("Dwayne" in a nickname's quotes is a person's)
+            if mention.start == 0 or (
+                mention.ner_label == "PERSON" and is_given_name(mention.text.split()[0])
+            ):
                 continue
             opening = text[mention.start - 1]
             closing = _QUOTES.get(opening)
@@ -666,11 +669,6 @@ def quoted_title_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
             yield _cue(mention, "Product", name, 1.5)
 
     return rule
-
-
-def _given(text: str) -> bool:
-    """Whether a name opens with a given name ("Dwayne" in a nickname's quotes)."""
-    return is_given_name(text.split()[0])
 
 
 class TypeCueComponent(RuleComponent):
