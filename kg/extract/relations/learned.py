@@ -33,6 +33,7 @@ from spacy.vocab import Vocab
 from kg.errors import InputError
 from kg.extract.common import arg_for, doc_tokens, mention_tokens, sentence_bounds
 from kg.extract.relations.base import CandidateRule, candidate
+from kg.extract.relations.locations import within
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
 from kg.types import Candidate
@@ -260,9 +261,12 @@ def proposals(doc: Doc, model: Model) -> Iterator[tuple[Token, Token, str, float
                 if a.i == b.i or mentions.get(a.i) is mentions.get(b.i):
                     continue
                 feats = features(a, b, ancestors, word)
-                if feats is not None:
-                    for prop, p in model.score(feats):
-                        yield a, b, prop, p
+                if feats is None:
+                    continue
+                for prop, p in model.score(feats):
+                    if prop == "locatedIn" and not within(mentions[a.i], mentions[b.i]):
+                        continue  # "Madrid, Barcelona", "Germany, Vienna": a list of places
+                    yield a, b, prop, p
 
 
 def path_tokens(a: Token, b: Token) -> list[Token]:

@@ -221,7 +221,7 @@ def _rank(mention: Mention) -> int:
     return RANKS.get(place_kind(mention.text) or "", 0)
 
 
-def _within(inner: Mention, outer: Mention) -> bool:
+def within(inner: Mention, outer: Mention) -> bool:
     """Whether ``inner`` may be written inside ``outer``: not when GeoNames knows both
     and ``inner`` is as large ("Madrid, Barcelona", "Germany, Madrid": a list)."""
     a, b = _rank(inner), _rank(outer)
@@ -272,7 +272,7 @@ def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list
         outer = heads.get(after)
         if outer is None or outer.sent.start != head.sent.start:
             continue
-        if _listed(outer) or not _within(mention, after):
+        if _listed(outer) or not within(mention, after):
             continue  # "Paris, London and Berlin", "Madrid, Barcelona": a list
         if outer.dep_ in CLAUSE_ROLES:
             continue  # "As Heald told The Huffington Post, US ozone has dropped": a new clause
