@@ -290,6 +290,11 @@ CASES = [
         "Ada Reyes served as a colonel in the Second Halvern War.",
         [("Ada Reyes", "participatesIn", "Second Halvern War")],
     ),
+    # an awards ceremony one attends is an event (a prize one wins is not)
+    (
+        "Julie Doiron attended the Juno Awards in Toronto.",
+        [("Julie Doiron", "participatesIn", "Juno Awards")],
+    ),
     # a title run with a long name before it
     (
         "It quoted Halvern Council for the Welfare of Migrants campaigner Ada Reyes.",
@@ -474,6 +479,12 @@ NEGATIVE = [
     ("Fans came from Germany, Vienna and beyond.", ("Germany", "locatedIn", "Vienna")),
     # the state is the outer place, not the country named before it
     ("Officials in the U.S. state of Oregon objected.", ("United States", "locatedIn", "Oregon")),
+    # a prize is won or received, not taken part in
+    ("Julie Doiron won a Juno Award in 1997.", ("Julie Doiron", "participatesIn", "Juno Award")),
+    (
+        "The composer Ana Ruiz received two Grammy Awards last year.",
+        ("Ana Ruiz", "participatesIn", "Grammy Awards"),
+    ),
 ]
 
 

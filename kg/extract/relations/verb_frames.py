@@ -234,6 +234,17 @@ JOINT_NOUNS = frozenset(
 JOINT_PREPS = ("from", "at", "between")
 #: Bodies of an organization that a person joins or sits on ("the board of OpenAI").
 BODY_NOUNS = frozenset({"board", "staff", "faculty", "payroll"})
+#: A prize is won or received, not taken part in: "won a Grammy Award", "received
+#: two Ivor Novello Awards", "nominated for the Booker Prize" (but "won the World
+#: Cup", a tournament, and "attended the Academy Awards", a ceremony, are events).
+PRIZE_HEADS = frozenset(
+    {"award", "prize", "medal", "trophy", "honour", "honor"}
+    | {"awards", "prizes", "medals", "trophies", "honours", "honors"}
+)
+RECEIVE_VERBS = frozenset(
+    {"win", "receive", "earn", "collect", "grant", "award", "give", "get", "gain", "hold"}
+    | {"accept", "claim", "share", "nominate", "bestow", "present", "pick"}
+)
 
 
 def _may_be_event(mention: Mention, lexicon: Lexicon) -> bool:
@@ -375,6 +386,12 @@ def verb_frame_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             if subject is None:
                 continue
             for o_tok in objects:
+                if (
+                    "participatesIn" in props
+                    and o_tok.lower_ in PRIZE_HEADS
+                    and trigger.lemma_ in RECEIVE_VERBS
+                ):
+                    continue
                 obj = arg_for(o_tok, lexicon)
                 if obj is None or (obj.start, obj.end) == (subject.start, subject.end):
                     continue
