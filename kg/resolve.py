@@ -38,6 +38,7 @@ from kg.given_names import is_given_name
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
 from kg.types import (
+    MAKER_NAME,
     Arg,
     Article,
     Attribute,
@@ -613,10 +614,19 @@ class Resolver:
 
         extra_mentions: dict[int, list[Mention]] = defaultdict(list)
 
+        named: dict[str, list[Cluster]] = defaultdict(list)
+        for cluster in roots:
+            for text in {m.text for m in cluster.mentions}:
+                named[text].append(cluster)
+
         def resolve_arg(arg: Arg, sentence: int) -> Cluster | None:
             if arg.kind == "name":
                 cluster = find(arg.start, arg.end)
                 return cluster if cluster is not None and id(cluster) in keys else None
+            if arg.kind == MAKER_NAME:  # "Google" of "Google Maps": the one entity so named
+                within = find(arg.start, arg.end)
+                others = [c for c in named.get(arg.text, ()) if c is not within]
+                return others[0] if len(others) == 1 else None
             found = self._antecedent(owner, mentions, arg.start, sentence, arg.cls)
             if found is None or id(found[0]) not in keys:
                 return None

@@ -75,14 +75,20 @@ class TypeCue:
     weight: float
 
 
+#: :class:`Arg` kind: the start of a longer name that is another entity's own name.
+MAKER_NAME = "maker-name"
+
+
 @dataclass(frozen=True)
 class Arg:
     """One end of a candidate relation: a name, or a pronoun or description to resolve.
 
     ``start:end`` is the head token's span. ``kind`` is ``"name"`` when a mention
     covers the token, ``"pronoun"`` or ``"description"`` when the resolver must
-    find the antecedent, ``"date"`` for a date expression; ``cls`` is the class a
-    description names, if any.
+    find the antecedent, ``"date"`` for a date expression, ``"maker-name"`` for the
+    start of a longer name that is another entity's name ("Google" of "Google
+    Maps": the resolver finds the entity that has the name ``text``); ``cls`` is the
+    class a description names, if any.
     """
 
     start: int

@@ -290,6 +290,11 @@ CASES = [
         "Ada Reyes served as a colonel in the Second Halvern War.",
         [("Ada Reyes", "participatesIn", "Second Halvern War")],
     ),
+    # a product named after its maker, which the article names on its own too
+    (
+        "Lumora Maps, a mapping app, now covers Canada. Lumora, a software company, said so.",
+        [("Lumora", "develops", "Lumora Maps")],
+    ),
     # an awards ceremony one attends is an event (a prize one wins is not)
     (
         "Julie Doiron attended the Juno Awards in Toronto.",
@@ -479,6 +484,11 @@ NEGATIVE = [
     ("Fans came from Germany, Vienna and beyond.", ("Germany", "locatedIn", "Vienna")),
     # the state is the outer place, not the country named before it
     ("Officials in the U.S. state of Oregon objected.", ("United States", "locatedIn", "Oregon")),
+    # a name that starts with a place's name is not the place's product
+    (
+        "The Edmonton Oilers, a hockey team, lost. Edmonton, a city, mourned.",
+        ("Edmonton", "develops", "Edmonton Oilers"),
+    ),
     # a prize is won or received, not taken part in
     ("Julie Doiron won a Juno Award in 1997.", ("Julie Doiron", "participatesIn", "Juno Award")),
     (

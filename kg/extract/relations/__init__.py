@@ -20,6 +20,8 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
 - ``kg.relations.affiliations.v1``: "Lee Cheuk-yan of the Labour Party",
   "DAB's Ben Chan and Leung Che-cheung" (worksFor).
 - ``kg.relations.possessives.v1``: "OpenAI's Sora", "its video generator, Sora".
+- ``kg.relations.maker_names.v1``: a product named after its maker ("Google Maps",
+  where the article names Google too).
 - ``kg.relations.verb_frames.v1``: subject-verb-object frames
   ("X launched Y", "X attended Y", "X met with Y", "X reports that Y ...",
   "Y was developed by X", "X signed a deal with Y", "X is in talks with Y").
@@ -115,6 +117,7 @@ class RelationComponent(RuleComponent):
             "kg.relations.title_runs.v1",
             "kg.relations.affiliations.v1",
             "kg.relations.possessives.v1",
+            "kg.relations.maker_names.v1",
             "kg.relations.verb_frames.v1",
             "kg.relations.event_names.v1",
             "kg.relations.event_dates.v1",
