@@ -790,6 +790,19 @@ def _class_of(pipeline, text, name):
     return {e.cls for e in extraction.entities if name in (e.label, *e.alt_labels)}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sales rose in Brazil, the company said on Monday.",
+        "The app now covers Brazil, the company Lumora said on Monday.",
+    ],
+)
+def test_a_reporting_clause_after_a_name_does_not_describe_it(pipeline, text):
+    """News closes a sentence with ", the company said": the company is who speaks,
+    not what the name before the comma is."""
+    assert _class_of(pipeline, text, "Brazil") == {"Place"}
+
+
 @pytest.mark.parametrize(("rule", "text", "name", "cls"), TYPE_EVIDENCE)
 def test_evidence_in_the_text_outvotes_the_ner_label(
     pipeline, pipelines_without, rule, text, name, cls

@@ -384,5 +384,12 @@ def written_apposition(token: Token) -> Token | None:
         if noun.pos_ not in ("ADJ", "NOUN"):
             return None
         if noun.pos_ == "NOUN" and (noun.i + 1 >= len(doc) or doc[noun.i + 1].pos_ != "NOUN"):
+            # not the subject of a clause of its own ("sales rose in Brazil, the company
+            # said"), nor a noun before the name it describes ("..., the company Lumora
+            # said")
+            if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.i > noun.i:
+                return None
+            if noun.dep_ == "compound" and noun.head.pos_ == "PROPN":
+                return None
             return noun
     return None
