@@ -19,11 +19,12 @@ Within one article:
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -88,6 +89,13 @@ _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
 PLACE_QUALIFIED_RULE = "kg.resolve.place_qualified.v1"
 #: The resolution of an acronym written in brackets after the name it stands for.
 PARENTHETICAL_RULE = "kg.resolve.parenthetical.v1"
+#: The resolution of "the Home Secretary" to the one person the article names with
+#: that title ("Home Secretary Suella Braverman").
+TITLE_REFERENCE_RULE = "kg.resolve.title_reference.v1"
+#: A run of capitalised words ("Shadow Home Secretary") ending just before a name.
+_TITLE_BEFORE = re.compile(r"((?:[A-Z][a-z]+ ){0,3}[A-Z][a-z]+) $")
+#: "the Prime Minister", the capitalised run after "the", and what follows it.
+_TITLE_AFTER_THE = re.compile(r"\b[Tt]he ((?:[A-Z][a-z]+ ){0,3}[A-Z][a-z]+)(?=(.{0,4}))", re.S)
 #: An acronym as news writes it after a name: "(DAB)", "(SAG-AFTRA)", "[KPA]".
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]*(?:[-.][A-Z0-9&]+)*\.?")
 
@@ -614,6 +622,9 @@ class Resolver:
 
         extra_mentions: dict[int, list[Mention]] = defaultdict(list)
 
+        for cluster, mention in self._title_references(roots, doc.text, sents):
+            extra_mentions[id(cluster)].append(mention)
+
         named: dict[str, list[Cluster]] = defaultdict(list)
         for cluster in roots:
             for text in {m.text for m in cluster.mentions}:
@@ -724,6 +735,63 @@ class Resolver:
             merges=tuple(merges),
             attributes=tuple(attributes[k] for k in sorted(attributes)),
         )
+
+    def _title_references(
+        self, roots: list[Cluster], text: str, sents: list[Any]
+    ) -> Iterator[tuple[Cluster, Mention]]:
+        """ "The Home Secretary" after "Home Secretary Suella Braverman": a capitalised job
+        title after "the" is a mention of the one person the article names with that
+        title written just before the name, from then on. Not where two people hold it
+        ("Prime Minister Rishi Sunak" and "Prime Minister Boris Johnson"), nor "the
+        President of France", nor a title before a name, nor part of a longer title
+        ("the Shadow Home Secretary" is not the Home Secretary)."""
+        whole: dict[str, set[int]] = defaultdict(set)
+        ends: dict[str, set[int]] = defaultdict(set)  # "Minister" of "Prime Minister"
+        since: dict[int, int] = {}
+        by_id = {id(c): c for c in roots}
+        for cluster in roots:
+            if cluster.group() != "person":
+                continue
+            for m in cluster.mentions:
+                found = _TITLE_BEFORE.search(text[max(0, m.start - 60) : m.start])
+                if found is None:
+                    continue
+                words = found.group(1).split()
+                if self.lexicon.title_prop(words[-1]) is None:
+                    continue
+                whole[" ".join(words)].add(id(cluster))
+                for k in range(1, len(words)):
+                    ends[" ".join(words[k:])].add(id(cluster))
+                since[id(cluster)] = min(since.get(id(cluster), m.start), m.start)
+        if not whole:
+            return
+        starts = [s.start_char for s in sents]
+        # the names of the article's entities (not a stray "Home" no class was found for)
+        mentions = [m for c in roots for m in c.mentions]
+        for match in _TITLE_AFTER_THE.finditer(text):
+            title, after = match.group(1), match.group(2)
+            if re.match(r" [A-Z]| of ", after):
+                continue
+            holders = whole.get(title) or ends.get(title, set())
+            if len(holders) != 1:
+                continue
+            cluster = by_id[next(iter(holders))]
+            start, end = match.span(1)
+            if start < since[id(cluster)] or any(m.start < end and start < m.end for m in mentions):
+                continue
+            sentence = bisect.bisect_right(starts, start) - 1
+            yield (
+                cluster,
+                Mention(
+                    start,
+                    end,
+                    title,
+                    sentence,
+                    TITLE_REFERENCE_RULE,
+                    0.7,
+                    resolution=TITLE_REFERENCE_RULE,
+                ),
+            )
 
     @staticmethod
     def _date(

@@ -177,3 +177,48 @@ def test_an_organization_named_after_its_place_joins_the_full_name(pipeline, tex
         for e in extraction.entities
     }
     assert {label: texts for label, texts in found.items() if texts} == joined
+
+
+def _title_references(pipeline, text: str) -> dict[str, set[str]]:
+    from kg.resolve import TITLE_REFERENCE_RULE
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    found = {
+        e.label: {m.text for m in e.mentions if m.resolution == TITLE_REFERENCE_RULE}
+        for e in extraction.entities
+    }
+    return {label: texts for label, texts in found.items() if texts}
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        # news gives the title once with the name, then the title alone
+        (
+            "Home Secretary Maren Okafor defended the plan on Monday. Prime Minister Ada "
+            'Reyes backed her. "The Home Secretary has my support," the Prime Minister said.',
+            {"Maren Okafor": {"Home Secretary"}, "Ada Reyes": {"Prime Minister"}},
+        ),
+        # the Home Office's short form "Home" does not take the title's first word
+        (
+            "The Home Office wrote to 4,000 people. Home Secretary Maren Okafor "
+            "signed the letters. The Home Secretary said more would follow.",
+            {"Maren Okafor": {"Home Secretary"}},
+        ),
+        # two people hold the title: the title alone is neither
+        (
+            "Prime Minister Ada Reyes met Prime Minister Jo Park in Oslo. The Prime Minister "
+            "said little.",
+            {},
+        ),
+        # a longer title, another country's holder, a title before a name: none is hers
+        (
+            "Home Secretary Maren Okafor spoke first. The Shadow Home Secretary replied. "
+            "The Home Secretary of Halvern was absent. The Home Secretary Maren Okafor left.",
+            {},
+        ),
+    ],
+)
+def test_a_title_alone_is_the_one_person_named_with_it(pipeline, text, joined):
+    assert _title_references(pipeline, text) == joined

@@ -781,7 +781,12 @@ _COMMON_FIRST = frozenset(
 )
 
 
-def add_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+def _starts_title(token: Token, lexicon: Lexicon | None) -> bool:
+    """Whether a capitalised job title goes on from the word before ("Home Secretary")."""
+    return lexicon is not None and token.is_title and lexicon.title_prop(token.text) is not None
+
+
+def add_repeats(doc: Doc, mentions: list[Mention], lexicon: Lexicon | None = None) -> list[Mention]:
     """Add later occurrences of names already found, where the NER missed them.
 
     Words are compared as the Doc's ORTH ids (:func:`kg.extract.common.doc_ids`), so the walk over
@@ -818,6 +823,8 @@ def add_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
                 continue
             if len(ids) == 1 and not (token.pos_ == "PROPN" or token.is_upper):
                 continue
+            if len(ids) == 1 and end < len(tokens) and _starts_title(tokens[end], lexicon):
+                continue  # "Home" of "Home Office" is not the "Home" of "Home Secretary"
             start = i
             # a first name the NER missed with it ("Ines Valcourt" where only "Valcourt" is known)
             while (
@@ -847,7 +854,7 @@ class MentionComponent(RuleComponent):
     def collect(self, doc: Doc) -> list[Mention]:
         concepts = self.lexicon.concepts
         found = [m for m in super().collect(doc) if _key(m.text) not in concepts]
-        mentions = add_repeats(doc, select(found))
+        mentions = add_repeats(doc, select(found), self.lexicon)
         doc.user_data.pop("kg_mention_tokens", None)
         doc.user_data.pop("kg_mention_bounds", None)
         return [m for m in mentions if _key(m.text) not in concepts]
