@@ -942,6 +942,13 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
             "Department of Social Welfare",
             "Department of Social Welfare 1993",
         ),
+        # a group's possessive inside a name is part of it, unlike a possessor's
+        (
+            "The Korean People's Army was put on alert.",
+            "Korean People's Army",
+            "Korean People",
+        ),
+        ("The Women's World Cup opened in Sydney.", "Women's World Cup", "World Cup"),
         # ... though names may end in words that are "or" and "to" in English
         ("The vote was called by James To, and Wilson Or abstained.", "James To", "James"),
         ("Hong Kong legislators Wilson Or and James To voted against it.", "Wilson Or", "Wilson"),

@@ -142,11 +142,29 @@ def make_mention(
     return Mention(start, end, text, sentence_index(doc, tokens[0]), rule, confidence, label)
 
 
+#: Nouns of a group whose possessive is part of a name, not a possessor before one:
+#: "Korean People's Army", "Women's World Cup", "Children's Hospital", "Her Majesty's".
+NAME_POSSESSIVES = frozenset(
+    {"people", "women", "men", "children", "workers", "farmers", "veterans", "citizens"}
+    | {"writers", "actors", "teachers", "students", "soldiers", "ladies", "majesty"}
+)
+
+
 def split_entity(span: Span) -> list[list[Token]]:
-    """Split an entity at possessive markers and trim each part."""
+    """Split an entity at possessive markers and trim each part ("OpenAI's Sora"), but
+    not after a group's noun that the name goes on from ("Korean People's Army")."""
     parts: list[list[Token]] = [[]]
     for token in span:
-        if token.text in POSSESSIVE_MARKERS and token.tag_ == "POS":
+        if (
+            token.text in POSSESSIVE_MARKERS
+            and token.tag_ == "POS"
+            and not (
+                parts[-1]
+                and parts[-1][-1].lower_ in NAME_POSSESSIVES
+                and token.i + 1 < span.end
+                and span.doc[token.i + 1].is_title
+            )
+        ):
             parts.append([])
         else:
             parts[-1].append(token)
