@@ -290,6 +290,14 @@ CASES = [
         "Ada Reyes served as a colonel in the Second Halvern War.",
         [("Ada Reyes", "participatesIn", "Second Halvern War")],
     ),
+    # the body after the last of two names is the first's too ...
+    (
+        "The peak was measured by Damien Gildea and Rodrigo Fica of the Omega Foundation.",
+        [
+            ("Damien Gildea", "worksFor", "Omega Foundation"),
+            ("Rodrigo Fica", "worksFor", "Omega Foundation"),
+        ],
+    ),
     # a product named after its maker, which the article names on its own too
     (
         "Lumora Maps, a mapping app, now covers Canada. Lumora, a software company, said so.",
@@ -484,6 +492,15 @@ NEGATIVE = [
     ("Fans came from Germany, Vienna and beyond.", ("Germany", "locatedIn", "Vienna")),
     # the state is the outer place, not the country named before it
     ("Officials in the U.S. state of Oregon objected.", ("United States", "locatedIn", "Oregon")),
+    # ... unless the first has a word or a body of its own
+    (
+        "Independent candidate Jo Park and Ada Reyes of the Labour Party won seats.",
+        ("Jo Park", "worksFor", "Labour Party"),
+    ),
+    (
+        "Claudia Mo of the Civic Party and Wong Pik-wan of the Democratic Party won.",
+        ("Claudia Mo", "worksFor", "Democratic Party"),
+    ),
     # a name that starts with a place's name is not the place's product
     (
         "The Edmonton Oilers, a hockey team, lost. Edmonton, a city, mourned.",

@@ -236,6 +236,10 @@ def title_run_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     return rule
 
 
+#: A name's own words, which set it apart from a name co-ordinated with it.
+OWN_WORDS = frozenset({"amod", "compound", "nmod", "poss", "appos", "acl", "relcl"})
+
+
 @relation_rules.register("kg.relations.affiliations.v1")
 def affiliation_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     """A name with its organization attached: "Lee Cheuk-yan of the Labour Party",
@@ -273,6 +277,30 @@ def affiliation_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 and after.head.i != token.i
             ):
                 preps.append(after)
+            first = token.head
+            paired = (
+                token.dep_ == "conj"
+                and first.i in mentions
+                and first.i < token.i
+                # "A's X and Y", not "A's X, B's Y": only "and" or a comma between
+                and all(
+                    t.dep_ in ("cc", "punct") or mentions.get(t.i) is mention
+                    for t in doc_tokens(doc)[first.i + 1 : token.i]
+                )
+            )
+            # "Damien Gildea and Rodrigo Fica of the Omega Foundation": the body after
+            # the last of two names is the first's too, unless the first has a body or a
+            # word of its own ("Nonpartisan Paul Tse and Wong Kwok-kin of the FTU")
+            shared = (
+                arg_for(first, lexicon)
+                if paired
+                and not any(
+                    (c.dep_ == "prep" and c.lower_ in AFFILIATION_PREPS)
+                    or (c.dep_ in OWN_WORDS and mentions.get(c.i) is not mentions[first.i])
+                    for c in first.children
+                )
+                else None
+            )
             for prep in preps:
                 if prep.lower_ not in AFFILIATION_PREPS or any(
                     t.lower_ == "respectively" for c in prep.children for t in (c, *c.children)
@@ -286,17 +314,11 @@ def affiliation_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                         yield candidate(
                             doc, person, "worksFor", org, name, 0.65, [token, prep, org_tok]
                         )
-            first = token.head
-            if (
-                token.dep_ == "conj"
-                and first.i in mentions
-                and first.i < token.i
-                # "A's X and Y", not "A's X, B's Y": only "and" or a comma between
-                and all(
-                    t.dep_ in ("cc", "punct") or mentions.get(t.i) is mention
-                    for t in doc_tokens(doc)[first.i + 1 : token.i]
-                )
-            ):
+                        if shared is not None and prep.head.i == token.i:
+                            yield candidate(
+                                doc, shared, "worksFor", org, name, 0.6, [first, prep, org_tok]
+                            )
+            if paired:
                 for poss in (c for c in first.children if c.dep_ == "poss" and c.i in mentions):
                     org = arg_for(poss, lexicon)
                     if org is not None and org.start != person.start:
