@@ -68,10 +68,13 @@ def _table() -> dict[str, str]:
     return kinds
 
 
+#: Words of direction that open place names ("North Korea", "Western Sahara").
+COMPASS_WORDS = frozenset(
+    "north south east west northern southern eastern western upper lower central".split()
+)
 #: Subdivision names that are words of direction or rank, not names ("Central").
-_GENERIC = frozenset(
-    "central western eastern northern southern north south east west capital centre "
-    "center coast coastal upper lower interior islands island lakes mountains plains".split()
+_GENERIC = COMPASS_WORDS | frozenset(
+    "capital centre center coast coastal interior islands island lakes mountains plains".split()
 )
 
 

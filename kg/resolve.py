@@ -34,7 +34,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.dates import EDITION_YEAR, resolve_date
-from kg.gazetteer import place_kind
+from kg.gazetteer import COMPASS_WORDS, place_kind
 from kg.given_names import is_given_name
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
@@ -535,6 +535,25 @@ class Resolver:
         # "the World Cup" after "the FIFA World Cup 2018": the one event whose name
         # holds the shorter one whole
         _join_fuller(clusters, "event", _holds, merges)
+        # "the North" (or "North and South Korea") in a story about North Korea: a
+        # compass word alone is the one country the article names with it
+        for short in clusters:
+            word = name_key(short.label())
+            if short.merged_into is not None or word not in COMPASS_WORDS:
+                continue
+            if short.group() not in (None, "place"):
+                continue
+            found = [
+                long
+                for long in clusters
+                if long is not short
+                and long.merged_into is None
+                and name_key(long.label()).startswith(word + " ")
+                and place_kind(long.label()) == "country"
+            ]
+            if len(found) == 1:
+                merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
+                found[0].absorb(short, "kg.resolve.name_part.v1")
 
     # -- antecedents -------------------------------------------------------
     def _antecedent(

@@ -222,3 +222,27 @@ def _title_references(pipeline, text: str) -> dict[str, set[str]]:
 )
 def test_a_title_alone_is_the_one_person_named_with_it(pipeline, text, joined):
     assert _title_references(pipeline, text) == joined
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # "North and South Korea" is two countries; "the North" later is North Korea
+        (
+            "The talks came after North and South Korea exchanged fire. South Korea "
+            "broadcasts propaganda into the North, and North Korea objects.",
+            {"North Korea": {"North", "North Korea"}, "South Korea": {"South Korea"}},
+        ),
+        # only a country's name: "the North" is not North Yorkshire
+        (
+            "The North of England voted for change. North Yorkshire did not.",
+            {"North Yorkshire": {"North Yorkshire"}},
+        ),
+    ],
+)
+def test_a_compass_word_alone_is_the_one_country_named_with_it(pipeline, text, names):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    found = {e.label: {m.text for m in e.mentions} for e in extraction.entities if e.cls == "Place"}
+    assert found == names

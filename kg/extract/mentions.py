@@ -41,7 +41,7 @@ from kg.extract.common import (
     string_ids,
     written_apposition,
 )
-from kg.gazetteer import place_kind
+from kg.gazetteer import COMPASS_WORDS, place_kind
 from kg.given_names import is_given_name
 from kg.lexicon import Lexicon
 from kg.registry import mention_rules
@@ -228,6 +228,20 @@ def _mend_start(
     return [*doc[start : part[0].i], *part] if start < part[0].i else part
 
 
+def _compass_split(part: list[Token]) -> list[list[Token]]:
+    """ "North and South Korea": two places that share the last words, the first written
+    with its compass word alone (the resolver joins "North" to "North Korea")."""
+    if (
+        len(part) >= 4
+        and part[0].lower_ in COMPASS_WORDS
+        and part[1].lower_ == "and"
+        and part[2].lower_ in COMPASS_WORDS
+        and all(t.is_title for t in part[3:])
+    ):
+        return [part[:1], part[2:]]
+    return [part]
+
+
 def _year_before(doc: Doc, start: int) -> int:
     """Where an event's name starts with the year written before it: "the 1988 Winter
     Olympics", "the 2024 Halvern Marathon" name one edition, which the NER often
@@ -363,6 +377,10 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     labelled = len(split)  # both names at "at" are what the NER said
                 split = comma_split(parts[-1])
                 if len(split) > 1:  # "Tarnu, Velka": the NER ran two names together
+                    parts[-1:] = split
+                    labelled = len(split)
+                split = _compass_split(parts[-1])
+                if len(split) > 1:  # "North and South Korea": two countries
                     parts[-1:] = split
                     labelled = len(split)
             if parts and ent.label_ != "PERSON" and cut_title(doc, parts[-1]):
