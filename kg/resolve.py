@@ -158,8 +158,12 @@ def name_key(text: str) -> str:
     'acme'
     >>> name_key("U.S."), name_key("US")
     ('us', 'us')
+    >>> name_key("New People's Party")
+    'new people party'
     """
     words = text.replace("\u2019", "'").replace(",", " ").split()
+    # a possessive inside a name is often left out: "New People Party"
+    words[:-1] = [w.removesuffix("'s") for w in words[:-1]]
     # dotted initials are the acronym: "U.S." is "US", "U.K." is "UK"
     words = _without_honorific([w.replace(".", "") if _DOTTED.fullmatch(w) else w for w in words])
     while len(words) > 1 and words[-1].casefold() in ORG_SUFFIXES:

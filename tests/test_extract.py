@@ -959,6 +959,14 @@ def test_weak_evidence_does_not_retype_a_name(pipeline, text, name, cls):
             "Department of Social Welfare",
             "Department of Social Welfare 1993",
         ),
+        # a descriptor before a name is not its first word, even before a capital ...
+        (
+            "In Hong Kong Island, pro-Beijing New People's Party's Regina Ip was re-elected.",
+            "New People's Party",
+            "pro-Beijing New People's Party",
+        ),
+        # ... but a capital that opens the name is
+        ("The Pan-American Highway is long.", "Pan-American Highway", "American Highway"),
         # a group's possessive inside a name is part of it, unlike a possessor's
         (
             "The Korean People's Army was put on alert.",

@@ -107,8 +107,10 @@ def _trim(tokens: list[Token]) -> list[Token]:
         len(tokens) >= 3
         and tokens[0].lower_ in _DESCRIPTOR_PREFIXES
         and tokens[1].text == "-"
-        and tokens[2].is_lower
         and tokens[2].is_alpha
+        # "pro-democracy Civic Party", and "pro-Beijing New People's Party" (not
+        # "Pan-American Highway": a capital opens the name itself)
+        and (tokens[2].is_lower or (tokens[0].is_lower and len(tokens) >= 4))
     ):
         tokens = tokens[3:]  # a descriptor, not the name's first word
     while tokens and (
