@@ -1251,3 +1251,14 @@ def test_an_events_shorter_name_joins_the_one_that_holds_it(pipeline):
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     events = {e.label: e.alt_labels for e in extraction.entities if e.cls == "Event"}
     assert events == {"Halvern Cup 2026": ("Halvern Cup",)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The site went down at 3 pm BST on Sunday.", "The launch is set for 14:00 UTC on Friday."],
+)
+def test_a_time_zone_after_a_time_is_no_entity(pipeline, text):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    assert not extraction.entities

@@ -230,6 +230,27 @@ def _mend_start(
     return [*doc[start : part[0].i], *part] if start < part[0].i else part
 
 
+#: Time zones news gives after a time ("10:00 GMT", "9 a.m. EST"), which the NER
+#: often takes for organizations.
+TIME_ZONES = frozenset(
+    "GMT UTC BST CET CEST EET EEST WET WEST MSK IST PKT ICT WIB HKT SGT CST JST KST "
+    "AEST AEDT ACST AWST NZST NZDT EST EDT CDT MST MDT PST PDT AKST HST ET PT".split()
+)
+_TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "noon", "midnight", "hours", "hrs"})
+
+
+def _time_zone(doc: Doc, part: list[Token]) -> bool:
+    """Whether a name is a time zone written after a time: "10:00 GMT", "3 pm BST"."""
+    if len(part) != 1 or part[0].text not in TIME_ZONES or part[0].i == 0:
+        return False
+    before = doc[part[0].i - 1]
+    return (
+        before.like_num
+        or before.lower_ in _TIME_WORDS
+        or bool(re.fullmatch(r"\d{1,2}[:.]\d\d", before.text))
+    )
+
+
 def _compass_split(part: list[Token]) -> list[list[Token]]:
     """ "North and South Korea": two places that share the last words, the first written
     with its compass word alone (the resolver joins "North" to "North Korea")."""
@@ -390,7 +411,7 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             for n, part in enumerate(parts):
                 if is_role(part):
                     continue  # "joined OpenAI as CFO": a title alone is no name
-                if fragment(doc, part, ent.label_):
+                if fragment(doc, part, ent.label_) or _time_zone(doc, part):
                     continue
                 label = ent.label_ if n >= len(parts) - labelled else None
                 mention = make_mention(doc, part, NER_RULE, NER_CONFIDENCE, label)
