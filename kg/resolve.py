@@ -137,9 +137,14 @@ def _join_fuller(
             and long.group() == group
             and fuller(words, name_key(long.label()).split())
         ]
-        if len(found) == 1:
-            merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
-            found[0].absorb(short, "kg.resolve.name_part.v1")
+        _join_one(short, found, merges)
+
+
+def _join_one(short: Cluster, found: list[Cluster], merges: list[tuple[str, str, str]]) -> None:
+    """Join ``short`` into the one name found for it, if exactly one was."""
+    if len(found) == 1:
+        merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
+        found[0].absorb(short, "kg.resolve.name_part.v1")
 
 
 def _holds(short: list[str], long: list[str]) -> bool:
@@ -533,9 +538,8 @@ class Resolver:
                 editions[" ".join(long_words[1:])].append(long)
         for short in clusters:
             found = editions.get(name_key(short.label()), [])
-            if short.merged_into is None and len(found) == 1 and short.group() in (None, "event"):
-                merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
-                found[0].absorb(short, "kg.resolve.name_part.v1")
+            if short.merged_into is None and short.group() in (None, "event"):
+                _join_one(short, found, merges)
         # "the World Cup" after "the FIFA World Cup 2018": the one event whose name
         # holds the shorter one whole
         _join_fuller(clusters, "event", _holds, merges)
@@ -555,9 +559,7 @@ class Resolver:
                 and name_key(long.label()).startswith(word + " ")
                 and place_kind(long.label()) == "country"
             ]
-            if len(found) == 1:
-                merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
-                found[0].absorb(short, "kg.resolve.name_part.v1")
+            _join_one(short, found, merges)
 
     # -- antecedents -------------------------------------------------------
     def _antecedent(
