@@ -650,10 +650,12 @@ class Resolver:
         for cluster, mention in self._title_references(roots, doc.text, sents):
             extra_mentions[id(cluster)].append(mention)
 
+        # the entities by their names, for a maker's name ("Google" of "Google Maps")
         named: dict[str, list[Cluster]] = defaultdict(list)
-        for cluster in roots:
-            for text in {m.text for m in cluster.mentions}:
-                named[text].append(cluster)
+        if any(c.subject.kind == MAKER_NAME for c in candidates):
+            for cluster in roots:
+                for text in {m.text for m in cluster.mentions}:
+                    named[text].append(cluster)
 
         def resolve_arg(arg: Arg, sentence: int) -> Cluster | None:
             if arg.kind == "name":

@@ -237,6 +237,7 @@ TIME_ZONES = frozenset(
     "AEST AEDT ACST AWST NZST NZDT EST EDT CDT MST MDT PST PDT AKST HST ET PT".split()
 )
 _TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "noon", "midnight", "hours", "hrs"})
+_CLOCK = re.compile(r"\d{1,2}[:.]\d\d")
 
 
 def _time_zone(doc: Doc, part: list[Token]) -> bool:
@@ -245,9 +246,7 @@ def _time_zone(doc: Doc, part: list[Token]) -> bool:
         return False
     before = doc[part[0].i - 1]
     return (
-        before.like_num
-        or before.lower_ in _TIME_WORDS
-        or bool(re.fullmatch(r"\d{1,2}[:.]\d\d", before.text))
+        before.like_num or before.lower_ in _TIME_WORDS or _CLOCK.fullmatch(before.text) is not None
     )
 
 
@@ -398,14 +397,13 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     split = at_split(parts[-1])
                     parts[-1:] = split
                     labelled = len(split)  # both names at "at" are what the NER said
-                split = comma_split(parts[-1])
-                if len(split) > 1:  # "Tarnu, Velka": the NER ran two names together
-                    parts[-1:] = split
-                    labelled = len(split)
-                split = _compass_split(parts[-1])
-                if len(split) > 1:  # "North and South Korea": two countries
-                    parts[-1:] = split
-                    labelled = len(split)
+                # "Tarnu, Velka": the NER ran two names together; "North and South
+                # Korea": two countries
+                for split_names in (comma_split, _compass_split):
+                    split = split_names(parts[-1])
+                    if len(split) > 1:
+                        parts[-1:] = split
+                        labelled = len(split)
             if parts and ent.label_ != "PERSON" and cut_title(doc, parts[-1]):
                 parts = parts[:-1]  # "Shadow Home" of "Shadow Home Secretary Yvette Cooper"
             for n, part in enumerate(parts):
@@ -840,12 +838,7 @@ _COMMON_FIRST = frozenset(
 )
 
 
-def _starts_title(token: Token, lexicon: Lexicon | None) -> bool:
-    """Whether a capitalised job title goes on from the word before ("Home Secretary")."""
-    return lexicon is not None and token.is_title and lexicon.title_prop(token.text) is not None
-
-
-def add_repeats(doc: Doc, mentions: list[Mention], lexicon: Lexicon | None = None) -> list[Mention]:
+def add_repeats(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
     """Add later occurrences of names already found, where the NER missed them.
 
     Words are compared as the Doc's ORTH ids (:func:`kg.extract.common.doc_ids`), so the walk over
@@ -882,7 +875,12 @@ def add_repeats(doc: Doc, mentions: list[Mention], lexicon: Lexicon | None = Non
                 continue
             if len(ids) == 1 and not (token.pos_ == "PROPN" or token.is_upper):
                 continue
-            if len(ids) == 1 and end < len(tokens) and _starts_title(tokens[end], lexicon):
+            if (
+                len(ids) == 1
+                and end < len(tokens)
+                and tokens[end].is_title
+                and lexicon.title_prop(tokens[end].text) is not None
+            ):
                 continue  # "Home" of "Home Office" is not the "Home" of "Home Secretary"
             start = i
             # a first name the NER missed with it ("Ines Valcourt" where only "Valcourt" is known)
