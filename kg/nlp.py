@@ -33,6 +33,16 @@ def register_extensions() -> None:
             Doc.set_extension(name, default=None)
 
 
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, joined once and kept in ``doc.user_data`` until kg's caches are
+    released (``Doc.text`` joins every token each time it is read)."""
+    cached: str | None = doc.user_data.get("kg_text")
+    if cached is None:
+        cached = doc.text
+        doc.user_data["kg_text"] = cached
+    return cached
+
+
 def model_name(name: str | None = None) -> str:
     return name or os.environ.get("KG_MODEL") or DEFAULT_MODEL
 

@@ -38,6 +38,7 @@ from kg.gazetteer import COMPASS_WORDS, place_kind
 from kg.given_names import is_given_name
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
+from kg.nlp import doc_text
 from kg.types import (
     MAKER_NAME,
     Arg,
@@ -596,7 +597,8 @@ class Resolver:
 
     # -- main -------------------------------------------------------------
     def resolve(self, doc: Doc, article: Article) -> Extraction:
-        layout = Layout(display=display_lines(doc.text))  # the furniture is blank by now
+        body = doc_text(doc)
+        layout = Layout(display=display_lines(body))  # the furniture is blank by now
         mentions = _confirmed(list(doc._.kg_mentions or ()), layout)
         cues: list[TypeCue] = [
             c for c in doc._.kg_type_cues or () if not layout.in_display(c.start, c.end)
@@ -624,7 +626,7 @@ class Resolver:
                 cluster.votes[cue.cls] += cue.weight
         merges: list[tuple[str, str, str]] = []
         ordered = sorted(clusters.values(), key=lambda c: min(m.start for m in c.mentions))
-        self._merge_parenthetical(mentions, owner, doc.text, merges)
+        self._merge_parenthetical(mentions, owner, body, merges)
         self._merge_names(ordered, merges)
         self._merge_place_qualified(ordered, merges)
         sentence_of = {i: s for i, s in enumerate(sents)}
@@ -647,7 +649,7 @@ class Resolver:
 
         extra_mentions: dict[int, list[Mention]] = defaultdict(list)
 
-        for cluster, mention in self._title_references(roots, doc.text, sents):
+        for cluster, mention in self._title_references(roots, body, sents):
             extra_mentions[id(cluster)].append(mention)
 
         # the entities by their names, for a maker's name ("Google" of "Google Maps")
@@ -751,7 +753,7 @@ class Resolver:
             )
 
         sentences = tuple(
-            Sentence(i, s.start_char + shift, s.end_char + shift, s.text)
+            Sentence(i, s.start_char + shift, s.end_char + shift, body[s.start_char : s.end_char])
             for i, s in enumerate(sents)
         )
         return Extraction(

@@ -11,6 +11,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from kg.lexicon import Lexicon, load_lexicon
+from kg.nlp import doc_text
 from kg.types import Arg, Mention
 
 POSSESSIVE_MARKERS = frozenset({"'s", "\u2019s", "'", "\u2019"})
@@ -104,15 +105,6 @@ def release(doc: Doc) -> None:
     for a garbage collection instead of being freed as soon as it is dropped."""
     for key in [k for k in doc.user_data if isinstance(k, str) and k.startswith("kg_")]:
         del doc.user_data[key]
-
-
-def doc_text(doc: Doc) -> str:
-    """The Doc's text, joined once (``Doc.text`` joins every token each time it is read)."""
-    cached: str | None = doc.user_data.get("kg_text")
-    if cached is None:
-        cached = doc.text
-        doc.user_data["kg_text"] = cached
-    return cached
 
 
 def sentence_index(doc: Doc, token: Token) -> int:

@@ -48,7 +48,6 @@ from kg.extract.common import (
     RuleComponent,
     description_class,
     doc_ids,
-    doc_text,
     doc_tokens,
     mention_tokens,
     noun_phrase_head_text,
@@ -60,6 +59,7 @@ from kg.extract.matches import name_key, read_match_report
 from kg.gazetteer import place_kind
 from kg.given_names import is_given_name, is_surname
 from kg.lexicon import Lexicon
+from kg.nlp import doc_text
 from kg.registry import type_rules
 from kg.types import NESTED_PLACE_RULE, Mention, TypeCue
 

@@ -17,12 +17,12 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.common import (
     DASHES,
-    doc_text,
     doc_tokens,
     mention_tokens,
     sentence_index,
     with_conjuncts,
 )
+from kg.nlp import doc_text
 from kg.types import Mention
 
 #: A result: "1 - 0", "3-1", with an en or em dash too (one token or three).

@@ -34,7 +34,6 @@ from kg.extract.common import (
     POSSESSIVE_MARKERS,
     RuleComponent,
     doc_ids,
-    doc_text,
     doc_tokens,
     sentence_bounds,
     sentence_index,
@@ -44,6 +43,7 @@ from kg.extract.common import (
 from kg.gazetteer import COMPASS_WORDS, place_kind
 from kg.given_names import is_given_name
 from kg.lexicon import Lexicon
+from kg.nlp import doc_text
 from kg.registry import mention_rules
 from kg.types import NER_CONFIDENCE, NER_RULE, NESTED_PLACE_RULE, Mention
 
