@@ -12,6 +12,18 @@ from rdflib import RDF, RDFS, Graph
 from kg.vocab import KG
 
 CASES = [
+    (
+        "Tom Hale is the Freshfields Professor of Maritime Law at Halvern University.",
+        [("Tom Hale", "worksFor", "Halvern University")],
+    ),
+    (
+        "Tom Hale, professor of economics at the University of Halvern, disagreed.",
+        [("Tom Hale", "worksFor", "University of Halvern")],
+    ),
+    (
+        "Tom Hale was a professor of the University of Halvern.",
+        [("Tom Hale", "worksFor", "University of Halvern")],
+    ),
     ("Sam Altman, OpenAI's CEO, spoke on Monday.", [("Sam Altman", "ceoOf", "OpenAI")]),
     ("OpenAI CEO Sam Altman spoke on Monday.", [("Sam Altman", "ceoOf", "OpenAI")]),
     (
@@ -402,6 +414,15 @@ CASES = [
 ]
 
 NEGATIVE = [
+    # an academic title's "of" is its field, and a name before it the chair's donor
+    (
+        "Tom Hale is the Freshfields Professor of Maritime Law at Halvern University.",
+        ("Tom Hale", "worksFor", "Maritime Law"),
+    ),
+    (
+        "Tom Hale is the Freshfields Professor of Maritime Law at Halvern University.",
+        ("Tom Hale", "worksFor", "Freshfields"),
+    ),
     # in a match report, a player scores against the other side, not for it; and a
     # sentence that names two sides as played for gives neither
     (

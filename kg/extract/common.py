@@ -265,6 +265,34 @@ def prep_objects(token: Token, *words: str) -> list[Token]:
     ]
 
 
+#: Academic titles: what they are "of" is a field ("professor of commercial law"), and
+#: a name right before a capitalised one that has an "of" names the chair ("the
+#: Freshfields Professor of Law", after a donor), not where it is held; "at" names
+#: the institution.
+ACADEMIC_TITLES = frozenset({"professor", "lecturer"})
+
+
+def names_field_or_chair(title: Token, name: Token, institution_words: frozenset[str]) -> bool:
+    """Whether ``name``, a name hung on an academic ``title`` as its "of" object or a
+    name before it, is the field or the chair rather than the institution (one whose
+    name says it is one, "professor of the University of Tunis", still is)."""
+    if title.lower_ not in ACADEMIC_TITLES and title.lemma_.lower() not in ACADEMIC_TITLES:
+        return False
+    if name.dep_ == "pobj" and name.head.lower_ == "of" and name.head.head == title:
+        mention = mention_tokens(title.doc).get(name.i)
+        words = (mention.text if mention is not None else name.text).lower().split()
+        return not institution_words.intersection(words)
+    # a chair is named right before a capitalised title: "the Freshfields Professor of
+    # Law", not "USI associate professor of art history"
+    return (
+        name.dep_ in ("compound", "nmod")
+        and name.head == title
+        and name.i == title.i - 1
+        and title.text[:1].isupper()
+        and bool(prep_objects(title, "of"))
+    )
+
+
 def with_conjuncts(token: Token) -> list[Token]:
     """``token`` and the tokens co-ordinated with it ("X, Y and Z")."""
     return [token, *token.conjuncts]

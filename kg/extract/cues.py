@@ -50,6 +50,7 @@ from kg.extract.common import (
     doc_ids,
     doc_tokens,
     mention_tokens,
+    names_field_or_chair,
     noun_phrase_head_text,
     title_holders,
     with_conjuncts,
@@ -265,6 +266,7 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     """Roles in the sentence: title holders, founders, places after "in", things launched."""
     name = "kg.types.roles.v1"
     product_nouns = lexicon.cue_nouns.get("Product", frozenset())
+    institutions = lexicon.name_heads.get("Organization", frozenset())
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
         mentions = mention_tokens(doc)
@@ -302,6 +304,7 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                 title_noun is not None
                 and title_noun.i not in mentions
                 and title_noun.lemma_.lower() not in POLITICAL_TITLES
+                and not names_field_or_chair(title_noun, token, institutions)
                 and (
                     lexicon.title_prop(noun_phrase_head_text(title_noun))
                     or lexicon.title_prop(title_noun.text)

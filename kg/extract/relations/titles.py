@@ -18,6 +18,7 @@ from kg.extract.common import (
     doc_tokens,
     mention_bounds,
     mention_tokens,
+    names_field_or_chair,
     prep_objects,
     title_holders,
     with_conjuncts,
@@ -80,6 +81,7 @@ def _org_of_title(noun: Token) -> list[Token]:
 def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     """Job titles: ceoOf, founderOf or worksFor, with the title as data."""
     name = "kg.relations.titles.v1"
+    institutions = lexicon.name_heads.get("Organization", frozenset())
 
     def rule(doc: Doc) -> Iterator[Candidate]:
         mentions = mention_tokens(doc)
@@ -95,7 +97,12 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
             prop, title = found
             people: list[Token] = []
             # (not the title's own words: "product" of "chief product officer")
-            orgs = [o for o in _org_of_title(noun) if arg_for(o, lexicon) is not None]
+            orgs = [
+                o
+                for o in _org_of_title(noun)
+                if arg_for(o, lexicon) is not None
+                and not names_field_or_chair(noun, o, institutions)
+            ]
             if noun.dep_ == "appos":  # "Sam Altman, OpenAI's CEO"
                 people = with_conjuncts(noun.head)
             people += [c for c in noun.children if c.dep_ == "appos"]  # "OpenAI's CEO, Sam Altman"
