@@ -148,6 +148,17 @@ def _join_one(short: Cluster, found: list[Cluster], merges: list[tuple[str, str,
         found[0].absorb(short, "kg.resolve.name_part.v1")
 
 
+def _head_word(key: str) -> str | None:
+    """The head of a name of two words or more: the word before its first "of" ("ministry"
+    of "ministry of health"), else its last ("commission" of "philippine commission")."""
+    words = key.split()
+    if len(words) < 2:
+        return None
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1]
+    return words[-1]
+
+
 def _holds(short: list[str], long: list[str]) -> bool:
     """Whether ``long`` has ``short``'s words, in a row, and more."""
     n = len(short)
@@ -357,6 +368,10 @@ class Resolver:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        #: head words of organizations' names ("commission", "ministry", "party")
+        self._org_heads = frozenset().union(
+            *(w for cls, w in lexicon.name_heads.items() if lexicon.group(cls) == "organization")
+        )
 
     # -- clustering -------------------------------------------------------
     def _clusters(self, mentions: list[Mention]) -> dict[str, Cluster]:
@@ -559,6 +574,25 @@ class Resolver:
                 and long.merged_into is None
                 and name_key(long.label()).startswith(word + " ")
                 and place_kind(long.label()) == "country"
+            ]
+            _join_one(short, found, merges)
+        # "the Commission" after "the Philippine Commission", "the Ministry" after "the
+        # Ministry of Health": the word that says what an organization is, alone, is
+        # the one organization of the article named with it as its head
+        heads = self._org_heads
+        for short in clusters:
+            word = name_key(short.label())
+            if short.merged_into is not None or word not in heads:
+                continue
+            if short.group() not in (None, "organization") or short.kb is not None:
+                continue
+            found = [
+                long
+                for long in clusters
+                if long is not short
+                and long.merged_into is None
+                and long.group() == "organization"
+                and _head_word(name_key(long.label())) == word
             ]
             _join_one(short, found, merges)
 

@@ -1303,3 +1303,30 @@ def test_a_sentence_starts_at_each_paragraph_break(pipeline):
     assert ("Ines Valcourt", "worksFor", "Civic Union") in found
     assert ("Peter Marlow", "worksFor", "Farmers Party") in found
     assert ("Maria Gonzalez", "worksFor", "Green Action") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        (
+            "The Tarnow Commission met in Halvern on Monday. The Commission said the plan "
+            "would go ahead.",
+            {"Tarnow Commission": ("Commission",)},
+        ),
+        (
+            "The Ministry of Fisheries said catches fell. The Ministry blamed the cold spring.",
+            {"Ministry of Fisheries": ("Ministry",)},
+        ),
+        # two parties named: "the Party" could be either, and stays apart
+        (
+            "The Harbour Party and the Farmers Party met. The Party said talks went well.",
+            {"Harbour Party": (), "Farmers Party": (), "Party": ()},
+        ),
+    ],
+)
+def test_an_organizations_head_word_alone_joins_the_one_it_heads(pipeline, text, joined):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    found = {e.label: e.alt_labels for e in extraction.entities if e.cls == "Organization"}
+    assert found == joined
