@@ -136,6 +136,10 @@ class Lexicon:
         """The entity classes of one group, kg's first."""
         return [c for c in self.entity_classes if self.groups.get(c) == group]
 
+    def name_heads_in(self, group: str) -> frozenset[str]:
+        """The name heads of every class of one group ("university", "party", "inc.")."""
+        return frozenset(w for cls in self.classes_in(group) for w in self.name_heads.get(cls, ()))
+
     def _most_specific(self, classes: Iterable[str]) -> list[str]:
         """Drop each class another of ``classes`` is a subclass of: a "union" that an
         extension's LaborUnion lists is a LaborUnion, not also a plain Organization."""

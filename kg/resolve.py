@@ -369,9 +369,7 @@ class Resolver:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         #: head words of organizations' names ("commission", "ministry", "party")
-        self._org_heads = frozenset().union(
-            *(w for cls, w in lexicon.name_heads.items() if lexicon.group(cls) == "organization")
-        )
+        self._org_heads = lexicon.name_heads_in("organization")
 
     # -- clustering -------------------------------------------------------
     def _clusters(self, mentions: list[Mention]) -> dict[str, Cluster]:

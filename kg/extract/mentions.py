@@ -530,9 +530,7 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     or they join a name the NER did find.
     """
 
-    org_heads = {
-        w for cls in lexicon.classes_in("organization") for w in lexicon.name_heads.get(cls, ())
-    }
+    org_heads = lexicon.name_heads_in("organization")
 
     def cue(noun: Token) -> bool:
         return noun.pos_ == "NOUN" and bool(
@@ -628,9 +626,7 @@ def joined_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     no name head) and the part after ends in an organization's name head; and names
     with "for" inside, after an organization's name head: "Joint Council for the
     Welfare of Immigrants"."""
-    org_heads = {
-        w for cls in lexicon.classes_in("organization") for w in lexicon.name_heads.get(cls, ())
-    }
+    org_heads = lexicon.name_heads_in("organization")
     any_heads = {w for words in lexicon.name_heads.values() for w in words}
     labels = frozenset(lexicon.ner_classes)
 
