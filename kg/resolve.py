@@ -126,17 +126,33 @@ def _join_fuller(
 ) -> None:
     """Join each name of two words or more of ``group`` into the unique other name of
     the group that ``fuller(short words, long words)`` says writes it more fully."""
+    _join_unique(
+        clusters,
+        lambda short, key: len(key.split()) >= 2 and short.group() == group,
+        lambda key, long, long_key: long.group() == group and fuller(key.split(), long_key.split()),
+        merges,
+    )
+
+
+def _join_unique(
+    clusters: list[Cluster],
+    takes: Callable[[Cluster, str], bool],
+    names: Callable[[str, Cluster, str], bool],
+    merges: list[tuple[str, str, str]],
+) -> None:
+    """Join each cluster that ``takes(cluster, name key)`` into the unique other one that
+    ``names(its name key, other, other's name key)`` says it names (clusters already
+    joined into another are neither)."""
     for short in clusters:
-        words = name_key(short.label()).split()
-        if short.merged_into is not None or len(words) < 2 or short.group() != group:
+        key = name_key(short.label())
+        if short.merged_into is not None or not takes(short, key):
             continue
         found = [
             long
             for long in clusters
             if long is not short
             and long.merged_into is None
-            and long.group() == group
-            and fuller(words, name_key(long.label()).split())
+            and names(key, long, name_key(long.label()))
         ]
         _join_one(short, found, merges)
 
@@ -559,40 +575,29 @@ class Resolver:
         _join_fuller(clusters, "event", _holds, merges)
         # "the North" (or "North and South Korea") in a story about North Korea: a
         # compass word alone is the one country the article names with it
-        for short in clusters:
-            word = name_key(short.label())
-            if short.merged_into is not None or word not in COMPASS_WORDS:
-                continue
-            if short.group() not in (None, "place"):
-                continue
-            found = [
-                long
-                for long in clusters
-                if long is not short
-                and long.merged_into is None
-                and name_key(long.label()).startswith(word + " ")
-                and place_kind(long.label()) == "country"
-            ]
-            _join_one(short, found, merges)
+        _join_unique(
+            clusters,
+            lambda short, key: key in COMPASS_WORDS and short.group() in (None, "place"),
+            lambda key, long, long_key: (
+                long_key.startswith(key + " ") and place_kind(long.label()) == "country"
+            ),
+            merges,
+        )
         # "the Commission" after "the Philippine Commission", "the Ministry" after "the
         # Ministry of Health": the word that says what an organization is, alone, is
         # the one organization of the article named with it as its head
-        heads = self._org_heads
-        for short in clusters:
-            word = name_key(short.label())
-            if short.merged_into is not None or word not in heads:
-                continue
-            if short.group() not in (None, "organization") or short.kb is not None:
-                continue
-            found = [
-                long
-                for long in clusters
-                if long is not short
-                and long.merged_into is None
-                and long.group() == "organization"
-                and _head_word(name_key(long.label())) == word
-            ]
-            _join_one(short, found, merges)
+        _join_unique(
+            clusters,
+            lambda short, key: (
+                key in self._org_heads
+                and short.group() in (None, "organization")
+                and short.kb is None
+            ),
+            lambda key, long, long_key: (
+                long.group() == "organization" and _head_word(long_key) == key
+            ),
+            merges,
+        )
 
     # -- antecedents -------------------------------------------------------
     def _antecedent(
