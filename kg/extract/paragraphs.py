@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.layout import display_lines
-from kg.nlp import doc_text
+from kg.nlp import PARAGRAPHS, doc_text
 
 #: A blank line: two line breaks with only spaces or tabs between.
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -42,7 +42,7 @@ def paragraph_starts(doc: Doc) -> list[int]:
     return starts
 
 
-@Language.factory("kg_paragraphs", requires=["token.is_space"], assigns=["token.is_sent_start"])
+@Language.factory(PARAGRAPHS, requires=["token.is_space"], assigns=["token.is_sent_start"])
 def make_paragraphs(nlp: Language, name: str) -> ParagraphBreaks:
     return ParagraphBreaks()
 
