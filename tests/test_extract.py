@@ -1330,3 +1330,19 @@ def test_an_organizations_head_word_alone_joins_the_one_it_heads(pipeline, text,
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     found = {e.label: e.alt_labels for e in extraction.entities if e.cls == "Organization"}
     assert found == joined
+
+
+def test_a_job_title_listed_with_a_noun_makes_a_person(pipeline):
+    """ "the publisher, editor-in-chief and co-owner of ...": a person, though a
+    publisher alone may be a company."""
+    from kg.sources import parse_article
+
+    text = (
+        "Rafiq Samad Chowdhury has been the publisher, editor-in-chief, and co-owner of "
+        "the news site Dhaka Ledger since 2009. Chowdhury said the site would stay "
+        "independent."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    found = {e.label: e.cls for e in extraction.entities}
+    assert found["Rafiq Samad Chowdhury"] == "Person"
+    assert "Chowdhury" not in found  # the surname is his

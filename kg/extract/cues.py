@@ -144,11 +144,21 @@ def _noun_cues(
     lexicon: Lexicon, mention: Mention, noun: Token, rule: str, weight: float
 ) -> Iterator[TypeCue]:
     """What a noun said of a name makes it: the noun's classes (at ``weight``), and a
-    person where the noun is a job title (at 3)."""
+    person where the noun is a job title (at 3), or where a noun listed with it is
+    ("the publisher, editor-in-chief and co-owner of ...": a person, though a
+    publisher alone may be a company)."""
+    listed = [*noun.conjuncts, *(c for c in noun.children if c.dep_ == "appos")]
+    if any(n.pos_ == "NOUN" and _is_job_title(lexicon, n) for n in listed):
+        yield _cue(mention, "Person", rule, weight)
+        return
     for cls in _classes(lexicon, noun):
         yield _cue(mention, cls, rule, weight)
-    if lexicon.title_prop(noun_phrase_head_text(noun)) or lexicon.title_prop(noun.text):
+    if _is_job_title(lexicon, noun):
         yield _cue(mention, "Person", rule, 3.0)
+
+
+def _is_job_title(lexicon: Lexicon, noun: Token) -> bool:
+    return bool(lexicon.title_prop(noun_phrase_head_text(noun)) or lexicon.title_prop(noun.text))
 
 
 @type_rules.register("kg.types.descriptions.v1")
