@@ -34,7 +34,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.dates import EDITION_YEAR, resolve_date
-from kg.gazetteer import COMPASS_WORDS, place_kind
+from kg.gazetteer import COMPASS_WORDS, demonym_countries, place_kind
 from kg.given_names import is_given_name
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
@@ -139,10 +139,12 @@ def _join_unique(
     takes: Callable[[Cluster, str], bool],
     names: Callable[[str, Cluster, str], bool],
     merges: list[tuple[str, str, str]],
+    votes: bool = True,
 ) -> None:
     """Join each cluster that ``takes(cluster, name key)`` into the unique other one that
     ``names(its name key, other, other's name key)`` says it names (clusters already
-    joined into another are neither)."""
+    joined into another are neither); with ``votes`` false, the joined one's type cues
+    are not the other's."""
     for short in clusters:
         key = name_key(short.label())
         if short.merged_into is not None or not takes(short, key):
@@ -154,14 +156,16 @@ def _join_unique(
             and long.merged_into is None
             and names(key, long, name_key(long.label()))
         ]
-        _join_one(short, found, merges)
+        _join_one(short, found, merges, votes)
 
 
-def _join_one(short: Cluster, found: list[Cluster], merges: list[tuple[str, str, str]]) -> None:
+def _join_one(
+    short: Cluster, found: list[Cluster], merges: list[tuple[str, str, str]], votes: bool = True
+) -> None:
     """Join ``short`` into the one name found for it, if exactly one was."""
     if len(found) == 1:
         merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
-        found[0].absorb(short, "kg.resolve.name_part.v1")
+        found[0].absorb(short, "kg.resolve.name_part.v1", votes)
 
 
 def _head_word(key: str) -> str | None:
@@ -173,6 +177,17 @@ def _head_word(key: str) -> str | None:
     if "of" in words[1:]:
         return words[words.index("of", 1) - 1]
     return words[-1]
+
+
+def _demonyms_only(cluster: Cluster) -> bool:
+    """Whether a cluster is only demonyms the NER gave no class ("Italian" in a story
+    that names no Italy): a mention of a country, never an entity of its own."""
+    return all(m.ner_label in ("NORP", None) and demonym_countries(m.text) for m in cluster.names)
+
+
+def _first_start(cluster: Cluster) -> int:
+    """Where the text first names a cluster."""
+    return min(m.start for m in cluster.mentions)
 
 
 def _holds(short: list[str], long: list[str]) -> bool:
@@ -272,11 +287,12 @@ class Cluster:
     def names(self) -> list[Mention]:
         return [m for m in self.mentions if m.rule != ANTECEDENT_RULE]
 
-    def absorb(self, other: Cluster, rule: str) -> None:
+    def absorb(self, other: Cluster, rule: str, votes: bool = True) -> None:
         """Take ``other``'s mentions (recording ``rule`` as their resolution), its votes
-        and its knowledge-base entry if this cluster has none; ``other`` points here."""
+        (unless ``votes`` is false) and its knowledge-base entry if this cluster has
+        none; ``other`` points here."""
         self.mentions.extend(replace(m, resolution=rule) for m in other.mentions)
-        for cls, weight in other.votes.items():
+        for cls, weight in other.votes.items() if votes else ():
             self.votes[cls] += weight
         if self.kb is None:
             self.kb = other.kb
@@ -372,9 +388,11 @@ class Cluster:
         return label
 
     def _label(self) -> str:
-        counts = Counter(m.text for m in self.names)
+        # "Madagascar", however often the text says "Malagasy"
+        names = [m for m in self.names if not demonym_countries(m.text)] or self.names
+        counts = Counter(m.text for m in names)
         first: dict[str, int] = {}
-        for m in sorted(self.names, key=lambda m: m.start):
+        for m in sorted(names, key=lambda m: m.start):
             first.setdefault(m.text, m.start)
         return max(counts, key=lambda t: (len(name_key(t).split()), counts[t], -first[t]))
 
@@ -465,8 +483,20 @@ class Resolver:
 
     def _merge_names(self, clusters: list[Cluster], merges: list[tuple[str, str, str]]) -> None:
         """Merge one-word names and abbreviations into the unique longer name they stand for."""
+        # "the Malagasy parliament", "Swedish captain Andreas Granqvist" in a story that
+        # names Madagascar or Sweden: a demonym is a mention of the one country of the
+        # article it is of (whatever the country stands for there, its team included),
+        # and no short name of "Malagasy National Assembly"
+        _join_unique(
+            clusters,
+            lambda short, key: short.kb is None and bool(demonym_countries(key)),
+            lambda key, long, long_key: long_key in demonym_countries(key),
+            merges,
+            # "Afghan President Karzai" says nothing of what Afghanistan is
+            votes=False,
+        )
         for short in clusters:
-            if short.merged_into is not None:
+            if short.merged_into is not None or demonym_countries(short.label()):
                 continue
             text = short.label()
             words = name_key(text).split()
@@ -507,7 +537,20 @@ class Resolver:
                         )
                     )
                 )
-                if not compatible:
+                # "Khalidi" after "Toufique Imrose Khalidi", which the NER took once for
+                # an organization: a person's surname says whose full name it ends
+                surname_of = (
+                    group == "person"
+                    and long_group == "organization"
+                    and long.kb is None
+                    and long.org_cues() == 0
+                    and long.weak()
+                    and len(long_words) <= 3
+                    and words[0] == long_words[-1]
+                    and long_words[-1] not in self._org_heads
+                    and all(w[:1].isupper() for w in long_text.split())
+                )
+                if not compatible and not surname_of:
                     continue
                 # an untyped run of proper nouns ("Ines Valcourt") takes the fragment's
                 # kind, and may be a person's or a company's full name
@@ -527,7 +570,9 @@ class Resolver:
                     and not is_given_name(words[0], common=False)
                 ):
                     part = True
-                if part and kind in ("person", "organization"):
+                if surname_of:
+                    targets.append((long, "kg.resolve.name_part.v1"))
+                elif part and kind in ("person", "organization"):
                     targets.append((long, "kg.resolve.name_part.v1"))
                 elif abbrev and abbrev == initials(long_text):
                     targets.append((long, "kg.resolve.initials.v1"))
@@ -536,6 +581,19 @@ class Resolver:
                 # "USI" is the University of Southern Indiana it spells, not "USI Art
                 # Collections", which only starts with it
                 targets = spelled
+            if (
+                len({id(t) for t, _ in targets}) > 1
+                and group != "place"
+                and place_kind(text) is None
+                and all(t.group() == "person" for t, _ in targets)
+            ):
+                # "Piccard" in a story about Franck Piccard that names his siblings Leila
+                # and Ian Piccard later: a surname the article uses before it names the
+                # others is the person it named first
+                first = _first_start(short)
+                before = [(t, r) for t, r in targets if _first_start(t) < first]
+                if len({id(t) for t, _ in before}) == 1:
+                    targets = before
             if len({id(t) for t, _ in targets}) > 1 and (
                 group == "person" or (group is not None and not short.weak())
             ):
@@ -676,7 +734,11 @@ class Resolver:
                 found[0].votes[cue.cls] += cue.weight
 
         shift = article.body_start
-        roots = [c for c in ordered if c.merged_into is None and c.cls() is not None]
+        roots = [
+            c
+            for c in ordered
+            if c.merged_into is None and c.cls() is not None and not _demonyms_only(c)
+        ]
         keys: dict[int, str] = {}
         for cluster in roots:
             cls = cluster.cls()
@@ -769,7 +831,10 @@ class Resolver:
                 {_shift(m, shift) for m in (*cluster.mentions, *extra_mentions[id(cluster)])},
                 key=lambda m: (m.start, m.end, m.rule),
             )
-            alts = sorted({m.text for m in cluster.names} - {label})
+            # a demonym the cluster took ("Malagasy") is a mention, not a name of it
+            alts = sorted(
+                {m.text for m in cluster.names if not demonym_countries(m.text)} - {label}
+            )
             if key in entities:  # two clusters with one name: keep one node
                 old = entities[key]
                 alts = sorted(set(old.alt_labels) | set(alts))

@@ -1332,6 +1332,22 @@ def test_an_organizations_head_word_alone_joins_the_one_it_heads(pipeline, text,
     assert found == joined
 
 
+def test_a_surname_is_the_person_the_article_named_first(pipeline):
+    """A family in one story: the bare surname, used before the article names the
+    relatives, is the person it introduced first."""
+    from kg.sources import parse_article
+
+    text = (
+        "Marta Okonkwo won the regional sprint title on Saturday. Okonkwo trains in "
+        "Halvern. Okonkwo said her brothers Daniel Okonkwo and Peter Okonkwo had "
+        "also raced."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    people = {e.label: {m.text for m in e.mentions} for e in extraction.entities}
+    assert people["Marta Okonkwo"] == {"Marta Okonkwo", "Okonkwo"}
+    assert people["Daniel Okonkwo"] == {"Daniel Okonkwo"}
+
+
 def test_a_job_title_listed_with_a_noun_makes_a_person(pipeline):
     """ "the publisher, editor-in-chief and co-owner of ...": a person, though a
     publisher alone may be a company."""
@@ -1346,3 +1362,23 @@ def test_a_job_title_listed_with_a_noun_makes_a_person(pipeline):
     found = {e.label: e.cls for e in extraction.entities}
     assert found["Rafiq Samad Chowdhury"] == "Person"
     assert "Chowdhury" not in found  # the surname is his
+
+
+def test_a_demonym_is_a_mention_of_the_country_the_article_names(pipeline):
+    """ "Belgian" is Belgium where the article names it: a mention, not a name (no
+    alternative label), and no short name of the "Belgian Senate". Where no country
+    is named, a demonym is no entity."""
+    from kg.sources import parse_article
+
+    text = (
+        "Voters in Belgium went to the polls on Sunday. Belgian officials said turnout "
+        "was high, and the Belgian Senate met in Brussels."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    found = {e.label: e for e in extraction.entities}
+    assert {m.text for m in found["Belgium"].mentions} == {"Belgium", "Belgian"}
+    assert found["Belgium"].alt_labels == ()
+    assert found["Belgium"].cls == "Place"
+    assert {m.text for m in found["Belgian Senate"].mentions} == {"Belgian Senate"}
+    [alone] = pipeline.extract([parse_article("Italian officials met in Rome.", "b", "b")])
+    assert "Italian" not in {e.label for e in alone.entities}

@@ -246,3 +246,27 @@ def test_a_compass_word_alone_is_the_one_country_named_with_it(pipeline, text, n
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     found = {e.label: {m.text for m in e.mentions} for e in extraction.entities if e.cls == "Place"}
     assert found == names
+
+
+def test_a_surname_joins_the_full_name_the_ner_once_took_for_an_organization():
+    """ "Khalidi", a person, after "Toufique Imrose Khalidi", which the NER labelled an
+    organization once with nothing else to say so: the surname says whose name it
+    is. A name an organization's cue backs keeps its surname-like word apart."""
+    from kg.lexicon import load_lexicon
+    from kg.resolve import Cluster, Resolver
+
+    lexicon = load_lexicon()
+
+    def cluster(text: str, label: str, start: int, votes: dict[str, float]) -> Cluster:
+        found = Cluster(lexicon, [Mention(start, start + len(text), text, 0, "ner", 0.85, label)])
+        found.votes.update(votes)
+        return found
+
+    full = cluster("Toufique Imrose Khalidi", "ORG", 0, {})
+    short = cluster("Khalidi", "PERSON", 40, {"Person": 3.0})
+    Resolver(lexicon)._merge_names([full, short], merges := [])
+    assert short.merged_into is full and merges
+    backed = cluster("Toufique Imrose Khalidi", "ORG", 0, {"Company": 5.0})
+    short = cluster("Khalidi", "PERSON", 40, {"Person": 3.0})
+    Resolver(lexicon)._merge_names([backed, short], [])
+    assert short.merged_into is None

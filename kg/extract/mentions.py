@@ -40,7 +40,7 @@ from kg.extract.common import (
     string_ids,
     written_apposition,
 )
-from kg.gazetteer import COMPASS_WORDS, place_kind
+from kg.gazetteer import COMPASS_WORDS, demonym_countries, place_kind
 from kg.given_names import is_given_name
 from kg.lexicon import Lexicon
 from kg.nlp import doc_text
@@ -377,6 +377,16 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     def rule(doc: Doc) -> Iterator[Mention]:
         ent_tokens = {t.i for e in doc.ents for t in e}
         for ent in doc.ents:
+            if ent.label_ == "NORP" and len(ent) == 1 and demonym_countries(ent.text):
+                # "Swedish captain Andreas Granqvist": a demonym has no class of its
+                # own; the resolver makes it a mention of the country, where the
+                # article names that country (not inside a name: "Royal Swedish Opera")
+                if _in_name(doc, ent.start - 1) or _in_name(doc, ent.end):
+                    continue
+                mention = make_mention(doc, list(ent), NER_RULE, NER_CONFIDENCE, "NORP")
+                if mention is not None:
+                    yield mention
+                continue
             if ent.label_ not in labels:
                 continue
             parts = split_entity(ent)
@@ -417,6 +427,11 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     yield mention
 
     return rule
+
+
+def _in_name(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is a capitalised proper noun (part of a name)."""
+    return 0 <= i < len(doc) and doc[i].pos_ == "PROPN" and doc[i].is_title
 
 
 #: NER labels of names that may hold a place's name ("Volgograd Arena").
