@@ -1382,3 +1382,35 @@ def test_a_demonym_is_a_mention_of_the_country_the_article_names(pipeline):
     assert {m.text for m in found["Belgian Senate"].mentions} == {"Belgian Senate"}
     [alone] = pipeline.extract([parse_article("Italian officials met in Rome.", "b", "b")])
     assert "Italian" not in {e.label for e in alone.entities}
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        (
+            "Marsh Hollow is a village in Greer County, Kansas, in the central United States.",
+            {
+                ("Kansas", "locatedIn", "United States"),
+                ("Marsh Hollow", "locatedIn", "United States"),
+                ("Greer County", "locatedIn", "Kansas"),
+            },
+        ),
+        (
+            "The ferry stops at the town of Ashby in the U.S. state of Idaho twice a week.",
+            {("Ashby", "locatedIn", "Idaho")},
+        ),
+    ],
+)
+def test_a_place_said_to_lie_in_another_is_in_it_and_in_what_holds_that(pipeline, text, facts):
+    """ ", in the central United States", " in the U.S. state of Idaho": the place
+    after "in" holds the one before it, and a chain of such places holds the first."""
+    found = triples_by_label(pipeline.build_text(text))
+    assert facts <= found
+
+
+def test_a_list_of_names_before_in_is_not_placed_name_by_name(pipeline):
+    """ "Richmond and Northallerton in North Yorkshire" names one seat: its last word
+    is not placed on its own."""
+    text = "Sunak held his seat of Richmond and Northallerton in North Yorkshire."
+    found = triples_by_label(pipeline.build_text(text))
+    assert ("Northallerton", "locatedIn", "North Yorkshire") not in found

@@ -217,6 +217,14 @@ def _named(token: Token, mentions: dict[int, Mention]) -> list[Token]:
 RANKS = {"town": 1, "city": 1, "state": 2, "region": 2, "country": 3, "continent": 4}
 
 
+#: How large the place a division noun names is, on the same scale.
+DIVISION_RANKS = {
+    **dict.fromkeys(("city", "town", "village", "hamlet", "municipality", "commune"), 1),
+    **dict.fromkeys(("state", "province", "county", "region", "prefecture", "department"), 2),
+    "country": 3,
+}
+
+
 def _rank(mention: Mention) -> int:
     return RANKS.get(place_kind(mention.text) or "", 0)
 
@@ -250,9 +258,67 @@ def _listed(token: Token) -> bool:
     )
 
 
+#: Prepositions that put the place after them around the one before ("X, within Y").
+AROUND_PREPS = frozenset({"in", "within"})
+#: NER labels of places.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _placelike(mention: Mention) -> bool:
+    """Whether the NER takes a name for a place, or the gazetteer does where the NER
+    gave it no label ("Prince Eugene" is no city)."""
+    if mention.ner_label is None:
+        return place_kind(mention.text) is not None
+    return mention.ner_label in PLACE_LABELS
+
+
+def _of_division(token: Token) -> bool:
+    """Whether a name is written as a division's ("the town of Ashby")."""
+    return (
+        token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lemma_ in DIVISIONS
+    )
+
+
+def _around(
+    tokens: list[Token],
+    last: int,
+    mentions: dict[int, Mention],
+    bounds: dict[Mention, tuple[int, int]],
+) -> tuple[Mention, str | None] | None:
+    """The name written right after the name ending at token ``last`` as the place
+    around it, and the division noun it is named with: ", in the southeastern United
+    States", " within Szczytno County", " in the U.S. state of Oregon" (``state``)."""
+    i = last + 1
+    if i < len(tokens) and tokens[i].text == ",":
+        i += 1
+    if i >= len(tokens) or tokens[i].lower_ not in AROUND_PREPS:
+        return None
+    i += 1
+    if i < len(tokens) and tokens[i].lower_ == "the":
+        i += 1
+    # "southeastern", "northern": words that say which part
+    while i < len(tokens) and i not in mentions and tokens[i].pos_ == "ADJ":
+        i += 1
+    found = mentions.get(i)
+    # "the U.S. state of Oregon": a place's name, then a division noun and "of"
+    if found is not None:
+        end = bounds.get(found, (i, i))[1] + 1
+        if end + 1 < len(tokens) and tokens[end].lemma_ in DIVISIONS:
+            i = end
+    division = None
+    if i + 1 < len(tokens) and tokens[i].lemma_ in DIVISIONS and tokens[i + 1].lower_ == "of":
+        division = tokens[i].lemma_
+        i += 2
+    found = mentions.get(i)
+    if found is None or bounds.get(found, (i, i))[0] != i:
+        return None
+    return found, division
+
+
 def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list[Token]]:
     """Names written "A, B, C" that are not a list (no "and", not co-ordinated in the
-    parse): per head token of each, the head tokens of the names after it."""
+    parse), or "A, in B", "A within the state of B": per head token of each, the head
+    tokens of the names after it."""
     heads: dict[Mention, Token] = {}
     for token in tokens:
         mention = mentions.get(token.i)
@@ -264,6 +330,25 @@ def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list
     bounds = mention_bounds(tokens[0].doc) if tokens else {}
     for mention, head in heads.items():
         last = bounds.get(mention, (head.i, head.i))[1]
+        found = _around(tokens, last, mentions, bounds)
+        if found is not None and _listed(head):
+            continue  # "Richmond and Northallerton in North Yorkshire": one seat's name
+        if (
+            found is not None
+            and found[0] is not mention
+            and (_placelike(mention) or _of_division(head))
+        ):
+            # "Campbell County, Tennessee, in the southeastern United States", "Klamath
+            # Falls in the U.S. state of Oregon": a place said to lie in another (not
+            # "a river in Catalonia in the province of Barcelona", a smaller one)
+            around, division = found
+            outer = heads.get(around)
+            rank = DIVISION_RANKS.get(division or "") or _rank(around)
+            inner = _rank(mention)
+            if outer is not None and outer.sent.start == head.sent.start:
+                if _placelike(around) and not (inner and rank and inner >= rank):
+                    links[head.i] = outer
+            continue
         if last + 2 >= len(tokens) or tokens[last + 1].text != ",":
             continue
         after = mentions.get(last + 2)
