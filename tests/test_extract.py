@@ -1414,3 +1414,34 @@ def test_a_list_of_names_before_in_is_not_placed_name_by_name(pipeline):
     text = "Sunak held his seat of Richmond and Northallerton in North Yorkshire."
     found = triples_by_label(pipeline.build_text(text))
     assert ("Northallerton", "locatedIn", "North Yorkshire") not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "cls"),
+    [
+        # a word for a person in apposition outvotes the gazetteer's city
+        (
+            "Lyon, a local woman who runs the bakery, said the flood took her home.",
+            "Lyon",
+            "Person",
+        ),
+        (
+            "The findings were published in the journal Crop Letters on Tuesday.",
+            "Crop Letters",
+            "NewsOrganization",
+        ),
+    ],
+)
+def test_ordinary_words_for_people_and_journals_type_a_name(pipeline, text, name, cls):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    assert {e.label: e.cls for e in extraction.entities}[name] == cls
+
+
+def test_emeritus_is_part_of_a_title_not_a_name(pipeline):
+    from kg.sources import parse_article
+
+    text = "Emeritus Professor Jane Hale said the survey would end in May."
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    assert {e.label for e in extraction.entities} == {"Jane Hale"}
