@@ -209,6 +209,23 @@ def _mend_end(tokens: list[Token], part: list[Token]) -> list[Token]:
     return part
 
 
+def _surname_after(doc: Doc, part: list[Token], in_entities: set[int]) -> list[Token]:
+    """A person's name the NER ended a word early: "Dr Amara" of "Dr Amara Obi", where
+    the parse makes the last word it took part of the capitalised proper noun after it
+    that no entity holds."""
+    end = part[-1].i + 1
+    if (
+        end < len(doc)
+        and doc[end].pos_ == "PROPN"
+        and doc[end].is_title
+        and end not in in_entities
+        and part[-1].dep_ == "compound"
+        and part[-1].head.i == end
+    ):
+        return [*part, doc[end]]
+    return part
+
+
 def _mend_start(
     doc: Doc, part: list[Token], in_entities: set[int], person: bool = False
 ) -> list[Token]:
@@ -402,6 +419,9 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             if parts:
                 parts[-1] = _mend_end(doc_tokens(doc), parts[-1])
                 if ent.label_ == "PERSON":
+                    mended = _surname_after(doc, parts[-1], ent_tokens)
+                    if not is_role(mended[-1:]):  # not "Edwin O. Reischauer Professor"
+                        parts[-1] = mended
                     parts[-1] = without_role(parts[-1])
                 elif ent.label_ in ("ORG", "FAC"):
                     split = at_split(parts[-1])
