@@ -1445,3 +1445,25 @@ def test_emeritus_is_part_of_a_title_not_a_name(pipeline):
     text = "Emeritus Professor Jane Hale said the survey would end in May."
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     assert {e.label for e in extraction.entities} == {"Jane Hale"}
+
+
+def test_a_persons_name_the_ner_ended_a_word_early_is_whole(pipeline):
+    """ "Dr Amara" of "Dr Amara Obi": the surname the NER left off is the name's."""
+    from kg.sources import parse_article
+
+    text = "Ms Lind declined to comment, and Dr Amara Obi said the data was clear."
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    assert "Dr Amara Obi" in {e.label for e in extraction.entities}
+
+
+def test_a_committee_on_a_subject_is_an_organization(pipeline):
+    """ "Committee on Energy, Commerce and Trade": the head is the word before "on"."""
+    from kg.sources import parse_article
+
+    text = (
+        "The House Committee on Energy, Commerce and Trade will question executives "
+        "from Acme on Tuesday."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    found = {e.label: e.cls for e in extraction.entities}
+    assert found["House Committee on Energy, Commerce and Trade"] == "Organization"

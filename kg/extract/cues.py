@@ -245,9 +245,10 @@ def name_head_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
             # "World War II", "Super Bowl LVIII": a number after the head is no head
             while len(words) > 2 and _ORDINAL_WORD.fullmatch(words[-1]):
                 words = words[:-1]
-            # "Writers Guild of America", "Foundation for the Visual Arts": the head is
-            # the word before the first "of" or "for"
-            cut = next((n for n, w in enumerate(words) if n and w in ("of", "for")), None)
+            # "Writers Guild of America", "Foundation for the Visual Arts", "Committee on
+            # Energy and Commerce": the head is the word before the first "of", "for"
+            # or "on"
+            cut = next((n for n, w in enumerate(words) if n and w in ("of", "for", "on")), None)
             before_of = cut is not None
             if cut is not None:
                 words = words[:cut]
