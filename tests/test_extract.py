@@ -1467,3 +1467,17 @@ def test_a_committee_on_a_subject_is_an_organization(pipeline):
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     found = {e.label: e.cls for e in extraction.entities}
     assert found["House Committee on Energy, Commerce and Trade"] == "Organization"
+
+
+def test_a_stoppage_named_for_its_workers_is_an_event_their_body_takes_part_in(pipeline):
+    """ "the writers' strike" names a strike, in lower case; the guild named for the
+    writers in the same sentence takes part in it."""
+    text = (
+        "The Writers Guild of America said the writers' strike would go on until the "
+        "studios agreed to limits on the new tools."
+    )
+    found = triples_by_label(pipeline.build_text(text))
+    assert ("Writers Guild of America", "participatesIn", "writers' strike") in found
+    other = "The nurses' strike began on Monday, and the Acme Writers Club met on Friday."
+    found = triples_by_label(pipeline.build_text(other))
+    assert not any(p == "participatesIn" for _, p, _ in found)

@@ -4,9 +4,11 @@ Built-in rules:
 
 - ``kg.mentions.ner.v1``: the statistical NER's entities, trimmed of determiners,
   quotes and possessive markers, and split at an inner possessive
-  ("OpenAI's Sora" -> "OpenAI", "Sora").
+  ("OpenAI's Sora" -> "OpenAI", "Sora"); a demonym ("Swedish") only as a mention
+  for the resolver to give the country the article names.
 - ``kg.mentions.event_names.v1``: "<name> <event noun>" phrases such as
-  "the Hollywood writers' strike" or "the WGA strike".
+  "the Hollywood writers' strike" or "the WGA strike", and a stoppage named for its
+  workers ("the writers' strike").
 - ``kg.mentions.kb.v1``: names from the knowledge base the NER missed.
 
 The component then drops names the knowledge base calls concepts ("AI"),
@@ -522,10 +524,28 @@ def _modifier_tokens(token: Token) -> set[int]:
     return keep
 
 
+#: Events named after the workers who stop work ("the writers' strike").
+STOPPAGES = frozenset({"strike", "strikes", "walkout", "walkouts", "lockout", "stoppage"})
+
+
+def _workers(doc: Doc, i: int, person_nouns: frozenset[str]) -> bool:
+    """Whether token ``i`` names workers as a stoppage's owner: a plural noun for people
+    with a possessive apostrophe ("writers'", "actors'", "nurses'")."""
+    token = doc[i]
+    return (
+        token.tag_ == "NNS"
+        and token.lemma_ in person_nouns
+        and i + 1 < len(doc)
+        and doc[i + 1].text in POSSESSIVE_MARKERS
+    )
+
+
 @mention_rules.register("kg.mentions.event_names.v1")
 def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
-    """Event names: proper-noun modifiers before an event noun ("the WGA strike")."""
+    """Event names: proper-noun modifiers before an event noun ("the WGA strike"), and
+    the workers whose stoppage it is ("the writers' strike", "the nurses' walkout")."""
     nouns = lexicon.cue_nouns.get("Event", frozenset())
+    person_nouns = lexicon.cue_nouns.get("Person", frozenset())
 
     noun_ids = string_ids(nouns)
 
@@ -536,6 +556,8 @@ def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 continue
             keep = _modifier_tokens(token)
             names = [i for i in keep if doc[i].pos_ == "PROPN"]
+            if token.lower_ in STOPPAGES:
+                names += [i for i in keep if _workers(doc, i, person_nouns)]
             if not names:
                 continue
             start = min(names)
@@ -544,12 +566,26 @@ def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                 if i not in keep:
                     start = i + 1
                     break
-            if not any(doc[i].pos_ == "PROPN" for i in range(start, token.i)):
+            if not any(
+                doc[i].pos_ == "PROPN" or _workers(doc, i, person_nouns)
+                for i in range(start, token.i)
+            ):
                 continue
             start = _year_before(doc, start)
-            mention = make_mention(
-                doc, list(doc[start : token.i + 1]), "kg.mentions.event_names.v1", 0.8, "EVENT"
-            )
+            tokens = list(doc[start : token.i + 1])
+            mention = make_mention(doc, tokens, "kg.mentions.event_names.v1", 0.8, "EVENT")
+            if mention is None and _workers(doc, start, person_nouns):
+                # "the writers' strike" names the strike, in lower case
+                first, last = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+                mention = Mention(
+                    first,
+                    last,
+                    doc_text(doc)[first:last],
+                    sentence_index(doc, tokens[0]),
+                    "kg.mentions.event_names.v1",
+                    0.8,
+                    "EVENT",
+                )
             if mention is not None:
                 yield mention
 

@@ -27,7 +27,8 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
   "Y was developed by X", "X signed a deal with Y", "X is in talks with Y").
 - ``kg.relations.event_names.v1``: names inside an event's name
   ("the Hollywood writers' strike" is located in Hollywood; "the WGA strike"
-  has the WGA as a participant).
+  has the WGA as a participant, and so has the Writers Guild named beside "the
+  writers' strike").
 - ``kg.relations.event_dates.v1``: dates of events ("last year's strike").
 - ``kg.relations.locations.v1``: "X-based Y", "Y, based in X", "<event> in <place>".
 - ``kg.relations.matches.v1``: in a match report, the sides of a result or of

@@ -41,6 +41,25 @@ def event_name_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 tokens = list(span)
                 yield candidate(doc, outer, "locatedIn", arg, name, 0.75, tokens)
                 yield candidate(doc, arg, "participatesIn", outer, name, 0.7, tokens)
+        # "the Writers Guild of America said the writers' strike would go on": the
+        # body named for the workers takes part in their stoppage
+        for event in events:
+            first = event.text.split()[0]
+            if not first.islower():
+                continue
+            workers = first.rstrip("'\u2019").removesuffix("'s").casefold()
+            forms = {workers, workers.removesuffix("s")}
+            for body in mentions:
+                if (
+                    body.sentence == event.sentence
+                    and body is not event
+                    and any(w.casefold().strip("'\u2019") in forms for w in body.text.split())
+                ):
+                    span = doc.char_span(event.start, event.end, alignment_mode="expand")
+                    if span is not None:
+                        arg = Arg(body.start, body.end, body.text)
+                        outer = Arg(event.start, event.end, event.text)
+                        yield candidate(doc, arg, "participatesIn", outer, name, 0.7, list(span))
         # "the Cannes Film Festival" where "Cannes" is named on its own elsewhere: the
         # event is located there (the resolver keeps it only if that name is a place)
         by_text = {m.text: m for m in mentions}
