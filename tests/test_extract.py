@@ -1481,3 +1481,17 @@ def test_a_stoppage_named_for_its_workers_is_an_event_their_body_takes_part_in(p
     other = "The nurses' strike began on Monday, and the Acme Writers Club met on Friday."
     found = triples_by_label(pipeline.build_text(other))
     assert not any(p == "participatesIn" for _, p, _ in found)
+
+
+def test_a_product_the_company_is_said_to_own_in_apposition_is_its(pipeline):
+    """ "Zephyr, the company's video tool": a product (the possessor is no head noun of
+    the apposition), and the company the description stands for develops it."""
+    from kg.sources import parse_article
+
+    text = (
+        "Acme Corp. is courting film studios. Executives saw a demonstration of Zephyr, "
+        "the company's video tool."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    assert {e.label: e.cls for e in extraction.entities}["Zephyr"] == "Product"
+    assert ("Acme Corp.", "develops", "Zephyr") in triples_by_label(pipeline.build_text(text))

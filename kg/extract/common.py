@@ -401,8 +401,12 @@ def written_apposition(token: Token) -> Token | None:
     if at + 2 >= len(doc) or doc[at].text != "," or doc[at + 1].lower_ not in ("the", "a", "an"):
         return None
     for noun in doc[at + 2 : min(at + 6, len(doc))]:
+        if noun.text in POSSESSIVE_MARKERS and doc[noun.i - 1].pos_ == "NOUN":
+            continue  # "Zephyr, the company's video tool": the possessor is no head
         if noun.pos_ not in ("ADJ", "NOUN"):
             return None
+        if noun.i + 1 < len(doc) and doc[noun.i + 1].text in POSSESSIVE_MARKERS:
+            continue
         if noun.pos_ == "NOUN" and (noun.i + 1 >= len(doc) or doc[noun.i + 1].pos_ != "NOUN"):
             # not the subject of a clause of its own ("sales rose in Brazil, the company
             # said"), nor a noun before the name it describes ("..., the company Lumora

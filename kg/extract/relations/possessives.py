@@ -124,9 +124,11 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     owner = arg_for(maker, lexicon)
                     if owner is None or owner.start == owned.start:
                         continue
-                    if after and owner.kind != "name":
+                    if after and owner.kind == "pronoun":
                         # "... to show off Sora, its text-to-video model": "its" is often
-                        # a description's ("the company"), which pronouns do not reach
+                        # a description's ("the company"), which pronouns do not reach;
+                        # "Zephyr, the company's video tool" names its company by the
+                        # description, which the resolver takes back to its name
                         continue
                     yield candidate(doc, owner, "develops", owned, name, 0.8, [maker, noun, token])
 
