@@ -1495,3 +1495,10 @@ def test_a_product_the_company_is_said_to_own_in_apposition_is_its(pipeline):
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     assert {e.label: e.cls for e in extraction.entities}["Zephyr"] == "Product"
     assert ("Acme Corp.", "develops", "Zephyr") in triples_by_label(pipeline.build_text(text))
+
+
+def test_whoever_names_a_title_holder_is_where_the_title_is_held(pipeline):
+    """ "Microsoft named chief operating officer Jo Park": the title written before the
+    name is held at the organization that gave it."""
+    text = "Microsoft named chief operating officer Jo Park to lead the talks."
+    assert ("Jo Park", "worksFor", "Microsoft") in triples_by_label(pipeline.build_text(text))

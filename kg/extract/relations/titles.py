@@ -77,6 +77,19 @@ def _org_of_title(noun: Token) -> list[Token]:
     return found
 
 
+#: Verbs by which an organization gives someone a title ("Acme named CEO Jo Park").
+APPOINTING = frozenset({"name", "appoint", "hire", "promote", "tap", "pick", "choose", "select"})
+
+
+def _appointer(holder: Token, mentions: dict[int, Mention]) -> list[Token]:
+    """The named subject of the verb that appoints ``holder`` to a title written before
+    the name ("Acme named chief operating officer Jo Park")."""
+    verb = holder.head
+    if holder.dep_ != "dobj" or verb.lemma_ not in APPOINTING:
+        return []
+    return [c for c in verb.children if c.dep_ == "nsubj" and c.i in mentions]
+
+
 @relation_rules.register("kg.relations.titles.v1")
 def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     """Job titles: ceoOf, founderOf or worksFor, with the title as data."""
@@ -149,6 +162,9 @@ def title_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     if other.i not in mentions and _title_phrase(other, lexicon)
                     for o in _org_of_title(other)
                 ]
+            if not orgs:
+                # "Acme named chief operating officer Jo Park": who gives the title
+                orgs = [o for p in people for o in _appointer(p, mentions)]
             orgs = [o for o in orgs if o not in people]
             confidence = 0.9 if prop != "worksFor" else 0.8
             for person_tok in people:
