@@ -1502,3 +1502,40 @@ def test_whoever_names_a_title_holder_is_where_the_title_is_held(pipeline):
     name is held at the organization that gave it."""
     text = "Microsoft named chief operating officer Jo Park to lead the talks."
     assert ("Jo Park", "worksFor", "Microsoft") in triples_by_label(pipeline.build_text(text))
+
+
+def test_an_acronym_a_persons_name_is_of_is_an_organization(pipeline):
+    """ "Frederick Fung of ADPL", "Leung Kwok-hung of LSD": where a person belongs, though
+    the NER left the acronym out or took it for a place."""
+    text = (
+        "Two veteran politicians, Lee Cheuk-yan of the Labour Party and Frederick Fung of "
+        "ADPL, were defeated, as was Leung Kwok-hung of LSD."
+    )
+    found = triples_by_label(pipeline.build_text(text))
+    assert ("Frederick Fung", "worksFor", "ADPL") in found
+    assert ("Leung Kwok-hung", "worksFor", "LSD") in found
+
+
+def test_a_party_named_for_its_members_is_an_organization(pipeline):
+    """ "the Liberal Democrats": the NER gives only "Democrats", as a group of people."""
+    from kg.sources import parse_article
+
+    text = "The Liberal Democrats, led by Ed Davey, won 72 seats."
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    assert {e.label: e.cls for e in extraction.entities}["Liberal Democrats"] == "Organization"
+
+
+def test_a_descriptor_alone_is_no_name(pipeline):
+    """ "pro-Beijing" and "Pro-Beijing DAB" at a sentence's start: the descriptor is not
+    a name, nor part of the party's."""
+    from kg.sources import parse_article
+
+    text = (
+        "In the Kowloon East constituency, pro-Beijing councillor Wilson Or was elected. "
+        "Pro-Beijing DAB's Starry Lee and Holden Chow were elected. Ann Chiang of DAB and "
+        "Gary Chan of DAB kept their seats."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    labels = {e.label for e in extraction.entities}
+    assert "DAB" in labels
+    assert not any("Beijing" in label for label in labels)

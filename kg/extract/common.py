@@ -392,6 +392,11 @@ def title_holders(noun: Token) -> tuple[list[Token], list[Token]]:
     return [t for p in people for t in with_conjuncts(p)], where
 
 
+def is_acronym(text: str) -> bool:
+    """Whether a name is written as an acronym: two to six capital letters ("ADPL")."""
+    return text.isalpha() and text.isupper() and 2 <= len(text) <= 6
+
+
 def written_apposition(token: Token) -> Token | None:
     """The head noun of an apposition written right after ``token`` ("the Hajj, the
     annual pilgrimage to Mecca"), read off the words: the parse often hangs such a

@@ -49,6 +49,7 @@ from kg.extract.common import (
     description_class,
     doc_ids,
     doc_tokens,
+    is_acronym,
     mention_tokens,
     names_field_or_chair,
     noun_phrase_head_text,
@@ -326,10 +327,11 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
             # "Cheng Chung-tai of Civic Passion", "Jo Park from Acme": what a person's full
             # name is "of" is where they belong, not another person, whatever the NER
             # guessed (not "Catherine of Aragon": a one-word name, and a place)
+            # (and "Frederick Fung of ADPL": an acronym the NER left out)
             if (
                 token.dep_ == "pobj"
                 and head.lower_ in AFFILIATION_PREPS
-                and mention.ner_label == "PERSON"
+                and (mention.ner_label == "PERSON" or is_acronym(mention.text))
                 and (person := mentions.get(head.head.i)) is not None
                 and person is not mention
                 and person.ner_label == "PERSON"

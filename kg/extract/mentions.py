@@ -32,11 +32,13 @@ from spacy.vocab import Vocab
 
 from kg.dates import EDITION_YEAR
 from kg.extract.common import (
+    AFFILIATION_PREPS,
     DASHES,
     POSSESSIVE_MARKERS,
     RuleComponent,
     doc_ids,
     doc_tokens,
+    is_acronym,
     sentence_bounds,
     sentence_index,
     string_ids,
@@ -111,8 +113,13 @@ def _trim(tokens: list[Token]) -> list[Token]:
         and tokens[1].text == "-"
         and tokens[2].is_alpha
         # "pro-democracy Civic Party", and "pro-Beijing New People's Party" (not
-        # "Pan-American Highway": a capital opens the name itself)
-        and (tokens[2].is_lower or (tokens[0].is_lower and len(tokens) >= 4))
+        # "Pan-American Highway": a capital opens the name itself), also where a
+        # sentence opens with it ("Pro-Beijing DAB's Starry Lee")
+        and (
+            tokens[2].is_lower
+            or ((tokens[0].is_lower or tokens[0].is_sent_start) and len(tokens) >= 4)
+            or len(tokens) == 3  # "pro-Beijing" alone names no one
+        )
     ):
         tokens = tokens[3:]  # a descriptor, not the name's first word
     while tokens and (
@@ -396,6 +403,17 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     def rule(doc: Doc) -> Iterator[Mention]:
         ent_tokens = {t.i for e in doc.ents for t in e}
         for ent in doc.ents:
+            if ent.label_ == "NORP" and ent[-1].lower_ in PARTY_PLURALS:
+                # "the Liberal Democrats", "the Neo Democrats": a party named for its
+                # members, with the words before the plural the NER left out
+                start = ent[-1].i
+                while start > 0 and _in_name(doc, start - 1) and start - 1 not in ent_tokens:
+                    start -= 1
+                if start < ent[-1].i:
+                    mention = make_mention(doc, list(doc[start : ent.end]), NER_RULE, 0.7, "ORG")
+                    if mention is not None:
+                        yield mention
+                continue
             if ent.label_ == "NORP" and len(ent) == 1 and demonym_countries(ent.text):
                 # "Swedish captain Andreas Granqvist": a demonym has no class of its
                 # own; the resolver makes it a mention of the country, where the
@@ -449,6 +467,13 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     yield mention
 
     return rule
+
+
+#: Plurals for a party's members that close a party's name ("Liberal Democrats").
+PARTY_PLURALS = frozenset(
+    {"democrats", "republicans", "conservatives", "liberals", "socialists", "greens"}
+    | {"nationalists", "unionists", "progressives", "communists"}
+)
 
 
 def _in_name(doc: Doc, i: int) -> bool:
@@ -629,6 +654,14 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             if any(c.dep_ == "attr" and cue(c) for c in token.head.children):
                 return True
         if token.dep_ == "conj" and token.head.i in covered:
+            return True
+        # "Frederick Fung of ADPL": an acronym a person's name is "of"
+        if (
+            is_acronym(token.text)
+            and token.dep_ == "pobj"
+            and token.head.lower_ in AFFILIATION_PREPS
+            and token.head.head.ent_type_ == "PERSON"
+        ):
             return True
         if any(c.dep_ == "conj" and c.i in covered for c in token.children):
             return True
