@@ -36,6 +36,7 @@ def test_dated_events_come_in_date_order_with_their_places_and_sentences(store):
     found = events(store)
     assert [(e.label, e.when) for e in found] == [
         ("Hollywood writers' strike", "2023-05"),
+        ("actors' strike", "2023-11"),  # "The actors' strike ended in November 2023"
         ("96th Academy Awards", "2024-03-10"),
     ]
     strike = found[0]
