@@ -89,6 +89,7 @@ def test_events_sit_on_the_axis_in_date_order_and_link_to_their_evidence(store, 
         )
         assert [p[0] for p in sorted(placed, key=lambda p: p[1])] == [
             "Hollywood writers' strike",
+            "actors' strike",
             "96th Academy Awards",
         ]
         ARTIFACTS.mkdir(exist_ok=True)
