@@ -641,6 +641,25 @@ class Resolver:
             ),
             merges,
         )
+        # "Korea" in a story that names South Korea and not North Korea: a name that is
+        # no place of its own ("Africa" is) is the one country or state of the article
+        # named with a compass word before it
+        _join_unique(
+            clusters,
+            lambda short, key: (
+                short.group() in (None, "place", "organization")
+                and short.kb is None
+                and " " not in key
+                and place_kind(short.label()) is None
+            ),
+            lambda key, long, long_key: (
+                long_key.endswith(" " + key)
+                and long_key.split()[0] in COMPASS_WORDS
+                and len(long_key.split()) == 2
+                and place_kind(long.label()) in ("country", "state")
+            ),
+            merges,
+        )
         # "the Commission" after "the Philippine Commission", "the Ministry" after "the
         # Ministry of Health": the word that says what an organization is, alone, is
         # the one organization of the article named with it as its head

@@ -270,3 +270,30 @@ def test_a_surname_joins_the_full_name_the_ner_once_took_for_an_organization():
     short = cluster("Khalidi", "PERSON", 40, {"Person": 3.0})
     Resolver(lexicon)._merge_names([backed, short], [])
     assert short.merged_into is None
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Sweden faced South Korea in Nizhny Novgorod. Korea substituted Park Joo-Ho "
+            "in the 28th minute.",
+            {
+                "South Korea": {"South Korea", "Korea"},
+                "Sweden": {"Sweden"},
+                "Nizhny Novgorod": {"Nizhny Novgorod"},
+            },
+        ),
+        # both named: "Korea" could be either, and stays apart
+        (
+            "North Korea and South Korea met for talks. Korea has been divided since 1945.",
+            {"North Korea": {"North Korea"}, "South Korea": {"South Korea"}, "Korea": {"Korea"}},
+        ),
+    ],
+)
+def test_a_name_without_its_compass_word_is_the_one_country_named_with_it(pipeline, text, names):
+    from kg.sources import parse_article
+
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    found = {e.label: {m.text for m in e.mentions} for e in extraction.entities if e.cls == "Place"}
+    assert found == names
