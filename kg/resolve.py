@@ -314,9 +314,17 @@ class Cluster:
     def _scores(self) -> defaultdict[str, float]:
         scores: defaultdict[str, float] = defaultdict(float)
         longest = max((len(m.text.split()) for m in self.names), default=1)
+        # "Parton" after "Dolly Parton": the NER's place or organization for a bare
+        # surname says nothing against the person the full name is
+        surnames = {
+            words[-1]
+            for m in self.names
+            if len(words := m.text.split()) == longest > 1
+            and (m.ner_label == "PERSON" or is_given_name(words[0]))
+        }
         for m in self.names:
             cls = self.lexicon.ner_classes.get(m.ner_label or "")
-            if cls is None:
+            if cls is None or (m.text in surnames and m.ner_label != "PERSON"):
                 continue
             # the NER is surer of a full name than of a bare "Altman" or "Sora"
             if len(m.text.split()) < longest or (longest == 1 and cls == "Person"):

@@ -297,3 +297,19 @@ def test_a_name_without_its_compass_word_is_the_one_country_named_with_it(pipeli
     [extraction] = pipeline.extract([parse_article(text, "a", "a")])
     found = {e.label: {m.text for m in e.mentions} for e in extraction.entities if e.cls == "Place"}
     assert found == names
+
+
+def test_the_ners_label_for_a_bare_surname_says_nothing_against_the_person():
+    """ "Parton" five times as a place after "Dolly Parton", a person: the surname's
+    labels do not outvote the full name's."""
+    from kg.lexicon import load_lexicon
+    from kg.resolve import Cluster
+
+    lexicon = load_lexicon()
+    names = [Mention(0, 12, "Dolly Parton", 0, "ner", 0.85, "PERSON")]
+    names += [Mention(20 * n, 20 * n + 6, "Parton", n, "ner", 0.85, "GPE") for n in range(1, 6)]
+    assert Cluster(lexicon, names).cls() == "Person"
+    # a first word alone ("Korvath" of "Korvath Robotics") keeps its say
+    firm = [Mention(0, 16, "Korvath Robotics", 0, "ner", 0.85, "ORG")]
+    firm += [Mention(20 * n, 20 * n + 7, "Korvath", n, "ner", 0.85, "GPE") for n in range(1, 6)]
+    assert Cluster(lexicon, firm).cls() == "Place"
