@@ -13,13 +13,15 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
 
 - ``kg.relations.titles.v1``: job titles in apposition, before a name or after
   a copula ("Sam Altman, OpenAI's CEO", "OpenAI CEO Sam Altman",
-  "Altman is the chief executive of OpenAI"); the title is kept as data.
+  "Altman is the chief executive of OpenAI"), or held at who names its holder
+  ("Acme named chief operating officer Jo Park"); the title is kept as data.
 - ``kg.relations.title_runs.v1``: a title written between two names, read off the
   words where the parse of the run of capitals fails ("OpenAI Chief Operating
   Officer Brad Lightcap", "OpenAI co-founder Ilya Sutskever").
 - ``kg.relations.affiliations.v1``: "Lee Cheuk-yan of the Labour Party",
   "DAB's Ben Chan and Leung Che-cheung" (worksFor).
-- ``kg.relations.possessives.v1``: "OpenAI's Sora", "its video generator, Sora".
+- ``kg.relations.possessives.v1``: "OpenAI's Sora", "its video generator, Sora",
+  "Zephyr, the company's video tool".
 - ``kg.relations.maker_names.v1``: a product named after its maker ("Google Maps",
   where the article names Google too).
 - ``kg.relations.verb_frames.v1``: subject-verb-object frames
@@ -30,7 +32,9 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
   has the WGA as a participant, and so has the Writers Guild named beside "the
   writers' strike").
 - ``kg.relations.event_dates.v1``: dates of events ("last year's strike").
-- ``kg.relations.locations.v1``: "X-based Y", "Y, based in X", "<event> in <place>".
+- ``kg.relations.locations.v1``: "X-based Y", "Y, based in X", "<event> in <place>",
+  and chains of places ("Vancouver, British Columbia, Canada", "Greer County,
+  Kansas, in the central United States", "Ashby in the U.S. state of Idaho").
 - ``kg.relations.matches.v1``: in a match report, the sides of a result or of
   "X faced Y" compete, and take part in the tournament the sentence names; a
   player plays for (worksFor) the one side their sentence says they play for
