@@ -578,9 +578,7 @@ class Resolver:
                     and not is_given_name(words[0], common=False)
                 ):
                     part = True
-                if surname_of:
-                    targets.append((long, "kg.resolve.name_part.v1"))
-                elif part and kind in ("person", "organization"):
+                if surname_of or (part and kind in ("person", "organization")):
                     targets.append((long, "kg.resolve.name_part.v1"))
                 elif abbrev and abbrev == initials(long_text):
                     targets.append((long, "kg.resolve.initials.v1"))

@@ -49,17 +49,18 @@ def event_name_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 continue
             workers = first.rstrip("'\u2019").removesuffix("'s").casefold()
             forms = {workers, workers.removesuffix("s")}
+            span = doc.char_span(event.start, event.end, alignment_mode="expand")
+            if span is None:
+                continue
+            outer = Arg(event.start, event.end, event.text)
             for body in mentions:
                 if (
                     body.sentence == event.sentence
                     and body is not event
                     and any(w.casefold().strip("'\u2019") in forms for w in body.text.split())
                 ):
-                    span = doc.char_span(event.start, event.end, alignment_mode="expand")
-                    if span is not None:
-                        arg = Arg(body.start, body.end, body.text)
-                        outer = Arg(event.start, event.end, event.text)
-                        yield candidate(doc, arg, "participatesIn", outer, name, 0.7, list(span))
+                    arg = Arg(body.start, body.end, body.text)
+                    yield candidate(doc, arg, "participatesIn", outer, name, 0.7, list(span))
         # "the Cannes Film Festival" where "Cannes" is named on its own elsewhere: the
         # event is located there (the resolver keeps it only if that name is a place)
         by_text = {m.text: m for m in mentions}
