@@ -1539,3 +1539,16 @@ def test_a_descriptor_alone_is_no_name(pipeline):
     labels = {e.label for e in extraction.entities}
     assert "DAB" in labels
     assert not any("Beijing" in label for label in labels)
+
+
+def test_his_wife_after_a_kings_country_is_said_of_the_king(pipeline):
+    """ "King Alaric II of Norway, his wife, Sigrid Holm": the parse hangs "his wife" on
+    the country; it is said of the king, and the country stays a place."""
+    from kg.sources import parse_article
+
+    text = (
+        "The crisis came from the ambitions of King Alaric II of Norway, his wife, Sigrid "
+        "Holm, and his chief minister."
+    )
+    [extraction] = pipeline.extract([parse_article(text, "a", "a")])
+    assert {e.label: e.cls for e in extraction.entities}["Norway"] == "Place"

@@ -188,6 +188,14 @@ def description_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
                     continue
                 if any(c.lower_ == "whose" for c in noun.children):
                     continue  # "the Federation, whose general secretary ...": not a description
+                if (
+                    dep == "appos"
+                    and name_tok.dep_ == "pobj"
+                    and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children)
+                ):
+                    # "King Philip V of Spain, his wife, Elisabeth": "his wife" is said of
+                    # the king, not of the place the parse hangs it on
+                    continue
                 yield from _noun_cues(lexicon, mention, noun, name, 5.0)
             # a noun just before the name it describes: "fashion designer Halston",
             # "goalkeeper Thibaut Courtois", "the cruise ship Freewinds", "rival Anthropic"
