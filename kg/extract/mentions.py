@@ -140,15 +140,22 @@ def _trim(tokens: list[Token]) -> list[Token]:
 
 
 def make_mention(
-    doc: Doc, tokens: list[Token], rule: str, confidence: float, label: str | None
+    doc: Doc,
+    tokens: list[Token],
+    rule: str,
+    confidence: float,
+    label: str | None,
+    lower_case: bool = False,
 ) -> Mention | None:
-    """A mention of the tokens' text, or None if it is no name (lower case, no letters,
-    across a line break)."""
+    """A mention of the tokens' text, or None if it is no name (lower case unless
+    ``lower_case`` allows it, no letters, across a line break)."""
     if not tokens or not any(ch.isalpha() for t in tokens for ch in t.text):
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     text = doc_text(doc)[start:end]
-    if "\n" in text or not any(ch.isupper() or not ch.isascii() for ch in text if ch.isalpha()):
+    if "\n" in text:
+        return None
+    if not lower_case and not any(ch.isupper() or not ch.isascii() for ch in text if ch.isalpha()):
         return None  # names are capitalised; a lower-case "week" is not one
     return Mention(start, end, text, sentence_index(doc, tokens[0]), rule, confidence, label)
 
@@ -315,6 +322,7 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     (dates, money, nationalities) are not entities."""
     labels = frozenset(lexicon.ner_classes)
     person_nouns = lexicon.cue_nouns.get("Person", frozenset())
+    org_heads = lexicon.name_heads.get("Organization", frozenset())
 
     def is_role(words: list[Token]) -> bool:
         text = " ".join(t.lower_ for t in words)
@@ -403,9 +411,10 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
     def rule(doc: Doc) -> Iterator[Mention]:
         ent_tokens = {t.i for e in doc.ents for t in e}
         for ent in doc.ents:
-            if ent.label_ == "NORP" and ent[-1].lower_ in PARTY_PLURALS:
+            if ent.label_ == "NORP" and ent[-1].lower_ in org_heads:
                 # "the Liberal Democrats", "the Neo Democrats": a party named for its
-                # members, with the words before the plural the NER left out
+                # members (a name head of ontology/lexicon.ttl's), with the words before
+                # the plural the NER left out
                 start = ent[-1].i
                 while start > 0 and _in_name(doc, start - 1) and start - 1 not in ent_tokens:
                     start -= 1
@@ -467,13 +476,6 @@ def ner_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
                     yield mention
 
     return rule
-
-
-#: Plurals for a party's members that close a party's name ("Liberal Democrats").
-PARTY_PLURALS = frozenset(
-    {"democrats", "republicans", "conservatives", "liberals", "socialists", "greens"}
-    | {"nationalists", "unionists", "progressives", "communists"}
-)
 
 
 def _in_name(doc: Doc, i: int) -> bool:
@@ -597,20 +599,15 @@ def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             ):
                 continue
             start = _year_before(doc, start)
-            tokens = list(doc[start : token.i + 1])
-            mention = make_mention(doc, tokens, "kg.mentions.event_names.v1", 0.8, "EVENT")
-            if mention is None and _workers(doc, start, person_nouns):
+            mention = make_mention(
+                doc,
+                list(doc[start : token.i + 1]),
+                "kg.mentions.event_names.v1",
+                0.8,
+                "EVENT",
                 # "the writers' strike" names the strike, in lower case
-                first, last = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-                mention = Mention(
-                    first,
-                    last,
-                    doc_text(doc)[first:last],
-                    sentence_index(doc, tokens[0]),
-                    "kg.mentions.event_names.v1",
-                    0.8,
-                    "EVENT",
-                )
+                lower_case=_workers(doc, start, person_nouns),
+            )
             if mention is not None:
                 yield mention
 
