@@ -182,16 +182,28 @@ def is_oxigraph_dir(location: Path) -> bool:
     return "CURRENT" in names and any(n.startswith("MANIFEST-") for n in names)
 
 
+#: The file kg writes into a directory before it has Oxigraph create a store there, and
+#: removes once the store exists: a directory that holds it (and only RocksDB's files
+#: besides) is one whose creation kg began and was killed before it ended.
+CREATING = ".kg-creating"
+
+
 def _cut_short(location: Path) -> bool:
-    """Whether a directory holds only the first of RocksDB's files and no ``CURRENT``:
-    a store whose creation was killed (seen: SIGKILL 0.7 s into a build). RocksDB
+    """Whether a directory is a store whose creation kg began and that was killed
+    before RocksDB wrote ``CURRENT`` (seen: SIGKILL 0.7 s into a build). RocksDB
     commits nothing before ``CURRENT`` exists, so no article is in it, and RocksDB
-    refuses to create a database over its leftovers."""
+    refuses to create a database over its leftovers. Only kg's own marker says so:
+    files that merely look like RocksDB's (``20241201.log``, ``LOG``) may be a
+    user's, and are never taken for leftovers."""
     try:
         names = {p.name for p in location.iterdir()}
     except OSError:
         return False
-    return bool(names) and "CURRENT" not in names and all(ROCKSDB_FILES.fullmatch(n) for n in names)
+    return (
+        CREATING in names
+        and "CURRENT" not in names
+        and all(n == CREATING or ROCKSDB_FILES.fullmatch(n) for n in names)
+    )
 
 
 def _check_unlocked(location: Path) -> None:
@@ -227,12 +239,19 @@ class OxigraphStore(Store):
         if location.exists() and not location.is_dir():
             raise StoreError(f"cannot open store {path}: it is a file, not a directory")
         restart = location.is_dir() and _cut_short(location)
+        if restart and not create:  # a read command never deletes, nor makes a store
+            raise StoreError(
+                f"no Oxigraph store at {path} (its creation was cut short; "
+                "kg build starts it afresh)"
+            )
         if restart:
             _check_unlocked(location)  # not a store another build is making right now
             for leftover in location.iterdir():  # an empty store, made afresh
-                leftover.unlink()
+                if leftover.name != CREATING:
+                    leftover.unlink()
         elif location.is_dir() and not is_oxigraph_dir(location):
-            # opening it would fill someone's directory with a database's files
+            # opening it would fill someone's directory with a database's files, and
+            # files that only look like RocksDB's may be someone's logs
             if any(location.iterdir()):
                 raise StoreError(
                     f"{path} is not an Oxigraph store (it holds other files); "
@@ -240,11 +259,23 @@ class OxigraphStore(Store):
                 )
             if not create:
                 raise StoreError(f"no Oxigraph store at {path} (an empty directory)")
+        marker = location / CREATING
+        creating = not is_oxigraph_dir(location)
+        if creating:
+            try:
+                location.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+            except OSError as exc:
+                raise StoreError(f"cannot create Oxigraph store {path}: {exc.strerror}") from exc
         try:
             self._store: ox.Store | None = ox.Store(str(location))
         except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise StoreError(f"cannot open Oxigraph store {path}: {first}") from exc
+        # the store exists (RocksDB wrote CURRENT): its files are a database's now;
+        # a marker left by a creation killed after that point goes here too
+        with contextlib.suppress(OSError):
+            marker.unlink(missing_ok=True)
 
     @property
     def store(self) -> ox.Store:
