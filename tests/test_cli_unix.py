@@ -5,6 +5,7 @@ agree between commands, and the help names every exit code."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
 from pathlib import Path
@@ -261,3 +262,42 @@ def test_leaders_show_the_most_specific_role(
     assert code == 0
     rows = [r for r in csv.DictReader(io.StringIO(out.decode())) if r["person"] == "Sam Altman"]
     assert [(r["role"], r["organization"]) for r in rows] == [("ceoOf", "OpenAI")]
+
+
+# -- outputs that are not regular files ---------------------------------------
+
+
+def test_output_into_a_fifo_writes_through_it_and_keeps_it(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    import os
+    import stat
+    import threading
+
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    fifo = tmp_path / "graph.nt"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, _, err = run(["build", str(tmp_path / "a.txt"), "-o", str(fifo), "-q"], capfdbinary)
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode), "the FIFO was replaced by a regular file"
+    assert len(Graph().parse(data=got[0].decode(), format="nt")) > 0
+    assert {p.name for p in tmp_path.iterdir()} == {"a.txt", "graph.nt"}  # no temporary left
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mknod needs root")
+def test_output_onto_a_device_writes_into_it_and_keeps_it(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    import stat
+
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    null = tmp_path / "null.ttl"  # a copy of /dev/null's device, not /dev/null itself
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    code, _, err = run(["build", str(tmp_path / "a.txt"), "-o", str(null), "-q"], capfdbinary)
+    assert code == 0, err
+    assert stat.S_ISCHR(null.stat().st_mode), "the device was replaced by a regular file"
+    assert {p.name for p in tmp_path.iterdir()} == {"a.txt", "null.ttl"}

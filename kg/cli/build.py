@@ -39,7 +39,7 @@ def _file_diffs(path: str, dataset: Dataset) -> list[GraphDiff]:
     from kg.store import load, ntriples_lines
     from kg.store.backends import MemoryStore
 
-    if not Path(path).exists():
+    if not Path(path).is_file():  # nothing there, or a FIFO or device written in place
         old = MemoryStore()
     else:
         old = MemoryStore(load(path))
