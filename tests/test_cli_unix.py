@@ -264,7 +264,7 @@ def test_leaders_show_the_most_specific_role(
     assert [(r["role"], r["organization"]) for r in rows] == [("ceoOf", "OpenAI")]
 
 
-# -- outputs that are not regular files ---------------------------------------
+# -- outputs that are not regular files, writers that race ----------------------
 
 
 def test_output_into_a_fifo_writes_through_it_and_keeps_it(
@@ -301,3 +301,76 @@ def test_output_onto_a_device_writes_into_it_and_keeps_it(
     assert code == 0, err
     assert stat.S_ISCHR(null.stat().st_mode), "the device was replaced by a regular file"
     assert {p.name for p in tmp_path.iterdir()} == {"a.txt", "null.ttl"}
+
+
+def test_a_second_writer_of_a_file_store_is_refused_and_the_first_one_s_articles_stay(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    from kg.errors import StoreError
+    from kg.store import open_store
+
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Tim Cook, Apple's CEO, visited Paris.\n", encoding="utf-8")
+    store = tmp_path / "s.trig"
+    assert run(["build", str(tmp_path / "a.txt"), "--store", str(store), "-q"], capfdbinary)[0] == 0
+    before = store.read_bytes()
+    first = open_store(str(store))  # a build that is running: it holds the store
+    try:
+        code, _, err = run(["build", str(tmp_path / "b.txt"), "--store", str(store)], capfdbinary)
+        assert code == StoreError.exit_code, err
+        assert "another kg process is writing" in err and err.count("\n") == 1, err
+        code, _, err = run(["remove", "a", "--store", str(store)], capfdbinary)
+        assert code == StoreError.exit_code, err
+    finally:
+        first.close()
+    assert store.read_bytes() == before
+    # a writer that read the store before another one wrote it refuses to write it over
+    reader = open_store(str(store), create=False)
+    assert run(["build", str(tmp_path / "b.txt"), "--store", str(store), "-q"], capfdbinary)[0] == 0
+    after = store.read_bytes()
+    with pytest.raises(StoreError, match="changed since kg read it"):
+        reader.remove_graph(reader.article_graphs()[0])
+    reader.close()
+    assert store.read_bytes() == after
+
+
+@pytest.mark.parametrize("where", ["the-file", "in-a-directory", "new-in-a-directory"])
+def test_output_naming_an_input_is_refused_before_anything_is_written(
+    where: str, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    article = corpus / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    given, output = {
+        "the-file": (article, article),
+        "in-a-directory": (corpus, article),
+        "new-in-a-directory": (corpus, corpus / "graph.md"),
+    }[where]
+    code, out, err = run(["build", str(given), "-o", str(output), "--format", "ttl"], capfdbinary)
+    assert out == b""
+    assert code == UsageError.exit_code, err
+    assert err.startswith("kg: error:") and err.count("\n") == 1, err
+    assert article.read_text(encoding="utf-8") == ARTICLE
+    assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"]
+
+
+def test_remove_of_a_json_lines_file_removes_its_own_articles(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        '{"id": "j1", "text": "Sam Altman met Tim Cook in Paris."}\n'
+        '{"text": "Reuters reported that Nvidia plans to expand in Taiwan."}\n',
+        encoding="utf-8",
+    )
+    named = tmp_path / "corpus.txt"  # an article keyed "corpus", as the file's stem
+    named.write_text(ARTICLE, encoding="utf-8")
+    store = tmp_path / "s.trig"
+    code, _, err = run(["build", str(corpus), str(named), "--store", str(store), "-q"], capfdbinary)
+    assert code == 0, err
+    code, _, err = run(["remove", str(corpus), "--store", str(store)], capfdbinary)
+    assert code == 0, err
+    text = store.read_text(encoding="utf-8")
+    assert "/id/article/corpus>" in text
+    assert "/id/article/j1>" not in text and "/id/article/corpus-2>" not in text

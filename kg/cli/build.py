@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import os
 import sys
 import tempfile
 import time
@@ -80,6 +81,40 @@ def _take_back(store: Store, journal: Any, error: Exception) -> None:
         ) from error
 
 
+def _refuse_overwriting_inputs(
+    given: Sequence[str], inputs: Sequence[Path], outputs: Sequence[str], names: dict[Path, str]
+) -> None:
+    """Refuse an output (``-o``, a file store) that is one of the article files the
+    build reads (named, or found in a directory or glob): writing it would replace
+    the article with its own graph. A new file with an article's extension inside an
+    input directory is refused too: the next build of that directory would read it."""
+    from kg.sources import INPUT_SUFFIXES
+
+    folders = [Path(raw).resolve() for raw in given if Path(raw).is_dir()]
+    for output in outputs:
+        if output == "-" or output.startswith(("http://", "https://", "oxigraph:")):
+            continue
+        target = Path(output)
+        if target.is_file():
+            for path in inputs:
+                with contextlib.suppress(OSError):
+                    if os.path.samefile(path, target):
+                        raise UsageError(
+                            f"{output} is also an input of this build "
+                            f"({names.get(path, path)}); writing it would replace the "
+                            "article: give another output file"
+                        )
+        elif not target.exists() and target.suffix.lower() in INPUT_SUFFIXES:
+            where = target.resolve()
+            for folder in folders:
+                if where.is_relative_to(folder):
+                    raise UsageError(
+                        f"{output} is inside the input directory {folder} and has an "
+                        "article's extension: the next build would read it as an article; "
+                        "give an output outside it"
+                    )
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.build import (
         Progress,
@@ -147,6 +182,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         names[spooled] = "<stdin>"
         inputs[inputs.index(STDIN)] = str(spooled)
     paths = expand_inputs(inputs)
+    _refuse_overwriting_inputs(inputs, paths, [x for x in (args.output, args.store) if x], names)
     digest = fingerprint(settings)
 
     def articles() -> Iterator[Article]:
