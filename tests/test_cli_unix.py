@@ -9,6 +9,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -76,7 +77,8 @@ def test_build_reads_json_lines_on_standard_input(
     code, _, err = run(["build", "-", "-o", str(out)], capfdbinary)
     assert code == 0, err
     text = out.read_text(encoding="utf-8")
-    assert "/id/article/a1>" in text and "/id/article/stdin-2>" in text
+    assert "/id/article/a1>" in text
+    assert re.search(r"/id/article/stdin-[0-9a-f]{12}>", text)  # keyed by its text
 
 
 def test_bad_standard_input_is_named_in_one_error_line(
@@ -262,6 +264,93 @@ def test_leaders_show_the_most_specific_role(
     assert code == 0
     rows = [r for r in csv.DictReader(io.StringIO(out.decode())) if r["person"] == "Sam Altman"]
     assert [(r["role"], r["organization"]) for r in rows] == [("ceoOf", "OpenAI")]
+
+
+# -- kg build -: piped articles keep their own graphs ------------------------------
+
+
+def test_piped_articles_do_not_replace_each_other(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """``cat a.txt | kg build - --store s; cat b.txt | kg build - --store s`` keeps both:
+    a piped article is keyed by its title or its text, not by one fixed name."""
+    store = tmp_path / "s.trig"
+    texts = [ARTICLE, "Tim Cook, Apple's CEO, visited Paris.\n"]
+    for text in texts:
+        monkeypatch.setattr(sys, "stdin", Stdin(text.encode()))
+        code, _, err = run(["build", "-", "--store", str(store), "-q"], capfdbinary)
+        assert code == 0, err
+    code, out, _ = run(["info", "--store", str(store)], capfdbinary)
+    assert code == 0
+    assert re.search(r"articles: 2\b", out.decode()), out.decode()
+    # the same article piped again is the same article: skipped, not a third
+    monkeypatch.setattr(sys, "stdin", Stdin(texts[0].encode()))
+    code, _, err = run(["build", "-", "--store", str(store)], capfdbinary)
+    assert code == 0 and "(1 unchanged, skipped)" in err, err
+
+
+def test_id_names_the_piped_article_and_a_new_text_under_it_is_announced(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    store = tmp_path / "s.nq"
+    monkeypatch.setattr(sys, "stdin", Stdin(ARTICLE.encode()))
+    code, _, err = run(["build", "-", "--id", "altman-la", "--store", str(store)], capfdbinary)
+    assert code == 0, err
+    assert "/id/article/altman-la>" in store.read_text(encoding="utf-8")
+    assert "replaced" not in err
+    monkeypatch.setattr(sys, "stdin", Stdin(b"Tim Cook, Apple's CEO, visited Paris.\n"))
+    code, _, err = run(["build", "-", "--id", "altman-la", "--store", str(store)], capfdbinary)
+    assert code == 0, err
+    assert "replaced 1 stored article(s) whose text or build settings differ: 'altman-la'" in err
+
+
+def test_id_is_in_the_help_and_needs_standard_input(
+    capfdbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    code, out, _ = run(["build", "--help"], capfdbinary)
+    assert code == 0 and "--id KEY" in out.decode()
+    code, out, err = run(["build", "a.txt", "--id", "x", "-o", "g.ttl"], capfdbinary)
+    assert code == UsageError.exit_code
+    assert err.startswith("kg: error: --id") and err.count("\n") == 1, err
+
+
+class _Endless(io.RawIOBase):
+    """A standard input that never ends; reading more than ``most`` bytes of it is a
+    failure of the test (kg would copy it until the disk is full)."""
+
+    def __init__(self, line: bytes, most: int) -> None:
+        self.line, self.most, self.given = line, most, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        self.given += len(buffer)
+        assert self.given <= self.most, "kg read standard input far past its size limit"
+        data = (self.line * (len(buffer) // len(self.line) + 1))[: len(buffer)]
+        buffer[: len(data)] = data
+        return len(data)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [(b"y\n", "<stdin> is over 100,000 bytes"), (b'{"text": "' + b"y" * 200, "<stdin> line 1")],
+    ids=["text", "json-lines"],
+)
+def test_endless_standard_input_stops_at_the_size_limit(
+    line: bytes,
+    says: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capfdbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    endless = io.BufferedReader(_Endless(line, most=10_000_000))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(endless))
+    code, out, err = run(
+        ["build", "-", "-o", "-", "--format", "nt", "--max-bytes", "100000"], capfdbinary
+    )
+    assert code == InputError.exit_code, err
+    assert err.startswith(f"kg: error: {says}") and err.count("\n") == 1, err
+    assert out == b""
 
 
 # -- outputs that are not regular files, writers that race ----------------------
