@@ -176,9 +176,36 @@ def decode(data: bytes, name: str) -> str:
 
 
 class _HTMLText(HTMLParser):
-    """The readable text of an HTML page: no markup, scripts or styles; blocks as paragraphs."""
+    """The text of an HTML page a reader sees: no markup, scripts or styles, nor what
+    the page hides (``hidden``, ``aria-hidden="true"``, ``display: none``,
+    ``visibility: hidden``, templates, SVG drawings with their titles); blocks as
+    paragraphs."""
 
-    SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+    #: Elements whose content is never shown as the page's text.
+    SKIP = frozenset(
+        {"script", "style", "noscript", "template", "svg", "head", "iframe", "canvas", "datalist"}
+    )
+    #: Elements with no content and no end tag: they hide nothing.
+    VOID = frozenset(
+        {
+            "area",
+            "base",
+            "br",
+            "col",
+            "embed",
+            "hr",
+            "img",
+            "input",
+            "link",
+            "meta",
+            "param",
+            "source",
+            "track",
+            "wbr",
+        }
+    )
+    #: Elements a second start tag of their own kind closes (``<li>a<li>b``).
+    SELF_CLOSING = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
     BLOCKS = frozenset(
         {
             "p",
@@ -211,29 +238,64 @@ class _HTMLText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.title: list[str] = []
-        self.skipping = 0
+        self.hiding: str | None = None  # the element whose content is hidden
+        self.depth = 0  # elements of its kind open inside it, itself included
         self.in_title = False
 
+    @staticmethod
+    def hides(attrs: list[tuple[str, str | None]]) -> bool:
+        """Whether an element's attributes hide it from readers."""
+        for name, value in attrs:
+            if name == "hidden":
+                return True
+            if name == "aria-hidden" and (value or "").strip().lower() == "true":
+                return True
+            if name == "style" and value:
+                style = "".join(value.lower().split())
+                if "display:none" in style or "visibility:hidden" in style:
+                    return True
+        return False
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
+        if self.hiding is not None:
+            if tag == "body" and self.hiding == "head":  # </head> may be left out
+                self.hiding = None
+            elif tag == self.hiding and tag not in self.VOID:
+                if tag in self.SELF_CLOSING and self.depth == 1:
+                    self.hiding = None  # it closes the hidden one: this one is shown
+                else:
+                    self.depth += 1
+                    return
+            elif tag == "title" and self.hiding == "head":
+                self.in_title = True
+                return
+            else:
+                return
+        if tag == "title":  # the page's title, or one in the body: not an SVG's
             self.in_title = True
-        elif tag in self.SKIP:
-            self.skipping += 1
+        elif tag not in self.VOID and (tag in self.SKIP or self.hides(attrs)):
+            self.hiding, self.depth = tag, 1
         elif tag in self.BLOCKS:
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if self.hiding is not None:
+            if tag == "title":
+                self.in_title = False
+            if tag == self.hiding:
+                self.depth -= 1
+                if not self.depth:
+                    self.hiding = None
+            return
         if tag == "title":
             self.in_title = False
-        elif tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
         elif tag in self.BLOCKS:
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
             self.title.append(data)
-        elif not self.skipping:
+        elif self.hiding is None:
             self.parts.append(data)
 
     def text(self) -> str:
