@@ -463,3 +463,33 @@ def test_remove_of_a_json_lines_file_removes_its_own_articles(
     text = store.read_text(encoding="utf-8")
     assert "/id/article/corpus>" in text
     assert "/id/article/j1>" not in text and "/id/article/corpus-2>" not in text
+
+
+# -- a standard output that is not UTF-8 ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "env", [{"PYTHONIOENCODING": "ascii"}, {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0"}]
+)
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_labels_print_on_a_standard_output_that_is_not_utf8(
+    env: dict[str, str], fmt: str, tmp_path: Path
+) -> None:
+    import subprocess
+
+    graph = tmp_path / "g.ttl"
+    graph.write_text(
+        "<https://kg.example.org/id/place/zurich> <http://www.w3.org/2000/01/rdf-schema#label> "
+        '"Zürich" .\n',
+        encoding="utf-8",
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTHONIO"))}
+    query = "SELECT ?label WHERE { ?s ?p ?label }"
+    done = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "query", "-e", query, str(graph), "--format", fmt],
+        env={**clean, "PYTHONUTF8": "0", **env},
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode("ascii", "replace")
+    assert b"Z\\xfcrich" in done.stdout or b"Z\\u00fc" in done.stdout, done.stdout
