@@ -423,6 +423,38 @@ def test_a_second_writer_of_a_file_store_is_refused_and_the_first_one_s_articles
     assert store.read_bytes() == after
 
 
+@pytest.mark.parametrize("suffix", ["trig", "nq"])
+def test_two_builds_into_one_file_store_at_once_lose_no_article_silently(
+    suffix: str, tmp_path: Path
+) -> None:
+    """Every build that exits 0 has its article in the store; the other one is refused
+    (75), as a second build into an Oxigraph store is."""
+    import subprocess
+
+    store = tmp_path / f"s.{suffix}"
+    texts = {"a": ARTICLE, "b": "Tim Cook, Apple's CEO, visited Paris.\n"}
+    builds = {}
+    for key, text in texts.items():
+        (tmp_path / f"{key}.txt").write_text(text, encoding="utf-8")
+    for key in texts:
+        argv = ["build", str(tmp_path / f"{key}.txt"), "--store", str(store), "-q"]
+        builds[key] = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", *argv],
+            stderr=subprocess.PIPE,
+        )
+    codes = {}
+    for key, build in builds.items():
+        _, err = build.communicate(timeout=300)
+        codes[key] = build.returncode
+        assert build.returncode in (0, 75), err.decode()
+        if build.returncode == 75:
+            assert b"another kg process is writing" in err, err.decode()
+    held = store.read_text(encoding="utf-8")
+    for key, code in codes.items():
+        assert (f"/id/article/{key}>" in held) == (code == 0), (codes, held[:300])
+    assert 0 in codes.values()
+
+
 @pytest.mark.parametrize("where", ["the-file", "in-a-directory", "new-in-a-directory"])
 def test_output_naming_an_input_is_refused_before_anything_is_written(
     where: str, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
