@@ -491,9 +491,10 @@ STDIN = "-"
 
 def piped_key(article: Article) -> str:
     """The key of an article read from standard input that names none (no ``id``):
-    its title, else ``stdin-`` and the start of its text's SHA-256. Piped articles
-    have no file name to be keyed by, and one fixed key would make each replace the
-    one before; keyed so, the same article piped again is the same article.
+    its title, else :func:`text_key`. Piped articles have no file name to be keyed
+    by, and one fixed key would make each replace the one before; keyed so, the
+    same article piped again is the same article, and a new text of it replaces it
+    (the build says so).
 
     >>> piped_key(Article(key="-", text="Sora.", source="-", title="OpenAI  courts Hollywood"))
     'OpenAI courts Hollywood'
@@ -502,6 +503,13 @@ def piped_key(article: Article) -> str:
     """
     if article.title and article.title.strip():
         return " ".join(article.title.split())
+    return text_key(article)
+
+
+def text_key(article: Article) -> str:
+    """``stdin-`` and the start of the SHA-256 of an article's text: the key of a
+    JSON line piped in without an ``id`` (titles repeat in a corpus; texts seldom
+    do, and two lines of one text are refused as one article given twice)."""
     digest = hashlib.sha256(article.body.encode("utf-8", "surrogatepass")).hexdigest()
     return f"stdin-{digest[:12]}"
 
@@ -515,7 +523,7 @@ def spool_stdin(
     """Copy standard input into a file in ``directory``, so that it can be read twice
     (kg checks every article before it builds any): ``stdin.jsonl`` if it starts
     like JSON Lines (``{``), else ``stdin.txt``. Its articles are keyed by
-    :func:`piped_key` (JSON Lines lines without an ``id`` too).
+    :func:`piped_key` (JSON Lines lines without an ``id``: by :func:`text_key`).
 
     The limits are checked as it is read, so endless input never fills the disk: an
     article (a text, or a JSON line) over ``max_bytes``, and JSON Lines over
@@ -547,14 +555,16 @@ def iter_articles(
 ) -> Iterator[Article]:
     """Every article of the inputs, one at a time: text files, directories, globs, .jsonl.
     ``names`` gives files a name to show in messages: standard input's spool file,
-    whose articles are keyed by :func:`piped_key`, or by ``stdin_id`` (``--id``)."""
+    whose articles are keyed by :func:`piped_key` (:func:`text_key` for JSON Lines),
+    or by ``stdin_id`` (``--id``)."""
     for path in expand_inputs(paths):
         shown = (names or {}).get(path)
         if shown is None:
             yield from _articles_of(path, max_bytes)
             continue
         try:
-            for article in _articles_of(path, max_bytes, piped_key):
+            jsonl = path.suffix.lower() in JSONL_SUFFIXES
+            for article in _articles_of(path, max_bytes, text_key if jsonl else piped_key):
                 if stdin_id is not None:
                     article = dataclasses.replace(article, key=stdin_id)
                 yield dataclasses.replace(
