@@ -207,6 +207,11 @@ def load_docred(path: str | Path, limit: int = 0) -> list[DocredDoc]:
                     if label["r"] in mapping:
                         prop, flip = mapping[label["r"]]
                         h, t = label["h"], label["t"]
+                        if not all(
+                            isinstance(end, int) and 0 <= end < len(doc["vertexSet"])
+                            for end in (h, t)
+                        ):
+                            raise IndexError(f"a label's h or t ({h}, {t}) names no entity")
                         facts.add((t, prop, h) if flip else (h, prop, t))
             docs.append(
                 DocredDoc(
@@ -219,7 +224,8 @@ def load_docred(path: str | Path, limit: int = 0) -> list[DocredDoc]:
             )
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputError(f"Re-DocRED file {path}: not valid UTF-8 JSON ({exc})") from exc
-    except (KeyError, TypeError, IndexError) as exc:
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
+        # a field of the wrong kind (a number for a name), an entity without mentions
         raise InputError(f"Re-DocRED file {path}: not in Re-DocRED's format ({exc})") from exc
     return docs
 
@@ -227,6 +233,8 @@ def load_docred(path: str | Path, limit: int = 0) -> list[DocredDoc]:
 def _cluster_type(cluster: list[dict[str, Any]]) -> str:
     """A cluster's type: its mentions' most common one (a few clusters mix two)."""
     types = [m["type"] for m in cluster]
+    if not types:
+        raise ValueError("an entity of 'vertexSet' has no mentions")
     return max(sorted(set(types)), key=types.count)
 
 

@@ -51,6 +51,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.evaluate import Counts, Report, with_implied
 from kg.limits import read_limited
+from kg.sources import check_date
 from kg.types import Article, Entity, Extraction
 
 __all__ = [
@@ -140,7 +141,7 @@ def load_gum_relations(path: str | Path) -> tuple[str, frozenset[tuple[int, str,
         ]
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputError(f"GUM relations {path}: not valid UTF-8 JSON ({exc})") from exc
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"GUM relations {path}: not in kg's format ({exc})") from exc
     return str(data["id"]), frozenset(with_implied(facts))
 
@@ -159,6 +160,12 @@ def load_gum(
         raise InputError(f"GUM file {path}: not valid UTF-8 JSON ({exc})") from exc
     if not is_gum(data) or not isinstance(data.get("text"), str):
         raise InputError(f"GUM file {path}: needs 'text', 'entities' and 'clusters'")
+    # what becomes the article is checked here, not found wrong by the pipeline later
+    for name in ("id", "title", "url", "date"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise InputError(f"GUM file {path}: {name!r} must be a string")
+    if data.get("date"):
+        check_date(data["date"], f"GUM file {path}")
     try:
         names: dict[int, set[str]] = defaultdict(set)
         mentions: dict[str, set[int]] = defaultdict(set)
@@ -183,7 +190,8 @@ def load_gum(
                     shown,
                 )
             )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        # a field of the wrong kind (a number for a name, a list for a type)
         raise InputError(f"GUM file {path}: not in GUM's news format ({exc})") from exc
     article = Article(
         key=str(data.get("id") or path.stem),

@@ -16,14 +16,15 @@ kg.errors.TimeLimitError: a nap ran past its time limit of 0.1 s (see --timeout)
 from __future__ import annotations
 
 import ctypes
+import io
 import json
 import math
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from kg.errors import FormatError, InputError, TimeLimitError
 
@@ -149,3 +150,79 @@ def load_json(text: str | bytes, what: str) -> Any:
         return json.loads(text)
     except RecursionError as exc:
         raise FormatError(f"{what} nests too deeply to read") from exc
+
+
+# -- standard input ---------------------------------------------------------------
+
+__all__ += ["DEFAULT_MAX_STDIN_BYTES", "copy_limited", "copy_lines_limited"]
+
+#: Most bytes of JSON Lines kg copies from standard input (into a temporary file, so
+#: that every article is checked before any is built); a bigger corpus is read from
+#: its file, line by line, with no copy.
+DEFAULT_MAX_STDIN_BYTES = 1_000_000_000
+#: Bytes read from a stream at a time while copying it.
+_CHUNK = 1 << 16
+
+
+def copy_limited(source: BinaryIO, out: BinaryIO, budget: int, what: str, limit: int) -> None:
+    """Copy ``source`` to ``out`` until it ends, refusing it as soon as more than
+    ``budget`` bytes come (``limit``: the whole limit, for the message): endless
+    input stops at the limit instead of filling the disk.
+
+    >>> import io
+    >>> copy_limited(io.BytesIO(b"abc"), io.BytesIO(), 3, "<stdin>", 3)
+    >>> copy_limited(io.BytesIO(b"abcd"), io.BytesIO(), 3, "<stdin>", 3)
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: <stdin> is over 3 bytes; kg reads articles up to 3 bytes (--max-bytes)
+    """
+    while chunk := source.read(min(_CHUNK, budget + 1)):
+        budget -= len(chunk)
+        if budget < 0:
+            raise InputError(
+                f"{what} is over {limit:,} bytes; kg reads articles up to {limit:,} bytes "
+                "(--max-bytes)"
+            )
+        out.write(chunk)
+
+
+def copy_lines_limited(
+    source: BinaryIO, out: BinaryIO, head: bytes, max_line: int, max_total: int, what: str
+) -> None:
+    """Copy JSON Lines (``head``, then the rest of ``source``) to ``out`` a line at a
+    time, refusing a line over ``max_line`` bytes, or more than ``max_total`` bytes
+    in all, as soon as it is read: endless input never fills the disk.
+
+    >>> import io
+    >>> copy_lines_limited(io.BytesIO(b"2}\\n"), io.BytesIO(), b'{"a": ', 9, 99, "<stdin>")
+    >>> copy_lines_limited(io.BytesIO(b"3" * 40), io.BytesIO(), b'{"a": ', 9, 99, "<stdin>")
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: <stdin> line 1 is over 9 bytes; kg reads articles up to that (--max-bytes)
+    """
+    total = 0
+    for n, raw in enumerate(_lines(head, source, max_line + 3), start=1):
+        if len(raw.rstrip(b"\r\n")) > max_line:
+            raise InputError(
+                f"{what} line {n} is over {max_line:,} bytes; kg reads articles up to that "
+                "(--max-bytes)"
+            )
+        total += len(raw)
+        if total > max_total:
+            raise InputError(
+                f"{what} is over {max_total:,} bytes of JSON Lines, more than kg copies from "
+                "standard input; save them to a file and give kg build the file"
+            )
+        out.write(raw)
+
+
+def _lines(head: bytes, source: BinaryIO, limit: int) -> Iterator[bytes]:
+    """The lines of ``head`` followed by ``source``, each at most ``limit`` bytes
+    (a longer one is cut there: the caller refuses it without reading the rest)."""
+    first = io.BytesIO(head)
+    while raw := first.readline(limit):
+        if not raw.endswith(b"\n") and len(raw) < limit:  # the line goes on in source
+            raw += source.readline(limit - len(raw))
+        yield raw
+    while raw := source.readline(limit):
+        yield raw

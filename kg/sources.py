@@ -26,17 +26,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import json
 import re
-import shutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import BinaryIO
 
 from kg.errors import InputError
+from kg.limits import DEFAULT_MAX_STDIN_BYTES, copy_limited, copy_lines_limited
 from kg.types import Article
 
 #: Articles larger than this are refused; news articles are a few kilobytes.
@@ -175,9 +176,36 @@ def decode(data: bytes, name: str) -> str:
 
 
 class _HTMLText(HTMLParser):
-    """The readable text of an HTML page: no markup, scripts or styles; blocks as paragraphs."""
+    """The text of an HTML page a reader sees: no markup, scripts or styles, nor what
+    the page hides (``hidden``, ``aria-hidden="true"``, ``display: none``,
+    ``visibility: hidden``, templates, SVG drawings with their titles); blocks as
+    paragraphs."""
 
-    SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+    #: Elements whose content is never shown as the page's text.
+    SKIP = frozenset(
+        {"script", "style", "noscript", "template", "svg", "head", "iframe", "canvas", "datalist"}
+    )
+    #: Elements with no content and no end tag: they hide nothing.
+    VOID = frozenset(
+        {
+            "area",
+            "base",
+            "br",
+            "col",
+            "embed",
+            "hr",
+            "img",
+            "input",
+            "link",
+            "meta",
+            "param",
+            "source",
+            "track",
+            "wbr",
+        }
+    )
+    #: Elements a second start tag of their own kind closes (``<li>a<li>b``).
+    SELF_CLOSING = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
     BLOCKS = frozenset(
         {
             "p",
@@ -210,29 +238,64 @@ class _HTMLText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.title: list[str] = []
-        self.skipping = 0
+        self.hiding: str | None = None  # the element whose content is hidden
+        self.depth = 0  # elements of its kind open inside it, itself included
         self.in_title = False
 
+    @staticmethod
+    def hides(attrs: list[tuple[str, str | None]]) -> bool:
+        """Whether an element's attributes hide it from readers."""
+        for name, value in attrs:
+            if name == "hidden":
+                return True
+            if name == "aria-hidden" and (value or "").strip().lower() == "true":
+                return True
+            if name == "style" and value:
+                style = "".join(value.lower().split())
+                if "display:none" in style or "visibility:hidden" in style:
+                    return True
+        return False
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
+        if self.hiding is not None:
+            if tag == "body" and self.hiding == "head":  # </head> may be left out
+                self.hiding = None
+            elif tag == self.hiding and tag not in self.VOID:
+                if tag in self.SELF_CLOSING and self.depth == 1:
+                    self.hiding = None  # it closes the hidden one: this one is shown
+                else:
+                    self.depth += 1
+                    return
+            elif tag == "title" and self.hiding == "head":
+                self.in_title = True
+                return
+            else:
+                return
+        if tag == "title":  # the page's title, or one in the body: not an SVG's
             self.in_title = True
-        elif tag in self.SKIP:
-            self.skipping += 1
+        elif tag not in self.VOID and (tag in self.SKIP or self.hides(attrs)):
+            self.hiding, self.depth = tag, 1
         elif tag in self.BLOCKS:
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if self.hiding is not None:
+            if tag == "title":
+                self.in_title = False
+            if tag == self.hiding:
+                self.depth -= 1
+                if not self.depth:
+                    self.hiding = None
+            return
         if tag == "title":
             self.in_title = False
-        elif tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
         elif tag in self.BLOCKS:
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
             self.title.append(data)
-        elif not self.skipping:
+        elif self.hiding is None:
             self.parts.append(data)
 
     def text(self) -> str:
@@ -259,8 +322,12 @@ def html_article(text: str, key: str, source: str) -> Article:
     return Article(key=key, text=body, source=source, title=title)
 
 
-def parse_article(text: str, key: str, source: str) -> Article:
-    """An :class:`Article` from decoded text, reading front matter if present."""
+def parse_article(
+    text: str, key: str, source: str, key_of: Callable[[Article], str] | None = None
+) -> Article:
+    """An :class:`Article` from decoded text, reading front matter if present.
+    ``key`` is its key unless the front matter gives an ``id``; ``key_of``, if
+    given, makes the key of an article without one from the article itself."""
     meta: dict[str, str] = {}
     body_start = 0
     match = _FRONT.match(text)
@@ -275,7 +342,7 @@ def parse_article(text: str, key: str, source: str) -> Article:
         check_date(date, f"{source}: front-matter")
     if not text[body_start:].strip():
         raise InputError(f"{source} has front matter but no text")
-    return Article(
+    article = Article(
         key=meta.get("id") or key,
         text=text,
         source=source,
@@ -284,10 +351,17 @@ def parse_article(text: str, key: str, source: str) -> Article:
         date=date,
         url=meta.get("url"),
     )
+    if key_of is not None and not meta.get("id"):
+        article = dataclasses.replace(article, key=key_of(article))
+    return article
 
 
-def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Read one article file.
+def read_article(
+    path: str | Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    key_of: Callable[[Article], str] | None = None,
+) -> Article:
+    """Read one article file (``key_of``: as :func:`parse_article`'s).
 
     Raises:
         InputError: the file is missing, too large, binary, not UTF-8 or empty.
@@ -303,7 +377,7 @@ def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Articl
     text = decode(data, str(path))
     if path.suffix.lower() in HTML_SUFFIXES:
         return html_article(text, key=path.stem, source=str(path))
-    return parse_article(text, key=path.stem, source=str(path))
+    return parse_article(text, key=path.stem, source=str(path), key_of=key_of)
 
 
 def _field(item: dict[str, object], name: str, where: str) -> str | None:
@@ -326,7 +400,10 @@ def iter_jsonl_text(
 
 
 def _jsonl_articles(
-    lines: Iterable[tuple[int, str]], source: str, max_bytes: int
+    lines: Iterable[tuple[int, str]],
+    source: str,
+    max_bytes: int,
+    key_of: Callable[[Article], str] | None = None,
 ) -> Iterator[Article]:
     """Articles from numbered JSON Lines (only "\\n" ends a line: JSON strings may hold
     other line separators, such as U+2028)."""
@@ -351,8 +428,9 @@ def _jsonl_articles(
         date = _field(item, "date", where)
         if date is not None:
             check_date(date, where)
-        yield Article(
-            key=_field(item, "id", where) or f"{stem}-{n}",
+        given = _field(item, "id", where)
+        article = Article(
+            key=given or f"{stem}-{n}",
             text=body,
             source=where,
             body_start=0,
@@ -360,11 +438,19 @@ def _jsonl_articles(
             date=date,
             url=_field(item, "url", where),
         )
+        if key_of is not None and not given:
+            article = dataclasses.replace(article, key=key_of(article))
+        yield article
 
 
-def read_jsonl(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article]:
+def read_jsonl(
+    path: str | Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    key_of: Callable[[Article], str] | None = None,
+) -> Iterator[Article]:
     """The articles of a JSON Lines file, one per non-blank line, read a line at a
-    time: a corpus file of any size is never held in memory."""
+    time: a corpus file of any size is never held in memory. A line without an
+    ``id`` is keyed by the file's name and line number, or by ``key_of``."""
     path = Path(path)
     with _input_errors(path):
         handle = path.open("rb")
@@ -372,7 +458,8 @@ def read_jsonl(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator
         _refuse_non_text(handle.read(8192), str(path))
         handle.seek(0)
         found = False
-        for article in _jsonl_articles(_text_lines(handle, path, max_bytes), str(path), max_bytes):
+        lines = _text_lines(handle, path, max_bytes)
+        for article in _jsonl_articles(lines, str(path), max_bytes, key_of):
             found = True
             yield article
     if not found:
@@ -402,18 +489,61 @@ def _text_lines(handle: BinaryIO, path: Path, max_bytes: int) -> Iterator[tuple[
 STDIN = "-"
 
 
-def spool_stdin(directory: str | Path, stream: BinaryIO | None = None) -> Path:
+def piped_key(article: Article) -> str:
+    """The key of an article read from standard input that names none (no ``id``):
+    its title, else :func:`text_key`. Piped articles have no file name to be keyed
+    by, and one fixed key would make each replace the one before; keyed so, the
+    same article piped again is the same article, and a new text of it replaces it
+    (the build says so).
+
+    >>> piped_key(Article(key="-", text="Sora.", source="-", title="OpenAI  courts Hollywood"))
+    'OpenAI courts Hollywood'
+    >>> piped_key(Article(key="-", text="Sora.", source="-"))
+    'stdin-f11f5caa5576'
+    """
+    if article.title and article.title.strip():
+        return " ".join(article.title.split())
+    return text_key(article)
+
+
+def text_key(article: Article) -> str:
+    """``stdin-`` and the start of the SHA-256 of an article's text: the key of a
+    JSON line piped in without an ``id`` (titles repeat in a corpus; texts seldom
+    do, and two lines of one text are refused as one article given twice)."""
+    digest = hashlib.sha256(article.body.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"stdin-{digest[:12]}"
+
+
+def spool_stdin(
+    directory: str | Path,
+    stream: BinaryIO | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_total: int = DEFAULT_MAX_STDIN_BYTES,
+) -> Path:
     """Copy standard input into a file in ``directory``, so that it can be read twice
     (kg checks every article before it builds any): ``stdin.jsonl`` if it starts
-    like JSON Lines (``{``), else ``stdin.txt``. Its articles are named "stdin"
-    ("stdin-1", "stdin-2", ... for JSON Lines without ids)."""
+    like JSON Lines (``{``), else ``stdin.txt``. Its articles are keyed by
+    :func:`piped_key` (JSON Lines lines without an ``id``: by :func:`text_key`).
+
+    The limits are checked as it is read, so endless input never fills the disk: an
+    article (a text, or a JSON line) over ``max_bytes``, and JSON Lines over
+    ``max_total`` in all, stop the copy with an :class:`InputError`.
+    """
     source = stream if stream is not None else sys.stdin.buffer
     head = source.read(8192)
-    kind = ".jsonl" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else ".txt"
-    path = Path(directory) / f"stdin{kind}"
+    jsonl = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    path = Path(directory) / ("stdin.jsonl" if jsonl else "stdin.txt")
     with path.open("wb") as out:
-        out.write(head)
-        shutil.copyfileobj(source, out)
+        if jsonl:
+            copy_lines_limited(source, out, head, max_bytes, max_total, "<stdin>")
+        else:
+            if len(head) > max_bytes:
+                raise InputError(
+                    f"<stdin> is over {max_bytes:,} bytes; kg reads articles up to "
+                    f"{max_bytes:,} bytes (--max-bytes)"
+                )
+            out.write(head)
+            copy_limited(source, out, max_bytes - len(head), "<stdin>", max_bytes)
     return path
 
 
@@ -421,16 +551,22 @@ def iter_articles(
     paths: Iterable[str | Path],
     max_bytes: int = DEFAULT_MAX_BYTES,
     names: dict[Path, str] | None = None,
+    stdin_id: str | None = None,
 ) -> Iterator[Article]:
     """Every article of the inputs, one at a time: text files, directories, globs, .jsonl.
-    ``names`` gives files a name to show in messages (standard input's spool file)."""
+    ``names`` gives files a name to show in messages: standard input's spool file,
+    whose articles are keyed by :func:`piped_key` (:func:`text_key` for JSON Lines),
+    or by ``stdin_id`` (``--id``)."""
     for path in expand_inputs(paths):
         shown = (names or {}).get(path)
         if shown is None:
             yield from _articles_of(path, max_bytes)
             continue
         try:
-            for article in _articles_of(path, max_bytes):
+            jsonl = path.suffix.lower() in JSONL_SUFFIXES
+            for article in _articles_of(path, max_bytes, text_key if jsonl else piped_key):
+                if stdin_id is not None:
+                    article = dataclasses.replace(article, key=stdin_id)
                 yield dataclasses.replace(
                     article, source=article.source.replace(str(path), shown, 1)
                 )
@@ -438,11 +574,13 @@ def iter_articles(
             raise InputError(str(exc).replace(str(path), shown)) from exc
 
 
-def _articles_of(path: Path, max_bytes: int) -> Iterator[Article]:
+def _articles_of(
+    path: Path, max_bytes: int, key_of: Callable[[Article], str] | None = None
+) -> Iterator[Article]:
     if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from map(check_article, read_jsonl(path, max_bytes))
+        yield from map(check_article, read_jsonl(path, max_bytes, key_of))
     else:
-        yield check_article(read_article(path, max_bytes))
+        yield check_article(read_article(path, max_bytes, key_of))
 
 
 def read_articles(

@@ -5,9 +5,11 @@ agree between commands, and the help names every exit code."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -68,14 +70,17 @@ def test_build_reads_json_lines_on_standard_input(
 ) -> None:
     lines = (
         '{"id": "a1", "text": "Sam Altman met Tim Cook in Paris."}\n'
-        '{"text": "Reuters reported that Nvidia plans to expand in Taiwan."}\n'
+        '{"title": "News", "text": "Reuters reported that Nvidia plans to expand in Taiwan."}\n'
+        '{"title": "News", "text": "Disney signed a deal with OpenAI."}\n'
     )
     monkeypatch.setattr(sys, "stdin", Stdin(lines.encode()))
     out = tmp_path / "g.nq"
     code, _, err = run(["build", "-", "-o", str(out)], capfdbinary)
     assert code == 0, err
     text = out.read_text(encoding="utf-8")
-    assert "/id/article/a1>" in text and "/id/article/stdin-2>" in text
+    assert "/id/article/a1>" in text
+    # lines without an id are keyed by their text, not by a title they may share
+    assert len(set(re.findall(r"/id/article/stdin-[0-9a-f]{12}>", text))) == 2
 
 
 def test_bad_standard_input_is_named_in_one_error_line(
@@ -261,3 +266,264 @@ def test_leaders_show_the_most_specific_role(
     assert code == 0
     rows = [r for r in csv.DictReader(io.StringIO(out.decode())) if r["person"] == "Sam Altman"]
     assert [(r["role"], r["organization"]) for r in rows] == [("ceoOf", "OpenAI")]
+
+
+# -- kg build -: piped articles keep their own graphs ------------------------------
+
+
+def test_piped_articles_do_not_replace_each_other(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """``cat a.txt | kg build - --store s; cat b.txt | kg build - --store s`` keeps both:
+    a piped article is keyed by its title or its text, not by one fixed name."""
+    store = tmp_path / "s.trig"
+    texts = [ARTICLE, "Tim Cook, Apple's CEO, visited Paris.\n"]
+    for text in texts:
+        monkeypatch.setattr(sys, "stdin", Stdin(text.encode()))
+        code, _, err = run(["build", "-", "--store", str(store), "-q"], capfdbinary)
+        assert code == 0, err
+    code, out, _ = run(["info", "--store", str(store)], capfdbinary)
+    assert code == 0
+    assert re.search(r"articles: 2\b", out.decode()), out.decode()
+    # the same article piped again is the same article: skipped, not a third
+    monkeypatch.setattr(sys, "stdin", Stdin(texts[0].encode()))
+    code, _, err = run(["build", "-", "--store", str(store)], capfdbinary)
+    assert code == 0 and "(1 unchanged, skipped)" in err, err
+
+
+def test_id_names_the_piped_article_and_a_new_text_under_it_is_announced(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    store = tmp_path / "s.nq"
+    monkeypatch.setattr(sys, "stdin", Stdin(ARTICLE.encode()))
+    code, _, err = run(["build", "-", "--id", "altman-la", "--store", str(store)], capfdbinary)
+    assert code == 0, err
+    assert "/id/article/altman-la>" in store.read_text(encoding="utf-8")
+    assert "replaced" not in err
+    monkeypatch.setattr(sys, "stdin", Stdin(b"Tim Cook, Apple's CEO, visited Paris.\n"))
+    code, _, err = run(["build", "-", "--id", "altman-la", "--store", str(store)], capfdbinary)
+    assert code == 0, err
+    assert "replaced 1 stored article(s) whose text or build settings differ: 'altman-la'" in err
+
+
+def test_id_is_in_the_help_and_needs_standard_input(
+    capfdbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    code, out, _ = run(["build", "--help"], capfdbinary)
+    assert code == 0 and "--id KEY" in out.decode()
+    code, out, err = run(["build", "a.txt", "--id", "x", "-o", "g.ttl"], capfdbinary)
+    assert code == UsageError.exit_code
+    assert err.startswith("kg: error: --id") and err.count("\n") == 1, err
+
+
+class _Endless(io.RawIOBase):
+    """A standard input that never ends; reading more than ``most`` bytes of it is a
+    failure of the test (kg would copy it until the disk is full)."""
+
+    def __init__(self, line: bytes, most: int) -> None:
+        self.line, self.most, self.given = line, most, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        self.given += len(buffer)
+        assert self.given <= self.most, "kg read standard input far past its size limit"
+        data = (self.line * (len(buffer) // len(self.line) + 1))[: len(buffer)]
+        buffer[: len(data)] = data
+        return len(data)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [(b"y\n", "<stdin> is over 100,000 bytes"), (b'{"text": "' + b"y" * 200, "<stdin> line 1")],
+    ids=["text", "json-lines"],
+)
+def test_endless_standard_input_stops_at_the_size_limit(
+    line: bytes,
+    says: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capfdbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    endless = io.BufferedReader(_Endless(line, most=10_000_000))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(endless))
+    code, out, err = run(
+        ["build", "-", "-o", "-", "--format", "nt", "--max-bytes", "100000"], capfdbinary
+    )
+    assert code == InputError.exit_code, err
+    assert err.startswith(f"kg: error: {says}") and err.count("\n") == 1, err
+    assert out == b""
+
+
+# -- outputs that are not regular files, writers that race ----------------------
+
+
+def test_output_into_a_fifo_writes_through_it_and_keeps_it(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    import os
+    import stat
+    import threading
+
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    fifo = tmp_path / "graph.nt"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, _, err = run(["build", str(tmp_path / "a.txt"), "-o", str(fifo), "-q"], capfdbinary)
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode), "the FIFO was replaced by a regular file"
+    assert len(Graph().parse(data=got[0].decode(), format="nt")) > 0
+    assert {p.name for p in tmp_path.iterdir()} == {"a.txt", "graph.nt"}  # no temporary left
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mknod needs root")
+def test_output_onto_a_device_writes_into_it_and_keeps_it(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    import stat
+
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    null = tmp_path / "null.ttl"  # a copy of /dev/null's device, not /dev/null itself
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    code, _, err = run(["build", str(tmp_path / "a.txt"), "-o", str(null), "-q"], capfdbinary)
+    assert code == 0, err
+    assert stat.S_ISCHR(null.stat().st_mode), "the device was replaced by a regular file"
+    assert {p.name for p in tmp_path.iterdir()} == {"a.txt", "null.ttl"}
+
+
+def test_a_second_writer_of_a_file_store_is_refused_and_the_first_one_s_articles_stay(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    from kg.errors import StoreError
+    from kg.store import open_store
+
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Tim Cook, Apple's CEO, visited Paris.\n", encoding="utf-8")
+    store = tmp_path / "s.trig"
+    assert run(["build", str(tmp_path / "a.txt"), "--store", str(store), "-q"], capfdbinary)[0] == 0
+    before = store.read_bytes()
+    first = open_store(str(store))  # a build that is running: it holds the store
+    try:
+        code, _, err = run(["build", str(tmp_path / "b.txt"), "--store", str(store)], capfdbinary)
+        assert code == StoreError.exit_code, err
+        assert "another kg process is writing" in err and err.count("\n") == 1, err
+        code, _, err = run(["remove", "a", "--store", str(store)], capfdbinary)
+        assert code == StoreError.exit_code, err
+    finally:
+        first.close()
+    assert store.read_bytes() == before
+    # a writer that read the store before another one wrote it refuses to write it over
+    reader = open_store(str(store), create=False)
+    assert run(["build", str(tmp_path / "b.txt"), "--store", str(store), "-q"], capfdbinary)[0] == 0
+    after = store.read_bytes()
+    with pytest.raises(StoreError, match="changed since kg read it"):
+        reader.remove_graph(reader.article_graphs()[0])
+    reader.close()
+    assert store.read_bytes() == after
+
+
+@pytest.mark.parametrize("suffix", ["trig", "nq"])
+def test_two_builds_into_one_file_store_at_once_lose_no_article_silently(
+    suffix: str, tmp_path: Path
+) -> None:
+    """Every build that exits 0 has its article in the store; the other one is refused
+    (75), as a second build into an Oxigraph store is."""
+    import subprocess
+
+    store = tmp_path / f"s.{suffix}"
+    texts = {"a": ARTICLE, "b": "Tim Cook, Apple's CEO, visited Paris.\n"}
+    builds = {}
+    for key, text in texts.items():
+        (tmp_path / f"{key}.txt").write_text(text, encoding="utf-8")
+    for key in texts:
+        argv = ["build", str(tmp_path / f"{key}.txt"), "--store", str(store), "-q"]
+        builds[key] = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", *argv],
+            stderr=subprocess.PIPE,
+        )
+    codes = {}
+    for key, build in builds.items():
+        _, err = build.communicate(timeout=300)
+        codes[key] = build.returncode
+        assert build.returncode in (0, 75), err.decode()
+        if build.returncode == 75:
+            assert b"another kg process is writing" in err, err.decode()
+    held = store.read_text(encoding="utf-8")
+    for key, code in codes.items():
+        assert (f"/id/article/{key}>" in held) == (code == 0), (codes, held[:300])
+    assert 0 in codes.values()
+
+
+@pytest.mark.parametrize("where", ["the-file", "in-a-directory", "new-in-a-directory"])
+def test_output_naming_an_input_is_refused_before_anything_is_written(
+    where: str, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    article = corpus / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    given, output = {
+        "the-file": (article, article),
+        "in-a-directory": (corpus, article),
+        "new-in-a-directory": (corpus, corpus / "graph.md"),
+    }[where]
+    code, out, err = run(["build", str(given), "-o", str(output), "--format", "ttl"], capfdbinary)
+    assert out == b""
+    assert code == UsageError.exit_code, err
+    assert err.startswith("kg: error:") and err.count("\n") == 1, err
+    assert article.read_text(encoding="utf-8") == ARTICLE
+    assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"]
+
+
+def test_remove_of_a_json_lines_file_removes_its_own_articles(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        '{"id": "j1", "text": "Sam Altman met Tim Cook in Paris."}\n'
+        '{"text": "Reuters reported that Nvidia plans to expand in Taiwan."}\n',
+        encoding="utf-8",
+    )
+    named = tmp_path / "corpus.txt"  # an article keyed "corpus", as the file's stem
+    named.write_text(ARTICLE, encoding="utf-8")
+    store = tmp_path / "s.trig"
+    code, _, err = run(["build", str(corpus), str(named), "--store", str(store), "-q"], capfdbinary)
+    assert code == 0, err
+    code, _, err = run(["remove", str(corpus), "--store", str(store)], capfdbinary)
+    assert code == 0, err
+    text = store.read_text(encoding="utf-8")
+    assert "/id/article/corpus>" in text
+    assert "/id/article/j1>" not in text and "/id/article/corpus-2>" not in text
+
+
+# -- a standard output that is not UTF-8 ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "env", [{"PYTHONIOENCODING": "ascii"}, {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0"}]
+)
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_labels_print_on_a_standard_output_that_is_not_utf8(
+    env: dict[str, str], fmt: str, tmp_path: Path
+) -> None:
+    import subprocess
+
+    graph = tmp_path / "g.ttl"
+    graph.write_text(
+        "<https://kg.example.org/id/place/zurich> <http://www.w3.org/2000/01/rdf-schema#label> "
+        '"Zürich" .\n',
+        encoding="utf-8",
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTHONIO"))}
+    query = "SELECT ?label WHERE { ?s ?p ?label }"
+    done = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "query", "-e", query, str(graph), "--format", fmt],
+        env={**clean, "PYTHONUTF8": "0", **env},
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode("ascii", "replace")
+    assert b"Z\\xfcrich" in done.stdout or b"Z\\u00fc" in done.stdout, done.stdout

@@ -143,6 +143,46 @@ def test_a_file_not_in_gums_format_is_an_input_error(tmp_path, capsys):
     assert "GUM's news format" in capsys.readouterr().err
 
 
+def _malformed(path: list[str | int], value: object) -> dict[str, object]:
+    """GUM with the field at ``path`` set to ``value``."""
+    data = json.loads(json.dumps(GUM))
+    target = data
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "says"),
+    [
+        (["entities", 0, "text"], None, "GUM's news format"),
+        (["entities", 0, "text"], 7, "GUM's news format"),
+        (["clusters", 0, "names"], [3], "GUM's news format"),
+        (["title"], ["a", "list"], "'title' must be a string"),
+        (["date"], "2020-13-45", "not a day of the calendar"),
+    ],
+    ids=["mention-text-null", "mention-text-number", "name-number", "title-list", "bad-date"],
+)
+def test_a_malformed_gum_file_is_a_one_line_error_naming_it(
+    path: list[str | int], value: object, says: str, tmp_path, capsys, monkeypatch
+):
+    import kg.cli.eval
+
+    bad = tmp_path / "GUM_news_bad.json"
+    bad.write_text(json.dumps(_malformed(path, value)), encoding="utf-8")
+    monkeypatch.setattr(kg.cli.eval, "pipeline_from", _no_model)
+    code = main(["eval", str(bad)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith(f"kg: error: GUM file {bad}") and says in err, err
+    assert err.count("\n") == 1, err
+
+
+def _no_model(*args: object) -> None:
+    raise AssertionError("a malformed file must be refused before the model loads")
+
+
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"GUM news data not found at {DATA}")
 
 

@@ -556,6 +556,41 @@ def test_html_input_keeps_text_not_markup(odd_outputs):
     assert "document.write" not in text and "<b>" not in text
 
 
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<p hidden>Viktor Orlov</p>",
+        '<div style="color: red; DISPLAY : none">Viktor <b>Orlov</b></div>',
+        "<span style='visibility:hidden'>Viktor Orlov</span>",
+        '<span aria-hidden="true">Viktor Orlov</span>',
+        "<svg><title>Viktor Orlov</title><text>Viktor Orlov</text></svg>",
+        "<template><p>Viktor Orlov</p></template>",
+        "<div hidden><div>Viktor</div> Orlov</div>",
+        "<ul><li hidden>Viktor Orlov<li>Shown item.</ul>",
+    ],
+    ids=[
+        "hidden",
+        "display-none",
+        "visibility",
+        "aria-hidden",
+        "svg-title",
+        "template",
+        "nested",
+        "list-item",
+    ],
+)
+def test_html_text_a_reader_never_sees_is_not_read(hidden):
+    from kg.sources import html_article
+
+    page = f"<html><head><title>Deal</title></head><body><p>Sam Altman spoke.</p>{hidden}"
+    page += '<img hidden src="x.png"><p>Disney listened.</p></body></html>'
+    article = html_article(page, "a", "a.html")
+    assert article.title == "Deal"
+    assert "Viktor" not in article.text and "Orlov" not in article.text
+    assert article.text.startswith("Sam Altman spoke.")
+    assert article.text.endswith("Disney listened.")  # what follows is read again
+
+
 def test_control_characters_become_spaces_and_offsets_hold(odd_outputs):
     data = Dataset(default_union=True)
     data.parse(odd_outputs["trig"])

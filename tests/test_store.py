@@ -357,25 +357,29 @@ def test_a_batch_labels_an_entity_by_its_fullest_name(pipeline):
 
 
 def test_a_store_whose_creation_was_cut_short_opens_and_takes_a_build(tmp_path):
-    """A build killed while Oxigraph made its directory leaves only some of RocksDB's
-    files and no CURRENT (seen: SIGKILL 0.7 s into a build), over which RocksDB will
-    not create a database. Such a directory opens as an empty store and takes the next
-    build; a directory with anything else in it is still refused."""
+    """A build killed while Oxigraph made its directory leaves kg's marker, some of
+    RocksDB's files and no CURRENT (seen: SIGKILL 0.7 s into a build), over which
+    RocksDB will not create a database. Such a directory takes the next build afresh;
+    a read command refuses it and deletes nothing; a directory with anything else in
+    it is still refused."""
 
     def cut_short(name: str) -> Path:
         location = tmp_path / name
         location.mkdir()
-        for leftover in ("LOCK", "LOG", "IDENTITY", "000004.log"):
+        for leftover in (".kg-creating", "LOCK", "LOG", "IDENTITY", "000004.log"):
             (location / leftover).write_bytes(b"")
         return location
 
-    with open_store(str(cut_short("opened")), create=False) as store:
-        assert store.article_graphs() == []
+    opened = cut_short("opened")
+    with pytest.raises(StoreError, match="cut short"):
+        open_store(str(opened), create=False)
+    assert (opened / "000004.log").exists() and (opened / "LOG").exists()
     built = cut_short("built")
     article = str(EXAMPLES / "02_oscars_weekend.txt")
     assert main(["build", article, "--store", str(built), "-q"]) == 0
     with open_store(str(built), create=False) as store:
         assert any("/article/" in name for name in store.article_graphs())
+    assert not (built / ".kg-creating").exists()
     # a store another process is making right now is left alone
     busy = cut_short("busy")
     holder = subprocess.Popen(
@@ -403,3 +407,20 @@ def test_a_store_whose_creation_was_cut_short_opens_and_takes_a_build(tmp_path):
     (other / "todo.txt").write_text("not a database", encoding="utf-8")
     with pytest.raises(StoreError, match="not an Oxigraph store"):
         open_store(str(other), create=False)
+
+
+@pytest.mark.parametrize("command", [["info"], ["query", "-e", "SELECT * WHERE { ?s ?p ?o }"]])
+def test_a_folder_of_files_named_like_rocksdb_s_is_refused_and_kept(tmp_path, command, capsys):
+    """Logs named like RocksDB's files ("20241201.log", "LOG", "LOCK", "MANIFEST-3")
+    are not a store whose creation was cut short: kg did not write them, so it
+    refuses the folder (75) and deletes nothing, whichever command opens it."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    files = {"20241201.log": "x\n", "LOG": "server log\n", "LOCK": "", "MANIFEST-3": "m\n"}
+    for name, text in files.items():
+        (logs / name).write_text(text, encoding="utf-8")
+    assert main([*command, "--store", str(logs)]) == 75
+    assert "not an Oxigraph store" in capsys.readouterr().err
+    with pytest.raises(StoreError, match="not an Oxigraph store"):
+        open_store(str(logs))  # as kg build opens it
+    assert {p.name: p.read_text(encoding="utf-8") for p in logs.iterdir()} == files

@@ -9,8 +9,10 @@ module only wires them together.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import importlib
+import io
 import sys
 from collections.abc import Iterator, Sequence
 
@@ -94,7 +96,35 @@ def _stop_cleanly() -> Iterator[None]:
             signal.signal(kind, handler)
 
 
+@contextlib.contextmanager
+def _printable_output() -> Iterator[None]:
+    """Let standard output print what its encoding cannot hold as escapes (``Z\\xfcrich``
+    under ``PYTHONIOENCODING=ascii`` or ``LANG=C``) instead of failing on a label
+    with non-ASCII letters; the setting is put back afterwards."""
+    before = []
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper) or stream.errors == "backslashreplace":
+            continue
+        if codecs.lookup(stream.encoding).name == "utf-8":
+            continue  # UTF-8 holds every label
+        with contextlib.suppress(ValueError, OSError):  # closed, or not reconfigurable
+            errors = stream.errors
+            stream.reconfigure(errors="backslashreplace")
+            before.append((stream, errors))
+    try:
+        yield
+    finally:
+        for stream, errors in before:
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors=errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    with _printable_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

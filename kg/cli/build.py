@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import os
 import sys
 import tempfile
 import time
@@ -39,7 +40,7 @@ def _file_diffs(path: str, dataset: Dataset) -> list[GraphDiff]:
     from kg.store import load, ntriples_lines
     from kg.store.backends import MemoryStore
 
-    if not Path(path).exists():
+    if not Path(path).is_file():  # nothing there, or a FIFO or device written in place
         old = MemoryStore()
     else:
         old = MemoryStore(load(path))
@@ -78,6 +79,40 @@ def _take_back(store: Store, journal: Any, error: Exception) -> None:
             f"{one_line(error)}; and kg could not take back the articles this build had "
             f"already written to {store.url}: {one_line(undo_error)}"
         ) from error
+
+
+def _refuse_overwriting_inputs(
+    given: Sequence[str], inputs: Sequence[Path], outputs: Sequence[str], names: dict[Path, str]
+) -> None:
+    """Refuse an output (``-o``, a file store) that is one of the article files the
+    build reads (named, or found in a directory or glob): writing it would replace
+    the article with its own graph. A new file with an article's extension inside an
+    input directory is refused too: the next build of that directory would read it."""
+    from kg.sources import INPUT_SUFFIXES
+
+    folders = [Path(raw).resolve() for raw in given if Path(raw).is_dir()]
+    for output in outputs:
+        if output == "-" or output.startswith(("http://", "https://", "oxigraph:")):
+            continue
+        target = Path(output)
+        if target.is_file():
+            for path in inputs:
+                with contextlib.suppress(OSError):
+                    if os.path.samefile(path, target):
+                        raise UsageError(
+                            f"{output} is also an input of this build "
+                            f"({names.get(path, path)}); writing it would replace the "
+                            "article: give another output file"
+                        )
+        elif not target.exists() and target.suffix.lower() in INPUT_SUFFIXES:
+            where = target.resolve()
+            for folder in folders:
+                if where.is_relative_to(folder):
+                    raise UsageError(
+                        f"{output} is inside the input directory {folder} and has an "
+                        "article's extension: the next build would read it as an article; "
+                        "give an output outside it"
+                    )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -133,6 +168,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UsageError("--diff prints to standard output; it cannot go with -o -")
     if args.inputs.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
+    if args.id is not None and STDIN not in args.inputs:
+        raise UsageError("--id names the article read from standard input; give - as an input")
+    if args.id is not None and not args.id.strip():
+        raise UsageError("--id needs a value: the key of the article piped in")
     if args.output:
         output_format(args.output, args.format)  # fail before loading the model
     settings = settings_from(args)
@@ -143,14 +182,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     if STDIN in inputs:
         # read once, kept in a temporary file: every article is checked before any is built
         spool_dir = Path(spool.enter_context(tempfile.TemporaryDirectory(prefix="kg-stdin-")))
-        spooled = spool_stdin(spool_dir)
+        spooled = spool_stdin(spool_dir, max_bytes=args.max_bytes)
+        if args.id is not None and spooled.suffix == ".jsonl":
+            raise UsageError(
+                "--id names one piped article; JSON Lines on standard input give each "
+                'article its own "id"'
+            )
         names[spooled] = "<stdin>"
         inputs[inputs.index(STDIN)] = str(spooled)
     paths = expand_inputs(inputs)
+    _refuse_overwriting_inputs(inputs, paths, [x for x in (args.output, args.store) if x], names)
     digest = fingerprint(settings)
 
     def articles() -> Iterator[Article]:
-        stream = iter_articles(paths, args.max_bytes, names)
+        stream = iter_articles(paths, args.max_bytes, names, args.id)
         if args.date:
             stream = (a if a.date else dataclasses.replace(a, date=args.date) for a in stream)
         return stream
@@ -160,6 +205,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     diffs: list[GraphDiff] = []
     triples = held = skipped = done = 0
     replaced = False
+    changed: list[str] = []  # stored articles this build replaces with another text
     progress: Progress | None = None
     writer: Writer | None = None
     journal = Journal() if store is not None else None
@@ -178,9 +224,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         def todo() -> Iterator[Article]:
             nonlocal skipped
             for article in with_digests(articles(), digest):
-                if stored.get(str(article_iri(article))) == article.digest:
+                iri = str(article_iri(article))
+                if stored.get(iri) == article.digest:
                     skipped += 1
                     continue
+                was = known.get(iri, (None, None))[1]
+                if was is not None and was != article.digest:
+                    changed.append(article.key)
                 yield article
 
         started = time.perf_counter()
@@ -291,6 +341,14 @@ def cmd_build(args: argparse.Namespace) -> int:
             store.close()
     if args.diff:
         _print_diffs(_merged(diffs))
+    if changed and not args.quiet:
+        shown_keys = ", ".join(repr(key) for key in changed[:5])
+        more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        print(
+            f"kg: replaced {len(changed)} stored article(s) whose text or build settings "
+            f"differ: {shown_keys}{more}",
+            file=sys.stderr,
+        )
     if not args.quiet:
         shown = "standard output" if to_stdout else args.output
         where = " and ".join(x for x in (shown, args.store) if x)
@@ -341,6 +399,13 @@ def add(sub: Any, p: Parents) -> None:
     )
     build.add_argument(
         "--store", metavar="STORE", help=STORE_HELP + "; each article replaces its own named graph"
+    )
+    build.add_argument(
+        "--id",
+        metavar="KEY",
+        help="the key of the article read from standard input (-), which names its graph; "
+        "by default its front matter's id, else its title, else a digest of its text, so "
+        "each piped article keeps its own graph",
     )
     build.add_argument(
         "--provenance",

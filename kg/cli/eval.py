@@ -15,7 +15,14 @@ from kg.gum import SPLITS as GUM_SPLITS
 def cmd_eval(args: argparse.Namespace) -> int:
     from kg.docred import evaluate_docred, is_docred, load_docred
     from kg.evaluate import evaluate, expand_gold, load_gold
-    from kg.gum import HELD_OUT, evaluate_gum, gum_files, gum_relation_files, load_gum
+    from kg.gum import (
+        HELD_OUT,
+        evaluate_gum,
+        gum_files,
+        gum_relation_files,
+        load_gum,
+        load_gum_relations,
+    )
     from kg.lexicon import load_lexicon
 
     settings = settings_from(args)
@@ -32,6 +39,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         load_gold(path, classes)
     for path in gum:
         load_gum(path)
+    for path in relations.values():
+        load_gum_relations(path)
     docred_docs = {path.name: load_docred(path, args.docred_limit) for path in docred}
     pipeline = pipeline_from(args)
     data: dict[str, Any] = {}

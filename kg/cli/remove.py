@@ -14,7 +14,7 @@ from kg.errors import UsageError
 def cmd_remove(args: argparse.Namespace) -> int:
     from kg.pipeline import quarantine_name
     from kg.rdf import article_iri
-    from kg.sources import parse_article, read_article
+    from kg.sources import iter_articles, parse_article
     from kg.store import open_store
     from kg.vocab import ENTITIES
 
@@ -22,8 +22,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
     for item in args.articles:
         if item.startswith(("http://", "https://")):
             names.append(item)
-        elif Path(item).is_file():
-            names.append(str(article_iri(read_article(item))))
+        elif Path(item).is_file() or Path(item).is_dir():
+            # the articles kg build reads from it: a JSON Lines file's, a directory's
+            names.extend(str(article_iri(article)) for article in iter_articles([item]))
         else:  # an article key, as kg build derives it from a file name
             names.append(str(article_iri(parse_article("x", key=Path(item).stem, source=item))))
     with open_store(args.store, create=False) as store:
@@ -53,8 +54,9 @@ def add(sub: Any, p: Parents) -> None:
         parents=[p.common],
         help="retract articles from a store",
         description="Remove each article's named graph (and its quarantine graph) from a "
-        "store. ARTICLE is the article file, its key (the file name without extension) or "
-        "its IRI. Entities the article shared with others stay.",
+        "store. ARTICLE is the article file (every article of a .jsonl file or of a "
+        "directory), its key (the file name without extension) or its IRI. Entities the "
+        "article shared with others stay.",
     )
     remove.add_argument("articles", nargs="+", metavar="ARTICLE")
     remove.add_argument("--store", required=True, metavar="STORE", help=STORE_HELP)

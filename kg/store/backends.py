@@ -7,6 +7,7 @@ import gc
 import io
 import json
 import math
+import os
 import re
 import urllib.error
 import urllib.parse
@@ -118,8 +119,26 @@ def make_memory(rest: str, create: bool = True) -> Store:
     return MemoryStore()
 
 
+def _identity(path: str) -> tuple[int, int, int, int] | None:
+    """What says a file is the one read earlier (device, inode, size, modification
+    time); None if there is none. An atomic write replaces the inode."""
+    try:
+        held = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (held.st_dev, held.st_ino, held.st_size, held.st_mtime_ns)
+
+
 class FileStore(MemoryStore):
-    """A TriG or N-Quads file, read into memory and written back atomically on flush."""
+    """A TriG or N-Quads file, read into memory and written back atomically on flush.
+
+    One process writes it at a time: a writer holds an exclusive lock on a file
+    beside it (``.NAME.lock``) from before it reads the store until it closes it,
+    and a second writer is refused (as Oxigraph refuses a second opener) rather
+    than writing the file over with what it read before the first one's articles.
+    ``create=True`` (``kg build``) locks at once; others (``kg remove``) at their
+    first change, refusing if the file changed since they read it.
+    """
 
     def __init__(self, path: str, create: bool = True) -> None:
         fmt = input_format(path)
@@ -130,31 +149,107 @@ class FileStore(MemoryStore):
         exists = Path(path).exists()
         if not exists and not create:
             raise StoreError(f"no store at {path}")
-        super().__init__(load(path) if exists else None)
+        if exists and not Path(path).is_file():
+            raise StoreError(f"cannot open store {path}: it is not a regular file")
+        self._lock: int | None = None
+        self._lock_path = Path(path).with_name(f".{Path(path).name}.lock")
+        if create:
+            self._claim(path)
+        self._seen = _identity(path)
+        try:
+            super().__init__(load(path) if exists else None)
+        except BaseException:
+            self._release()
+            raise
         self.url = path
         self._path = path
         self._dirty = False
 
+    def _claim(self, path: str) -> None:
+        """Take the writer's lock (once), or raise :class:`StoreError`."""
+        if self._lock is not None:
+            return
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - no fcntl (Windows): no lock to take
+            return
+        while True:
+            try:
+                fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            except FileNotFoundError as exc:
+                raise StoreError(
+                    f"cannot create store {path}: directory {self._lock_path.parent} does not exist"
+                ) from exc
+            except OSError as exc:
+                raise StoreError(f"cannot lock store {path}: {exc.strerror}") from exc
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                os.close(fd)
+                raise StoreError(
+                    f"{path}: another kg process is writing to this store; "
+                    "run this one when it has finished"
+                ) from exc
+            # the holder before us may have removed the lock file after we opened it
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self._lock_path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._lock = fd
+                return
+            os.close(fd)
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                self._lock_path.unlink()  # before unlocking: a waiter then retries
+            os.close(self._lock)
+            self._lock = None
+
+    def _change(self) -> None:
+        """Before the first change: hold the lock, on the file this store read."""
+        if self._lock is not None:
+            return
+        self._claim(self._path)
+        if _identity(self._path) != self._seen:
+            self._release()
+            raise StoreError(
+                f"{self._path} changed since kg read it (another process wrote it); "
+                "run this command again"
+            )
+
     def _replace(self, name: str, graph: Graph) -> None:
+        self._change()
         super()._replace(name, graph)
         self._dirty = True
 
     def _remove(self, name: str) -> None:
+        self._change()
         super()._remove(name)
         self._dirty = True
 
     def _add(self, name: str, graph: Graph) -> None:
+        self._change()
         super()._add(name, graph)
         self._dirty = True
 
     def update(self, text: str) -> None:
+        self._change()
         super().update(text)
         self._dirty = True
 
     def flush(self) -> None:
         if self._dirty:
             save(self._ds, self._path)
+            self._seen = _identity(self._path)
             self._dirty = False
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self._release()
 
 
 @stores.register("file")
@@ -182,16 +277,28 @@ def is_oxigraph_dir(location: Path) -> bool:
     return "CURRENT" in names and any(n.startswith("MANIFEST-") for n in names)
 
 
+#: The file kg writes into a directory before it has Oxigraph create a store there, and
+#: removes once the store exists: a directory that holds it (and only RocksDB's files
+#: besides) is one whose creation kg began and was killed before it ended.
+CREATING = ".kg-creating"
+
+
 def _cut_short(location: Path) -> bool:
-    """Whether a directory holds only the first of RocksDB's files and no ``CURRENT``:
-    a store whose creation was killed (seen: SIGKILL 0.7 s into a build). RocksDB
+    """Whether a directory is a store whose creation kg began and that was killed
+    before RocksDB wrote ``CURRENT`` (seen: SIGKILL 0.7 s into a build). RocksDB
     commits nothing before ``CURRENT`` exists, so no article is in it, and RocksDB
-    refuses to create a database over its leftovers."""
+    refuses to create a database over its leftovers. Only kg's own marker says so:
+    files that merely look like RocksDB's (``20241201.log``, ``LOG``) may be a
+    user's, and are never taken for leftovers."""
     try:
         names = {p.name for p in location.iterdir()}
     except OSError:
         return False
-    return bool(names) and "CURRENT" not in names and all(ROCKSDB_FILES.fullmatch(n) for n in names)
+    return (
+        CREATING in names
+        and "CURRENT" not in names
+        and all(n == CREATING or ROCKSDB_FILES.fullmatch(n) for n in names)
+    )
 
 
 def _check_unlocked(location: Path) -> None:
@@ -227,12 +334,19 @@ class OxigraphStore(Store):
         if location.exists() and not location.is_dir():
             raise StoreError(f"cannot open store {path}: it is a file, not a directory")
         restart = location.is_dir() and _cut_short(location)
+        if restart and not create:  # a read command never deletes, nor makes a store
+            raise StoreError(
+                f"no Oxigraph store at {path} (its creation was cut short; "
+                "kg build starts it afresh)"
+            )
         if restart:
             _check_unlocked(location)  # not a store another build is making right now
             for leftover in location.iterdir():  # an empty store, made afresh
-                leftover.unlink()
+                if leftover.name != CREATING:
+                    leftover.unlink()
         elif location.is_dir() and not is_oxigraph_dir(location):
-            # opening it would fill someone's directory with a database's files
+            # opening it would fill someone's directory with a database's files, and
+            # files that only look like RocksDB's may be someone's logs
             if any(location.iterdir()):
                 raise StoreError(
                     f"{path} is not an Oxigraph store (it holds other files); "
@@ -240,11 +354,23 @@ class OxigraphStore(Store):
                 )
             if not create:
                 raise StoreError(f"no Oxigraph store at {path} (an empty directory)")
+        marker = location / CREATING
+        creating = not is_oxigraph_dir(location)
+        if creating:
+            try:
+                location.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+            except OSError as exc:
+                raise StoreError(f"cannot create Oxigraph store {path}: {exc.strerror}") from exc
         try:
             self._store: ox.Store | None = ox.Store(str(location))
         except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise StoreError(f"cannot open Oxigraph store {path}: {first}") from exc
+        # the store exists (RocksDB wrote CURRENT): its files are a database's now;
+        # a marker left by a creation killed after that point goes here too
+        with contextlib.suppress(OSError):
+            marker.unlink(missing_ok=True)
 
     @property
     def store(self) -> ox.Store:

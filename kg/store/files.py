@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -211,7 +212,22 @@ def atomic_write(path: str | Path, data: bytes) -> None:
     exists keeps its permissions (a private 0600 output stays private); a new one
     gets those a plain ``open()`` would give it. The temporary file is removed
     on any error, Ctrl-C and (in the ``kg`` command) SIGTERM.
+
+    What is there and is not a regular file (a FIFO, ``/dev/null``, a terminal,
+    ``/dev/fd/N`` from a shell's process substitution) is written into in place:
+    renaming over it would put a regular file where a device or a pipe was.
     """
+    try:
+        kind = os.stat(path).st_mode  # follows links: /dev/stdout, /dev/fd/N
+    except FileNotFoundError:
+        kind = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
+    if kind is not None and stat.S_ISDIR(kind):
+        raise OutputError(f"cannot write {path}: it is a directory")
+    if kind is not None and not stat.S_ISREG(kind):
+        _write_in_place(path, data)
+        return
     path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
@@ -246,6 +262,23 @@ def atomic_write(path: str | Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_in_place(path: str | Path, data: bytes) -> None:
+    """Write ``data`` into a FIFO or a device, opened as it is: no temporary file,
+    no rename, nothing created or truncated that is not a regular file."""
+    try:
+        # O_NOCTTY: writing to a terminal must not make it this process's terminal
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BrokenPipeError as exc:  # the reader of the FIFO went away
+        raise OutputError(f"cannot write {path}: its reader closed it") from exc
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
 
 
 def save(dataset: Dataset, path: str | Path, name: str | None = None) -> str:
