@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from kg.lexicon import local_name
@@ -12,6 +15,13 @@ from kg.vocab import ID, KG
 PROVENANCE_PROPERTIES = frozenset({"denotes", "inSentence", "inArticle", "mentions"})
 PROVENANCE_CLASSES = frozenset({"Sentence", "Mention", "Assertion", "NewsArticle"})
 PREFIX = f"PREFIX kg: <{KG._NS}>\n"
+#: Every entity's names: its label and the other names it goes by.
+NAMES = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    "SELECT DISTINCT ?e ?name WHERE { ?e rdfs:label|skos:altLabel ?name . "
+    f'FILTER(STRSTARTS(STR(?e), "{ID}")) }}'
+)
 
 
 def _count(store: Store, pattern: str) -> int:
@@ -53,3 +63,48 @@ def summarize(store: Store) -> dict[str, Any]:
         "classes": dict(sorted(classes.items())),
         "relations": relations,
     }
+
+
+def entity_names(store: Store) -> dict[str, set[str]]:
+    """Every name an entity of ``store`` goes by (label or other name) -> their IRIs."""
+    names: dict[str, set[str]] = {}
+    for entity, name in store.query(NAMES).rows:
+        if entity is not None and name is not None:
+            names.setdefault(str(name), set()).add(str(entity))
+    return names
+
+
+def nearest_names(name: str, names: Iterable[str], n: int = 3) -> list[str]:
+    """Up to ``n`` of ``names`` most like ``name``, ignoring case: those that hold it as
+    a whole word first ("Altman" in "Sam Altman"), then the closest by spelling.
+
+    >>> nearest_names("altmann", ["Sam Altman", "OpenAI", "Altman", "Sora"])
+    ['Altman', 'Sam Altman']
+    >>> nearest_names("warhol", ["Andy Warhol", "Warhol Museum", "Sora"])
+    ['Andy Warhol', 'Warhol Museum']
+    """
+    wanted = " ".join(name.split()).casefold()
+    if not wanted:
+        return []
+    by_key: dict[str, str] = {}
+    for candidate in sorted(set(names)):
+        by_key.setdefault(" ".join(candidate.split()).casefold(), candidate)
+    word = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
+    holding = sorted(
+        (k for k in by_key if k != wanted and word.search(k)), key=lambda k: (len(k), k)
+    )
+    close = difflib.get_close_matches(wanted, list(by_key), n=n, cutoff=0.6)
+    chosen = list(dict.fromkeys([*holding, *close]))[:n]
+    return [by_key[k] for k in chosen]
+
+
+def unknown_name_hint(store: Store, name: str) -> str | None:
+    """None when an entity of ``store`` goes by ``name`` (in any case); otherwise a line
+    saying none does, with the nearest names it knows."""
+    names = entity_names(store)
+    wanted = " ".join(name.split()).casefold()
+    if any(" ".join(k.split()).casefold() == wanted for k in names):
+        return None
+    near = nearest_names(name, names)
+    hint = f"; nearest: {', '.join(near)}" if near else ""
+    return f"no entity is named {name!r}{hint}"

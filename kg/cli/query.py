@@ -16,6 +16,7 @@ from kg.types import QueryResult
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from kg.info import unknown_name_hint as entity_hint
     from kg.query import (
         MAX_QUERY_BYTES,
         bundled_queries,
@@ -51,8 +52,14 @@ def cmd_query(args: argparse.Namespace) -> int:
     else:
         text, source = find_query(args.query)
     params = parse_params(args.param or [])
+    hint = None
     with open_source(args) as store:
         result = run_query(store, text, params, source, allow_remote=args.allow_remote)
+        entity = params.get("entity")
+        if not result.rows and args.expression is None and args.query in bundled_queries():
+            # no rows is an answer, but a name no entity goes by is likely a slip
+            if isinstance(entity, Literal):
+                hint = entity_hint(store, str(entity))
     names = Graph()
     for prefix, ns in PREFIXES.items():
         names.bind(prefix, ns, override=True, replace=True)
@@ -73,6 +80,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(emit(result.variables, rows, args.format))
         if args.format == "table":
             print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    if hint:
+        print(f"kg: {hint}", file=sys.stderr)
     return 0
 
 
