@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from kg.lexicon import local_name
+from kg.lexicon import ENTITY_CLASSES, local_name
 from kg.store import Store
 from kg.vocab import ID, KG
 
@@ -29,17 +30,31 @@ def _count(store: Store, pattern: str) -> int:
     return int(str(result.rows[0][0])) if result.rows else 0
 
 
+def most_specific(classes: Iterable[str]) -> str:
+    """The one class an entity typed with several is shown and counted under: an
+    extension's class before kg's own, Organization only when it has no other (a
+    company typed Organization too is a Company), then by name.
+
+    >>> most_specific(["Organization", "Company"])
+    'Company'
+    >>> most_specific(["Organization", "LaborUnion"])
+    'LaborUnion'
+    """
+    return min(classes, key=lambda c: (2 if c == "Organization" else int(c in ENTITY_CLASSES), c))
+
+
 def summarize(store: Store) -> dict[str, Any]:
-    """Counts of quads, articles, entities per class and relation triples per property."""
-    classes: dict[str, int] = {}
+    """Counts of quads, articles, entities per class (each entity once, under its most
+    specific class) and relation triples per property."""
+    typed: dict[str, list[str]] = {}
     rows = store.query(
-        PREFIX + "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c . "
-        f'FILTER(STRSTARTS(STR(?e), "{ID}")) }} GROUP BY ?c'
+        f'SELECT DISTINCT ?e ?c WHERE {{ ?e a ?c . FILTER(STRSTARTS(STR(?e), "{ID}")) }}'
     ).rows
-    for cls, count in rows:
+    for entity, cls in rows:
         name = local_name(cls)
         if name not in PROVENANCE_CLASSES:
-            classes[name] = int(str(count))
+            typed.setdefault(str(entity), []).append(name)
+    classes = Counter(most_specific(names) for names in typed.values())
     # relations are the properties that assertions state between two entities, the
     # ontology's and any extension's alike
     relations: dict[str, int] = {}

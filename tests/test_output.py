@@ -164,3 +164,56 @@ def test_store_lines_are_the_graph_rdflib_would_write(pipeline):
     assert ntriples_lines(lines) == written | {
         '<https://example.org/extra> <https://example.org/extra> "x" .'
     }
+
+
+#: Acme, typed Organization by one article and Company by another (the shared entity
+#: description holds both), and an extension's union, typed Organization too.
+TWO_CLASSES_TRIG = """\
+PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX labor: <https://example.org/labor#>
+PREFIX id: <https://kg.example.org/id/>
+PREFIX org: <https://kg.example.org/id/organization/>
+PREFIX art: <https://kg.example.org/id/article/>
+
+id:entities {
+  org:acme a kg:Organization, kg:Company ; rdfs:label "Acme" .
+  org:guild a kg:Organization, labor:LaborUnion ; rdfs:label "Writers Guild" .
+  org:un a kg:Organization ; rdfs:label "United Nations" .
+}
+art:a { art:a a kg:NewsArticle ; rdfs:label "A" ; kg:mentions org:acme, org:guild, org:un . }
+art:b { art:b a kg:NewsArticle ; rdfs:label "B" ; kg:mentions org:acme . }
+"""
+
+
+def _graph_source(tmp_path: Path, text: str, backend: str) -> list[str]:
+    """Arguments that give ``kg`` the TriG ``text``: as a file, or as an Oxigraph store."""
+    path = tmp_path / "g.trig"
+    path.write_text(text, encoding="utf-8")
+    if backend == "file":
+        return [str(path)]
+    from kg.store import open_store
+
+    store = open_store(str(tmp_path / "store"), create=True)
+    store.store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TRIG)  # type: ignore[attr-defined]
+    store.close()
+    return ["--store", str(tmp_path / "store")]
+
+
+@pytest.mark.parametrize("backend", ["file", "oxigraph"])
+def test_an_entity_with_two_classes_is_listed_and_counted_once(tmp_path, capsys, backend):
+    import csv
+    import io
+    import json
+
+    source = _graph_source(tmp_path, TWO_CLASSES_TRIG, backend)
+    assert main(["query", "entities", *source, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["label"], r["class"], r["articles"]) for r in rows] == [
+        ("Acme", "Company", "2"),
+        ("Writers Guild", "LaborUnion", "1"),
+        ("United Nations", "Organization", "1"),
+    ]
+    assert main(["info", *source, "--format", "json"]) == 0
+    classes = json.loads(capsys.readouterr().out)["classes"]
+    assert classes == {"Company": 1, "LaborUnion": 1, "Organization": 1}

@@ -13,15 +13,13 @@ from typing import Any
 
 import networkx as nx
 
-from kg.lexicon import ENTITY_CLASSES, local_name
+from kg.info import most_specific
+from kg.lexicon import local_name
 from kg.store import Store
 from kg.vocab import ID, KG
 
 __all__ = ["to_networkx"]
 
-#: Most specific first: an entity typed both Company and Organization is a Company.
-#: Classes an extension adds (not listed) come before all of these.
-SPECIFIC_FIRST = sorted(ENTITY_CLASSES, key=lambda c: c == "Organization")
 #: Types that mark the provenance scaffolding, not entities.
 NOT_ENTITIES = frozenset({"NewsArticle", "Sentence", "Mention", "Assertion", "Concept"})
 PREFIXES = (
@@ -56,10 +54,6 @@ EDGES = (
 )
 
 
-def _specificity(cls: str) -> tuple[int, str]:
-    return (SPECIFIC_FIRST.index(cls) + 1 if cls in SPECIFIC_FIRST else 0, cls)
-
-
 def to_networkx(store: Store) -> nx.MultiDiGraph:
     """The entities of ``store`` and the facts between them, one edge per property."""
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
@@ -79,7 +73,7 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
             iri,
             iri=iri,
             label=labels[iri],
-            cls=min(classes[iri], key=_specificity),
+            cls=most_specific(classes[iri]),
             aliases=sorted(aliases.get(iri, ())),
         )
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
