@@ -145,3 +145,9 @@ def test_analyze_path_takes_an_alias_and_names_the_nearest_on_a_miss(names_file,
     out, err = capsys.readouterr()
     assert out == ""
     assert err == "kg: error: no entity is named 'Warholl'; nearest: Warhol, Andy Warhol\n"
+
+
+def test_analyze_counts_read_in_the_right_number(names_file, capsys):
+    assert main(["analyze", str(names_file)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "4 entities, 1 fact, 3 connected components (largest 2), 3 communities"

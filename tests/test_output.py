@@ -217,3 +217,66 @@ def test_an_entity_with_two_classes_is_listed_and_counted_once(tmp_path, capsys,
     assert main(["info", *source, "--format", "json"]) == 0
     classes = json.loads(capsys.readouterr().out)["classes"]
     assert classes == {"Company": 1, "LaborUnion": 1, "Organization": 1}
+
+
+#: A fact said twice, once with a title and once without, with a long evidence sentence.
+EVIDENCE_TRIG = """\
+PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX id: <https://kg.example.org/id/>
+PREFIX person: <https://kg.example.org/id/person/>
+PREFIX org: <https://kg.example.org/id/organization/>
+PREFIX art: <https://kg.example.org/id/article/>
+
+id:entities {
+  person:ann-lee a kg:Person ; rdfs:label "Ann Lee" .
+  org:harbour-club a kg:Organization ; rdfs:label "Harbour Club" .
+}
+art:a {
+  art:a a kg:NewsArticle ; rdfs:label "Harbour news" ; kg:mentions person:ann-lee .
+  art:a-s0 kg:text "%s" ; kg:inArticle art:a .
+  art:a-s1 kg:text "Ann Lee leads the Harbour Club." ; kg:inArticle art:a .
+  person:ann-lee kg:ceoOf org:harbour-club .
+  art:a-f0 a kg:Assertion ; rdf:subject person:ann-lee ; rdf:predicate kg:ceoOf ;
+    rdf:object org:harbour-club ; kg:inSentence art:a-s0 ; kg:rule "test" ;
+    kg:confidence 0.9 ; kg:title "captain" ; prov:wasDerivedFrom art:a .
+  art:a-f1 a kg:Assertion ; rdf:subject person:ann-lee ; rdf:predicate kg:ceoOf ;
+    rdf:object org:harbour-club ; kg:inSentence art:a-s1 ; kg:rule "test" ;
+    kg:confidence 0.9 ; prov:wasDerivedFrom art:a .
+}
+"""
+LONG_SENTENCE = (
+    "Ann Lee, who has been the captain of the Harbour Club since the storm of 1998 "
+    "closed the old pier, said on Tuesday that the club would rebuild the boathouse "
+    "before the regatta."
+)
+
+
+@pytest.mark.parametrize("backend", ["file", "oxigraph"])
+def test_tables_show_the_whole_evidence_sentence(tmp_path, capsys, backend):
+    source = _graph_source(tmp_path, EVIDENCE_TRIG % LONG_SENTENCE, backend)
+    assert main(["query", "entity", *source, "--param", "entity=Ann Lee"]) == 0
+    out = capsys.readouterr().out
+    assert "\u2026" not in out
+    # wrapped onto lines of its column, rows parted by a blank line: read it back
+    lines = out.splitlines()
+    start, end = lines[0].index("sentence"), lines[0].index("rule")
+    rows = "\n".join(line[start:end].strip() for line in lines[2:-1]).split("\n\n")
+    assert [" ".join(row.split()) for row in rows] == [
+        "Ann Lee leads the Harbour Club.",
+        LONG_SENTENCE,
+    ]
+    assert max(len(line) for line in lines) < len(LONG_SENTENCE)
+
+
+@pytest.mark.parametrize("backend", ["file", "oxigraph"])
+def test_a_title_given_once_is_listed_without_a_stray_separator(tmp_path, capsys, backend):
+    import csv
+    import io
+
+    source = _graph_source(tmp_path, EVIDENCE_TRIG % LONG_SENTENCE, backend)
+    assert main(["query", "leaders", *source, "--format", "csv"]) == 0
+    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert (row["person"], row["title"]) == ("Ann Lee", "captain")

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from kg.cli.common import Parents, open_source, render_table, whole
+from kg.cli.common import Parents, open_source, plural, render_table, whole
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -70,9 +70,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} facts, "
-        f"{len(parts)} connected component(s) (largest {len(parts[0]) if parts else 0}), "
-        f"{len(groups)} communities"
+        f"{plural(graph.number_of_nodes(), 'entity', 'entities')}, "
+        f"{plural(graph.number_of_edges(), 'fact')}, "
+        f"{plural(len(parts), 'connected component')} (largest {len(parts[0]) if parts else 0}), "
+        f"{plural(len(groups), 'community', 'communities')}"
     )
     print()
     headers = ["entity", "class", "degree", "pagerank", "betweenness", "community", "core"]

@@ -10,6 +10,7 @@ import io
 import json
 import math
 import os
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -63,20 +64,50 @@ def format_term(term: Node | None, graph: Graph | None, short: bool) -> str:
 def render_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = 70
 ) -> str:
-    """A plain-text table; cells longer than ``width`` are cut (None: never)."""
+    """A plain-text table. A cell longer than ``width`` wraps onto more lines, never
+    cut (an evidence sentence is what a user came for), and then a blank line parts
+    the rows; ``None``: each cell on one line, however long.
 
-    def clip(text: str) -> str:
+    >>> print(render_table(["who", "said"], [["Ann", "a b c d e f"], ["Bo", "g"]], width=6))
+    who  said
+    ---  -----
+    Ann  a b c
+         d e f
+    <BLANKLINE>
+    Bo   g
+    """
+
+    def lines_of(text: str) -> list[str]:
         text = " ".join(text.split())
-        return text if width is None or len(text) <= width else text[: width - 1] + "\u2026"
+        if width is None or len(text) <= width:
+            return [text]
+        return textwrap.wrap(text, width, break_on_hyphens=False)
 
-    cells = [[clip(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = [
-        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
+    cells = [[lines_of(c) for c in row] for row in rows]
+    widths = [
+        max([len(h)] + [len(line) for r in cells for line in r[i]]) for i, h in enumerate(headers)
     ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join(lines)
+
+    def line(texts: Sequence[str]) -> str:
+        return "  ".join(t.ljust(w) for t, w in zip(texts, widths, strict=True)).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    tall = any(len(cell) > 1 for row in cells for cell in row)
+    for n, row in enumerate(cells):
+        if tall and n:
+            out.append("")
+        for k in range(max((len(cell) for cell in row), default=1)):
+            out.append(line([cell[k] if k < len(cell) else "" for cell in row]))
+    return "\n".join(out)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``count`` and the noun in the number it takes: "1 entity", "2 entities".
+
+    >>> plural(1, "entity", "entities"), plural(0, "fact")
+    ('1 entity', '0 facts')
+    """
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def emit(
