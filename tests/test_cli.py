@@ -551,3 +551,21 @@ def test_query_about_an_unknown_entity_answers_no_rows_and_names_the_nearest(
     result = run(["query", "entity", graph, "--param", "entity=tulsa"], capsys)
     assert (result.code, result.err) == (0, "")
     assert result.out.endswith("(0 rows)\n")
+
+
+def test_store_build_reports_the_triples_kg_info_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "articles"
+    store = tmp_path / "store"
+    first, second = examples / "01_sora_hollywood.txt", examples / "02_oscars_weekend.txt"
+    # two articles that name the same entities, described once in the store; then the
+    # store again, one article unchanged (the count is the store's, not the build's sum)
+    for articles in ([first, second], [second]):
+        result = run(["build", *articles, "--store", store], capsys)
+        assert result.code == 0, result.err
+        built = int(re.search(r"(\d+) triples", result.err).group(1))  # type: ignore[union-attr]
+        info = run(["info", "--store", store, "--format", "json"], capsys)
+        assert built == json.loads(info.out)["triples"]
