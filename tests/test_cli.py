@@ -521,9 +521,7 @@ art:a {
 """
 
 
-@pytest.mark.parametrize(
-    "name", ["sam altman", "SAM ALTMAN", "altman", "<https://kg.example.org/id/person/sam-altman>"]
-)
+@pytest.mark.parametrize("name", ["sam altman", "SAM ALTMAN", "altman", "Sam  Altman"])
 @pytest.mark.parametrize("query", ["entity", "articles"])
 def test_query_about_an_entity_takes_any_case_and_its_other_names(
     name: str, query: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
