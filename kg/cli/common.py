@@ -6,11 +6,14 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import functools
 import io
 import json
 import math
 import os
+import re
 import textwrap
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -61,6 +64,107 @@ def format_term(term: Node | None, graph: Graph | None, short: bool) -> str:
     return str(term)
 
 
+#: Unicode categories of characters that steer a terminal or the text's direction
+#: instead of showing: controls (C0 with ESC, DEL, C1 with CSI), formats (bidi
+#: overrides and isolates, zero-width spaces and joiners, BOM), line and paragraph
+#: separators, and lone surrogates (which cannot even be written as UTF-8).
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+#: Scripts whose letters look like Latin ones: a word mixing them is likely a disguise.
+LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def _hidden() -> re.Pattern[str]:
+    """A pattern of every hidden character; built on first need (a tenth of a second),
+    since most text is printable and never needs it."""
+    chars = (chr(c) for c in range(0x110000))
+    return re.compile(
+        "["
+        + "".join(re.escape(c) for c in chars if unicodedata.category(c) in HIDDEN_CATEGORIES)
+        + "]"
+    )
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
+
+
+def _unmasked(match: re.Match[str]) -> str:
+    """A word mixing letters of look-alike scripts (a Cyrillic A, U+0410, before "pple")
+    with its letters outside ASCII escaped, so the disguise shows."""
+    word = match.group()
+    scripts = {_script(c) for c in word}
+    if len(scripts) < 2 or not scripts <= LOOK_ALIKE_SCRIPTS:
+        return word
+    return "".join(c if c.isascii() else _escaped(c) for c in word)
+
+
+def safe_text(text: str, keep: str = "") -> str:
+    r"""``text`` as a terminal or spreadsheet may show it: characters that would steer
+    the terminal or the text's direction (ESC sequences, C1 controls, bidi overrides
+    and isolates, zero-width characters) are written as escapes (but those in
+    ``keep``), and so are the letters outside ASCII of a word that mixes look-alike
+    scripts (a Cyrillic A, U+0410, in a Latin name); other text is left as it is.
+
+    >>> print(safe_text("\x1b[31mred\x07 \u202eevil Z\u200bed \u0410pple Zoë Москва"))
+    \x1b[31mred\x07 \u202eevil Z\u200bed \u0410pple Zoë Москва
+    """
+    if not text.isprintable():
+        text = _hidden().sub(
+            lambda m: m.group() if m.group() in keep else _escaped(m.group()), text
+        )
+    return text if text.isascii() else _WORD.sub(_unmasked, text)
+
+
+def spreadsheet_cell(text: str) -> str:
+    r"""A CSV cell that a spreadsheet shows as text, never runs: one starting with
+    ``=``, ``+``, ``-``, ``@`` (a formula, such as ``=HYPERLINK(...)``), a tab or a
+    carriage return gets a leading ``'``, as OWASP advises; numbers stay numbers.
+    Line breaks stay (CSV quotes them); other hidden characters are escaped.
+
+    >>> print(*[spreadsheet_cell(c) for c in ['=HYPERLINK("x")', "-0.5", "@A1", "a-b"]])
+    '=HYPERLINK("x") -0.5 '@A1 a-b
+    """
+    text = safe_text(text, keep="\t\n\r")
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def json_text(value: object, indent: int | None = 2) -> str:
+    r"""``value`` as JSON, with the characters :func:`safe_text` escapes written as
+    JSON's ``\u`` escapes: a JSON reader gets the very same strings back, and a
+    terminal shows them instead of obeying them.
+
+    >>> print(json_text({"label": "\u202eevil\x85"}, indent=None))
+    {"label": "\u202eevil\u0085"}
+    """
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        if code == 0x0A:  # json.dumps escapes those in strings: this one parts lines
+            return "\n"
+        if code < 0x10000:
+            return f"\\u{code:04x}"
+        # beyond the BMP, JSON spells a character as its UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return text if text.replace("\n", "").isprintable() else _hidden().sub(escape, text)
+
+
 def render_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = 70
 ) -> str:
@@ -78,11 +182,13 @@ def render_table(
     """
 
     def lines_of(text: str) -> list[str]:
-        text = " ".join(text.split())
+        # nothing in a cell steers the terminal: no escape sequence, no bidi override
+        text = safe_text(" ".join(text.split()))
         if width is None or len(text) <= width:
             return [text]
         return textwrap.wrap(text, width, break_on_hyphens=False)
 
+    headers = [safe_text(" ".join(h.split())) for h in headers]
     cells = [[lines_of(c) for c in row] for row in rows]
     widths = [
         max([len(h)] + [len(line) for r in cells for line in r[i]]) for i, h in enumerate(headers)
@@ -113,15 +219,15 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
 def emit(
     headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str, width: int | None = 70
 ) -> str:
+    """Rows as a table, CSV or JSON, none of which a terminal or a spreadsheet would run
+    (see :func:`safe_text`, :func:`spreadsheet_cell` and :func:`json_text`)."""
     if fmt == "json":
-        return json.dumps(
-            [dict(zip(headers, r, strict=True)) for r in rows], indent=2, ensure_ascii=False
-        )
+        return json_text([dict(zip(headers, r, strict=True)) for r in rows])
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerow([spreadsheet_cell(str(h)) for h in headers])
+        writer.writerows([[spreadsheet_cell(str(c)) for c in row] for row in rows])
         return buf.getvalue().rstrip("\n")
     return render_table(headers, [[str(c) for c in r] for r in rows], width)
 
@@ -240,7 +346,8 @@ def usable_cpus() -> int:
 
 
 def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    """An error's message on one line, with nothing in it that steers the terminal."""
+    text = safe_text(" ".join(str(exc).split()))
     return text[:500] + "..." if len(text) > 500 else text
 
 

@@ -9,7 +9,15 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from kg.cli.common import STORE_HELP, Parents, emit, format_term, open_source
+from kg.cli.common import (
+    STORE_HELP,
+    Parents,
+    emit,
+    format_term,
+    json_text,
+    open_source,
+    safe_text,
+)
 from kg.errors import QueryError, UsageError
 from kg.sources import STDIN
 from kg.types import QueryResult
@@ -73,7 +81,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             result.graph.bind(prefix, ns, override=True, replace=True)
         print(result.graph.serialize(format="longturtle"))
     elif args.format == "sparql-json":
-        print(json.dumps(_sparql_json(result), indent=2, ensure_ascii=False))
+        print(json_text(_sparql_json(result)))
     else:
         short = args.format == "table"
         rows = [[format_term(v, names, short) for v in row] for row in result.rows]
@@ -81,7 +89,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         if args.format == "table":
             print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     if hint:
-        print(f"kg: {hint}", file=sys.stderr)
+        print(f"kg: {safe_text(hint)}", file=sys.stderr)
     return 0
 
 
