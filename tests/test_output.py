@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import Dataset
+from rdflib import RDFS, Dataset
 
 from kg.cli import main
 from kg.store import load, save
@@ -390,3 +390,21 @@ def test_json_escapes_what_a_terminal_would_obey_and_keeps_the_text(tmp_path, ca
     assert {"\x1b[31mRed\x1b[2J Corp\x07", "Evil \u202egnp.exe\u2066x\u2069 Inc", "\u0410pple"} <= (
         strings(json.loads(out))
     )
+
+
+def test_constructed_turtle_escapes_what_a_terminal_would_obey_and_reads_back_the_same(
+    tmp_path, capsys
+):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    source = _graph_source(tmp_path, HOSTILE_TRIG, "file")
+    query = "CONSTRUCT { ?s rdfs:label ?o } WHERE { ?s rdfs:label ?o }"
+    assert main(["query", "-e", query, *source]) == 0
+    out = capsys.readouterr().out
+    assert not [c for c in HIDDEN[:-1] if c in out]
+    assert "\\u001b[31mRed" in out
+    expected = Graph()
+    for s, o in load(tmp_path / "g.trig").subject_objects(RDFS.label):
+        expected.add((s, RDFS.label, o))
+    assert isomorphic(Graph().parse(data=out, format="turtle"), expected)

@@ -142,6 +142,22 @@ def spreadsheet_cell(text: str) -> str:
     return text
 
 
+def _u_escaped(match: re.Match[str]) -> str:
+    """A character as JSON and Turtle spell it in a string: ``\u202e``; beyond the
+    BMP, its UTF-16 surrogate pair, which both read back as the one character."""
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _hidden_escaped(text: str, keep: str) -> str:
+    if text.translate({ord(c): None for c in keep}).isprintable():
+        return text
+    return _hidden().sub(lambda m: m.group() if m.group() in keep else _u_escaped(m), text)
+
+
 def json_text(value: object, indent: int | None = 2) -> str:
     r"""``value`` as JSON, with the characters :func:`safe_text` escapes written as
     JSON's ``\u`` escapes: a JSON reader gets the very same strings back, and a
@@ -150,19 +166,20 @@ def json_text(value: object, indent: int | None = 2) -> str:
     >>> print(json_text({"label": "\u202eevil\x85"}, indent=None))
     {"label": "\u202eevil\u0085"}
     """
+    # json.dumps escapes line breaks in strings: a raw one parts the lines
+    return _hidden_escaped(json.dumps(value, indent=indent, ensure_ascii=False), keep="\n")
 
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        if code == 0x0A:  # json.dumps escapes those in strings: this one parts lines
-            return "\n"
-        if code < 0x10000:
-            return f"\\u{code:04x}"
-        # beyond the BMP, JSON spells a character as its UTF-16 surrogate pair
-        code -= 0x10000
-        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
-    text = json.dumps(value, indent=indent, ensure_ascii=False)
-    return text if text.replace("\n", "").isprintable() else _hidden().sub(escape, text)
+def turtle_text(text: str) -> str:
+    r"""Turtle (as rdflib writes it) with the characters :func:`safe_text` escapes
+    written as ``\u`` escapes, which Turtle reads back as the same characters
+    (they occur only in literals and IRIs, where it allows them); line breaks and
+    tabs stay, for they also part the statements and a long literal's lines.
+
+    >>> print(turtle_text('<x> <y> "a\x1b[2Jb\u202ec" .'))
+    <x> <y> "a\u001b[2Jb\u202ec" .
+    """
+    return _hidden_escaped(text, keep="\n\r\t")
 
 
 def render_table(

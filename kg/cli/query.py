@@ -17,6 +17,7 @@ from kg.cli.common import (
     json_text,
     open_source,
     safe_text,
+    turtle_text,
 )
 from kg.errors import QueryError, UsageError
 from kg.sources import STDIN
@@ -79,7 +80,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     elif result.graph is not None:
         for prefix, ns in PREFIXES.items():
             result.graph.bind(prefix, ns, override=True, replace=True)
-        print(result.graph.serialize(format="longturtle"))
+        print(turtle_text(result.graph.serialize(format="longturtle")))
     elif args.format == "sparql-json":
         print(json_text(_sparql_json(result)))
     else:
