@@ -47,8 +47,11 @@ def summarize(store: Store) -> dict[str, Any]:
     """Counts of quads, articles, entities per class (each entity once, under its most
     specific class) and relation triples per property."""
     typed: dict[str, list[str]] = {}
+    # a row per entity (and class), none per mention or assertion: those are many more
+    scaffolding = ", ".join(f"kg:{name}" for name in sorted(PROVENANCE_CLASSES))
     rows = store.query(
-        f'SELECT DISTINCT ?e ?c WHERE {{ ?e a ?c . FILTER(STRSTARTS(STR(?e), "{ID}")) }}'
+        PREFIX + f"SELECT DISTINCT ?e ?c WHERE {{ ?e a ?c . FILTER(?c NOT IN ({scaffolding}) "
+        f'&& STRSTARTS(STR(?e), "{ID}")) }}'
     ).rows
     for entity, cls in rows:
         name = local_name(cls)
