@@ -78,12 +78,15 @@ PREFIX id: <https://kg.example.org/id/>
 PREFIX person: <https://kg.example.org/id/person/>
 PREFIX org: <https://kg.example.org/id/organization/>
 PREFIX art: <https://kg.example.org/id/article/>
+PREFIX place: <https://kg.example.org/id/place/>
 
 id:entities {
   person:andy-warhol a kg:Person ; rdfs:label "Andy Warhol" ; skos:altLabel "Warhol" .
   person:ann-perry a kg:Person ; rdfs:label "Ann Perry" ; skos:altLabel "Perry" .
   person:tyler-perry a kg:Person ; rdfs:label "Tyler Perry" ; skos:altLabel "Perry" .
   org:factory a kg:Company ; rdfs:label "The Factory" .
+  place:paris a kg:Place ; rdfs:label "Paris" .
+  person:paris a kg:Person ; rdfs:label "Paris" .
 }
 art:a {
   art:a a kg:NewsArticle ; rdfs:label "Pop art" ;
@@ -131,11 +134,19 @@ def test_a_name_no_entity_goes_by_suggests_the_nearest_names(names_file):
     with pytest.raises(UnknownEntity) as caught:
         find_node(graph, "Andy Warhole")
     assert str(caught.value) == "no entity is named 'Andy Warhole'; nearest: Andy Warhol, Warhol"
-    with pytest.raises(UnknownEntity, match=r"; nearest: Perry$"):
+    with pytest.raises(UnknownEntity, match=r"; nearest: Perry, Paris$"):
         find_node(graph, "Perri")
     # an alias two entities share names neither: say which, do not pick one
     with pytest.raises(AmbiguousEntity, match=r"Ann Perry, Tyler Perry"):
         find_node(graph, "perry")
+    # so does a name two entities have: say which, with their IRIs to choose by
+    with pytest.raises(AmbiguousEntity) as caught:
+        find_node(graph, "paris")
+    assert str(caught.value) == (
+        "2 entities are named 'paris' (Person https://kg.example.org/id/person/paris, "
+        "Place https://kg.example.org/id/place/paris); give the IRI of one"
+    )
+    assert find_node(graph, "https://kg.example.org/id/place/paris").endswith("place/paris")
 
 
 def test_analyze_path_takes_an_alias_and_names_the_nearest_on_a_miss(names_file, capsys):
@@ -150,4 +161,4 @@ def test_analyze_path_takes_an_alias_and_names_the_nearest_on_a_miss(names_file,
 def test_analyze_counts_read_in_the_right_number(names_file, capsys):
     assert main(["analyze", str(names_file)]) == 0
     first = capsys.readouterr().out.splitlines()[0]
-    assert first == "4 entities, 1 fact, 3 connected components (largest 2), 3 communities"
+    assert first == "6 entities, 1 fact, 5 connected components (largest 2), 5 communities"

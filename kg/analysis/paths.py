@@ -26,7 +26,7 @@ class NoPath(KGError):
 
 
 class AmbiguousEntity(KGError):
-    """A name several entities go by, none of them as its label."""
+    """A name several entities go by."""
 
     exit_code = 66
 
@@ -52,14 +52,22 @@ def find_node(graph: nx.MultiDiGraph, name: str) -> str:
     Raises:
         UnknownEntity: no entity goes by ``name``; the message gives the three nearest
             names (labels and aliases).
-        AmbiguousEntity: several entities go by it as another name only.
+        AmbiguousEntity: several entities are named ``name`` (the message gives
+            their classes and IRIs), or none is and several go by it as another name.
     """
     if name in graph:
         return name
     wanted = _key(name)
     by_label = sorted(str(n) for n, d in graph.nodes(data=True) if _key(d.get("label")) == wanted)
+    # the same name written the same way is the one meant ("Apple", not "apple")
+    exact = [n for n in by_label if graph.nodes[n].get("label") == name]
+    if len(exact) == 1 or len(by_label) == 1:
+        return (exact or by_label)[0]
     if by_label:
-        return by_label[0]
+        which = ", ".join(f"{graph.nodes[n].get('cls')} {n}" for n in by_label[:5])
+        raise AmbiguousEntity(
+            f"{len(by_label)} entities are named {name!r} ({which}); give the IRI of one"
+        )
     by_alias = sorted(
         str(n)
         for n, d in graph.nodes(data=True)
