@@ -490,3 +490,80 @@ def test_query_own_ask_file(
     )
     result = run(["query", query, graph_file], capsys)
     assert (result.code, result.out) == (0, "true\n")
+
+
+#: A person kg knows by a second name, and one fact about them (no model needed).
+LOOKUP_TRIG = """\
+PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX id: <https://kg.example.org/id/>
+PREFIX person: <https://kg.example.org/id/person/>
+PREFIX org: <https://kg.example.org/id/organization/>
+PREFIX art: <https://kg.example.org/id/article/>
+PREFIX place: <https://kg.example.org/id/place/>
+
+id:entities {
+  person:sam-altman a kg:Person ; rdfs:label "Sam Altman" ; skos:altLabel "Altman" .
+  org:openai a kg:Company ; rdfs:label "OpenAI" .
+  place:tulsa a kg:Place ; rdfs:label "Tulsa" .
+}
+art:a {
+  art:a a kg:NewsArticle ; rdfs:label "Sora" ; kg:mentions person:sam-altman, org:openai .
+  art:a-s0 kg:text "Altman leads OpenAI." ; kg:inArticle art:a .
+  person:sam-altman kg:ceoOf org:openai .
+  art:a-f0 a kg:Assertion ; rdf:subject person:sam-altman ; rdf:predicate kg:ceoOf ;
+    rdf:object org:openai ; kg:inSentence art:a-s0 ; kg:rule "test" ; kg:confidence 0.9 ;
+    prov:wasDerivedFrom art:a .
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["sam altman", "SAM ALTMAN", "altman", "Sam  Altman"])
+@pytest.mark.parametrize("query", ["entity", "articles"])
+def test_query_about_an_entity_takes_any_case_and_its_other_names(
+    name: str, query: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    graph = tmp_path / "g.trig"
+    graph.write_text(LOOKUP_TRIG, encoding="utf-8")
+    result = run(["query", query, graph, "--param", f"entity={name}", "--format", "csv"], capsys)
+    assert (result.code, result.err) == (0, "")
+    rows = list(csv.reader(io.StringIO(result.out)))[1:]
+    expected = ["Sam Altman", "ceoOf", "OpenAI"] if query == "entity" else ["Sora", "", "0"]
+    assert [row[:3] for row in rows] == [expected]
+
+
+def test_query_about_an_unknown_entity_answers_no_rows_and_names_the_nearest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    graph = tmp_path / "g.trig"
+    graph.write_text(LOOKUP_TRIG, encoding="utf-8")
+    result = run(["query", "entity", graph, "--param", "entity=Sam Altmann"], capsys)
+    # no rows is an answer (exit 0); the hint goes to standard error, one line
+    assert result.code == 0
+    assert result.out.endswith("(0 rows)\n")
+    assert result.err == "kg: no entity is named 'Sam Altmann'; nearest: Sam Altman, Altman\n"
+    # a known entity with nothing to say gets no hint
+    result = run(["query", "entity", graph, "--param", "entity=tulsa"], capsys)
+    assert (result.code, result.err) == (0, "")
+    assert result.out.endswith("(0 rows)\n")
+
+
+def test_store_build_reports_the_triples_kg_info_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "articles"
+    store = tmp_path / "store"
+    first, second = examples / "01_sora_hollywood.txt", examples / "02_oscars_weekend.txt"
+    # two articles that name the same entities, described once in the store; then the
+    # store again, one article unchanged (the count is the store's, not the build's sum)
+    for articles in ([first, second], [second]):
+        result = run(["build", *articles, "--store", store], capsys)
+        assert result.code == 0, result.err
+        built = int(re.search(r"(\d+) triples", result.err).group(1))  # type: ignore[union-attr]
+        info = run(["info", "--store", store, "--format", "json"], capsys)
+        assert built == json.loads(info.out)["triples"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import Dataset
+from rdflib import RDFS, Dataset
 
 from kg.cli import main
 from kg.store import load, save
@@ -164,3 +164,247 @@ def test_store_lines_are_the_graph_rdflib_would_write(pipeline):
     assert ntriples_lines(lines) == written | {
         '<https://example.org/extra> <https://example.org/extra> "x" .'
     }
+
+
+#: Acme, typed Organization by one article and Company by another (the shared entity
+#: description holds both), and an extension's union, typed Organization too.
+TWO_CLASSES_TRIG = """\
+PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX labor: <https://example.org/labor#>
+PREFIX id: <https://kg.example.org/id/>
+PREFIX org: <https://kg.example.org/id/organization/>
+PREFIX art: <https://kg.example.org/id/article/>
+
+id:entities {
+  org:acme a kg:Organization, kg:Company ; rdfs:label "Acme" .
+  org:guild a kg:Organization, labor:LaborUnion ; rdfs:label "Writers Guild" .
+  org:un a kg:Organization ; rdfs:label "United Nations" .
+}
+art:a { art:a a kg:NewsArticle ; rdfs:label "A" ; kg:mentions org:acme, org:guild, org:un . }
+art:b { art:b a kg:NewsArticle ; rdfs:label "B" ; kg:mentions org:acme . }
+"""
+
+
+def _graph_source(tmp_path: Path, text: str, backend: str) -> list[str]:
+    """Arguments that give ``kg`` the TriG ``text``: as a file, or as an Oxigraph store."""
+    path = tmp_path / "g.trig"
+    path.write_text(text, encoding="utf-8")
+    if backend == "file":
+        return [str(path)]
+    from kg.store import open_store
+
+    store = open_store(str(tmp_path / "store"), create=True)
+    store.store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TRIG)  # type: ignore[attr-defined]
+    store.close()
+    return ["--store", str(tmp_path / "store")]
+
+
+@pytest.mark.parametrize("backend", ["file", "oxigraph"])
+def test_an_entity_with_two_classes_is_listed_and_counted_once(tmp_path, capsys, backend):
+    import csv
+    import io
+    import json
+
+    source = _graph_source(tmp_path, TWO_CLASSES_TRIG, backend)
+    assert main(["query", "entities", *source, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["label"], r["class"], r["articles"]) for r in rows] == [
+        ("Acme", "Company", "2"),
+        ("Writers Guild", "LaborUnion", "1"),
+        ("United Nations", "Organization", "1"),
+    ]
+    assert main(["info", *source, "--format", "json"]) == 0
+    classes = json.loads(capsys.readouterr().out)["classes"]
+    assert classes == {"Company": 1, "LaborUnion": 1, "Organization": 1}
+
+
+#: A fact said twice, once with a title and once without, with a long evidence sentence.
+EVIDENCE_TRIG = """\
+PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX id: <https://kg.example.org/id/>
+PREFIX person: <https://kg.example.org/id/person/>
+PREFIX org: <https://kg.example.org/id/organization/>
+PREFIX art: <https://kg.example.org/id/article/>
+
+id:entities {
+  person:ann-lee a kg:Person ; rdfs:label "Ann Lee" .
+  org:harbour-club a kg:Organization ; rdfs:label "Harbour Club" .
+}
+art:a {
+  art:a a kg:NewsArticle ; rdfs:label "Harbour news" ; kg:mentions person:ann-lee .
+  art:a-s0 kg:text "%s" ; kg:inArticle art:a .
+  art:a-s1 kg:text "Ann Lee leads the Harbour Club." ; kg:inArticle art:a .
+  person:ann-lee kg:ceoOf org:harbour-club .
+  art:a-f0 a kg:Assertion ; rdf:subject person:ann-lee ; rdf:predicate kg:ceoOf ;
+    rdf:object org:harbour-club ; kg:inSentence art:a-s0 ; kg:rule "test" ;
+    kg:confidence 0.9 ; kg:title "captain" ; prov:wasDerivedFrom art:a .
+  art:a-f1 a kg:Assertion ; rdf:subject person:ann-lee ; rdf:predicate kg:ceoOf ;
+    rdf:object org:harbour-club ; kg:inSentence art:a-s1 ; kg:rule "test" ;
+    kg:confidence 0.9 ; prov:wasDerivedFrom art:a .
+}
+"""
+LONG_SENTENCE = (
+    "Ann Lee, who has been the captain of the Harbour Club since the storm of 1998 "
+    "closed the old pier, said on Tuesday that the club would rebuild the boathouse "
+    "before the regatta."
+)
+
+
+@pytest.mark.parametrize("backend", ["file", "oxigraph"])
+def test_tables_show_the_whole_evidence_sentence(tmp_path, capsys, backend):
+    source = _graph_source(tmp_path, EVIDENCE_TRIG % LONG_SENTENCE, backend)
+    assert main(["query", "entity", *source, "--param", "entity=Ann Lee"]) == 0
+    out = capsys.readouterr().out
+    assert "\u2026" not in out
+    # wrapped onto lines of its column, rows parted by a blank line: read it back
+    lines = out.splitlines()
+    start, end = lines[0].index("sentence"), lines[0].index("rule")
+    rows = "\n".join(line[start:end].strip() for line in lines[2:-1]).split("\n\n")
+    assert [" ".join(row.split()) for row in rows] == [
+        "Ann Lee leads the Harbour Club.",
+        LONG_SENTENCE,
+    ]
+    assert max(len(line) for line in lines) < len(LONG_SENTENCE)
+
+
+@pytest.mark.parametrize("backend", ["file", "oxigraph"])
+def test_a_title_given_once_is_listed_without_a_stray_separator(tmp_path, capsys, backend):
+    import csv
+    import io
+
+    source = _graph_source(tmp_path, EVIDENCE_TRIG % LONG_SENTENCE, backend)
+    assert main(["query", "leaders", *source, "--format", "csv"]) == 0
+    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert (row["person"], row["title"]) == ("Ann Lee", "captain")
+
+
+#: Labels that would take over a terminal or a spreadsheet, or disguise a name: an ANSI
+#: colour and screen clear, BEL, C1's CSI, a right-to-left override, isolates, a
+#: zero-width space, a Cyrillic "A" in a Latin name, and formulas (Turtle \u escapes).
+HOSTILE_TRIG = r"""
+PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX id: <https://kg.example.org/id/>
+PREFIX org: <https://kg.example.org/id/organization/>
+PREFIX art: <https://kg.example.org/id/article/>
+
+id:entities {
+  org:red a kg:Company ; rdfs:label "\u001B[31mRed\u001B[2J Corp\u0007" .
+  org:csi a kg:Company ; rdfs:label "Csi\u009B31m Ltd" .
+  org:rlo a kg:Company ; rdfs:label "Evil \u202Egnp.exe\u2066x\u2069 Inc" .
+  org:zw a kg:Company ; rdfs:label "Zero\u200BWidth" .
+  org:apple a kg:Company ; rdfs:label "\u0410pple" .
+  org:link a kg:Company ; rdfs:label "=HYPERLINK(\"https://evil.example\",\"click\")" .
+  org:plus a kg:Company ; rdfs:label "+1 Media" .
+  org:minus a kg:Company ; rdfs:label "-2+3" .
+  org:at a kg:Company ; rdfs:label "@SUM(A1)" .
+  org:zoe a kg:Company ; rdfs:label "Zoë Москва" .
+}
+art:a {
+  art:a a kg:NewsArticle ; rdfs:label "News\u001B]0;owned\u0007" ;
+    kg:mentions org:red, org:csi, org:rlo, org:zw, org:apple, org:link, org:plus, org:minus,
+      org:at, org:zoe .
+  art:a-s0 kg:text "\u001B[31mRed\u001B[2J Corp\u0007 sued \u202EEvil." ; kg:inArticle art:a .
+  org:red kg:partnersWith org:rlo .
+  art:a-f0 a kg:Assertion ; rdf:subject org:red ; rdf:predicate kg:partnersWith ;
+    rdf:object org:rlo ; kg:inSentence art:a-s0 ; kg:rule "test" ; kg:confidence 0.7 ;
+    prov:wasDerivedFrom art:a .
+}
+"""
+#: What must never reach a terminal raw.
+HIDDEN = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066", "\u2069", "\u200b", "\u0410")
+
+
+def _shown_safely(text: str) -> None:
+    assert not [c for c in HIDDEN if c in text], text
+    assert "\\x1b[31mRed\\x1b[2J Corp\\x07" in text
+    assert "Csi\\x9b31m Ltd" in text
+    assert "Evil \\u202egnp.exe\\u2066x\\u2069 Inc" in text
+    assert "Zero\\u200bWidth" in text
+    assert "\\u0410pple" in text  # a look-alike letter in a Latin name shows as what it is
+    assert "Zoë Москва" in text  # a name in one script each word is left alone
+
+
+@pytest.mark.parametrize("backend", ["file", "oxigraph"])
+def test_tables_show_control_and_bidi_characters_as_escapes(tmp_path, capsys, backend):
+    source = _graph_source(tmp_path, HOSTILE_TRIG, backend)
+    assert main(["query", "entities", *source]) == 0
+    _shown_safely(capsys.readouterr().out)
+    assert main(["analyze", *source, "--top", "20"]) == 0
+    _shown_safely(capsys.readouterr().out)
+    # an error line names the nearest names just as safely
+    assert main(["analyze", *source, "--path", "\u0410ppl", "Csi\x9b31m Ltd"]) == 66
+    assert capsys.readouterr().err == (
+        "kg: error: no entity is named '\\u0410ppl'; nearest: \\u0410pple\n"
+    )
+
+
+def test_csv_cells_are_never_formulas_or_terminal_controls(tmp_path, capsys):
+    import csv
+    import io
+
+    source = _graph_source(tmp_path, HOSTILE_TRIG, "file")
+    assert main(["query", "entities", *source, "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    _shown_safely(out)
+    labels = {row["label"] for row in csv.DictReader(io.StringIO(out))}
+    assert {
+        '\'=HYPERLINK("https://evil.example","click")',
+        "'+1 Media",
+        "'-2+3",
+        "'@SUM(A1)",
+    } <= labels
+    assert not [label for label in labels if label[:1] in "=+-@"]
+
+
+@pytest.mark.parametrize(
+    ("command", "fmt"),
+    [
+        (["query", "entities"], "json"),
+        (["query", "entities"], "sparql-json"),
+        (["analyze"], "json"),
+    ],
+)
+def test_json_escapes_what_a_terminal_would_obey_and_keeps_the_text(tmp_path, capsys, command, fmt):
+    import json
+
+    source = _graph_source(tmp_path, HOSTILE_TRIG, "file")
+    assert main([*command, *source, "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert not [c for c in HIDDEN[:-1] if c in out]
+
+    def strings(value: object) -> set[str]:
+        if isinstance(value, dict):
+            return set().union(*(strings(v) for v in value.values()))
+        if isinstance(value, list):
+            return set().union(*(strings(v) for v in value))
+        return {value} if isinstance(value, str) else set()
+
+    # a JSON reader gets every name back as it was
+    assert {"\x1b[31mRed\x1b[2J Corp\x07", "Evil \u202egnp.exe\u2066x\u2069 Inc", "\u0410pple"} <= (
+        strings(json.loads(out))
+    )
+
+
+def test_constructed_turtle_escapes_what_a_terminal_would_obey_and_reads_back_the_same(
+    tmp_path, capsys
+):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    source = _graph_source(tmp_path, HOSTILE_TRIG, "file")
+    query = "CONSTRUCT { ?s rdfs:label ?o } WHERE { ?s rdfs:label ?o }"
+    assert main(["query", "-e", query, *source]) == 0
+    out = capsys.readouterr().out
+    assert not [c for c in HIDDEN[:-1] if c in out]
+    assert "\\u001b[31mRed" in out
+    expected = Graph()
+    for s, o in load(tmp_path / "g.trig").subject_objects(RDFS.label):
+        expected.add((s, RDFS.label, o))
+    assert isomorphic(Graph().parse(data=out, format="turtle"), expected)

@@ -11,9 +11,10 @@ One topic per module: :mod:`kg.analysis.graph` (building the graph),
 from kg.analysis.centrality import centrality
 from kg.analysis.communities import communities, components, core_numbers
 from kg.analysis.graph import to_networkx
-from kg.analysis.paths import NoPath, UnknownEntity, find_node, shortest_chain
+from kg.analysis.paths import AmbiguousEntity, NoPath, UnknownEntity, find_node, shortest_chain
 
 __all__ = [
+    "AmbiguousEntity",
     "NoPath",
     "UnknownEntity",
     "centrality",

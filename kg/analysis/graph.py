@@ -1,6 +1,7 @@
 """From a store to a networkx ``MultiDiGraph`` of entities and the facts between them.
 
-Nodes are entities (attributes: ``iri``, ``label``, ``cls``); edges are facts
+Nodes are entities (attributes: ``iri``, ``label``, ``cls``, and ``aliases``, the
+other names it goes by); edges are facts
 (``property``, ``confidence`` — the highest of its evidence — and ``evidence``,
 a list of ``{"sentence", "article", "confidence", "rule"}``). Articles,
 sentences, mentions and assertions, the provenance scaffolding, are not nodes.
@@ -12,26 +13,32 @@ from typing import Any
 
 import networkx as nx
 
-from kg.lexicon import ENTITY_CLASSES, local_name
+from kg.info import most_specific
+from kg.lexicon import local_name
 from kg.store import Store
 from kg.vocab import ID, KG
 
 __all__ = ["to_networkx"]
 
-#: Most specific first: an entity typed both Company and Organization is a Company.
-#: Classes an extension adds (not listed) come before all of these.
-SPECIFIC_FIRST = sorted(ENTITY_CLASSES, key=lambda c: c == "Organization")
 #: Types that mark the provenance scaffolding, not entities.
 NOT_ENTITIES = frozenset({"NewsArticle", "Sentence", "Mention", "Assertion", "Concept"})
 PREFIXES = (
     f"PREFIX kg: <{KG._NS}>\n"
     "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 )
 NODES = (
     PREFIXES
     + """SELECT DISTINCT ?e ?c ?label WHERE {
   ?e a ?c ; rdfs:label ?label .
+  FILTER(STRSTARTS(STR(?e), "%s"))
+}"""
+)
+ALIASES = (
+    PREFIXES
+    + """SELECT DISTINCT ?e ?alias WHERE {
+  ?e skos:altLabel ?alias .
   FILTER(STRSTARTS(STR(?e), "%s"))
 }"""
 )
@@ -47,10 +54,6 @@ EDGES = (
 )
 
 
-def _specificity(cls: str) -> tuple[int, str]:
-    return (SPECIFIC_FIRST.index(cls) + 1 if cls in SPECIFIC_FIRST else 0, cls)
-
-
 def to_networkx(store: Store) -> nx.MultiDiGraph:
     """The entities of ``store`` and the facts between them, one edge per property."""
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
@@ -61,8 +64,18 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
         if name not in NOT_ENTITIES:
             classes.setdefault(str(node), []).append(name)
             labels[str(node)] = str(label)
+    aliases: dict[str, set[str]] = {}
+    for node, alias in store.query(ALIASES % ID).rows:
+        if str(node) in classes and str(alias) != labels[str(node)]:
+            aliases.setdefault(str(node), set()).add(str(alias))
     for iri in sorted(classes):
-        graph.add_node(iri, iri=iri, label=labels[iri], cls=min(classes[iri], key=_specificity))
+        graph.add_node(
+            iri,
+            iri=iri,
+            label=labels[iri],
+            cls=most_specific(classes[iri]),
+            aliases=sorted(aliases.get(iri, ())),
+        )
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     for _, s, p, o, confidence, sentence, article, rule in sorted(
         store.query(EDGES).rows, key=lambda row: tuple(str(v) for v in row)

@@ -8,8 +8,9 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import KGError
+from kg.info import nearest_names
 
-__all__ = ["NoPath", "UnknownEntity", "find_node", "shortest_chain"]
+__all__ = ["AmbiguousEntity", "NoPath", "UnknownEntity", "find_node", "shortest_chain"]
 
 
 class UnknownEntity(KGError):
@@ -24,23 +25,66 @@ class NoPath(KGError):
     exit_code = 1
 
 
+class AmbiguousEntity(KGError):
+    """A name several entities go by."""
+
+    exit_code = 66
+
+
+def _key(name: object) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
 def find_node(graph: nx.MultiDiGraph, name: str) -> str:
-    """The node whose label (or IRI) is ``name``, ignoring case.
+    """The node whose IRI is ``name``, or whose label or other name (``aliases``) is
+    ``name``, ignoring case; a label wins over another entity's alias.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("id:andy-warhol", label="Andy Warhol", aliases=["Warhol"])
+    >>> find_node(g, "warhol")
+    'id:andy-warhol'
+    >>> try:
+    ...     find_node(g, "Andy Warholl")
+    ... except UnknownEntity as exc:
+    ...     print(exc)
+    no entity is named 'Andy Warholl'; nearest: Andy Warhol, Warhol
 
     Raises:
-        UnknownEntity: with the closest labels, when none matches.
+        UnknownEntity: no entity goes by ``name``; the message gives the three nearest
+            names (labels and aliases).
+        AmbiguousEntity: several entities are named ``name`` (the message gives
+            their classes and IRIs), or none is and several go by it as another name.
     """
-    wanted = name.casefold()
-    for node, data in graph.nodes(data=True):
-        if node == name or str(data.get("label", "")).casefold() == wanted:
-            return str(node)
-    near = sorted(
-        str(d.get("label"))
-        for _, d in graph.nodes(data=True)
-        if wanted[:4] in str(d.get("label", "")).casefold()
-    )[:5]
-    hint = f"; did you mean {', '.join(near)}?" if near else ""
-    raise UnknownEntity(f"no entity named {name!r} in the graph{hint}")
+    if name in graph:
+        return name
+    wanted = _key(name)
+    by_label = sorted(str(n) for n, d in graph.nodes(data=True) if _key(d.get("label")) == wanted)
+    # the same name written the same way is the one meant ("Apple", not "apple")
+    exact = [n for n in by_label if graph.nodes[n].get("label") == name]
+    if len(exact) == 1 or len(by_label) == 1:
+        return (exact or by_label)[0]
+    if by_label:
+        which = ", ".join(f"{graph.nodes[n].get('cls')} {n}" for n in by_label[:5])
+        raise AmbiguousEntity(
+            f"{len(by_label)} entities are named {name!r} ({which}); give the IRI of one"
+        )
+    by_alias = sorted(
+        str(n)
+        for n, d in graph.nodes(data=True)
+        if any(_key(alias) == wanted for alias in d.get("aliases", ()))
+    )
+    if len(by_alias) == 1:
+        return by_alias[0]
+    if by_alias:
+        labels = ", ".join(str(graph.nodes[n].get("label")) for n in by_alias[:5])
+        raise AmbiguousEntity(
+            f"{name!r} is another name of {len(by_alias)} entities ({labels}); give one's full name"
+        )
+    names = {str(d.get("label")) for _, d in graph.nodes(data=True)}
+    names.update(str(a) for _, d in graph.nodes(data=True) for a in d.get("aliases", ()))
+    near = nearest_names(name, names)
+    hint = f"; nearest: {', '.join(near)}" if near else ""
+    raise UnknownEntity(f"no entity is named {name!r}{hint}")
 
 
 def shortest_chain(graph: nx.MultiDiGraph, source: str, target: str) -> list[dict[str, Any]]:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from kg.cli.common import Parents, open_source, render_table, whole
+from kg.cli.common import Parents, json_text, open_source, plural, render_table, safe_text, whole
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -24,16 +23,19 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.path:
         steps = shortest_chain(graph, args.path[0], args.path[1])
         if args.format == "json":
-            print(json.dumps(steps, indent=2, ensure_ascii=False))
+            print(json_text(steps))
             return 0
         for n, step in enumerate(steps, 1):
             print(
-                f"{n}. {step['subject']} --{step['property']}--> {step['object']} "
-                f"(confidence {step['confidence']:.2f})"
+                safe_text(
+                    f"{n}. {step['subject']} --{step['property']}--> {step['object']} "
+                    f"(confidence {step['confidence']:.2f})"
+                )
             )
             for item in step["evidence"][:3]:
                 sentence = " ".join(item["sentence"].split())
-                print(f"     \u201c{sentence}\u201d \u2014 {item['article']}")
+                article = " ".join(item["article"].split())
+                print(safe_text(f"     \u201c{sentence}\u201d \u2014 {article}"))
         return 0
     scores = centrality(graph)
     groups = communities(graph)
@@ -56,23 +58,22 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     ]
     if args.format == "json":
         print(
-            json.dumps(
+            json_text(
                 {
                     "nodes": graph.number_of_nodes(),
                     "edges": graph.number_of_edges(),
                     "components": [len(c) for c in parts],
                     "communities": [sorted(graph.nodes[n]["label"] for n in g) for g in groups],
                     "entities": rows,
-                },
-                indent=2,
-                ensure_ascii=False,
+                }
             )
         )
         return 0
     print(
-        f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} facts, "
-        f"{len(parts)} connected component(s) (largest {len(parts[0]) if parts else 0}), "
-        f"{len(groups)} communities"
+        f"{plural(graph.number_of_nodes(), 'entity', 'entities')}, "
+        f"{plural(graph.number_of_edges(), 'fact')}, "
+        f"{plural(len(parts), 'connected component')} (largest {len(parts[0]) if parts else 0}), "
+        f"{plural(len(groups), 'community', 'communities')}"
     )
     print()
     headers = ["entity", "class", "degree", "pagerank", "betweenness", "community", "core"]
@@ -83,7 +84,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     for i, group in enumerate(groups[: min(len(groups), 10)]):
         names = sorted(graph.nodes[n]["label"] for n in group)
         shown = ", ".join(names[:8]) + (f", \u2026 ({len(names)} in all)" if len(names) > 8 else "")
-        print(f"community {i}: {shown}")
+        print(safe_text(" ".join(f"community {i}: {shown}".split())))
     return 0
 
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import functools
 import io
 import json
 import math
 import os
+import re
+import textwrap
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -60,37 +64,187 @@ def format_term(term: Node | None, graph: Graph | None, short: bool) -> str:
     return str(term)
 
 
+#: Unicode categories of characters that steer a terminal or the text's direction
+#: instead of showing: controls (C0 with ESC, DEL, C1 with CSI), formats (bidi
+#: overrides and isolates, zero-width spaces and joiners, BOM), line and paragraph
+#: separators, and lone surrogates (which cannot even be written as UTF-8).
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+#: Scripts whose letters look like Latin ones: a word mixing them is likely a disguise.
+LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def _hidden() -> re.Pattern[str]:
+    """A pattern of every hidden character; built on first need (a tenth of a second),
+    since most text is printable and never needs it."""
+    chars = (chr(c) for c in range(0x110000))
+    return re.compile(
+        "["
+        + "".join(re.escape(c) for c in chars if unicodedata.category(c) in HIDDEN_CATEGORIES)
+        + "]"
+    )
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
+
+
+def _unmasked(match: re.Match[str]) -> str:
+    """A word mixing letters of look-alike scripts (a Cyrillic A, U+0410, before "pple")
+    with its letters outside ASCII escaped, so the disguise shows."""
+    word = match.group()
+    scripts = {_script(c) for c in word}
+    if len(scripts) < 2 or not scripts <= LOOK_ALIKE_SCRIPTS:
+        return word
+    return "".join(c if c.isascii() else _escaped(c) for c in word)
+
+
+def safe_text(text: str, keep: str = "") -> str:
+    r"""``text`` as a terminal or spreadsheet may show it: characters that would steer
+    the terminal or the text's direction (ESC sequences, C1 controls, bidi overrides
+    and isolates, zero-width characters) are written as escapes (but those in
+    ``keep``), and so are the letters outside ASCII of a word that mixes look-alike
+    scripts (a Cyrillic A, U+0410, in a Latin name); other text is left as it is.
+
+    >>> print(safe_text("\x1b[31mred\x07 \u202eevil Z\u200bed \u0410pple Zoë Москва"))
+    \x1b[31mred\x07 \u202eevil Z\u200bed \u0410pple Zoë Москва
+    """
+    if not text.isprintable():
+        text = _hidden().sub(
+            lambda m: m.group() if m.group() in keep else _escaped(m.group()), text
+        )
+    return text if text.isascii() else _WORD.sub(_unmasked, text)
+
+
+def spreadsheet_cell(text: str) -> str:
+    r"""A CSV cell that a spreadsheet shows as text, never runs: one starting with
+    ``=``, ``+``, ``-``, ``@`` (a formula, such as ``=HYPERLINK(...)``), a tab or a
+    carriage return gets a leading ``'``, as OWASP advises; numbers stay numbers.
+    Line breaks stay (CSV quotes them); other hidden characters are escaped.
+
+    >>> print(*[spreadsheet_cell(c) for c in ['=HYPERLINK("x")', "-0.5", "@A1", "a-b"]])
+    '=HYPERLINK("x") -0.5 '@A1 a-b
+    """
+    text = safe_text(text, keep="\t\n\r")
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def _u_escaped(match: re.Match[str]) -> str:
+    """A character as JSON and Turtle spell it in a string: ``\u202e``; beyond the
+    BMP, its UTF-16 surrogate pair, which both read back as the one character."""
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _hidden_escaped(text: str, keep: str) -> str:
+    if text.translate({ord(c): None for c in keep}).isprintable():
+        return text
+    return _hidden().sub(lambda m: m.group() if m.group() in keep else _u_escaped(m), text)
+
+
+def json_text(value: object, indent: int | None = 2) -> str:
+    r"""``value`` as JSON, with the characters :func:`safe_text` escapes written as
+    JSON's ``\u`` escapes: a JSON reader gets the very same strings back, and a
+    terminal shows them instead of obeying them.
+
+    >>> print(json_text({"label": "\u202eevil\x85"}, indent=None))
+    {"label": "\u202eevil\u0085"}
+    """
+    # json.dumps escapes line breaks in strings: a raw one parts the lines
+    return _hidden_escaped(json.dumps(value, indent=indent, ensure_ascii=False), keep="\n")
+
+
+def turtle_text(text: str) -> str:
+    r"""Turtle (as rdflib writes it) with the characters :func:`safe_text` escapes
+    written as ``\u`` escapes, which Turtle reads back as the same characters
+    (they occur only in literals and IRIs, where it allows them); line breaks and
+    tabs stay, for they also part the statements and a long literal's lines.
+
+    >>> print(turtle_text('<x> <y> "a\x1b[2Jb\u202ec" .'))
+    <x> <y> "a\u001b[2Jb\u202ec" .
+    """
+    return _hidden_escaped(text, keep="\n\r\t")
+
+
 def render_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = 70
 ) -> str:
-    """A plain-text table; cells longer than ``width`` are cut (None: never)."""
+    """A plain-text table. A cell longer than ``width`` wraps onto more lines, never
+    cut (an evidence sentence is what a user came for), and then a blank line parts
+    the rows; ``None``: each cell on one line, however long.
 
-    def clip(text: str) -> str:
-        text = " ".join(text.split())
-        return text if width is None or len(text) <= width else text[: width - 1] + "\u2026"
+    >>> print(render_table(["who", "said"], [["Ann", "a b c d e f"], ["Bo", "g"]], width=6))
+    who  said
+    ---  -----
+    Ann  a b c
+         d e f
+    <BLANKLINE>
+    Bo   g
+    """
 
-    cells = [[clip(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = [
-        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
+    def lines_of(text: str) -> list[str]:
+        # nothing in a cell steers the terminal: no escape sequence, no bidi override
+        text = safe_text(" ".join(text.split()))
+        if width is None or len(text) <= width:
+            return [text]
+        return textwrap.wrap(text, width, break_on_hyphens=False)
+
+    headers = [safe_text(" ".join(h.split())) for h in headers]
+    cells = [[lines_of(c) for c in row] for row in rows]
+    widths = [
+        max([len(h)] + [len(line) for r in cells for line in r[i]]) for i, h in enumerate(headers)
     ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join(lines)
+
+    def line(texts: Sequence[str]) -> str:
+        return "  ".join(t.ljust(w) for t, w in zip(texts, widths, strict=True)).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    tall = any(len(cell) > 1 for row in cells for cell in row)
+    for n, row in enumerate(cells):
+        if tall and n:
+            out.append("")
+        for k in range(max((len(cell) for cell in row), default=1)):
+            out.append(line([cell[k] if k < len(cell) else "" for cell in row]))
+    return "\n".join(out)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``count`` and the noun in the number it takes: "1 entity", "2 entities".
+
+    >>> plural(1, "entity", "entities"), plural(0, "fact")
+    ('1 entity', '0 facts')
+    """
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def emit(
     headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str, width: int | None = 70
 ) -> str:
+    """Rows as a table, CSV or JSON, none of which a terminal or a spreadsheet would run
+    (see :func:`safe_text`, :func:`spreadsheet_cell` and :func:`json_text`)."""
     if fmt == "json":
-        return json.dumps(
-            [dict(zip(headers, r, strict=True)) for r in rows], indent=2, ensure_ascii=False
-        )
+        return json_text([dict(zip(headers, r, strict=True)) for r in rows])
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerow([spreadsheet_cell(str(h)) for h in headers])
+        writer.writerows([[spreadsheet_cell(str(c)) for c in row] for row in rows])
         return buf.getvalue().rstrip("\n")
     return render_table(headers, [[str(c) for c in r] for r in rows], width)
 
@@ -209,7 +363,8 @@ def usable_cpus() -> int:
 
 
 def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    """An error's message on one line, with nothing in it that steers the terminal."""
+    text = safe_text(" ".join(str(exc).split()))
     return text[:500] + "..." if len(text) > 500 else text
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from kg.cli.common import Parents, open_source, render_table
+from kg.cli.common import Parents, json_text, open_source, render_table
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -15,7 +14,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     with open_source(args) as store:
         summary = summarize(store)
     if args.format == "json":
-        print(json.dumps(summary, indent=2))
+        print(json_text(summary))
         return 0
     print(
         f"triples: {summary['triples']}   graphs: {summary['graphs']}   "

@@ -9,13 +9,23 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from kg.cli.common import STORE_HELP, Parents, emit, format_term, open_source
+from kg.cli.common import (
+    STORE_HELP,
+    Parents,
+    emit,
+    format_term,
+    json_text,
+    open_source,
+    safe_text,
+    turtle_text,
+)
 from kg.errors import QueryError, UsageError
 from kg.sources import STDIN
 from kg.types import QueryResult
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from kg.info import unknown_name_hint as entity_hint
     from kg.query import (
         MAX_QUERY_BYTES,
         bundled_queries,
@@ -51,8 +61,14 @@ def cmd_query(args: argparse.Namespace) -> int:
     else:
         text, source = find_query(args.query)
     params = parse_params(args.param or [])
+    hint = None
     with open_source(args) as store:
         result = run_query(store, text, params, source, allow_remote=args.allow_remote)
+        entity = params.get("entity")
+        if not result.rows and args.expression is None and args.query in bundled_queries():
+            # no rows is an answer, but a name no entity goes by is likely a slip
+            if isinstance(entity, Literal):
+                hint = entity_hint(store, str(entity))
     names = Graph()
     for prefix, ns in PREFIXES.items():
         names.bind(prefix, ns, override=True, replace=True)
@@ -64,15 +80,17 @@ def cmd_query(args: argparse.Namespace) -> int:
     elif result.graph is not None:
         for prefix, ns in PREFIXES.items():
             result.graph.bind(prefix, ns, override=True, replace=True)
-        print(result.graph.serialize(format="longturtle"))
+        print(turtle_text(result.graph.serialize(format="longturtle")))
     elif args.format == "sparql-json":
-        print(json.dumps(_sparql_json(result), indent=2, ensure_ascii=False))
+        print(json_text(_sparql_json(result)))
     else:
         short = args.format == "table"
         rows = [[format_term(v, names, short) for v in row] for row in result.rows]
         print(emit(result.variables, rows, args.format))
         if args.format == "table":
             print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    if hint:
+        print(f"kg: {safe_text(hint)}", file=sys.stderr)
     return 0
 
 
