@@ -4,15 +4,20 @@ transactions, removal, diffs and crashes."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import http.server
 import os
 import random
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import free_port
@@ -403,3 +408,199 @@ def test_a_store_whose_creation_was_cut_short_opens_and_takes_a_build(tmp_path):
     (other / "todo.txt").write_text("not a database", encoding="utf-8")
     with pytest.raises(StoreError, match="not an Oxigraph store"):
         open_store(str(other), create=False)
+
+
+# ---------------------------------------------------------------------------
+# Hostile and odd SPARQL servers: a tiny local http.server that misbehaves
+
+
+class _Hostile(http.server.BaseHTTPRequestHandler):
+    """Answers every request as the server's ``behaviour`` says; never for longer
+    than ``HOSTILE_SECONDS`` nor more than ``HOSTILE_BYTES``, so a test that fails
+    still ends."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+    def _answer(self) -> None:
+        server: Any = self.server
+        length = int(self.headers.get("Content-Length") or 0)
+        server.bodies.append(self.rfile.read(length))
+        server.headers.append(dict(self.headers))
+        server.behaviour(self)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+
+HOSTILE_SECONDS = 20.0
+HOSTILE_BYTES = 64_000_000
+
+
+@pytest.fixture
+def hostile() -> Iterator[Callable[[Callable[[Any], None]], str]]:
+    """Start a local server with a behaviour (a function of the request handler);
+    its URL. Stopped after the test."""
+    started: list[http.server.ThreadingHTTPServer] = []
+
+    def start(behaviour: Callable[[Any], None]) -> str:
+        server: Any = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+        server.daemon_threads = True
+        server.behaviour = behaviour
+        server.bodies, server.headers = [], []
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in started:
+        server.shutdown()
+        server.server_close()
+
+
+def _send(handler: Any, body: bytes, kind: str = "application/sparql-results+json") -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", kind)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def _trickle_body(handler: Any) -> None:
+    """Headers at once, then one byte every 0.1 s: each read is quick, the answer never ends."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.send_header("Content-Length", "1000000")
+    handler.end_headers()
+    deadline = time.monotonic() + HOSTILE_SECONDS
+    with contextlib.suppress(OSError):
+        while time.monotonic() < deadline:
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+
+def _trickle_headers(handler: Any) -> None:
+    """One header line every 0.1 s: the answer never starts."""
+    deadline = time.monotonic() + HOSTILE_SECONDS
+    with contextlib.suppress(OSError):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        n = 0
+        while time.monotonic() < deadline:
+            handler.wfile.write(f"X-Slow-{n}: 1\r\n".encode())
+            handler.wfile.flush()
+            n += 1
+            time.sleep(0.1)
+
+
+@pytest.mark.parametrize("behaviour", [_trickle_body, _trickle_headers])
+@pytest.mark.parametrize("command", ["build", "remove"])
+def test_a_server_that_trickles_bytes_is_cut_off_at_the_timeout(
+    hostile, behaviour, command, tmp_path, capsys
+):
+    url = hostile(behaviour) + "?timeout=1"
+    article = tmp_path / "a.txt"
+    article.write_text("Sam Altman leads OpenAI.", encoding="utf-8")
+    args = [str(article), "--store", url, *(["-q"] if command == "build" else [])]
+    started = time.monotonic()
+    assert main([command, *args]) == 75
+    assert time.monotonic() - started < 8  # the whole request, not each read, is bounded
+    err = capsys.readouterr().err
+    assert "did not answer in 1 s" in err and err.count("\n") == 1
+
+
+def _flood(handler: Any) -> None:
+    """An endless chunked answer, as fast as the socket takes it."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    chunk = b"%x\r\n%s\r\n" % (65536, b"[" * 65536)
+    with contextlib.suppress(OSError):
+        for _ in range(HOSTILE_BYTES // 65536):
+            handler.wfile.write(chunk)
+
+
+def _declares_too_much(handler: Any) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.send_header("Content-Length", str(10**12))
+    handler.end_headers()
+    with contextlib.suppress(OSError):
+        handler.wfile.write(b"{" * 65536)
+
+
+@pytest.mark.parametrize("behaviour", [_flood, _declares_too_much])
+def test_a_server_that_floods_is_refused_at_the_size_limit(hostile, behaviour, capsys):
+    url = hostile(behaviour) + "?max_bytes=1000000"
+    with pytest.raises(StoreError, match=r"an answer over 1,000,000 bytes"):
+        open_store(url).article_graphs()
+    assert main(["info", "--store", url]) == 75
+    assert "max_bytes" in capsys.readouterr().err
+
+
+def test_a_store_url_refuses_a_size_limit_that_is_no_whole_number():
+    for value in ("0", "-5", "1e6", "lots"):
+        with pytest.raises(UsageError, match=f"max_bytes={value}"):
+            open_store(f"http://127.0.0.1:1/?max_bytes={value}")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"<html>Service Unavailable</html>",  # not JSON
+        b'{"head": {"vars": ["g"]}}',  # no results
+        b'{"head": {"vars": ["g"]}, "results": {"bindings": [{"g": {"value": "x"}}]}}',
+        b'{"head": {"vars": ["g"]}, "results": {"bindings": [{"g": {"type": "uri"}}]}}',
+        b"[1, 2, 3]",
+        b'{"boolean": "perhaps"}',
+    ],
+)
+@pytest.mark.parametrize("command", ["info", "validate", "analyze"])
+def test_a_malformed_answer_is_one_clear_store_error(hostile, answer, command, capsys):
+    url = hostile(lambda handler: _send(handler, answer))
+    assert main([command, "--store", url]) == 75
+    err = capsys.readouterr().err
+    assert "sent a malformed answer" in err and err.count("\n") == 1
+
+
+def test_a_malformed_graph_answer_is_one_clear_store_error(hostile):
+    url = hostile(lambda handler: _send(handler, b"<a> <b> oops", "application/n-triples"))
+    with pytest.raises(StoreError, match="malformed answer to a graph request"):
+        open_store(url).graph("https://kg.example.org/id/article/a")
+
+
+def _basic_auth(user: str, password: str) -> Callable[[Any], None]:
+    """A server that answers only a request with these credentials (HTTP Basic)."""
+    token = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+    def behaviour(handler: Any) -> None:
+        if handler.headers.get("Authorization") != token:
+            handler.send_response(401)
+            handler.send_header("WWW-Authenticate", 'Basic realm="kg"')
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        _send(handler, b'{"head": {"vars": ["g"]}, "results": {"bindings": []}}')
+
+    return behaviour
+
+
+def test_credentials_in_a_store_url_authenticate_and_are_never_shown(hostile, capsys):
+    url = hostile(_basic_auth("kg", "s3cr:et@x"))
+    host = url.split("//", 1)[1]
+    good = f"http://kg:s3cr%3Aet%40x@{host}"
+    assert open_store(good).article_graphs() == []
+    assert main(["info", "--store", good]) == 0
+    wrong = f"http://kg:n0t-it@{host}"
+    with pytest.raises(StoreError, match="answered 401") as refused:
+        open_store(wrong).article_graphs()
+    assert "n0t-it" not in str(refused.value) and "***@" in str(refused.value)
+    assert main(["info", "--store", wrong]) == 75
+    down = f"http://kg:s3cret@127.0.0.1:{free_port()}/?timeout=2"
+    assert main(["info", "--store", down]) == 75
+    assert main(["info", "--store", f"http://kg:s3cret@127.0.0.1:{free_port()}/?nope=1"]) == 64
+    assert main(["info", "--store", "http://kg:s3cret@127.0.0.1:99999/"]) == 64
+    err = capsys.readouterr().err
+    assert err.count("kg: error:") == 4 and "s3cret" not in err and "n0t-it" not in err

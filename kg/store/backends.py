@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gc
+import http.client
 import io
 import json
 import math
 import re
+import socket
+import ssl
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,7 +25,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier, Node
 
-from kg.errors import QueryError, StoreError, UsageError
+from kg.errors import KGError, QueryError, StoreError, UsageError
+from kg.limits import DEFAULT_MAX_GRAPH_BYTES
 from kg.store import Store, _graph_of, ntriples_lines, stores
 from kg.store.files import QUAD_FORMATS, input_format, load, save
 from kg.store.terms import from_ox, inject_values, prepared_query, query_form
@@ -387,13 +393,58 @@ def make_oxigraph(rest: str, create: bool = True) -> Store:
 
 
 #: What a SPARQL server's store URL may set in its query string.
-SERVER_OPTIONS = frozenset({"query", "update", "store", "timeout"})
+SERVER_OPTIONS = frozenset({"query", "update", "store", "timeout", "max_bytes"})
 
 
 #: The quads of kg's own graphs, as a SPARQL pattern.
 OWN_GRAPHS = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), '{ID}'))"
 #: How queries and updates are posted (the Protocol's URL-encoded form).
 FORM = "application/x-www-form-urlencoded"
+#: Largest answer kg reads from a SPARQL server unless the URL says (``max_bytes=``):
+#: the size kg reads of a graph file, so a server that floods fills no memory.
+DEFAULT_MAX_ANSWER_BYTES = DEFAULT_MAX_GRAPH_BYTES
+
+
+def mask_credentials(url: str) -> str:
+    """The URL with any user name and password replaced by ``***``, for messages.
+
+    >>> mask_credentials("http://kg:s3cret@host:7878/ds?timeout=5")
+    'http://***@host:7878/ds?timeout=5'
+    """
+    return re.sub(r"(?<=//)[^/?#@]*@", "***@", url)
+
+
+def _bounded_opener(sockets: list[socket.socket]) -> urllib.request.OpenerDirector:
+    """urllib's opener, with each socket it connects recorded in ``sockets`` so that
+    a watchdog can cut a request off at its deadline (urllib's own timeout bounds
+    each read, not the request: a server sending a byte a second never trips it)."""
+
+    class Connection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class TLSConnection(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Connection, req)
+
+    class TLSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(TLSConnection, req, context=ssl.create_default_context())
+
+    return urllib.request.build_opener(Handler, TLSHandler)
+
+
+def _cut(sockets: list[socket.socket]) -> None:
+    """Shut the sockets down: a read blocked on one returns at once."""
+    for sock in sockets:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 class SparqlStore(Store):
@@ -404,22 +455,27 @@ class SparqlStore(Store):
     Fuseki ``http://host:3030/ds?query=/ds/sparql&update=/ds/update&store=/ds/data``.
     The default graph must be the union of the named graphs: kg asks for that with
     Oxigraph's ``union-default-graph`` parameter; configure other servers so.
+
+    ``timeout=S`` bounds each whole request (60 s by default), ``max_bytes=N`` the
+    size of each answer (:data:`DEFAULT_MAX_ANSWER_BYTES`). A user name and
+    password in the URL (``http://user:pass@host/``) are sent as HTTP Basic
+    authentication, and shown as ``***`` in every message.
     """
 
     def __init__(self, url: str, create: bool = True) -> None:
-        self.url = url
+        self.url = shown = mask_credentials(url)
         try:
             parts = urllib.parse.urlsplit(url)
             parts.port  # noqa: B018  (raises on a port out of range)
         except ValueError as exc:
-            raise UsageError(f"bad SPARQL server URL {url!r}: {exc}") from exc
+            raise UsageError(f"bad SPARQL server URL {shown!r}: {exc}") from exc
         if not parts.hostname:
-            raise UsageError(f"bad SPARQL server URL {url!r}: it names no host")
+            raise UsageError(f"bad SPARQL server URL {shown!r}: it names no host")
         options = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
         unknown = sorted(set(options) - SERVER_OPTIONS)
         if unknown:
             raise UsageError(
-                f"unknown option {unknown[0]!r} in store URL {url!r}; "
+                f"unknown option {unknown[0]!r} in store URL {shown!r}; "
                 f"known: {', '.join(sorted(SERVER_OPTIONS))}"
             )
         try:
@@ -428,10 +484,24 @@ class SparqlStore(Store):
             self.http_timeout = math.nan
         if not 0 < self.http_timeout < math.inf:
             raise UsageError(
-                f"timeout={options['timeout']} in store URL {url!r}: give seconds above 0"
+                f"timeout={options['timeout']} in store URL {shown!r}: give seconds above 0"
             )
-        base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
-        root = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+        limit = options.get("max_bytes", str(DEFAULT_MAX_ANSWER_BYTES))
+        if not limit.isdigit() or int(limit) < 1:
+            raise UsageError(
+                f"max_bytes={limit} in store URL {shown!r}: give a whole number of bytes above 0"
+            )
+        self.max_bytes = int(limit)
+        # the credentials go in a header of their own, never in a URL kg requests or shows
+        self._auth: str | None = None
+        if parts.username is not None:
+            user = urllib.parse.unquote(parts.username)
+            password = urllib.parse.unquote(parts.password or "")
+            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+            self._auth = f"Basic {token}"
+        netloc = parts.netloc.rpartition("@")[2]
+        base = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+        root = urllib.parse.urlunsplit((parts.scheme, netloc, "", "", ""))
 
         def endpoint(name: str) -> str:
             value = options.get(name)
@@ -452,26 +522,83 @@ class SparqlStore(Store):
         headers: dict[str, str] | None = None,
         missing_ok: bool = False,
     ) -> bytes:
+        """Send one request; its answer's body.
+
+        The whole request, from connecting to the answer's last byte, takes at most
+        :attr:`http_timeout` seconds, and the answer at most :attr:`max_bytes`.
+        """
         request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+        if self._auth is not None:  # not forwarded to wherever a redirect points
+            request.add_unredirected_header("Authorization", self._auth)
+        sockets: list[socket.socket] = []
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            _cut(sockets)
+
+        watchdog = threading.Timer(self.http_timeout, expire)
+        watchdog.daemon = True
+        watchdog.start()
         try:
-            with urllib.request.urlopen(request, timeout=self.http_timeout) as response:
-                return bytes(response.read())
+            with _bounded_opener(sockets).open(request, timeout=self.http_timeout) as response:
+                data = self._read(response)
+            if expired.is_set():  # cut off: what arrived may end anywhere
+                raise TimeoutError
+            return data
         except urllib.error.HTTPError as exc:
+            if expired.is_set():
+                raise self._too_slow() from exc
             if missing_ok and exc.code == 404:
                 return b""
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            detail = exc.read(4096).decode("utf-8", "replace").strip().splitlines()
             reason = detail[0][:200] if detail else exc.reason
             if exc.code == 400:
                 raise QueryError(f"{self.url} refused the request: {reason}") from exc
+            if exc.code in (401, 403):
+                raise StoreError(
+                    f"{self.url} answered {exc.code} ({exc.reason}): give a user name and "
+                    "password the server accepts, as http://USER:PASSWORD@host/"
+                ) from exc
             raise StoreError(f"{self.url} answered {exc.code}: {reason}") from exc
-        except urllib.error.URLError as exc:
-            raise StoreError(f"cannot reach SPARQL server {self.url}: {exc.reason}") from exc
-        except TimeoutError as exc:
-            raise StoreError(
-                f"SPARQL server {self.url} did not answer in {self.http_timeout:g} s"
-            ) from exc
-        except OSError as exc:
-            raise StoreError(f"cannot reach SPARQL server {self.url}: {exc}") from exc
+        except (TimeoutError, http.client.HTTPException, OSError) as exc:
+            if expired.is_set() or isinstance(exc, TimeoutError):
+                raise self._too_slow() from exc
+            if isinstance(exc, http.client.HTTPException):
+                raise StoreError(
+                    f"{self.url} sent a malformed HTTP answer: {type(exc).__name__}"
+                ) from exc
+            cause = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+            if isinstance(cause, TimeoutError):
+                raise self._too_slow() from exc
+            raise StoreError(f"cannot reach SPARQL server {self.url}: {cause}") from exc
+        finally:
+            watchdog.cancel()
+            _cut(sockets)
+
+    def _read(self, response: http.client.HTTPResponse) -> bytes:
+        """An answer's body, refused past :attr:`max_bytes` before it is all read."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_large()
+        data = bytearray()
+        while chunk := response.read(65536):
+            data += chunk
+            if len(data) > self.max_bytes:
+                raise self._too_large()
+        return bytes(data)
+
+    def _too_slow(self) -> StoreError:
+        return StoreError(
+            f"SPARQL server {self.url} did not answer in {self.http_timeout:g} s "
+            "(set timeout=SECONDS in the store URL)"
+        )
+
+    def _too_large(self) -> StoreError:
+        return StoreError(
+            f"SPARQL server {self.url} sent an answer over {self.max_bytes:,} bytes "
+            "(set max_bytes=N in the store URL)"
+        )
 
     def _graph_url(self, name: str) -> str:
         return f"{self.store_url}?{urllib.parse.urlencode({'graph': name})}"
@@ -482,22 +609,6 @@ class SparqlStore(Store):
         # system graphs (they are neither listed, nor counted, nor ever removed)
         result = self.query(f"SELECT DISTINCT ?g WHERE {{ {OWN_GRAPHS} }}")
         return sorted(str(row[0]) for row in result.rows if isinstance(row[0], URIRef))
-
-    def count(self) -> int:
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {OWN_GRAPHS} }}")
-        return int(str(result.rows[0][0])) if result.rows else 0
-
-    def graph(self, name: str) -> Graph:
-        data = self._request(
-            "GET",
-            self._graph_url(name),
-            headers={"Accept": "application/n-triples"},
-            missing_ok=True,
-        )
-        graph = Graph()
-        if data.strip():
-            graph.parse(data=data, format="nt")
-        return graph
 
     def _replace(self, name: str, graph: Graph) -> None:
         body = graph.serialize(format="nt", encoding="utf-8")
@@ -553,30 +664,73 @@ class SparqlStore(Store):
         data = self._request(
             "POST", url, body.encode("ascii"), {"Content-Type": FORM, "Accept": accept}
         )
-        if kind in ("CONSTRUCT", "DESCRIBE"):
-            graph = Graph()
-            if data.strip():
-                graph.parse(data=data, format="nt")
-            return QueryResult(kind, graph=graph)
-        parsed = json.loads(data)
-        if kind == "ASK":
-            if "boolean" not in parsed:  # Virtuoso 7 answers ASK with one row, 1 or 0
-                values = [v["value"] for b in parsed["results"]["bindings"] for v in b.values()]
-                return QueryResult("ASK", boolean=bool(values) and values[0] not in ("0", "false"))
-            return QueryResult("ASK", boolean=bool(parsed["boolean"]))
-        variables = tuple(parsed["head"]["vars"])
-        rows = tuple(
-            tuple(_json_term(binding.get(v)) for v in variables)
-            for binding in parsed["results"]["bindings"]
+        with self._reading("query"):
+            return _answer(kind, data)
+
+    @contextlib.contextmanager
+    def _reading(self, what: str) -> Iterator[None]:
+        """Turn an answer kg cannot read into one clear error: a server (or something
+        posing as one) may send anything."""
+        try:
+            yield
+        except KGError:
+            raise
+        except Exception as exc:  # rdflib's parsers and json raise many types
+            first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+            raise StoreError(
+                f"SPARQL server {self.url} sent a malformed answer to a {what}: "
+                f"{type(exc).__name__}{': ' + first if first else ''}"
+            ) from exc
+
+    def graph(self, name: str) -> Graph:
+        data = self._request(
+            "GET",
+            self._graph_url(name),
+            headers={"Accept": "application/n-triples"},
+            missing_ok=True,
         )
-        return QueryResult("SELECT", variables, rows)
+        graph = Graph()
+        if data.strip():
+            with self._reading("graph request"):
+                graph.parse(data=data, format="nt")
+        return graph
+
+    def count(self) -> int:
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {OWN_GRAPHS} }}")
+        with self._reading("count"):
+            return int(str(result.rows[0][0])) if result.rows else 0
 
     def dataset(self) -> Dataset:
-        data = self._request("GET", self.store_url, headers={"Accept": "application/n-quads"})
+        """kg's own graphs (articles and entities), not the others a shared server holds."""
+        rows = self.query(f"SELECT ?g ?s ?p ?o WHERE {{ {OWN_GRAPHS} }}").rows
         dataset = Dataset(default_union=True)
-        if data.strip():
-            dataset.parse(data=data, format="nquads")
+        with self._reading("query"):
+            for g, s, p, o in rows:
+                dataset.add((s, p, o, URIRef(str(g))))  # type: ignore[arg-type]
         return dataset
+
+
+def _answer(kind: str, data: bytes) -> QueryResult:
+    """A query's result from a server's answer (SPARQL JSON results, or N-Triples)."""
+    if kind in ("CONSTRUCT", "DESCRIBE"):
+        graph = Graph()
+        if data.strip():
+            graph.parse(data=data, format="nt")
+        return QueryResult(kind, graph=graph)
+    parsed = json.loads(data)
+    if kind == "ASK":
+        if "boolean" not in parsed:  # Virtuoso 7 answers ASK with one row, 1 or 0
+            values = [v["value"] for b in parsed["results"]["bindings"] for v in b.values()]
+            return QueryResult("ASK", boolean=bool(values) and values[0] not in ("0", "false"))
+        if not isinstance(parsed["boolean"], bool):
+            raise ValueError(f"ASK answered {parsed['boolean']!r}, not true or false")
+        return QueryResult("ASK", boolean=parsed["boolean"])
+    variables = tuple(str(v) for v in parsed["head"]["vars"])
+    rows = tuple(
+        tuple(_json_term(binding.get(v)) for v in variables)
+        for binding in parsed["results"]["bindings"]
+    )
+    return QueryResult("SELECT", variables, rows)
 
 
 def _json_term(value: dict[str, str] | None) -> Node | None:
