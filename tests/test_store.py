@@ -7,14 +7,18 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.server
+import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +34,7 @@ from kg.pipeline import dataset_of, quarantine_name, write_graphs
 from kg.query import bundled_queries, find_query, run_query
 from kg.sources import read_articles
 from kg.store import Store, ntriples_lines, open_store
-from kg.store.backends import MemoryStore
+from kg.store.backends import ONTOLOGY_GRAPH, MemoryStore
 from kg.vocab import ENTITIES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
@@ -604,3 +608,131 @@ def test_credentials_in_a_store_url_authenticate_and_are_never_shown(hostile, ca
     assert main(["info", "--store", "http://kg:s3cret@127.0.0.1:99999/"]) == 64
     err = capsys.readouterr().err
     assert err.count("kg: error:") == 4 and "s3cret" not in err and "n0t-it" not in err
+
+
+#: Another tool's graph on the same server: it says things of one of kg's IRIs, and
+#: breaks kg's shapes (a person who works for a string).
+FOREIGN = "http://other.example.org/notes"
+FOREIGN_TRIPLES = (
+    b"<https://kg.example.org/id/person/mallory-stone> "
+    b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    b"<https://kg.example.org/ontology#Person> .\n"
+    b"<https://kg.example.org/id/person/mallory-stone> "
+    b'<http://www.w3.org/2000/01/rdf-schema#label> "Mallory Stone" .\n'
+    b"<https://kg.example.org/id/person/mallory-stone> "
+    b'<https://kg.example.org/ontology#worksFor> "nobody" .\n'
+)
+
+
+def _http(method: str, url: str, body: bytes | None = None, **headers: str) -> bytes:
+    """A plain HTTP client, as any other tool would use the server."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return bytes(response.read())
+
+
+def test_on_a_shared_server_kg_reads_only_its_own_graphs(oxigraph_server, tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text("Sam Altman is the chief executive of OpenAI.", encoding="utf-8")
+    assert main(["build", str(article), "--store", oxigraph_server, "-q"]) == 0
+    notes = f"{oxigraph_server}/store?graph={urllib.parse.quote(FOREIGN, safe='')}"
+    _http("PUT", notes, FOREIGN_TRIPLES, **{"Content-Type": "application/n-triples"})
+    try:
+        capsys.readouterr()
+        assert main(["validate", "--store", oxigraph_server]) == 0  # the notes break shapes
+        page = tmp_path / "view.html"
+        assert main(["view", "--store", oxigraph_server, "-o", str(page)]) == 0
+        text = page.read_text(encoding="utf-8")
+        assert "Sam Altman" in text and "Mallory" not in text
+        assert main(["analyze", "--store", oxigraph_server, "--format", "json"]) == 0
+        labels = "SELECT DISTINCT ?l WHERE { ?e rdfs:label ?l }"
+        assert main(["query", "-e", labels, "--store", oxigraph_server, "--format", "csv"]) == 0
+        out = capsys.readouterr().out
+        assert "Sam Altman" in out and "Mallory" not in out
+        with open_store(oxigraph_server) as store:
+            assert FOREIGN not in store.article_graphs()
+            assert FOREIGN not in {str(g.identifier) for g in store.dataset().graphs()}
+            ask = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g = <{FOREIGN}>) }}"
+            assert not store.query(ask).boolean
+        assert "Mallory Stone" in _http("GET", notes).decode()  # and never touches them
+    finally:
+        _http("DELETE", notes)
+        for name in open_store(oxigraph_server).article_graphs():
+            open_store(oxigraph_server).remove_graph(name)
+
+
+@pytest.fixture(scope="module")
+def readme_server(tmp_path_factory) -> Iterator[str]:
+    """An Oxigraph server started as the README says, on 127.0.0.1."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    location = tmp_path_factory.mktemp("readme-server")
+    process = subprocess.Popen(
+        [
+            binary,
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            _http("GET", f"{url}/query?query=ASK%7B%7D")
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("the Oxigraph server did not start")
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _select(url: str, query: str) -> list[dict[str, str]]:
+    """A SELECT posted as any SPARQL client posts it: no kg, no extra parameters."""
+    body = urllib.parse.urlencode({"query": query}).encode()
+    answer = _http(
+        "POST",
+        f"{url}/query",
+        body,
+        **{"Content-Type": "application/x-www-form-urlencoded"},
+        Accept="application/sparql-results+json",
+    )
+    rows = json.loads(answer)["results"]["bindings"]
+    return [{k: v["value"] for k, v in row.items()} for row in rows]
+
+
+def test_a_plain_sparql_client_reads_what_kg_built_and_its_class_hierarchy(readme_server, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Sam Altman is the chief executive of OpenAI, The New York Times reported.",
+        encoding="utf-8",
+    )
+    assert main(["build", str(article), "--store", readme_server, "-q"]) == 0
+    (count,) = _select(readme_server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(count["n"]) > 20
+    organizations = _select(
+        readme_server,
+        "PREFIX kg: <https://kg.example.org/ontology#>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT DISTINCT ?label WHERE { ?x a/rdfs:subClassOf* kg:Organization ; rdfs:label ?label "
+        'FILTER(STRSTARTS(STR(?x), "https://kg.example.org/id/")) }',
+    )
+    assert {"OpenAI", "The New York Times"} <= {row["label"] for row in organizations}
+    # the ontology is a graph of its own: not an article, not counted, never removed
+    with open_store(readme_server) as store:
+        assert ONTOLOGY_GRAPH not in store.article_graphs()
+        articles = [g for g in store.article_graphs() if "/article/" in g]
+        assert articles
+    assert main(["remove", *articles, "--store", readme_server]) == 0
+    ontology = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+    (held,) = _select(readme_server, ontology)
+    assert int(held["n"]) > 100

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from kg.store import Store, _graph_of, ntriples_lines, stores
 from kg.store.files import QUAD_FORMATS, input_format, load, save
 from kg.store.terms import from_ox, inject_values, prepared_query, query_form
 from kg.types import QueryResult
-from kg.vocab import ID
+from kg.vocab import ENTITIES, ID, ONTOLOGY_IRI
 
 RESULT_KINDS = {
     "SelectQuery": "SELECT",
@@ -398,6 +399,9 @@ SERVER_OPTIONS = frozenset({"query", "update", "store", "timeout", "max_bytes"})
 
 #: The quads of kg's own graphs, as a SPARQL pattern.
 OWN_GRAPHS = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), '{ID}'))"
+#: The graph that holds kg's ontology on a server (``kg:`` terms, classes and their
+#: superclasses), for other tools' queries: kg's own read the articles only.
+ONTOLOGY_GRAPH = ONTOLOGY_IRI
 #: How queries and updates are posted (the Protocol's URL-encoded form).
 FORM = "application/x-www-form-urlencoded"
 #: Largest answer kg reads from a SPARQL server unless the URL says (``max_bytes=``):
@@ -512,6 +516,11 @@ class SparqlStore(Store):
         self.query_url = endpoint("query")
         self.update_url = endpoint("update")
         self.store_url = endpoint("store")
+        #: Whether the server holds graphs that are not kg's (None: not asked yet).
+        self._shared: bool | None = None
+        #: kg's graphs, the dataset a query reads on a shared server (None: ask again).
+        self._own: list[str] | None = None
+        self._ontology_written = False
 
     # -- HTTP ------------------------------------------------------------
     def _request(
@@ -607,10 +616,37 @@ class SparqlStore(Store):
     def article_graphs(self) -> list[str]:
         # kg's own graphs only: a shared server holds others' too, and Virtuoso its
         # system graphs (they are neither listed, nor counted, nor ever removed)
-        result = self.query(f"SELECT DISTINCT ?g WHERE {{ {OWN_GRAPHS} }}")
+        result = self._ask("SELECT", f"SELECT DISTINCT ?g WHERE {{ {OWN_GRAPHS} }}", None)
         return sorted(str(row[0]) for row in result.rows if isinstance(row[0], URIRef))
 
+    def _write_ontology(self) -> None:
+        """Put kg's ontology (and the ontologies of installed plugins) in a graph of its
+        own, :data:`ONTOLOGY_GRAPH`, on the first write of a build, unless the server
+        holds it already, so that other tools' queries see the class hierarchy
+        (``?x a/rdfs:subClassOf* kg:Organization`` finds companies). Neither listed,
+        counted nor removed as kg's article graphs are."""
+        if self._ontology_written:
+            return
+        self._ontology_written = True
+        from rdflib.compare import isomorphic
+
+        from kg.lexicon import parse_turtle
+        from kg.registry import plugin_ontologies
+
+        ontology = parse_turtle([Path(str(resources.files("kg.ontology") / "kg.ttl"))])
+        ontology += parse_turtle(plugin_ontologies())
+        if not isomorphic(self.graph(ONTOLOGY_GRAPH), ontology):
+            body = ontology.serialize(format="nt", encoding="utf-8")
+            self._request(
+                "PUT",
+                self._graph_url(ONTOLOGY_GRAPH),
+                body,
+                {"Content-Type": "application/n-triples"},
+            )
+
     def _replace(self, name: str, graph: Graph) -> None:
+        self._write_ontology()
+        self._own = None
         body = graph.serialize(format="nt", encoding="utf-8")
         self._request("PUT", self._graph_url(name), body, {"Content-Type": "application/n-triples"})
 
@@ -618,15 +654,19 @@ class SparqlStore(Store):
         held: set[str] = set()
         for start in range(0, len(names), 500):
             values = " ".join(f"<{ox.NamedNode(n).value}>" for n in names[start : start + 500])
-            rows = self.query(
+            # every graph of the server: one another build wrote since this one asked
+            rows = self._ask(
+                "SELECT",
                 f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} "
-                "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+                "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }",
+                None,
             ).rows
             held.update(str(row[0]) for row in rows)
         return held
 
     def _create_many(self, graphs: list[tuple[str, Graph, set[str]]]) -> None:
         """New graphs go in with one SPARQL update (one transaction on the server)."""
+        self._write_ontology()
         parts = []
         for name, _, lines in graphs:
             node = ox.NamedNode(name)  # validates the IRI before it goes into an update
@@ -634,9 +674,11 @@ class SparqlStore(Store):
         self.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")
 
     def _remove(self, name: str) -> None:
+        self._own = None
         self._request("DELETE", self._graph_url(name), missing_ok=True)
 
     def _add(self, name: str, graph: Graph) -> None:
+        self._own = None
         body = graph.serialize(format="nt", encoding="utf-8")
         self._request(
             "POST", self._graph_url(name), body, {"Content-Type": "application/n-triples"}
@@ -645,6 +687,7 @@ class SparqlStore(Store):
     def update(self, text: str) -> None:
         # the URL-encoded form of the Protocol, which every server takes (Virtuoso 7
         # does not read an update or a query posted directly)
+        self._own = None  # it may have made or dropped a graph
         self._request(
             "POST",
             self.update_url,
@@ -653,19 +696,47 @@ class SparqlStore(Store):
         )
 
     def _query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
-        kind = query_kind(text)
-        body = urllib.parse.urlencode({"query": inject_values(text, params or {})})
+        return self._ask(query_kind(text), inject_values(text, params or {}), self._scope())
+
+    def _ask(self, kind: str, text: str, scope: list[str] | None) -> QueryResult:
+        """Post a query; ``scope`` names the graphs it reads (None: all of them)."""
+        form = [("query", text)]
+        url = self.query_url
+        if scope is None:
+            url += "?union-default-graph"
+        else:
+            # the Protocol's own dataset: each graph both in the default graph (their
+            # union) and as a named graph, so GRAPH ?g sees only kg's too
+            form += [("default-graph-uri", g) for g in scope]
+            form += [("named-graph-uri", g) for g in scope]
         accept = (
             "application/sparql-results+json"
             if kind in ("SELECT", "ASK")
             else "application/n-triples"
         )
-        url = f"{self.query_url}?union-default-graph"
-        data = self._request(
-            "POST", url, body.encode("ascii"), {"Content-Type": FORM, "Accept": accept}
-        )
+        body = urllib.parse.urlencode(form).encode("ascii")
+        data = self._request("POST", url, body, {"Content-Type": FORM, "Accept": accept})
         with self._reading("query"):
             return _answer(kind, data)
+
+    def _scope(self) -> list[str] | None:
+        """The graphs kg's queries read: all of them (None) on a server that holds only
+        kg's, else kg's own, so that a shared server's other graphs (and Virtuoso's
+        system graphs) reach no answer, view or analysis. Asked once per store; the
+        list of kg's graphs is asked again after each write."""
+        if self._shared is None:
+            foreign = (
+                "ASK { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER(!STRSTARTS(STR(?g), '{ID}') && ?g != <{ONTOLOGY_GRAPH}>) }}"
+            )
+            self._shared = bool(self._ask("ASK", foreign, None).boolean)
+        if not self._shared:
+            return None
+        if self._own is None:
+            rows = self._ask("SELECT", f"SELECT DISTINCT ?g WHERE {{ {OWN_GRAPHS} }}", None).rows
+            # the entities graph always: an empty list would mean the server's whole store
+            self._own = sorted({str(ENTITIES), *(str(g) for (g,) in rows)})
+        return self._own
 
     @contextlib.contextmanager
     def _reading(self, what: str) -> Iterator[None]:
@@ -696,13 +767,13 @@ class SparqlStore(Store):
         return graph
 
     def count(self) -> int:
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {OWN_GRAPHS} }}")
+        result = self._ask("SELECT", f"SELECT (COUNT(*) AS ?n) WHERE {{ {OWN_GRAPHS} }}", None)
         with self._reading("count"):
             return int(str(result.rows[0][0])) if result.rows else 0
 
     def dataset(self) -> Dataset:
         """kg's own graphs (articles and entities), not the others a shared server holds."""
-        rows = self.query(f"SELECT ?g ?s ?p ?o WHERE {{ {OWN_GRAPHS} }}").rows
+        rows = self._ask("SELECT", f"SELECT ?g ?s ?p ?o WHERE {{ {OWN_GRAPHS} }}", None).rows
         dataset = Dataset(default_union=True)
         with self._reading("query"):
             for g, s, p, o in rows:
