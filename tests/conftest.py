@@ -8,8 +8,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,43 @@ from kg.pipeline import Pipeline
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "000_873f0b9ca323b4f1.txt"
 EXAMPLES = ROOT / "examples" / "articles"
+
+
+def only_plugins_from(directory: str | Path | None) -> Callable[..., Any]:
+    """Make kg's registries (entry-point groups ``kg_*``) see only the plugins
+    installed in ``directory`` (None: no plugin at all), whatever else is installed
+    where the tests run; the other groups are left alone. Returns the replacement
+    for ``catalogue.Registry._get_entry_points``."""
+    import catalogue
+
+    original = catalogue.Registry._get_entry_points
+    root = Path(directory).resolve() if directory is not None else None
+
+    def entry_points(self: catalogue.Registry) -> list[Any]:
+        found = original(self)
+        if not self.entry_point_namespace.startswith("kg_"):
+            return found
+        return [
+            ep
+            for ep in found
+            if root is not None
+            and ep.dist is not None
+            and Path(str(ep.dist.locate_file(""))).resolve().is_relative_to(root)
+        ]
+
+    return entry_points
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_installed_plugins() -> Iterator[None]:
+    """The suite tests kg itself: a plugin installed beside it would add its rules,
+    classes and shapes to every test (and make the shapes file look stale). Tests
+    of plugins run kg in a subprocess with only theirs (:func:`only_plugins_from`)."""
+    import catalogue
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(catalogue.Registry, "_get_entry_points", only_plugins_from(None))
+        yield
 
 
 @pytest.fixture(scope="session")
