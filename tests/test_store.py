@@ -586,12 +586,17 @@ def _basic_auth(user: str, password: str) -> Callable[[Any], None]:
             handler.send_header("Content-Length", "0")
             handler.end_headers()
             return
+        if handler.command == "GET" and handler.path.startswith("/store"):
+            handler.send_response(404)  # an empty store: no graph
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
         _send(handler, b'{"head": {"vars": ["g"]}, "results": {"bindings": []}}')
 
     return behaviour
 
 
-def test_credentials_in_a_store_url_authenticate_and_are_never_shown(hostile, capsys):
+def test_credentials_in_a_store_url_authenticate_and_are_never_shown(hostile, tmp_path, capsys):
     url = hostile(_basic_auth("kg", "s3cr:et@x"))
     host = url.split("//", 1)[1]
     good = f"http://kg:s3cr%3Aet%40x@{host}"
@@ -608,6 +613,13 @@ def test_credentials_in_a_store_url_authenticate_and_are_never_shown(hostile, ca
     assert main(["info", "--store", "http://kg:s3cret@127.0.0.1:99999/"]) == 64
     err = capsys.readouterr().err
     assert err.count("kg: error:") == 4 and "s3cret" not in err and "n0t-it" not in err
+    # what kg build and kg remove print names the store without the password too
+    article = tmp_path / "a.txt"
+    article.write_text("Sam Altman leads OpenAI.", encoding="utf-8")
+    assert main(["build", str(article), "--store", good]) == 0
+    assert main(["remove", "nothing-here", "--store", good]) == 64
+    err = capsys.readouterr().err
+    assert "kg: wrote http://***@" in err and "no article" in err and "s3cr" not in err
 
 
 #: Another tool's graph on the same server: it says things of one of kg's IRIs, and
