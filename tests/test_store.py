@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 from conftest import free_port
-from rdflib import Literal, URIRef
+from rdflib import RDFS, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.cli import main
@@ -666,6 +666,9 @@ def test_on_a_shared_server_kg_reads_only_its_own_graphs(oxigraph_server, tmp_pa
             assert FOREIGN not in {str(g.identifier) for g in store.dataset().graphs()}
             ask = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g = <{FOREIGN}>) }}"
             assert not store.query(ask).boolean
+            # a query that names its graphs with FROM reads those, as on every backend
+            named = f"SELECT ?l FROM <{FOREIGN}> WHERE {{ ?e <{RDFS.label}> ?l }}"
+            assert [str(row[0]) for row in store.query(named).rows] == ["Mallory Stone"]
         assert "Mallory Stone" in _http("GET", notes).decode()  # and never touches them
     finally:
         _http("DELETE", notes)

@@ -696,14 +696,22 @@ class SparqlStore(Store):
         )
 
     def _query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
-        return self._ask(query_kind(text), inject_values(text, params or {}), self._scope())
+        kind, text = query_kind(text), inject_values(text, params or {})
+        if query_form(text)[1]:
+            # the query's own FROM names the graphs it reads: neither the union nor
+            # the Protocol's dataset, which would override it
+            return self._ask(kind, text, None, union=False)
+        return self._ask(kind, text, self._scope())
 
-    def _ask(self, kind: str, text: str, scope: list[str] | None) -> QueryResult:
-        """Post a query; ``scope`` names the graphs it reads (None: all of them)."""
+    def _ask(
+        self, kind: str, text: str, scope: list[str] | None, union: bool = True
+    ) -> QueryResult:
+        """Post a query; ``scope`` names the graphs it reads (None: the union of all
+        of them, or with ``union`` false the dataset the query names)."""
         form = [("query", text)]
         url = self.query_url
         if scope is None:
-            url += "?union-default-graph"
+            url += "?union-default-graph" if union else ""
         else:
             # the Protocol's own dataset: each graph both in the default graph (their
             # union) and as a named graph, so GRAPH ?g sees only kg's too
