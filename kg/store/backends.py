@@ -729,7 +729,7 @@ class SparqlStore(Store):
 
     def _scope(self) -> list[str] | None:
         """The graphs kg's queries read: all of them (None) on a server that holds only
-        kg's, else kg's own, so that a shared server's other graphs (and Virtuoso's
+        kg's, else kg's own and its ontology, so that a shared server's other graphs (and Virtuoso's
         system graphs) reach no answer, view or analysis. Asked once per store; the
         list of kg's graphs is asked again after each write."""
         if self._shared is None:
@@ -742,8 +742,9 @@ class SparqlStore(Store):
             return None
         if self._own is None:
             rows = self._ask("SELECT", f"SELECT DISTINCT ?g WHERE {{ {OWN_GRAPHS} }}", None).rows
-            # the entities graph always: an empty list would mean the server's whole store
-            self._own = sorted({str(ENTITIES), *(str(g) for (g,) in rows)})
+            # the entities graph always (an empty list would mean the server's whole
+            # store), and the ontology, which kg's queries see on any server
+            self._own = sorted({str(ENTITIES), ONTOLOGY_GRAPH, *(str(g) for (g,) in rows)})
         return self._own
 
     @contextlib.contextmanager
