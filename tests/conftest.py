@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -10,11 +11,18 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kg.pipeline import Pipeline
+if TYPE_CHECKING:
+    from kg.pipeline import Pipeline
+
+# The suite tests kg itself: a plugin installed beside it would add its rules, classes
+# and shapes to every test, in this process and in the kg processes tests start. Set
+# before kg is imported (kg is imported in fixtures below, not here); tests of plugins
+# run kg with only theirs (only_plugins_from).
+os.environ["KG_NO_PLUGINS"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "000_873f0b9ca323b4f1.txt"
@@ -46,25 +54,17 @@ def only_plugins_from(directory: str | Path | None) -> Callable[..., Any]:
     return entry_points
 
 
-@pytest.fixture(scope="session", autouse=True)
-def no_installed_plugins() -> Iterator[None]:
-    """The suite tests kg itself: a plugin installed beside it would add its rules,
-    classes and shapes to every test (and make the shapes file look stale). Tests
-    of plugins run kg in a subprocess with only theirs (:func:`only_plugins_from`)."""
-    import catalogue
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(catalogue.Registry, "_get_entry_points", only_plugins_from(None))
-        yield
-
-
 @pytest.fixture(scope="session")
 def pipeline() -> Pipeline:
+    from kg.pipeline import Pipeline
+
     return Pipeline()
 
 
 @pytest.fixture(scope="session")
 def pipeline_no_kb() -> Pipeline:
+    from kg.pipeline import Pipeline
+
     return Pipeline(kb=False)
 
 

@@ -22,7 +22,7 @@ from kg.extract.patterns import entity_patterns, relation_patterns
 from kg.info import summarize
 from kg.lexicon import load_lexicon
 from kg.pipeline import Pipeline
-from kg.registry import unregister
+from kg.registry import NO_PLUGINS, unregister
 from kg.store.backends import MemoryStore
 from kg.validate import check_graph, shapes_graph
 from kg.view import GLYPHS, ViewOptions, render, style
@@ -232,12 +232,13 @@ def test_pattern_helpers_refuse_malformed_patterns():
 def _kg(args: list[str], plugin_dir: Path | None, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run kg in a process of its own that sees the plugins in ``plugin_dir`` and no
     other, whatever is installed beside kg."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", NO_PLUGINS)}
     if plugin_dir is not None:
         env["PYTHONPATH"] = str(plugin_dir)
     code = (
-        f"import sys; sys.path.insert(0, {str(TESTS)!r}); import catalogue; "
+        f"import os, sys; sys.path.insert(0, {str(TESTS)!r}); import catalogue; "
         "from conftest import only_plugins_from; "
+        f"os.environ.pop({NO_PLUGINS!r}); "  # which importing conftest set
         "catalogue.Registry._get_entry_points = only_plugins_from(sys.argv[1] or None); "
         "from kg.cli import main; sys.exit(main(sys.argv[2:]))"
     )
@@ -322,7 +323,9 @@ def test_the_suite_does_not_depend_on_installed_plugins(tmp_path):
     is compared with kg's ontology, not kg's plus the plugin's."""
     site = tmp_path / "site"
     install_without_pip(readme_plugin(tmp_path / "src"), site)
-    env = {**os.environ, "PYTHONPATH": str(site)}
+    # as a user runs the suite: the plugin on the path, nothing said to kg about it
+    env = {k: v for k, v in os.environ.items() if k != NO_PLUGINS}
+    env["PYTHONPATH"] = str(site)
     tests = [
         "tests/test_validate.py::test_shapes_file_is_what_the_ontology_gives",
         "tests/test_extend.py::test_without_the_extension_the_same_text_has_none_of_it",
