@@ -400,7 +400,7 @@ SERVER_OPTIONS = frozenset({"query", "update", "store", "timeout", "max_bytes"})
 #: The quads of kg's own graphs, as a SPARQL pattern.
 OWN_GRAPHS = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), '{ID}'))"
 #: The graph that holds kg's ontology on a server (``kg:`` terms, classes and their
-#: superclasses), for other tools' queries: kg's own read the articles only.
+#: superclasses), for other tools' queries and kg's own; not an article graph.
 ONTOLOGY_GRAPH = ONTOLOGY_IRI
 #: How queries and updates are posted (the Protocol's URL-encoded form).
 FORM = "application/x-www-form-urlencoded"
@@ -414,8 +414,12 @@ def mask_credentials(url: str) -> str:
 
     >>> mask_credentials("http://kg:s3cret@host:7878/ds?timeout=5")
     'http://***@host:7878/ds?timeout=5'
+    >>> mask_credentials("https://kg:p@ss@host/?store=/data")
+    'https://***@host/?store=/data'
     """
-    return re.sub(r"(?<=//)[^/?#@]*@", "***@", url)
+    # up to the last "@" of the authority, as urllib reads it: an unencoded "@" in a
+    # password leaves none of it shown
+    return re.sub(r"(?<=//)[^/?#]*@", "***@", url)
 
 
 def _bounded_opener(sockets: list[socket.socket]) -> urllib.request.OpenerDirector:
@@ -622,9 +626,10 @@ class SparqlStore(Store):
     def _write_ontology(self) -> None:
         """Put kg's ontology (and the ontologies of installed plugins) in a graph of its
         own, :data:`ONTOLOGY_GRAPH`, on the first write of a build, unless the server
-        holds it already, so that other tools' queries see the class hierarchy
-        (``?x a/rdfs:subClassOf* kg:Organization`` finds companies). Neither listed,
-        counted nor removed as kg's article graphs are."""
+        holds it as it is (a newer kg or a new plugin replaces it), so that other
+        tools' queries see the class hierarchy (``?x a/rdfs:subClassOf*
+        kg:Organization`` finds companies). Neither listed, counted nor removed as
+        kg's article graphs are."""
         if self._ontology_written:
             return
         self._ontology_written = True
