@@ -204,23 +204,47 @@ CLUSTER_RETRIES = 3
 CLUSTER_DEPTH = 2
 
 
-def parse_cluster(spec: str) -> tuple[str, int]:
+#: The schemes of Dask's network layer a scheduler's address may name.
+DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+
+
+def parse_cluster(spec: str, cpus: int | None = None) -> tuple[str, int]:
     """``local:N`` -> ("local", N); a scheduler address -> (address, 0).
 
-    >>> parse_cluster("local:2"), parse_cluster("tcp://10.0.0.5:8786")
+    ``N`` may be at most ``cpus`` (default: the CPUs this process may use), as
+    ``--jobs``: more workers than CPUs only share them, each with a model in memory.
+
+    >>> parse_cluster("local:2", cpus=4), parse_cluster("tcp://10.0.0.5:8786")
     (('local', 2), ('tcp://10.0.0.5:8786', 0))
     """
+    import urllib.parse
+
     from kg.errors import UsageError
 
     if spec.startswith("local:"):
+        if cpus is None:  # the CPUs this process may run on, as --jobs counts them
+            try:
+                cpus = len(os.sched_getaffinity(0)) or 1
+            except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+                cpus = os.cpu_count() or 1
         count = spec[len("local:") :]
-        if not count.isdigit() or not 1 <= int(count) <= 512:
-            raise UsageError(f"--cluster {spec!r}: give local:N with N workers from 1 to 512")
+        if not count.isdigit() or not 1 <= int(count) <= cpus:
+            raise UsageError(
+                f"--cluster {spec!r}: give local:N with N workers from 1 to {cpus} "
+                f"(the CPUs here; a remote cluster takes more)"
+            )
         return "local", int(count)
-    if "://" not in spec or not spec.split("://", 1)[1]:
-        raise UsageError(
-            f"--cluster {spec!r}: give a Dask scheduler's address (tcp://host:8786) or local:N"
-        )
+    usage = f"--cluster {spec!r}: give a Dask scheduler's address (tcp://host:8786) or local:N"
+    scheme, found, rest = spec.partition("://")
+    if not found or not rest or scheme not in DASK_SCHEMES:
+        raise UsageError(usage)
+    try:
+        parts = urllib.parse.urlsplit(f"//{rest}")
+        port = parts.port  # raises on a port out of range or not a number
+    except ValueError as exc:
+        raise UsageError(f"{usage}: {exc}") from exc
+    if not parts.hostname or port == 0 or parts.path or parts.query or parts.username:
+        raise UsageError(usage)
     return spec, 0
 
 
@@ -239,7 +263,7 @@ def dask_client(spec: str) -> Iterator[Any]:
         import dask
 
         # fork where the system has it, as --jobs does: workers start with kg and spaCy
-        # imported; the dashboard on a free port (Dask's own progress page, with bokeh)
+        # imported; the dashboard on a free port of 127.0.0.1 (Dask's progress page, with bokeh)
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         # Dask's sampling profiler wakes each worker every 10 ms: CPU a build pays for
         # and no kg user reads (the dashboard keeps its task stream and progress)
@@ -248,8 +272,14 @@ def dask_client(spec: str) -> Iterator[Any]:
             "distributed.worker.profile.enabled": False,
         }
         with dask.config.set(local):
+            # the scheduler, workers and dashboard on the loopback interface only: a
+            # dashboard on every interface shows the corpus's tasks to the network
             cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
             )
         with cluster, Client(cluster) as client:
             yield client

@@ -204,10 +204,12 @@ def with_prefixes(text: str) -> str:
     'PREFIX kg: <https://kg.example.org/ontology#> SELE'
     """
     from kg.rdf import PREFIXES
+    from kg.registry import plugin_prefixes
 
     code = _NOT_CODE.sub(" ", text)
     declared = {m.casefold() for m in re.findall(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", code)}
-    known = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, **PREFIXES}
+    # a plugin's prefixes (labor:) too; kg's own win a clash
+    known = {**plugin_prefixes(), "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, **PREFIXES}
     used = [
         f"PREFIX {name}: <{ns}> "
         for name, ns in known.items()

@@ -24,22 +24,35 @@ own first, in their fixed order, then the others by name.
 
 An entry in ``ontologies`` is a callable that returns Turtle files (paths);
 they extend the ontology, lexicon and knowledge base of every command, as if
-given with ``--ontology``.
+given with ``--ontology``. With ``KG_NO_PLUGINS=1`` in the environment kg reads
+no entry point: only its own rules and those registered in-process.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import catalogue
 
 from kg.errors import UsageError
 
-mention_rules = catalogue.create("kg", "mention_rules", entry_points=True)
-type_rules = catalogue.create("kg", "type_rules", entry_points=True)
-relation_rules = catalogue.create("kg", "relation_rules", entry_points=True)
-ontologies = catalogue.create("kg", "ontologies", entry_points=True)
+#: Set (to anything but 0) to run kg without the plugins installed beside it, as
+#: kg's own tests do: read when kg is imported.
+NO_PLUGINS = "KG_NO_PLUGINS"
+
+
+def plugins_enabled() -> bool:
+    """Whether kg reads the entry points of installed plugins (not with ``KG_NO_PLUGINS=1``)."""
+    return os.environ.get(NO_PLUGINS, "") in ("", "0")
+
+
+mention_rules = catalogue.create("kg", "mention_rules", entry_points=plugins_enabled())
+type_rules = catalogue.create("kg", "type_rules", entry_points=plugins_enabled())
+relation_rules = catalogue.create("kg", "relation_rules", entry_points=plugins_enabled())
+ontologies = catalogue.create("kg", "ontologies", entry_points=plugins_enabled())
 
 REGISTRIES = {
     "mention_rules": mention_rules,
@@ -88,6 +101,27 @@ def plugin_ontologies() -> list[Path]:
         found = provider()
         files.extend(Path(p) for p in ([found] if isinstance(found, str | Path) else found))
     return files
+
+
+def plugin_prefixes() -> dict[str, str]:
+    """The prefixes the plugins' Turtle files declare (``@prefix labor: <...>``), by
+    name: ``kg query -e`` knows them as it knows ``kg:``."""
+    return dict(_declared_prefixes(tuple(str(p) for p in plugin_ontologies())))
+
+
+@lru_cache(maxsize=8)
+def _declared_prefixes(paths: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    from rdflib import Graph
+
+    from kg.lexicon import parse_turtle
+
+    parse_turtle(Path(p) for p in paths)  # a file that cannot be read: one clear error
+    found: dict[str, str] = {}
+    for path in paths:
+        # the file's own declarations, not the prefixes rdflib binds by itself
+        declared = Graph(bind_namespaces="none").parse(path, format="turtle")
+        found.update((name, str(ns)) for name, ns in declared.namespaces() if name)
+    return tuple(sorted(found.items()))
 
 
 def unregister(registry: str, name: str) -> None:

@@ -2,31 +2,69 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kg.pipeline import Pipeline
+if TYPE_CHECKING:
+    from kg.pipeline import Pipeline
+
+# The suite tests kg itself: a plugin installed beside it would add its rules, classes
+# and shapes to every test, in this process and in the kg processes tests start. Set
+# before kg is imported (kg is imported in fixtures below, not here); tests of plugins
+# run kg with only theirs (only_plugins_from).
+os.environ["KG_NO_PLUGINS"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "000_873f0b9ca323b4f1.txt"
 EXAMPLES = ROOT / "examples" / "articles"
 
 
+def only_plugins_from(directory: str | Path | None) -> Callable[..., Any]:
+    """Make kg's registries (entry-point groups ``kg_*``) see only the plugins
+    installed in ``directory`` (None: no plugin at all), whatever else is installed
+    where the tests run; the other groups are left alone. Returns the replacement
+    for ``catalogue.Registry._get_entry_points``."""
+    import catalogue
+
+    original = catalogue.Registry._get_entry_points
+    root = Path(directory).resolve() if directory is not None else None
+
+    def entry_points(self: catalogue.Registry) -> list[Any]:
+        found = original(self)
+        if not self.entry_point_namespace.startswith("kg_"):
+            return found
+        return [
+            ep
+            for ep in found
+            if root is not None
+            and ep.dist is not None
+            and Path(str(ep.dist.locate_file(""))).resolve().is_relative_to(root)
+        ]
+
+    return entry_points
+
+
 @pytest.fixture(scope="session")
 def pipeline() -> Pipeline:
+    from kg.pipeline import Pipeline
+
     return Pipeline()
 
 
 @pytest.fixture(scope="session")
 def pipeline_no_kb() -> Pipeline:
+    from kg.pipeline import Pipeline
+
     return Pipeline(kb=False)
 
 

@@ -4,13 +4,16 @@ from Python, rule choice by config, and the example plugin installed by entry po
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Namespace
+from rdflib.compare import isomorphic
 from rdflib.namespace import SH
 
 from kg.analysis import to_networkx
@@ -19,14 +22,16 @@ from kg.extract.patterns import entity_patterns, relation_patterns
 from kg.info import summarize
 from kg.lexicon import load_lexicon
 from kg.pipeline import Pipeline
-from kg.registry import unregister
+from kg.registry import NO_PLUGINS, unregister
 from kg.store.backends import MemoryStore
 from kg.validate import check_graph, shapes_graph
 from kg.view import GLYPHS, ViewOptions, render, style
 from kg.vocab import KG
 
 ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
 EXTEND = ROOT / "examples" / "extend"
+SHAPES = ROOT / "ontology" / "shapes.ttl"
 SP = Namespace("https://sport.example.org/ns#")
 
 SPORT_TTL = """\
@@ -225,13 +230,120 @@ def test_pattern_helpers_refuse_malformed_patterns():
 
 
 def _kg(args: list[str], plugin_dir: Path | None, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    """Run kg in a process of its own that sees the plugins in ``plugin_dir`` and no
+    other, whatever is installed beside kg."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", NO_PLUGINS)}
     if plugin_dir is not None:
         env["PYTHONPATH"] = str(plugin_dir)
-    code = "import sys; from kg.cli import main; sys.exit(main(sys.argv[1:]))"
-    return subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=cwd
+    code = (
+        f"import os, sys; sys.path.insert(0, {str(TESTS)!r}); import catalogue; "
+        "from conftest import only_plugins_from; "
+        f"os.environ.pop({NO_PLUGINS!r}); "  # which importing conftest set
+        "catalogue.Registry._get_entry_points = only_plugins_from(sys.argv[1] or None); "
+        "from kg.cli import main; sys.exit(main(sys.argv[2:]))"
     )
+    where = str(plugin_dir) if plugin_dir is not None else ""
+    return subprocess.run(
+        [sys.executable, "-c", code, where, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+    )
+
+
+def install_without_pip(source: Path, target: Path) -> None:
+    """Install a plugin's source tree into ``target`` as pip would, without pip: its
+    packages, and a ``.dist-info`` whose ``entry_points.txt`` is made from the
+    ``[project.entry-points.*]`` tables of its pyproject.toml (how Python finds them)."""
+    project = tomllib.loads((source / "pyproject.toml").read_text("utf-8"))
+    meta = project["project"]
+    for package in project["tool"]["setuptools"]["packages"]:
+        shutil.copytree(source / package, target / package)
+    info = target / f"{meta['name'].replace('-', '_')}-{meta['version']}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {meta['name']}\nVersion: {meta['version']}\n", "utf-8"
+    )
+    groups = [
+        f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in entries.items())
+        for group, entries in meta["entry-points"].items()
+    ]
+    (info / "entry_points.txt").write_text("\n".join(groups), "utf-8")
+
+
+def readme_plugin(directory: Path) -> Path:
+    """The README's complete small plugin, its files written as the README names them
+    (a line `` `kg-sport/...`: `` above each file's code block)."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    files = re.findall(r"^`(kg-sport/[^`]+)`:\n```\w+\n(.*?)^```", readme, re.M | re.S)
+    assert {name for name, _ in files} == {
+        "kg-sport/pyproject.toml",
+        "kg-sport/kg_sport/__init__.py",
+        "kg-sport/kg_sport/sport.ttl",
+    }
+    for name, text in files:
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
+        (directory / name).write_text(text, "utf-8")
+    return directory / "kg-sport"
+
+
+def test_the_readme_plugin_installed_beside_kg_works_as_documented(tmp_path):
+    """The README's plugin: its entry points register its rules and ontology, its
+    classes and relation reach the graph, and its prefix works in kg query -e."""
+    site = tmp_path / "site"
+    install_without_pip(readme_plugin(tmp_path / "src"), site)
+    listed = _kg(["plugins", "--format", "csv"], site, tmp_path)
+    assert "kg_sport.trophies.v1" in listed.stdout and "kg_sport.sponsors.v1" in listed.stdout
+    (tmp_path / "match.txt").write_text(ARTICLE, "utf-8")
+    built = _kg(["build", "match.txt", "-o", "match.ttl", "-q"], site, tmp_path)
+    assert built.returncode == 0, built.stderr
+    graph = Graph().parse(tmp_path / "match.ttl")
+    sport = Namespace("https://sport.example.org/ns#")
+
+    def labels(cls):
+        return {str(graph.value(s, RDFS.label)) for s in graph.subjects(RDF.type, cls)}
+
+    assert "Harbour Rovers" in labels(sport.Team)
+    assert labels(sport.Trophy) == {"Saltmarsh Shield"}
+    query = (
+        "SELECT ?who ?team WHERE { ?w sport:sponsors ?t . "
+        "?w rdfs:label ?who . ?t rdfs:label ?team }"
+    )
+    answer = _kg(["query", "-e", query, "match.ttl", "--format", "csv"], site, tmp_path)
+    assert answer.returncode == 0, answer.stderr
+    assert "Brightwater Energy,Harbour Rovers" in answer.stdout
+    # without the plugin the prefix means nothing: one clear error, not an empty answer
+    plain = _kg(["query", "-e", query, "match.ttl"], None, tmp_path)
+    assert plain.returncode == 66 and "sport" in plain.stderr
+
+
+def test_the_suite_does_not_depend_on_installed_plugins(tmp_path):
+    """With a plugin installed beside kg, kg's own tests still pass: the shapes file
+    is compared with kg's ontology, not kg's plus the plugin's."""
+    site = tmp_path / "site"
+    install_without_pip(readme_plugin(tmp_path / "src"), site)
+    # as a user runs the suite: the plugin on the path, nothing said to kg about it
+    env = {k: v for k, v in os.environ.items() if k != NO_PLUGINS}
+    env["PYTHONPATH"] = str(site)
+    tests = [
+        "tests/test_validate.py::test_shapes_file_is_what_the_ontology_gives",
+        "tests/test_extend.py::test_without_the_extension_the_same_text_has_none_of_it",
+    ]
+    ran = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert ran.returncode == 0, ran.stdout[-3000:]
+    # and the command that regenerates the shapes writes kg's own, not the plugin's
+    shapes = subprocess.run(
+        [sys.executable, "-m", "kg.validate"], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    assert "sport.example.org" not in shapes
+    assert isomorphic(Graph().parse(data=shapes, format="turtle"), Graph().parse(SHAPES))
 
 
 def test_example_plugin_installed_beside_kg_changes_the_output(tmp_path):

@@ -332,6 +332,67 @@ def test_cluster_options_are_checked_before_anything_is_read(tmp_path, capsys):
     assert "scheduler" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "tcp://",
+        "tcp://:8786",
+        "tcp://host:99999",
+        "tcp://host:port",
+        "tcp://host:0",
+        "tcp://user:pw@host:8786",
+        "tcp://host:8786/path",
+        "http://host:8786",
+        "host:99999",
+        "local:0",
+        "local:-1",
+        "local:abc",
+        "local:",
+        "local:1.5",
+    ],
+)
+def test_an_odd_cluster_address_is_a_usage_error_before_anything_runs(tmp_path, capsys, spec):
+    article = tmp_path / "a.txt"
+    article.write_text("Sam Altman leads OpenAI.\n", encoding="utf-8")
+    out = tmp_path / "o.nq"
+    started = time.monotonic()
+    assert main(["build", str(article), "-o", str(out), "--cluster", spec]) == 64
+    assert time.monotonic() - started < 10  # refused, not tried for Dask's 30 s
+    err = capsys.readouterr().err
+    assert err.startswith("kg: error: --cluster") and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_a_local_cluster_has_at_most_a_worker_per_cpu(tmp_path, capsys):
+    from kg.cli import usable_cpus
+
+    article = tmp_path / "a.txt"
+    article.write_text("Sam Altman leads OpenAI.\n", encoding="utf-8")
+    too_many = f"local:{usable_cpus() + 1}"
+    assert main(["build", str(article), "-o", str(tmp_path / "o.nq"), "--cluster", too_many]) == 64
+    assert f"from 1 to {usable_cpus()}" in capsys.readouterr().err
+
+
+def test_a_local_cluster_listens_on_the_loopback_interface_only():
+    """The scheduler, workers and dashboard of --cluster local:N: nothing another
+    machine can reach."""
+    psutil = pytest.importorskip("psutil")
+    pytest.importorskip("distributed")
+    from kg.build import dask_client
+
+    with dask_client("local:1") as client:
+        assert client.dashboard_link.startswith("http://127.0.0.1:")
+        me = psutil.Process()
+        listening = [
+            c.laddr
+            for process in (me, *me.children(recursive=True))
+            for c in process.net_connections(kind="inet")
+            if c.status == psutil.CONN_LISTEN
+        ]
+    assert listening
+    assert all(address.ip in ("127.0.0.1", "::1") for address in listening), listening
+
+
 def test_cluster_stream_takes_the_callers_own_dask_client(pipeline):
     """The library call: extractions in input order, as one process makes them."""
     distributed = pytest.importorskip("distributed")

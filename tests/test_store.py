@@ -4,19 +4,28 @@ transactions, removal, diffs and crashes."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import http.server
+import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import free_port
-from rdflib import Literal, URIRef
+from rdflib import RDFS, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.cli import main
@@ -25,7 +34,7 @@ from kg.pipeline import dataset_of, quarantine_name, write_graphs
 from kg.query import bundled_queries, find_query, run_query
 from kg.sources import read_articles
 from kg.store import Store, ntriples_lines, open_store
-from kg.store.backends import MemoryStore
+from kg.store.backends import ONTOLOGY_GRAPH, MemoryStore
 from kg.vocab import ENTITIES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
@@ -424,3 +433,342 @@ def test_a_folder_of_files_named_like_rocksdb_s_is_refused_and_kept(tmp_path, co
     with pytest.raises(StoreError, match="not an Oxigraph store"):
         open_store(str(logs))  # as kg build opens it
     assert {p.name: p.read_text(encoding="utf-8") for p in logs.iterdir()} == files
+
+
+# ---------------------------------------------------------------------------
+# Hostile and odd SPARQL servers: a tiny local http.server that misbehaves
+
+
+class _Hostile(http.server.BaseHTTPRequestHandler):
+    """Answers every request as the server's ``behaviour`` says; never for longer
+    than ``HOSTILE_SECONDS`` nor more than ``HOSTILE_BYTES``, so a test that fails
+    still ends."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+    def _answer(self) -> None:
+        server: Any = self.server
+        length = int(self.headers.get("Content-Length") or 0)
+        server.bodies.append(self.rfile.read(length))
+        server.headers.append(dict(self.headers))
+        server.behaviour(self)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+
+HOSTILE_SECONDS = 20.0
+HOSTILE_BYTES = 64_000_000
+
+
+@pytest.fixture
+def hostile() -> Iterator[Callable[[Callable[[Any], None]], str]]:
+    """Start a local server with a behaviour (a function of the request handler);
+    its URL. Stopped after the test."""
+    started: list[http.server.ThreadingHTTPServer] = []
+
+    def start(behaviour: Callable[[Any], None]) -> str:
+        server: Any = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+        server.daemon_threads = True
+        server.behaviour = behaviour
+        server.bodies, server.headers = [], []
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in started:
+        server.shutdown()
+        server.server_close()
+
+
+def _send(handler: Any, body: bytes, kind: str = "application/sparql-results+json") -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", kind)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def _trickle_body(handler: Any) -> None:
+    """Headers at once, then one byte every 0.1 s: each read is quick, the answer never ends."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.send_header("Content-Length", "1000000")
+    handler.end_headers()
+    deadline = time.monotonic() + HOSTILE_SECONDS
+    with contextlib.suppress(OSError):
+        while time.monotonic() < deadline:
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+
+def _trickle_headers(handler: Any) -> None:
+    """One header line every 0.1 s: the answer never starts."""
+    deadline = time.monotonic() + HOSTILE_SECONDS
+    with contextlib.suppress(OSError):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        n = 0
+        while time.monotonic() < deadline:
+            handler.wfile.write(f"X-Slow-{n}: 1\r\n".encode())
+            handler.wfile.flush()
+            n += 1
+            time.sleep(0.1)
+
+
+@pytest.mark.parametrize("behaviour", [_trickle_body, _trickle_headers])
+@pytest.mark.parametrize("command", ["build", "remove"])
+def test_a_server_that_trickles_bytes_is_cut_off_at_the_timeout(
+    hostile, behaviour, command, tmp_path, capsys
+):
+    url = hostile(behaviour) + "?timeout=1"
+    article = tmp_path / "a.txt"
+    article.write_text("Sam Altman leads OpenAI.", encoding="utf-8")
+    args = [str(article), "--store", url, *(["-q"] if command == "build" else [])]
+    started = time.monotonic()
+    assert main([command, *args]) == 75
+    assert time.monotonic() - started < 8  # the whole request, not each read, is bounded
+    err = capsys.readouterr().err
+    assert "did not answer in 1 s" in err and err.count("\n") == 1
+
+
+def _flood(handler: Any) -> None:
+    """An endless chunked answer, as fast as the socket takes it."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    chunk = b"%x\r\n%s\r\n" % (65536, b"[" * 65536)
+    with contextlib.suppress(OSError):
+        for _ in range(HOSTILE_BYTES // 65536):
+            handler.wfile.write(chunk)
+
+
+def _declares_too_much(handler: Any) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.send_header("Content-Length", str(10**12))
+    handler.end_headers()
+    with contextlib.suppress(OSError):
+        handler.wfile.write(b"{" * 65536)
+
+
+@pytest.mark.parametrize("behaviour", [_flood, _declares_too_much])
+def test_a_server_that_floods_is_refused_at_the_size_limit(hostile, behaviour, capsys):
+    url = hostile(behaviour) + "?max_bytes=1000000"
+    with pytest.raises(StoreError, match=r"an answer over 1,000,000 bytes"):
+        open_store(url).article_graphs()
+    assert main(["info", "--store", url]) == 75
+    assert "max_bytes" in capsys.readouterr().err
+
+
+def test_a_store_url_refuses_a_size_limit_that_is_no_whole_number():
+    for value in ("0", "-5", "1e6", "lots"):
+        with pytest.raises(UsageError, match=f"max_bytes={value}"):
+            open_store(f"http://127.0.0.1:1/?max_bytes={value}")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"<html>Service Unavailable</html>",  # not JSON
+        b'{"head": {"vars": ["g"]}}',  # no results
+        b'{"head": {"vars": ["g"]}, "results": {"bindings": [{"g": {"value": "x"}}]}}',
+        b'{"head": {"vars": ["g"]}, "results": {"bindings": [{"g": {"type": "uri"}}]}}',
+        b"[1, 2, 3]",
+        b'{"boolean": "perhaps"}',
+    ],
+)
+@pytest.mark.parametrize("command", ["info", "validate", "analyze"])
+def test_a_malformed_answer_is_one_clear_store_error(hostile, answer, command, capsys):
+    url = hostile(lambda handler: _send(handler, answer))
+    assert main([command, "--store", url]) == 75
+    err = capsys.readouterr().err
+    assert "sent a malformed answer" in err and err.count("\n") == 1
+
+
+def test_a_malformed_graph_answer_is_one_clear_store_error(hostile):
+    url = hostile(lambda handler: _send(handler, b"<a> <b> oops", "application/n-triples"))
+    with pytest.raises(StoreError, match="malformed answer to a graph request"):
+        open_store(url).graph("https://kg.example.org/id/article/a")
+
+
+def _basic_auth(user: str, password: str) -> Callable[[Any], None]:
+    """A server that answers only a request with these credentials (HTTP Basic)."""
+    token = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+    def behaviour(handler: Any) -> None:
+        if handler.headers.get("Authorization") != token:
+            handler.send_response(401)
+            handler.send_header("WWW-Authenticate", 'Basic realm="kg"')
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        if handler.command == "GET" and handler.path.startswith("/store"):
+            handler.send_response(404)  # an empty store: no graph
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        _send(handler, b'{"head": {"vars": ["g"]}, "results": {"bindings": []}}')
+
+    return behaviour
+
+
+def test_credentials_in_a_store_url_authenticate_and_are_never_shown(hostile, tmp_path, capsys):
+    url = hostile(_basic_auth("kg", "s3cr:et@x"))
+    host = url.split("//", 1)[1]
+    good = f"http://kg:s3cr%3Aet%40x@{host}"
+    assert open_store(good).article_graphs() == []
+    assert main(["info", "--store", good]) == 0
+    wrong = f"http://kg:n0t-it@{host}"
+    with pytest.raises(StoreError, match="answered 401") as refused:
+        open_store(wrong).article_graphs()
+    assert "n0t-it" not in str(refused.value) and "***@" in str(refused.value)
+    assert main(["info", "--store", wrong]) == 75
+    down = f"http://kg:s3cret@127.0.0.1:{free_port()}/?timeout=2"
+    assert main(["info", "--store", down]) == 75
+    assert main(["info", "--store", f"http://kg:s3cret@127.0.0.1:{free_port()}/?nope=1"]) == 64
+    assert main(["info", "--store", "http://kg:s3cret@127.0.0.1:99999/"]) == 64
+    err = capsys.readouterr().err
+    assert err.count("kg: error:") == 4 and "s3cret" not in err and "n0t-it" not in err
+    # what kg build and kg remove print names the store without the password too
+    article = tmp_path / "a.txt"
+    article.write_text("Sam Altman leads OpenAI.", encoding="utf-8")
+    assert main(["build", str(article), "--store", good]) == 0
+    assert main(["remove", "nothing-here", "--store", good]) == 64
+    err = capsys.readouterr().err
+    assert "kg: wrote http://***@" in err and "no article" in err and "s3cr" not in err
+
+
+#: Another tool's graph on the same server: it says things of one of kg's IRIs, and
+#: breaks kg's shapes (a person who works for a string).
+FOREIGN = "http://other.example.org/notes"
+FOREIGN_TRIPLES = (
+    b"<https://kg.example.org/id/person/mallory-stone> "
+    b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    b"<https://kg.example.org/ontology#Person> .\n"
+    b"<https://kg.example.org/id/person/mallory-stone> "
+    b'<http://www.w3.org/2000/01/rdf-schema#label> "Mallory Stone" .\n'
+    b"<https://kg.example.org/id/person/mallory-stone> "
+    b'<https://kg.example.org/ontology#worksFor> "nobody" .\n'
+)
+
+
+def _http(method: str, url: str, body: bytes | None = None, **headers: str) -> bytes:
+    """A plain HTTP client, as any other tool would use the server."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return bytes(response.read())
+
+
+def test_on_a_shared_server_kg_reads_only_its_own_graphs(oxigraph_server, tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text("Sam Altman is the chief executive of OpenAI.", encoding="utf-8")
+    assert main(["build", str(article), "--store", oxigraph_server, "-q"]) == 0
+    notes = f"{oxigraph_server}/store?graph={urllib.parse.quote(FOREIGN, safe='')}"
+    _http("PUT", notes, FOREIGN_TRIPLES, **{"Content-Type": "application/n-triples"})
+    try:
+        capsys.readouterr()
+        assert main(["validate", "--store", oxigraph_server]) == 0  # the notes break shapes
+        page = tmp_path / "view.html"
+        assert main(["view", "--store", oxigraph_server, "-o", str(page)]) == 0
+        text = page.read_text(encoding="utf-8")
+        assert "Sam Altman" in text and "Mallory" not in text
+        assert main(["analyze", "--store", oxigraph_server, "--format", "json"]) == 0
+        labels = "SELECT DISTINCT ?l WHERE { ?e rdfs:label ?l }"
+        assert main(["query", "-e", labels, "--store", oxigraph_server, "--format", "csv"]) == 0
+        out = capsys.readouterr().out
+        assert "Sam Altman" in out and "Mallory" not in out
+        with open_store(oxigraph_server) as store:
+            assert FOREIGN not in store.article_graphs()
+            assert FOREIGN not in {str(g.identifier) for g in store.dataset().graphs()}
+            ask = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g = <{FOREIGN}>) }}"
+            assert not store.query(ask).boolean
+            # a query that names its graphs with FROM reads those, as on every backend
+            named = f"SELECT ?l FROM <{FOREIGN}> WHERE {{ ?e <{RDFS.label}> ?l }}"
+            assert [str(row[0]) for row in store.query(named).rows] == ["Mallory Stone"]
+        assert "Mallory Stone" in _http("GET", notes).decode()  # and never touches them
+    finally:
+        _http("DELETE", notes)
+        for name in open_store(oxigraph_server).article_graphs():
+            open_store(oxigraph_server).remove_graph(name)
+
+
+@pytest.fixture(scope="module")
+def readme_server(tmp_path_factory) -> Iterator[str]:
+    """An Oxigraph server started as the README says, on 127.0.0.1."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    location = tmp_path_factory.mktemp("readme-server")
+    process = subprocess.Popen(
+        [
+            binary,
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            _http("GET", f"{url}/query?query=ASK%7B%7D")
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("the Oxigraph server did not start")
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _select(url: str, query: str) -> list[dict[str, str]]:
+    """A SELECT posted as any SPARQL client posts it: no kg, no extra parameters."""
+    body = urllib.parse.urlencode({"query": query}).encode()
+    answer = _http(
+        "POST",
+        f"{url}/query",
+        body,
+        **{"Content-Type": "application/x-www-form-urlencoded"},
+        Accept="application/sparql-results+json",
+    )
+    rows = json.loads(answer)["results"]["bindings"]
+    return [{k: v["value"] for k, v in row.items()} for row in rows]
+
+
+def test_a_plain_sparql_client_reads_what_kg_built_and_its_class_hierarchy(readme_server, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Sam Altman is the chief executive of OpenAI, The New York Times reported.",
+        encoding="utf-8",
+    )
+    assert main(["build", str(article), "--store", readme_server, "-q"]) == 0
+    (count,) = _select(readme_server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(count["n"]) > 20
+    organizations = _select(
+        readme_server,
+        "PREFIX kg: <https://kg.example.org/ontology#>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT DISTINCT ?label WHERE { ?x a/rdfs:subClassOf* kg:Organization ; rdfs:label ?label "
+        'FILTER(STRSTARTS(STR(?x), "https://kg.example.org/id/")) }',
+    )
+    assert {"OpenAI", "The New York Times"} <= {row["label"] for row in organizations}
+    # the ontology is a graph of its own: not an article, not counted, never removed
+    with open_store(readme_server) as store:
+        assert ONTOLOGY_GRAPH not in store.article_graphs()
+        articles = [g for g in store.article_graphs() if "/article/" in g]
+        assert articles
+    assert main(["remove", *articles, "--store", readme_server]) == 0
+    ontology = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+    (held,) = _select(readme_server, ontology)
+    assert int(held["n"]) > 100

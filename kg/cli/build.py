@@ -355,7 +355,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     if not args.quiet:
         shown = "standard output" if to_stdout else args.output
-        where = " and ".join(x for x in (shown, args.store) if x)
+        from kg.store.backends import mask_credentials
+
+        where = " and ".join(x for x in (shown, args.store and mask_credentials(args.store)) if x)
         unchanged = f" ({skipped} unchanged, skipped)" if skipped else ""
         seconds = built - started
         ran = f"cluster {args.cluster}" if args.cluster else f"{args.jobs} job"

@@ -31,7 +31,8 @@ def add(sub: Any, p: Parents) -> None:
         help="list the registered rules and stores",
         description="List every registered mention, type and relation rule and store backend, "
         "kg's own and those that installed packages register through the entry-point groups "
-        "kg_mention_rules, kg_type_rules, kg_relation_rules and kg_stores.",
+        "kg_mention_rules, kg_type_rules, kg_relation_rules and kg_stores (none of theirs "
+        "with KG_NO_PLUGINS=1 in the environment).",
     )
     plugins.add_argument("--format", choices=("table", "csv", "json"), default="table")
     plugins.set_defaults(func=cmd_plugins)

@@ -16,6 +16,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from kg.rdf import article_iri
     from kg.sources import iter_articles, parse_article
     from kg.store import open_store
+    from kg.store.backends import mask_credentials
     from kg.vocab import ENTITIES
 
     names = []
@@ -36,7 +37,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
                     "kg remove takes articles, and forgets entities no article names"
                 )
             if name not in articles:
-                raise UsageError(f"no article {name} in {args.store}")
+                raise UsageError(f"no article {name} in {mask_credentials(args.store)}")
         diffs = []
         for name in names:
             diffs.append(store.remove_graph(name))

@@ -12,6 +12,18 @@ patterns, not components:
 Like every registered rule, these run in each pipeline made after they are
 registered (unless excluded). Both return the rule's name.
 
+A plugin names its rules in entry points instead of registering them when it is
+imported: :func:`relation_rule` and :func:`entity_rules` return the same factories,
+unregistered, for its ``pyproject.toml`` to name in the groups
+``kg_relation_rules``, ``kg_mention_rules`` and ``kg_type_rules`` (the README's
+"Ship it as a plugin" has a complete one)::
+
+    # kg_sport/__init__.py; pyproject.toml:
+    #   [project.entry-points.kg_relation_rules]
+    #   "kg_sport.sponsors.v1" = "kg_sport:sponsors"
+    sponsors = relation_rule("kg_sport.sponsors.v1", "sponsors", PATTERNS)
+    trophy_mentions, trophy_types = entity_rules("kg_sport.trophies.v1", "Trophy", TROPHIES)
+
 >>> from kg.extract.patterns import relation_patterns
 >>> relation_patterns(
 ...     "doctest.relations.sponsors.v1",

@@ -35,6 +35,7 @@ from rdflib.term import Identifier, Node
 from kg.errors import UsageError
 from kg.limits import bounded
 from kg.ntriples import nt
+from kg.registry import plugins_enabled
 from kg.store.files import (
     FORMAT_NAMES,
     QUAD_FORMATS,
@@ -52,7 +53,7 @@ from kg.types import GraphDiff, QueryResult
 from kg.vocab import ENTITIES, KG
 
 #: Store backends by URL scheme; a plugin registers its own (entry points ``kg_stores``).
-stores = catalogue.create("kg", "stores", entry_points=True)
+stores = catalogue.create("kg", "stores", entry_points=plugins_enabled())
 
 __all__ = [
     "FORMAT_NAMES",

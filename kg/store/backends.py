@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gc
+import http.client
 import io
 import json
 import math
 import os
 import re
+import socket
+import ssl
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +27,13 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier, Node
 
-from kg.errors import QueryError, StoreError, UsageError
+from kg.errors import KGError, QueryError, StoreError, UsageError
+from kg.limits import DEFAULT_MAX_GRAPH_BYTES
 from kg.store import Store, _graph_of, ntriples_lines, stores
 from kg.store.files import QUAD_FORMATS, input_format, load, save
 from kg.store.terms import from_ox, inject_values, prepared_query, query_form
 from kg.types import QueryResult
-from kg.vocab import ID
+from kg.vocab import ENTITIES, ID, ONTOLOGY_IRI
 
 RESULT_KINDS = {
     "SelectQuery": "SELECT",
@@ -513,13 +520,65 @@ def make_oxigraph(rest: str, create: bool = True) -> Store:
 
 
 #: What a SPARQL server's store URL may set in its query string.
-SERVER_OPTIONS = frozenset({"query", "update", "store", "timeout"})
+SERVER_OPTIONS = frozenset({"query", "update", "store", "timeout", "max_bytes"})
 
 
 #: The quads of kg's own graphs, as a SPARQL pattern.
 OWN_GRAPHS = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), '{ID}'))"
+#: The graph that holds kg's ontology on a server (``kg:`` terms, classes and their
+#: superclasses), for other tools' queries and kg's own; not an article graph.
+ONTOLOGY_GRAPH = ONTOLOGY_IRI
 #: How queries and updates are posted (the Protocol's URL-encoded form).
 FORM = "application/x-www-form-urlencoded"
+#: Largest answer kg reads from a SPARQL server unless the URL says (``max_bytes=``):
+#: the size kg reads of a graph file, so a server that floods fills no memory.
+DEFAULT_MAX_ANSWER_BYTES = DEFAULT_MAX_GRAPH_BYTES
+
+
+def mask_credentials(url: str) -> str:
+    """The URL with any user name and password replaced by ``***``, for messages.
+
+    >>> mask_credentials("http://kg:s3cret@host:7878/ds?timeout=5")
+    'http://***@host:7878/ds?timeout=5'
+    >>> mask_credentials("https://kg:p@ss@host/?store=/data")
+    'https://***@host/?store=/data'
+    """
+    # up to the last "@" of the authority, as urllib reads it: an unencoded "@" in a
+    # password leaves none of it shown
+    return re.sub(r"(?<=//)[^/?#]*@", "***@", url)
+
+
+def _bounded_opener(sockets: list[socket.socket]) -> urllib.request.OpenerDirector:
+    """urllib's opener, with each socket it connects recorded in ``sockets`` so that
+    a watchdog can cut a request off at its deadline (urllib's own timeout bounds
+    each read, not the request: a server sending a byte a second never trips it)."""
+
+    class Connection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class TLSConnection(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Connection, req)
+
+    class TLSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(TLSConnection, req, context=ssl.create_default_context())
+
+    return urllib.request.build_opener(Handler, TLSHandler)
+
+
+def _cut(sockets: list[socket.socket]) -> None:
+    """Shut the sockets down: a read blocked on one returns at once."""
+    for sock in sockets:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 class SparqlStore(Store):
@@ -530,22 +589,27 @@ class SparqlStore(Store):
     Fuseki ``http://host:3030/ds?query=/ds/sparql&update=/ds/update&store=/ds/data``.
     The default graph must be the union of the named graphs: kg asks for that with
     Oxigraph's ``union-default-graph`` parameter; configure other servers so.
+
+    ``timeout=S`` bounds each whole request (60 s by default), ``max_bytes=N`` the
+    size of each answer (:data:`DEFAULT_MAX_ANSWER_BYTES`). A user name and
+    password in the URL (``http://user:pass@host/``) are sent as HTTP Basic
+    authentication, and shown as ``***`` in every message.
     """
 
     def __init__(self, url: str, create: bool = True) -> None:
-        self.url = url
+        self.url = shown = mask_credentials(url)
         try:
             parts = urllib.parse.urlsplit(url)
             parts.port  # noqa: B018  (raises on a port out of range)
         except ValueError as exc:
-            raise UsageError(f"bad SPARQL server URL {url!r}: {exc}") from exc
+            raise UsageError(f"bad SPARQL server URL {shown!r}: {exc}") from exc
         if not parts.hostname:
-            raise UsageError(f"bad SPARQL server URL {url!r}: it names no host")
+            raise UsageError(f"bad SPARQL server URL {shown!r}: it names no host")
         options = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
         unknown = sorted(set(options) - SERVER_OPTIONS)
         if unknown:
             raise UsageError(
-                f"unknown option {unknown[0]!r} in store URL {url!r}; "
+                f"unknown option {unknown[0]!r} in store URL {shown!r}; "
                 f"known: {', '.join(sorted(SERVER_OPTIONS))}"
             )
         try:
@@ -554,10 +618,24 @@ class SparqlStore(Store):
             self.http_timeout = math.nan
         if not 0 < self.http_timeout < math.inf:
             raise UsageError(
-                f"timeout={options['timeout']} in store URL {url!r}: give seconds above 0"
+                f"timeout={options['timeout']} in store URL {shown!r}: give seconds above 0"
             )
-        base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
-        root = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+        limit = options.get("max_bytes", str(DEFAULT_MAX_ANSWER_BYTES))
+        if not limit.isdigit() or int(limit) < 1:
+            raise UsageError(
+                f"max_bytes={limit} in store URL {shown!r}: give a whole number of bytes above 0"
+            )
+        self.max_bytes = int(limit)
+        # the credentials go in a header of their own, never in a URL kg requests or shows
+        self._auth: str | None = None
+        if parts.username is not None:
+            user = urllib.parse.unquote(parts.username)
+            password = urllib.parse.unquote(parts.password or "")
+            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+            self._auth = f"Basic {token}"
+        netloc = parts.netloc.rpartition("@")[2]
+        base = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+        root = urllib.parse.urlunsplit((parts.scheme, netloc, "", "", ""))
 
         def endpoint(name: str) -> str:
             value = options.get(name)
@@ -568,6 +646,11 @@ class SparqlStore(Store):
         self.query_url = endpoint("query")
         self.update_url = endpoint("update")
         self.store_url = endpoint("store")
+        #: Whether the server holds graphs that are not kg's (None: not asked yet).
+        self._shared: bool | None = None
+        #: kg's graphs, the dataset a query reads on a shared server (None: ask again).
+        self._own: list[str] | None = None
+        self._ontology_written = False
 
     # -- HTTP ------------------------------------------------------------
     def _request(
@@ -578,26 +661,83 @@ class SparqlStore(Store):
         headers: dict[str, str] | None = None,
         missing_ok: bool = False,
     ) -> bytes:
+        """Send one request; its answer's body.
+
+        The whole request, from connecting to the answer's last byte, takes at most
+        :attr:`http_timeout` seconds, and the answer at most :attr:`max_bytes`.
+        """
         request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+        if self._auth is not None:  # not forwarded to wherever a redirect points
+            request.add_unredirected_header("Authorization", self._auth)
+        sockets: list[socket.socket] = []
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            _cut(sockets)
+
+        watchdog = threading.Timer(self.http_timeout, expire)
+        watchdog.daemon = True
+        watchdog.start()
         try:
-            with urllib.request.urlopen(request, timeout=self.http_timeout) as response:
-                return bytes(response.read())
+            with _bounded_opener(sockets).open(request, timeout=self.http_timeout) as response:
+                data = self._read(response)
+            if expired.is_set():  # cut off: what arrived may end anywhere
+                raise TimeoutError
+            return data
         except urllib.error.HTTPError as exc:
+            if expired.is_set():
+                raise self._too_slow() from exc
             if missing_ok and exc.code == 404:
                 return b""
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            detail = exc.read(4096).decode("utf-8", "replace").strip().splitlines()
             reason = detail[0][:200] if detail else exc.reason
             if exc.code == 400:
                 raise QueryError(f"{self.url} refused the request: {reason}") from exc
+            if exc.code in (401, 403):
+                raise StoreError(
+                    f"{self.url} answered {exc.code} ({exc.reason}): give a user name and "
+                    "password the server accepts, as http://USER:PASSWORD@host/"
+                ) from exc
             raise StoreError(f"{self.url} answered {exc.code}: {reason}") from exc
-        except urllib.error.URLError as exc:
-            raise StoreError(f"cannot reach SPARQL server {self.url}: {exc.reason}") from exc
-        except TimeoutError as exc:
-            raise StoreError(
-                f"SPARQL server {self.url} did not answer in {self.http_timeout:g} s"
-            ) from exc
-        except OSError as exc:
-            raise StoreError(f"cannot reach SPARQL server {self.url}: {exc}") from exc
+        except (TimeoutError, http.client.HTTPException, OSError) as exc:
+            if expired.is_set() or isinstance(exc, TimeoutError):
+                raise self._too_slow() from exc
+            if isinstance(exc, http.client.HTTPException):
+                raise StoreError(
+                    f"{self.url} sent a malformed HTTP answer: {type(exc).__name__}"
+                ) from exc
+            cause = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+            if isinstance(cause, TimeoutError):
+                raise self._too_slow() from exc
+            raise StoreError(f"cannot reach SPARQL server {self.url}: {cause}") from exc
+        finally:
+            watchdog.cancel()
+            _cut(sockets)
+
+    def _read(self, response: http.client.HTTPResponse) -> bytes:
+        """An answer's body, refused past :attr:`max_bytes` before it is all read."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_large()
+        data = bytearray()
+        while chunk := response.read(65536):
+            data += chunk
+            if len(data) > self.max_bytes:
+                raise self._too_large()
+        return bytes(data)
+
+    def _too_slow(self) -> StoreError:
+        return StoreError(
+            f"SPARQL server {self.url} did not answer in {self.http_timeout:g} s "
+            "(set timeout=SECONDS in the store URL)"
+        )
+
+    def _too_large(self) -> StoreError:
+        return StoreError(
+            f"SPARQL server {self.url} sent an answer over {self.max_bytes:,} bytes "
+            "(set max_bytes=N in the store URL)"
+        )
 
     def _graph_url(self, name: str) -> str:
         return f"{self.store_url}?{urllib.parse.urlencode({'graph': name})}"
@@ -606,12 +746,152 @@ class SparqlStore(Store):
     def article_graphs(self) -> list[str]:
         # kg's own graphs only: a shared server holds others' too, and Virtuoso its
         # system graphs (they are neither listed, nor counted, nor ever removed)
-        result = self.query(f"SELECT DISTINCT ?g WHERE {{ {OWN_GRAPHS} }}")
+        result = self._ask("SELECT", f"SELECT DISTINCT ?g WHERE {{ {OWN_GRAPHS} }}", None)
         return sorted(str(row[0]) for row in result.rows if isinstance(row[0], URIRef))
 
-    def count(self) -> int:
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {OWN_GRAPHS} }}")
-        return int(str(result.rows[0][0])) if result.rows else 0
+    def _write_ontology(self) -> None:
+        """Put kg's ontology (and the ontologies of installed plugins) in a graph of its
+        own, :data:`ONTOLOGY_GRAPH`, on the first write of a build, unless the server
+        holds it as it is (a newer kg or a new plugin replaces it), so that other
+        tools' queries see the class hierarchy (``?x a/rdfs:subClassOf*
+        kg:Organization`` finds companies). Neither listed, counted nor removed as
+        kg's article graphs are."""
+        if self._ontology_written:
+            return
+        self._ontology_written = True
+        from rdflib.compare import isomorphic
+
+        from kg.lexicon import parse_turtle
+        from kg.registry import plugin_ontologies
+
+        ontology = parse_turtle([Path(str(resources.files("kg.ontology") / "kg.ttl"))])
+        ontology += parse_turtle(plugin_ontologies())
+        if not isomorphic(self.graph(ONTOLOGY_GRAPH), ontology):
+            body = ontology.serialize(format="nt", encoding="utf-8")
+            self._request(
+                "PUT",
+                self._graph_url(ONTOLOGY_GRAPH),
+                body,
+                {"Content-Type": "application/n-triples"},
+            )
+
+    def _replace(self, name: str, graph: Graph) -> None:
+        self._write_ontology()
+        self._own = None
+        body = graph.serialize(format="nt", encoding="utf-8")
+        self._request("PUT", self._graph_url(name), body, {"Content-Type": "application/n-triples"})
+
+    def _held(self, names: list[str]) -> set[str]:
+        held: set[str] = set()
+        for start in range(0, len(names), 500):
+            values = " ".join(f"<{ox.NamedNode(n).value}>" for n in names[start : start + 500])
+            # every graph of the server: one another build wrote since this one asked
+            rows = self._ask(
+                "SELECT",
+                f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} "
+                "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }",
+                None,
+            ).rows
+            held.update(str(row[0]) for row in rows)
+        return held
+
+    def _create_many(self, graphs: list[tuple[str, Graph, set[str]]]) -> None:
+        """New graphs go in with one SPARQL update (one transaction on the server)."""
+        self._write_ontology()
+        parts = []
+        for name, _, lines in graphs:
+            node = ox.NamedNode(name)  # validates the IRI before it goes into an update
+            parts.append(f"GRAPH <{node.value}> {{\n" + "\n".join(lines) + "\n}")
+        self.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")
+
+    def _remove(self, name: str) -> None:
+        self._own = None
+        self._request("DELETE", self._graph_url(name), missing_ok=True)
+
+    def _add(self, name: str, graph: Graph) -> None:
+        self._own = None
+        body = graph.serialize(format="nt", encoding="utf-8")
+        self._request(
+            "POST", self._graph_url(name), body, {"Content-Type": "application/n-triples"}
+        )
+
+    def update(self, text: str) -> None:
+        # the URL-encoded form of the Protocol, which every server takes (Virtuoso 7
+        # does not read an update or a query posted directly)
+        self._own = None  # it may have made or dropped a graph
+        self._request(
+            "POST",
+            self.update_url,
+            urllib.parse.urlencode({"update": text}).encode("ascii"),
+            {"Content-Type": FORM},
+        )
+
+    def _query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
+        kind, text = query_kind(text), inject_values(text, params or {})
+        if query_form(text)[1]:
+            # the query's own FROM names the graphs it reads: neither the union nor
+            # the Protocol's dataset, which would override it
+            return self._ask(kind, text, None, union=False)
+        return self._ask(kind, text, self._scope())
+
+    def _ask(
+        self, kind: str, text: str, scope: list[str] | None, union: bool = True
+    ) -> QueryResult:
+        """Post a query; ``scope`` names the graphs it reads (None: the union of all
+        of them, or with ``union`` false the dataset the query names)."""
+        form = [("query", text)]
+        url = self.query_url
+        if scope is None:
+            url += "?union-default-graph" if union else ""
+        else:
+            # the Protocol's own dataset: each graph both in the default graph (their
+            # union) and as a named graph, so GRAPH ?g sees only kg's too
+            form += [("default-graph-uri", g) for g in scope]
+            form += [("named-graph-uri", g) for g in scope]
+        accept = (
+            "application/sparql-results+json"
+            if kind in ("SELECT", "ASK")
+            else "application/n-triples"
+        )
+        body = urllib.parse.urlencode(form).encode("ascii")
+        data = self._request("POST", url, body, {"Content-Type": FORM, "Accept": accept})
+        with self._reading("query"):
+            return _answer(kind, data)
+
+    def _scope(self) -> list[str] | None:
+        """The graphs kg's queries read: all of them (None) on a server that holds only
+        kg's, else kg's own and its ontology, so that a shared server's other graphs (and Virtuoso's
+        system graphs) reach no answer, view or analysis. Asked once per store; the
+        list of kg's graphs is asked again after each write."""
+        if self._shared is None:
+            foreign = (
+                "ASK { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER(!STRSTARTS(STR(?g), '{ID}') && ?g != <{ONTOLOGY_GRAPH}>) }}"
+            )
+            self._shared = bool(self._ask("ASK", foreign, None).boolean)
+        if not self._shared:
+            return None
+        if self._own is None:
+            rows = self._ask("SELECT", f"SELECT DISTINCT ?g WHERE {{ {OWN_GRAPHS} }}", None).rows
+            # the entities graph always (an empty list would mean the server's whole
+            # store), and the ontology, which kg's queries see on any server
+            self._own = sorted({str(ENTITIES), ONTOLOGY_GRAPH, *(str(g) for (g,) in rows)})
+        return self._own
+
+    @contextlib.contextmanager
+    def _reading(self, what: str) -> Iterator[None]:
+        """Turn an answer kg cannot read into one clear error: a server (or something
+        posing as one) may send anything."""
+        try:
+            yield
+        except KGError:
+            raise
+        except Exception as exc:  # rdflib's parsers and json raise many types
+            first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+            raise StoreError(
+                f"SPARQL server {self.url} sent a malformed answer to a {what}: "
+                f"{type(exc).__name__}{': ' + first if first else ''}"
+            ) from exc
 
     def graph(self, name: str) -> Graph:
         data = self._request(
@@ -622,87 +902,46 @@ class SparqlStore(Store):
         )
         graph = Graph()
         if data.strip():
-            graph.parse(data=data, format="nt")
+            with self._reading("graph request"):
+                graph.parse(data=data, format="nt")
         return graph
 
-    def _replace(self, name: str, graph: Graph) -> None:
-        body = graph.serialize(format="nt", encoding="utf-8")
-        self._request("PUT", self._graph_url(name), body, {"Content-Type": "application/n-triples"})
-
-    def _held(self, names: list[str]) -> set[str]:
-        held: set[str] = set()
-        for start in range(0, len(names), 500):
-            values = " ".join(f"<{ox.NamedNode(n).value}>" for n in names[start : start + 500])
-            rows = self.query(
-                f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} "
-                "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }"
-            ).rows
-            held.update(str(row[0]) for row in rows)
-        return held
-
-    def _create_many(self, graphs: list[tuple[str, Graph, set[str]]]) -> None:
-        """New graphs go in with one SPARQL update (one transaction on the server)."""
-        parts = []
-        for name, _, lines in graphs:
-            node = ox.NamedNode(name)  # validates the IRI before it goes into an update
-            parts.append(f"GRAPH <{node.value}> {{\n" + "\n".join(lines) + "\n}")
-        self.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")
-
-    def _remove(self, name: str) -> None:
-        self._request("DELETE", self._graph_url(name), missing_ok=True)
-
-    def _add(self, name: str, graph: Graph) -> None:
-        body = graph.serialize(format="nt", encoding="utf-8")
-        self._request(
-            "POST", self._graph_url(name), body, {"Content-Type": "application/n-triples"}
-        )
-
-    def update(self, text: str) -> None:
-        # the URL-encoded form of the Protocol, which every server takes (Virtuoso 7
-        # does not read an update or a query posted directly)
-        self._request(
-            "POST",
-            self.update_url,
-            urllib.parse.urlencode({"update": text}).encode("ascii"),
-            {"Content-Type": FORM},
-        )
-
-    def _query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
-        kind = query_kind(text)
-        body = urllib.parse.urlencode({"query": inject_values(text, params or {})})
-        accept = (
-            "application/sparql-results+json"
-            if kind in ("SELECT", "ASK")
-            else "application/n-triples"
-        )
-        url = f"{self.query_url}?union-default-graph"
-        data = self._request(
-            "POST", url, body.encode("ascii"), {"Content-Type": FORM, "Accept": accept}
-        )
-        if kind in ("CONSTRUCT", "DESCRIBE"):
-            graph = Graph()
-            if data.strip():
-                graph.parse(data=data, format="nt")
-            return QueryResult(kind, graph=graph)
-        parsed = json.loads(data)
-        if kind == "ASK":
-            if "boolean" not in parsed:  # Virtuoso 7 answers ASK with one row, 1 or 0
-                values = [v["value"] for b in parsed["results"]["bindings"] for v in b.values()]
-                return QueryResult("ASK", boolean=bool(values) and values[0] not in ("0", "false"))
-            return QueryResult("ASK", boolean=bool(parsed["boolean"]))
-        variables = tuple(parsed["head"]["vars"])
-        rows = tuple(
-            tuple(_json_term(binding.get(v)) for v in variables)
-            for binding in parsed["results"]["bindings"]
-        )
-        return QueryResult("SELECT", variables, rows)
+    def count(self) -> int:
+        result = self._ask("SELECT", f"SELECT (COUNT(*) AS ?n) WHERE {{ {OWN_GRAPHS} }}", None)
+        with self._reading("count"):
+            return int(str(result.rows[0][0])) if result.rows else 0
 
     def dataset(self) -> Dataset:
-        data = self._request("GET", self.store_url, headers={"Accept": "application/n-quads"})
+        """kg's own graphs (articles and entities), not the others a shared server holds."""
+        rows = self._ask("SELECT", f"SELECT ?g ?s ?p ?o WHERE {{ {OWN_GRAPHS} }}", None).rows
         dataset = Dataset(default_union=True)
-        if data.strip():
-            dataset.parse(data=data, format="nquads")
+        with self._reading("query"):
+            for g, s, p, o in rows:
+                dataset.add((s, p, o, URIRef(str(g))))  # type: ignore[arg-type]
         return dataset
+
+
+def _answer(kind: str, data: bytes) -> QueryResult:
+    """A query's result from a server's answer (SPARQL JSON results, or N-Triples)."""
+    if kind in ("CONSTRUCT", "DESCRIBE"):
+        graph = Graph()
+        if data.strip():
+            graph.parse(data=data, format="nt")
+        return QueryResult(kind, graph=graph)
+    parsed = json.loads(data)
+    if kind == "ASK":
+        if "boolean" not in parsed:  # Virtuoso 7 answers ASK with one row, 1 or 0
+            values = [v["value"] for b in parsed["results"]["bindings"] for v in b.values()]
+            return QueryResult("ASK", boolean=bool(values) and values[0] not in ("0", "false"))
+        if not isinstance(parsed["boolean"], bool):
+            raise ValueError(f"ASK answered {parsed['boolean']!r}, not true or false")
+        return QueryResult("ASK", boolean=parsed["boolean"])
+    variables = tuple(str(v) for v in parsed["head"]["vars"])
+    rows = tuple(
+        tuple(_json_term(binding.get(v)) for v in variables)
+        for binding in parsed["results"]["bindings"]
+    )
+    return QueryResult("SELECT", variables, rows)
 
 
 def _json_term(value: dict[str, str] | None) -> Node | None:
