@@ -56,10 +56,14 @@ ELSEWHERE: list[tuple[str, str, str]] = [
     ),
     (r"^oxigraph serve", "a SPARQL server", "tests/conftest.py::oxigraph_server"),
     (
-        r"^pip install --no-deps examples/extend|^kg plugins|examples/extend/articles"
-        r"|^kg info labor\.ttl",
+        r"^pip install --no-deps examples/extend|examples/extend/articles|^kg info labor\.ttl",
         "the example plugin, installed into a virtual environment of its own",
         "tests/test_extend.py::test_example_plugin_installed_beside_kg_changes_the_output",
+    ),
+    (
+        r"^pip install --no-deps \./kg-sport|^kg plugins|^echo |match\.txt|match\.ttl",
+        "the README's plugin, installed beside kg",
+        "tests/test_extend.py::test_the_readme_plugin_installed_beside_kg_works_as_documented",
     ),
     (
         r"re-docred|\.\./shared/data/gum-news",
@@ -81,15 +85,23 @@ def _blocks(language: str) -> list[str]:
 
 
 def readme_commands() -> list[str]:
-    """The README's shell commands, one logical line each, without comments."""
+    """The README's shell commands, one logical line each (a quoted argument may run
+    over several lines), without comments."""
     commands = []
     for body in _blocks("bash"):
+        pending = ""
         for line in body.replace("\\\n", " ").splitlines():
             for placeholder, real in PLACEHOLDERS.items():
                 line = line.replace(placeholder, real)
-            words = shlex.split(line, comments=True)
+            pending = f"{pending}\n{line}" if pending else line
+            try:
+                words = shlex.split(pending, comments=True)
+            except ValueError:  # a quotation still open: the command goes on
+                continue
+            pending = ""
             if words:
                 commands.append(shlex.join(words))
+        assert not pending, f"a README command never closes its quotation: {pending!r}"
     return commands
 
 
