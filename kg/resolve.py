@@ -24,7 +24,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -131,7 +131,55 @@ def _join_fuller(
         lambda short, key: len(key.split()) >= 2 and short.group() == group,
         lambda key, long, long_key: long.group() == group and fuller(key.split(), long_key.split()),
         merges,
+        # a fuller name holds the shorter one's words, but for its initials ("j.")
+        ways=lambda key: [[w for w in key.split() if len(w) != 2 or w[1] != "."]],
     )
+
+
+class _ByWord:
+    """The clusters of an article by the words of their names, so that a pass looks
+    for a short name's fuller one among the few names that hold its words, not among
+    all of them: an article of thousands of names is resolved in time near linear in
+    them, not quadratic.
+
+    A cluster stays listed under the words of every label it had (a cluster that
+    takes a knowledge-base entry changes its label); the passes test the current
+    label of each cluster they are given, so an old word only costs a test.
+    """
+
+    #: what a cluster's initials are listed under, beside its words
+    INITIALS = "\0"
+
+    def __init__(self, clusters: list[Cluster], with_initials: bool = False) -> None:
+        self._position = {id(c): i for i, c in enumerate(clusters)}
+        self._by_word: defaultdict[str, list[Cluster]] = defaultdict(list)
+        self._with_initials = with_initials
+        self._listed: set[tuple[int, str]] = set()
+        for cluster in clusters:
+            self.add(cluster)
+
+    def add(self, cluster: Cluster) -> None:
+        """List ``cluster`` under the words of its label (and its initials, if asked)."""
+        text = cluster.label()
+        words = name_key(text).split()
+        if self._with_initials and (spelled := initials(text)):
+            words.append(self.INITIALS + spelled)
+        for word in words:
+            if (id(cluster), word) not in self._listed:
+                self._listed.add((id(cluster), word))
+                self._by_word[word].append(cluster)
+
+    def having(self, ways: Iterable[Sequence[str]]) -> list[Cluster]:
+        """The unmerged clusters whose labels hold every word of one of ``ways``, and
+        some more, in the article's order (a test of each is the caller's)."""
+        found: dict[int, Cluster] = {}
+        for words in ways:
+            # every match is under each word: the shortest list of them is enough
+            fewest = min((self._by_word.get(w, []) for w in words), key=len, default=[])
+            for cluster in fewest:
+                if cluster.merged_into is None:
+                    found[id(cluster)] = cluster
+        return sorted(found.values(), key=lambda c: self._position[id(c)])
 
 
 def _join_unique(
@@ -140,32 +188,37 @@ def _join_unique(
     names: Callable[[str, Cluster, str], bool],
     merges: list[tuple[str, str, str]],
     votes: bool = True,
+    *,
+    ways: Callable[[str], Iterable[Sequence[str]]],
 ) -> None:
     """Join each cluster that ``takes(cluster, name key)`` into the unique other one that
     ``names(its name key, other, other's name key)`` says it names (clusters already
     joined into another are neither); with ``votes`` false, the joined one's type cues
-    are not the other's."""
+    are not the other's. Every name a cluster names holds all the words of one of
+    ``ways(its name key)``: only the clusters that do are asked (:class:`_ByWord`)."""
+    index = _ByWord(clusters)
     for short in clusters:
         key = name_key(short.label())
         if short.merged_into is not None or not takes(short, key):
             continue
         found = [
             long
-            for long in clusters
-            if long is not short
-            and long.merged_into is None
-            and names(key, long, name_key(long.label()))
+            for long in index.having(ways(key))
+            if long is not short and names(key, long, name_key(long.label()))
         ]
-        _join_one(short, found, merges, votes)
+        if _join_one(short, found, merges, votes):
+            index.add(found[0])
 
 
 def _join_one(
     short: Cluster, found: list[Cluster], merges: list[tuple[str, str, str]], votes: bool = True
-) -> None:
-    """Join ``short`` into the one name found for it, if exactly one was."""
-    if len(found) == 1:
-        merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
-        found[0].absorb(short, "kg.resolve.name_part.v1", votes)
+) -> bool:
+    """Join ``short`` into the one name found for it, if exactly one was (and say so)."""
+    if len(found) != 1:
+        return False
+    merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
+    found[0].absorb(short, "kg.resolve.name_part.v1", votes)
+    return True
 
 
 def _head_word(key: str) -> str | None:
@@ -434,6 +487,7 @@ class Resolver:
         name after a place: "Home Office" into "United Kingdom Home Office", "Ministry
         of Health" into "Kenya Ministry of Health" (news names the body in full once,
         then without the country)."""
+        index = _ByWord(clusters)
         for short in clusters:
             if short.merged_into is not None or short.group() not in ("organization", None):
                 continue
@@ -441,8 +495,8 @@ class Resolver:
             if len(words) < 2:
                 continue  # one-word names are _merge_names's
             targets = []
-            for long in clusters:
-                if long is short or long.merged_into is not None:
+            for long in index.having([words]):  # the longer name ends with this one
+                if long is short:
                     continue
                 if long.group() != "organization":
                     continue
@@ -457,6 +511,7 @@ class Resolver:
             if len(targets) == 1:
                 merges.append((short.label(), targets[0].label(), PLACE_QUALIFIED_RULE))
                 targets[0].absorb(short, PLACE_QUALIFIED_RULE)
+                index.add(targets[0])
 
     def _merge_parenthetical(
         self,
@@ -502,21 +557,26 @@ class Resolver:
             merges,
             # "Afghan President Karzai" says nothing of what Afghanistan is
             votes=False,
+            ways=lambda key: [country.split() for country in demonym_countries(key)],
         )
+        # a one-word name stands for a name that holds its word, or one it spells
+        index = _ByWord(clusters, with_initials=True)
         for short in clusters:
             if short.merged_into is not None or demonym_countries(short.label()):
                 continue
             text = short.label()
             words = name_key(text).split()
+            if len(words) != 1:
+                continue
             group = short.group()
             abbrev = abbreviation(text)
             targets: list[tuple[Cluster, str]] = []
-            for long in clusters:
-                if long is short or long.merged_into is not None:
+            for long in index.having([words, [_ByWord.INITIALS + abbrev]] if abbrev else [words]):
+                if long is short:
                     continue
                 long_text = long.label()
                 long_words = name_key(long_text).split()
-                if len(long_words) < 2 or len(words) != 1:
+                if len(long_words) < 2:
                     continue
                 long_group = long.group()
                 compatible = (
@@ -617,6 +677,7 @@ class Resolver:
                 target, rule = targets[0]
                 merges.append((text, target.label(), rule))
                 target.absorb(short, rule)
+                index.add(target)
         # "Henrik Angell" for "Henrik August Angell": the unique person of the same
         # first and last names with a middle name more
         _join_fuller(clusters, "person", _with_middle_names, merges)
@@ -646,6 +707,7 @@ class Resolver:
                 long_key.startswith(key + " ") and place_kind(long.label()) == "country"
             ),
             merges,
+            ways=lambda key: [[key]],
         )
         # "Korea" in a story that names South Korea and not North Korea: a name that is
         # no place of its own ("Africa" is) is the one country or state of the article
@@ -665,6 +727,7 @@ class Resolver:
                 and place_kind(long.label()) in ("country", "state")
             ),
             merges,
+            ways=lambda key: [[key]],
         )
         # "the Commission" after "the Philippine Commission", "the Ministry" after "the
         # Ministry of Health": the word that says what an organization is, alone, is
@@ -680,6 +743,7 @@ class Resolver:
                 long.group() == "organization" and _head_word(long_key) == key
             ),
             merges,
+            ways=lambda key: [[key]],
         )
 
     # -- antecedents -------------------------------------------------------

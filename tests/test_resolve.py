@@ -313,3 +313,54 @@ def test_the_ners_label_for_a_bare_surname_says_nothing_against_the_person():
     firm = [Mention(0, 16, "Korvath Robotics", 0, "ner", 0.85, "ORG")]
     firm += [Mention(20 * n, 20 * n + 7, "Korvath", n, "ner", 0.85, "GPE") for n in range(1, 6)]
     assert Cluster(lexicon, firm).cls() == "Place"
+
+
+def _many_names(n: int) -> list:
+    """``n`` people by full name, each named again by surname, with an organization
+    and its acronym: the names of an article far longer than news."""
+    from kg.lexicon import load_lexicon
+    from kg.resolve import Cluster
+
+    lexicon = load_lexicon()
+    clusters = []
+    for i in range(n):
+        word = "".join(chr(ord("a") + int(d)) for d in f"{i:05d}").capitalize()
+        for text, label in (
+            (f"Ada {word}son", "PERSON"),
+            (f"{word}son", "PERSON"),
+            (f"{word} Widget Works", "ORG"),
+        ):
+            start = 100 * len(clusters)
+            mention = Mention(start, start + len(text), text, len(clusters), "ner", 0.85, label)
+            clusters.append(Cluster(lexicon, [mention]))
+    return clusters
+
+
+def test_resolving_many_names_takes_work_near_linear_in_them(monkeypatch):
+    """Each resolver pass looks for a name's fuller one among the names that share a
+    word with it, not among all names: twice the names, about twice the work (a
+    quadratic pass did four times, and minutes on an article of thousands of names
+    before --max-entities could refuse it)."""
+    from kg.lexicon import load_lexicon
+    from kg.resolve import Cluster, Resolver
+
+    resolver = Resolver(load_lexicon())
+    asked = 0
+    label = Cluster.label
+
+    def counted(self):
+        nonlocal asked
+        asked += 1
+        return label(self)
+
+    monkeypatch.setattr(Cluster, "label", counted)
+    work = []
+    for n in (300, 600):
+        clusters = _many_names(n)
+        asked = 0
+        resolver._merge_names(clusters, merges := [])
+        resolver._merge_place_qualified(clusters, merges)
+        work.append(asked)
+        # every surname joined its person, and nothing else was joined
+        assert len(merges) == n
+    assert work[1] < 2.5 * work[0]
