@@ -750,7 +750,7 @@ class Resolver:
     def _antecedent(
         self,
         owner: dict[tuple[int, int], Cluster],
-        mentions: list[Mention],
+        mentions: _Recent,
         start: int,
         sentence: int,
         cls: str | None,
@@ -760,13 +760,8 @@ class Resolver:
         # a description of a base class ("the organization", "the event") fits any of
         # its kind; "the company" prefers a company
         generic = {c for c in lex.entity_classes if c in BASE_CLASSES}
-        before = [
-            m
-            for m in sorted(mentions, key=lambda m: m.start, reverse=True)
-            if m.end <= start and m.sentence >= sentence - ANTECEDENT_WINDOW
-        ]
         fallback: tuple[Cluster, Mention] | None = None
-        for mention in before:
+        for mention in mentions.before(start, sentence - ANTECEDENT_WINDOW):
             cluster = owner[(mention.start, mention.end)].root()
             found_cls = cluster.cls()
             if found_cls is None or (want_group and lex.group(found_cls) != want_group):
@@ -791,11 +786,12 @@ class Resolver:
         sents = list(doc.sents)
         clusters = self._clusters(mentions)
         owner = {(m.start, m.end): c for c in clusters.values() for m in c.mentions}
+        recent = _Recent(mentions)
 
         def find(start: int, end: int) -> Cluster | None:
             if (start, end) in owner:
                 return owner[(start, end)].root()
-            inside = [m for m in mentions if m.start <= start and end <= m.end]
+            inside = recent.around(start, end)
             if inside:
                 best = min(inside, key=lambda m: m.end - m.start)
                 return owner[(best.start, best.end)].root()
@@ -813,12 +809,12 @@ class Resolver:
         self._merge_parenthetical(mentions, owner, body, merges)
         self._merge_names(ordered, merges)
         self._merge_place_qualified(ordered, merges)
-        sentence_of = {i: s for i, s in enumerate(sents)}
+        sent_starts = [s.start_char for s in sents]
         for cue in sorted(descriptions, key=lambda c: c.start):
-            sent = next(
-                (i for i, s in sentence_of.items() if s.start_char <= cue.start < s.end_char), 0
-            )
-            found = self._antecedent(owner, mentions, cue.start, sent, cue.cls)
+            sent = bisect.bisect_right(sent_starts, cue.start) - 1
+            if sent < 0 or cue.start >= sents[sent].end_char:
+                sent = 0
+            found = self._antecedent(owner, recent, cue.start, sent, cue.cls)
             if found is not None:
                 found[0].votes[cue.cls] += cue.weight
 
@@ -855,7 +851,7 @@ class Resolver:
                 within = find(arg.start, arg.end)
                 others = [c for c in named.get(arg.text, ()) if c is not within]
                 return others[0] if len(others) == 1 else None
-            found = self._antecedent(owner, mentions, arg.start, sentence, arg.cls)
+            found = self._antecedent(owner, recent, arg.start, sentence, arg.cls)
             if found is None or id(found[0]) not in keys:
                 return None
             extra_mentions[id(found[0])].append(
@@ -1034,6 +1030,36 @@ class Resolver:
             (key, value[0], value[1]),
             Attribute(key, "date", value[0], value[1], evidence_for(cand)),
         )
+
+
+class _Recent:
+    """An article's mentions by where they start, for the questions the resolver asks
+    of each description and pronoun (which names come before it, which name holds
+    it) in time that does not grow with the article's length."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        # latest first; a stable sort keeps the mentions' own order among equal starts
+        self._latest_first = sorted(mentions, key=lambda m: m.start, reverse=True)
+        self._negated = [-m.start for m in self._latest_first]
+        self._by_start = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        self._starts = [mentions[i].start for i in self._by_start]
+        self._mentions = mentions
+        self._longest = max((m.end - m.start for m in mentions), default=0)
+
+    def before(self, start: int, from_sentence: int) -> Iterator[Mention]:
+        """The mentions that end by ``start``, latest first, back to ``from_sentence``."""
+        for mention in self._latest_first[bisect.bisect_right(self._negated, -start) :]:
+            if mention.sentence < from_sentence:
+                return  # mentions come in the order of their sentences
+            if mention.end <= start:
+                yield mention
+
+    def around(self, start: int, end: int) -> list[Mention]:
+        """The mentions that hold ``start:end``, in the mentions' own order."""
+        first = bisect.bisect_left(self._starts, end - self._longest)
+        last = bisect.bisect_right(self._starts, start)
+        held = sorted(i for i in self._by_start[first:last] if end <= self._mentions[i].end)
+        return [self._mentions[i] for i in held]
 
 
 def _confirmed(mentions: list[Mention], layout: Layout) -> list[Mention]:

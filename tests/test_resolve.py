@@ -364,3 +364,72 @@ def test_resolving_many_names_takes_work_near_linear_in_them(monkeypatch):
         # every surname joined its person, and nothing else was joined
         assert len(merges) == n
     assert work[1] < 2.5 * work[0]
+
+
+def _calls(work, *args):
+    """``work(*args)``, and how many Python functions it called: a measure of work
+    that, unlike time, does not depend on what else the machine is doing."""
+    import sys
+
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event == "call":
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        result = work(*args)
+    finally:
+        sys.setprofile(None)
+    return result, count
+
+
+def _article_of_descriptions(n: int):
+    """A Doc of ``n`` sentences that each name a person and a company, then one that
+    calls the company "the company", as the components would have marked them."""
+    import spacy
+
+    from kg.nlp import register_extensions
+    from kg.types import TypeCue
+
+    register_extensions()
+    parts, mentions, cues = [], [], []
+    at = 0
+    for i in range(n):
+        word = "".join(chr(ord("a") + int(d)) for d in f"{i:05d}").capitalize()
+        person, firm = f"Ada {word}son", f"{word} Widget Works"
+        first = f"{person} joined {firm}. "
+        second = "The company grew. "
+        mentions.append(Mention(at, at + len(person), person, 2 * i, "ner", 0.85, "PERSON"))
+        start = at + first.index(firm)
+        mentions.append(Mention(start, start + len(firm), firm, 2 * i, "ner", 0.85, "ORG"))
+        start = at + len(first) + 4
+        cues.append(TypeCue(start, start + len("company"), "Company", "test", 1.0))
+        parts.append(first + second)
+        at += len(first) + len(second)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp("".join(parts))
+    doc._.kg_mentions, doc._.kg_type_cues, doc._.kg_candidates = mentions, cues, []
+    return doc
+
+
+def test_finding_what_descriptions_stand_for_takes_work_near_linear_in_the_article():
+    """ "The company" looks back a few sentences for its antecedent, not through every
+    name of the article: twice the sentences, about twice the work."""
+    from kg.lexicon import load_lexicon
+    from kg.resolve import Resolver
+
+    resolver = Resolver(load_lexicon())
+    work = []
+    for n in (200, 400):
+        doc = _article_of_descriptions(n)
+        article = Article("a", doc.text, "a")
+        extraction, calls = _calls(resolver.resolve, doc, article)
+        work.append(calls)
+        # each description's vote went to the company just named (the NER's 1 and its 1)
+        companies = [e for e in extraction.entities if e.cls == "Company"]
+        assert [e.weight for e in companies] == [2.0] * n
+    assert work[1] < 2.5 * work[0]
