@@ -34,6 +34,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.dates import EDITION_YEAR, resolve_date
+from kg.errors import InputError
 from kg.gazetteer import COMPASS_WORDS, demonym_countries, place_kind
 from kg.given_names import is_given_name
 from kg.layout import Layout, display_lines
@@ -79,6 +80,10 @@ ORG_SUFFIXES = frozenset(
 CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "du", "la"})
 ANTECEDENT_WINDOW = 3  # sentences
 ANTECEDENT_RULE = "kg.resolve.antecedent.v1"
+#: The most different names news gives one entity ("Sam Altman", "Altman", "Mr Altman";
+#: at most 1.6 a name per entity on any test article): an article with more names than
+#: this many times ``max_entities`` is refused before its names are resolved.
+NAMES_PER_ENTITY = 3
 #: Order in which groups win a tied vote ("Valcourt": PERSON once, ORG once).
 GROUP_ORDER = ("person", "organization", "place", "product", "event")
 
@@ -775,7 +780,14 @@ class Resolver:
         return fallback
 
     # -- main -------------------------------------------------------------
-    def resolve(self, doc: Doc, article: Article) -> Extraction:
+    def resolve(self, doc: Doc, article: Article, max_entities: int | None = None) -> Extraction:
+        """The entities, relations and evidence of one parsed article.
+
+        Raises:
+            InputError: the article has more different names than ``max_entities``
+                entities could have (:data:`NAMES_PER_ENTITY` each): a runaway input,
+                refused before the work of resolving them.
+        """
         body = doc_text(doc)
         layout = Layout(display=display_lines(body))  # the furniture is blank by now
         mentions = _confirmed(list(doc._.kg_mentions or ()), layout)
@@ -785,6 +797,12 @@ class Resolver:
         candidates: list[Candidate] = list(doc._.kg_candidates or ())
         sents = list(doc.sents)
         clusters = self._clusters(mentions)
+        if max_entities is not None and len(clusters) > NAMES_PER_ENTITY * max_entities:
+            raise InputError(
+                f"{article.source} has {len(clusters):,} different names, more than the at "
+                f"most {max_entities:,} entities kg takes per article (--max-entities) "
+                f"could have"
+            )
         owner = {(m.start, m.end): c for c in clusters.values() for m in c.mentions}
         recent = _Recent(mentions)
 

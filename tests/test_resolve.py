@@ -433,3 +433,33 @@ def test_finding_what_descriptions_stand_for_takes_work_near_linear_in_the_artic
         companies = [e for e in extraction.entities if e.cls == "Company"]
         assert [e.weight for e in companies] == [2.0] * n
     assert work[1] < 2.5 * work[0]
+
+
+def test_an_article_of_far_more_names_than_max_entities_is_refused_before_resolving(
+    pipeline, monkeypatch
+):
+    """--max-entities is checked on the article's different names before the resolver
+    joins them, so a runaway input costs no resolving at all."""
+    from kg.errors import InputError
+    from kg.resolve import Resolver
+    from kg.sources import parse_article
+
+    def joined(*args):
+        raise AssertionError("the names were resolved before the limit was checked")
+
+    monkeypatch.setattr(Resolver, "_merge_names", joined)
+    monkeypatch.setattr(pipeline, "max_entities", 5)
+    text = " ".join(
+        f"{first} {last} met {last} executives in {city}."
+        for first, last, city in [
+            ("Maria", "Okafor", "Lagos"),
+            ("James", "Whitcombe", "Leeds"),
+            ("Priya", "Raman", "Chennai"),
+            ("Tomas", "Lindqvist", "Uppsala"),
+            ("Aiko", "Tanabe", "Osaka"),
+            ("Pedro", "Alvarez", "Seville"),
+            ("Grace", "Mwangi", "Nairobi"),
+        ]
+    )
+    with pytest.raises(InputError, match=r"at most 5 entities .*--max-entities"):
+        list(pipeline.extract([parse_article(text, "crowded", "crowded.txt")]))
