@@ -24,7 +24,8 @@ from kg.cli.common import STORE_HELP, Parents, iso_date, one_line, settings_from
 
 
 def _print_diffs(diffs: Sequence[GraphDiff]) -> None:
-    """What a build changed: the triples on stdout, a line per graph on stderr."""
+    """What a build changed (:func:`kg.rdf.readable_diffs`): the changes on stdout, a
+    line per graph on stderr."""
     for diff in diffs:
         if diff.added or diff.removed:
             print(f"kg: {diff.graph}: +{len(diff.added)} -{len(diff.removed)}", file=sys.stderr)
@@ -104,7 +105,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         link_batch,
         write_batch,
     )
-    from kg.rdf import article_iri
+    from kg.rdf import article_iri, readable_diffs
     from kg.resolve import NameIndex
     from kg.sources import STDIN, expand_inputs, iter_articles, spool_stdin
     from kg.store import (
@@ -290,7 +291,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             store.journal = None
             store.close()
     if args.diff:
-        _print_diffs(_merged(diffs))
+        _print_diffs(readable_diffs(_merged(diffs)))
     if not args.quiet:
         shown = "standard output" if to_stdout else args.output
         where = " and ".join(x for x in (shown, args.store) if x)
