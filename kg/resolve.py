@@ -15,6 +15,9 @@ Within one article:
 4. Pronouns ("its") and definite descriptions ("the AI firm") take the nearest
    preceding entity of a compatible class within three sentences.
 5. A candidate relation is kept only where its domain and range fit.
+6. An organization named with words that bodies of many countries share ("Labour
+   Party") has its country in its IRI (:class:`_Countries`), from its own article
+   alone, so that one article built alone or with others gets the same IRI.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from spacy.tokens import Doc
 
 from kg.dates import EDITION_YEAR, resolve_date
 from kg.errors import InputError
-from kg.gazetteer import COMPASS_WORDS, demonym_countries, place_kind
+from kg.gazetteer import COMPASS_WORDS, country_name, country_of, demonym_countries, place_kind
 from kg.given_names import is_given_name
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
@@ -843,11 +846,17 @@ class Resolver:
             if c.merged_into is None and c.cls() is not None and not _demonyms_only(c)
         ]
         keys: dict[int, str] = {}
+        countries = _Countries(mentions, owner)
         for cluster in roots:
             cls = cluster.cls()
             assert cls is not None
             group = self.lexicon.group(cls)
-            keys[id(cluster)] = f"{group}/{slug(_key_name(cluster.label(), group))}"
+            key = f"{group}/{slug(_key_name(cluster.label(), group))}"
+            if group == "organization" and cluster.kb is None and _national(cluster.label()):
+                # "the Labour Party" of Hong Kong is not the United Kingdom's
+                if (country := countries.of(cluster)) is not None:
+                    key += "-" + slug(country_name(country))
+            keys[id(cluster)] = key
 
         extra_mentions: dict[int, list[Mention]] = defaultdict(list)
 
@@ -1078,6 +1087,83 @@ class _Recent:
         last = bisect.bisect_right(self._starts, start)
         held = sorted(i for i in self._by_start[first:last] if end <= self._mentions[i].end)
         return [self._mentions[i] for i in held]
+
+
+#: The words of names that bodies of many countries share ("Labour Party", "Supreme
+#: Court", "Ministry of Health", "National Assembly"): an organization named with
+#: these words alone is the one of its article's country, and its IRI says which.
+NATIONAL_WORDS = frozenset(
+    """party parliament ministry court police senate assembly congress army navy
+    government council commission department office union league front alliance
+    coalition federation bank reserve service guard force forces committee
+    labour labor conservative conservatives liberal liberals democratic democrats
+    republican republicans socialist socialists communist communists green greens
+    national nationalist nationalists people people's workers workers' progressive
+    progressives reform independence unionist unionists social christian new united
+    free justice supreme high central constitutional federal home foreign interior
+    health finance defence defense education treasury environment election electoral
+    legislative executive civic citizens' citizens left right centre center popular
+    revolutionary royal air naval state
+    of the and for &""".split()
+)
+
+
+def _national(label: str) -> bool:
+    """Whether an organization's name is made of :data:`NATIONAL_WORDS` alone, with a
+    word that says what the body is (not "the National" alone).
+
+    >>> _national("Labour Party"), _national("the Ministry of Health"), _national("Acme Party")
+    (True, True, False)
+    """
+    words = name_key(label).split()
+    return (
+        len(words) >= 2
+        and all(w in NATIONAL_WORDS for w in words)
+        and any(w in _BODY_WORDS for w in words)
+    )
+
+
+_BODY_WORDS = frozenset(
+    """party parliament ministry court police senate assembly congress army navy
+    government council commission department office union league front alliance
+    coalition federation bank reserve service guard force forces committee""".split()
+)
+
+
+class _Countries:
+    """The countries an article's places are in, for the organizations whose names
+    many countries share: the country named nearest an organization's name in its
+    sentences, else the country the article names most (the first of a tie)."""
+
+    def __init__(self, mentions: list[Mention], owner: dict[tuple[int, int], Cluster]) -> None:
+        self._in_sentence: defaultdict[int, list[tuple[int, str]]] = defaultdict(list)
+        counts: Counter[str] = Counter()
+        first: dict[str, int] = {}
+        for m in mentions:
+            cluster = owner[(m.start, m.end)].root()
+            if cluster.group() not in ("place", None) and not demonym_countries(m.text):
+                continue  # "Jordan" the person is no country
+            code = country_of(m.text)
+            if code is None:
+                continue
+            self._in_sentence[m.sentence].append((m.start, code))
+            counts[code] += 1
+            first.setdefault(code, m.start)
+        self._article = max(counts, key=lambda c: (counts[c], -first[c])) if counts else None
+
+    def of(self, cluster: Cluster) -> str | None:
+        """The country of the organization ``cluster`` is, by its article's places."""
+        votes: Counter[str] = Counter()
+        for m in cluster.names:
+            near = self._in_sentence.get(m.sentence)
+            if near:
+                votes[min(near, key=lambda p: abs(p[0] - m.start))[1]] += 1
+        if votes:
+            best = max(votes.values())
+            tied = sorted(c for c, n in votes.items() if n == best)
+            if len(tied) == 1:
+                return tied[0]
+        return self._article
 
 
 def _confirmed(mentions: list[Mention], layout: Layout) -> list[Mention]:

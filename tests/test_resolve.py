@@ -463,3 +463,54 @@ def test_an_article_of_far_more_names_than_max_entities_is_refused_before_resolv
     )
     with pytest.raises(InputError, match=r"at most 5 entities .*--max-entities"):
         list(pipeline.extract([parse_article(text, "crowded", "crowded.txt")]))
+
+
+#: Two parties of one name in two countries, and a second article on one of them.
+LABOUR = {
+    "hk": "Cyd Ho, a legislator of the Labour Party, said on Monday that Hong Kong needs "
+    "more public housing. The Labour Party has two seats in the Legislative Council.",
+    "uk": "Yvette Cooper of the Labour Party said in London on Tuesday that the United "
+    "Kingdom must hire more police officers. The Labour Party leads the polls.",
+    "uk2": "Keir Starmer, the leader of the Labour Party, visited Leeds on Friday. He told "
+    "voters in Britain that the Labour Party would cut waiting lists.",
+}
+
+
+def _labour_keys(pipeline, keys: list[str]) -> dict[str, set[str]]:
+    from kg.sources import parse_article
+
+    articles = [parse_article(LABOUR[k], k, k) for k in keys]
+    return {
+        ex.article.key: {e.key for e in ex.entities if e.label == "Labour Party"}
+        for ex in pipeline.extractions(articles)
+    }
+
+
+def test_organizations_of_one_name_in_two_countries_are_two_entities(pipeline):
+    """Hong Kong's Labour Party is not the United Kingdom's: a name that bodies of many
+    countries share is one entity across articles only where the articles' countries
+    agree, so no path runs from a UK minister to a Hong Kong legislator through it."""
+    together = _labour_keys(pipeline, ["hk", "uk", "uk2"])
+    assert together["hk"] == {"organization/labour-party-hong-kong"}
+    assert together["uk"] == together["uk2"] == {"organization/labour-party-united-kingdom"}
+    # an article built alone gets the IRI it gets with the others
+    for key in LABOUR:
+        assert _labour_keys(pipeline, [key]) == {key: together[key]}
+
+
+@pytest.mark.parametrize(
+    ("name", "national"),
+    [
+        ("Labour Party", True),
+        ("the Ministry of Health", True),
+        ("Supreme Court", True),
+        ("Lumen Labs", False),  # a name of its own
+        ("Acme Party", False),
+        ("National", False),  # says what kind of body, not which
+        ("Kenya Ministry of Health", False),  # names its country itself
+    ],
+)
+def test_names_bodies_of_many_countries_share(name, national):
+    from kg.resolve import _national
+
+    assert _national(name) is national
