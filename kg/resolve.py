@@ -1273,7 +1273,13 @@ class NameIndex:
             if word is None:
                 continue
             bare = "/".join(word)
-            if bare in held and list(self.lookup(*word)) == [e.key]:
+            # a held "Labour" may be of any country: a full name with one in its key
+            # ("labour-party-hong-kong") does not take it
+            if (
+                bare in held
+                and list(self.lookup(*word)) == [e.key]
+                and _country_in_key(e.key) is None
+            ):
                 self._explained[bare] = e.key
                 self._bare.discard(bare)
         for e, word in entities:
@@ -1319,6 +1325,36 @@ def _group_rank(group: str) -> int:
 #: Below this much evidence for its type, a bare name may join a full name of another
 #: kind (as :meth:`Resolver._merge_names` lets a fragment with no cue of 3 or more).
 WEAK = 3.0
+
+
+def _article_country(extraction: Extraction) -> str | None:
+    """The country an article names most (by its mentions; the first named of a tie),
+    as :class:`_Countries` finds it while the article is resolved."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for e in extraction.entities:
+        code = country_of(e.label) if e.cls == "Place" else None
+        if code is not None and e.mentions:
+            counts[code] += len(e.mentions)
+            first[code] = min(
+                [first.get(code, e.mentions[0].start), *(m.start for m in e.mentions)]
+            )
+    return max(counts, key=lambda c: (counts[c], -first[c])) if counts else None
+
+
+def _country_in_key(key: str) -> str | None:
+    """The country an organization's key was made with (:data:`NATIONAL_WORDS`), if any.
+
+    >>> _country_in_key("organization/labour-party-hong-kong"), _country_in_key("organization/acme")
+    ('HK', None)
+    """
+    words = key.partition("/")[2].split("-")
+    for i in range(2, len(words)):
+        if _national(" ".join(words[:i])):
+            code = country_of(" ".join(words[i:]))
+            if code is not None and slug(country_name(code)) == "-".join(words[i:]):
+                return code
+    return None
 
 
 def _full_names(group: str, name: str, full: NameIndex, known: NameIndex | None) -> dict[str, str]:
@@ -1379,7 +1415,7 @@ def link_articles(
     # a person by surname, a company by its first word
     full = NameIndex()
     full.add_all(extractions)
-    for e in entities:
+    for e, country in ((e, _article_country(ex)) for ex in extractions for e in ex.entities):
         group, name = e.key.split("/", 1)
         if "-" in name or e.key in remap or group not in NAME_POSITIONS:
             continue
@@ -1388,6 +1424,8 @@ def link_articles(
             # a bare surname the NER took for a company ("Altman said ..."), on weak
             # evidence, joins the unique person it is the surname of, as within an article
             matches = _full_names("person", name, full, known)
+        # "Labour" in a story about Britain is not Hong Kong's Labour Party
+        matches = {k: c for k, c in matches.items() if _country_in_key(k) in (None, country)}
         if len(matches) == 1:
             [(target, cls)] = matches.items()
             remap[e.key] = (target, cls, CROSS_NAME_RULE)

@@ -467,12 +467,15 @@ def test_an_article_of_far_more_names_than_max_entities_is_refused_before_resolv
 
 #: Two parties of one name in two countries, and a second article on one of them.
 LABOUR = {
-    "hk": "Cyd Ho, a legislator of the Labour Party, said on Monday that Hong Kong needs "
-    "more public housing. The Labour Party has two seats in the Legislative Council.",
+    "hk": "Veteran legislator Cyd Ho from the Labour Party said on Monday that Hong Kong "
+    "needs more public housing. The Labour Party has two seats in the Legislative Council.",
     "uk": "Yvette Cooper of the Labour Party said in London on Tuesday that the United "
     "Kingdom must hire more police officers. The Labour Party leads the polls.",
     "uk2": "Keir Starmer, the leader of the Labour Party, visited Leeds on Friday. He told "
     "voters in Britain that the Labour Party would cut waiting lists.",
+    # the party by its one word, as news writes it once its country is plain
+    "uk-bare": "Labour's Shadow Home Secretary Yvette Cooper said in London that the UK "
+    "must hire more police officers. Labour leads the polls in England.",
 }
 
 
@@ -494,7 +497,7 @@ def test_organizations_of_one_name_in_two_countries_are_two_entities(pipeline):
     assert together["hk"] == {"organization/labour-party-hong-kong"}
     assert together["uk"] == together["uk2"] == {"organization/labour-party-united-kingdom"}
     # an article built alone gets the IRI it gets with the others
-    for key in LABOUR:
+    for key in together:
         assert _labour_keys(pipeline, [key]) == {key: together[key]}
 
 
@@ -514,3 +517,39 @@ def test_names_bodies_of_many_countries_share(name, national):
     from kg.resolve import _national
 
     assert _national(name) is national
+
+
+def _labour_of(pipeline, keys: list[str]) -> str:
+    """The entity the "uk-bare" article's "Labour" is, built with ``keys``."""
+    from kg.sources import parse_article
+
+    articles = [parse_article(LABOUR[k], k, k) for k in keys]
+    [bare] = [ex for ex in pipeline.extractions(articles) if ex.article.key == "uk-bare"]
+    [key] = {e.key for e in bare.entities for m in e.mentions if m.text == "Labour"}
+    return key
+
+
+def test_a_partys_one_word_joins_its_full_name_only_in_the_same_country(pipeline):
+    """ "Labour" in a story about Britain joins the United Kingdom's Labour Party of
+    another article, never Hong Kong's, even where that is the only one built."""
+    assert _labour_of(pipeline, ["uk-bare", "hk"]) == "organization/labour"
+    assert _labour_of(pipeline, ["uk-bare", "hk", "uk"]) == (
+        "organization/labour-party-united-kingdom"
+    )
+
+
+def test_no_path_links_a_uk_minister_and_a_hong_kong_legislator(tmp_path, capsys):
+    """The issue's case: no chain of facts runs from Yvette Cooper to Cyd Ho through
+    one "Labour Party"."""
+    from kg.cli import main
+
+    for key in ("hk", "uk-bare"):
+        (tmp_path / f"{key}.txt").write_text(LABOUR[key] + "\n", encoding="utf-8")
+    graph = str(tmp_path / "g.trig")
+    assert (
+        main(["build", str(tmp_path / "hk.txt"), str(tmp_path / "uk-bare.txt"), "-o", graph, "-q"])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["analyze", graph, "--path", "Yvette Cooper", "Cyd Ho"]) == 1
+    assert "no chain of facts links" in capsys.readouterr().err
