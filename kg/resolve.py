@@ -1415,7 +1415,8 @@ def link_articles(
     # a person by surname, a company by its first word
     full = NameIndex()
     full.add_all(extractions)
-    for e, country in ((e, _article_country(ex)) for ex in extractions for e in ex.entities):
+    countries = [(ex, _article_country(ex)) for ex in extractions]
+    for e, country in ((e, country) for ex, country in countries for e in ex.entities):
         group, name = e.key.split("/", 1)
         if "-" in name or e.key in remap or group not in NAME_POSITIONS:
             continue
