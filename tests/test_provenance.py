@@ -225,3 +225,24 @@ def test_diff_shows_an_edited_sentence_not_every_name_after_it(tmp_path, capsys,
     capsys.readouterr()
     assert main([*build, "--diff"]) == 0
     assert capsys.readouterr().out == ""  # the same again: nothing changed
+
+
+def test_readable_diff_matches_mentions_by_entity_and_text_not_offsets():
+    """Of three "Altman"s, the middle one is cut and the last moves: one line says a
+    mention of him went, with no line for the one that only moved."""
+    from kg.rdf import readable_diffs
+    from kg.types import GraphDiff
+
+    doc = "https://kg.example.org/id/article/a"
+    person = "https://kg.example.org/id/person/sam-altman"
+
+    def mention(start: int) -> list[str]:
+        node = f"<{doc}#char={start},{start + 6}>"
+        return [f"{node} <{KG.denotes}> <{person}> .", f'{node} <{KG.text}> "Altman" .']
+
+    label = f'<{person}> <http://www.w3.org/2000/01/rdf-schema#label> "Sam Altman" .'
+    removed = (*mention(40), *mention(80))
+    added = tuple(mention(60))
+    [diff, entities] = readable_diffs([GraphDiff(doc, added, removed), GraphDiff("e", (label,))])
+    assert diff == GraphDiff(doc, (), ('mention "Altman" of Sam Altman',))
+    assert entities.added == (f'<{person}> label "Sam Altman"',)
