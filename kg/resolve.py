@@ -1010,7 +1010,7 @@ class Resolver:
             return
         starts = [s.start_char for s in sents]
         # the names of the article's entities (not a stray "Home" no class was found for)
-        mentions = [m for c in roots for m in c.mentions]
+        names = _Recent([m for c in roots for m in c.mentions])
         for match in _TITLE_AFTER_THE.finditer(text):
             title, after = match.group(1), match.group(2)
             if re.match(r" [A-Z]| of ", after):
@@ -1020,7 +1020,7 @@ class Resolver:
                 continue
             cluster = by_id[next(iter(holders))]
             start, end = match.span(1)
-            if start < since[id(cluster)] or any(m.start < end and start < m.end for m in mentions):
+            if start < since[id(cluster)] or names.overlapping(start, end):
                 continue
             sentence = bisect.bisect_right(starts, start) - 1
             yield (
@@ -1080,6 +1080,12 @@ class _Recent:
                 return  # mentions come in the order of their sentences
             if mention.end <= start:
                 yield mention
+
+    def overlapping(self, start: int, end: int) -> bool:
+        """Whether a mention shares a character with ``start:end``."""
+        first = bisect.bisect_right(self._starts, start - self._longest)
+        last = bisect.bisect_left(self._starts, end)
+        return any(start < self._mentions[i].end for i in self._by_start[first:last])
 
     def around(self, start: int, end: int) -> list[Mention]:
         """The mentions that hold ``start:end``, in the mentions' own order."""

@@ -569,3 +569,34 @@ def test_linking_articles_takes_work_near_linear_in_their_names():
     link_articles([extraction(1)])  # the gazetteer's tables load once, on first use
     work = [_calls(link_articles, [extraction(n)])[1] for n in (300, 600)]
     assert work[1] < 2.5 * work[0]
+
+
+def test_finding_what_titles_stand_for_takes_work_near_linear_in_the_article():
+    """ "The Home Secretary" said n times, beside n other names: each is checked
+    against the names near it, not against all of them."""
+    import spacy
+
+    from kg.lexicon import load_lexicon
+    from kg.nlp import register_extensions
+    from kg.resolve import TITLE_REFERENCE_RULE, Resolver
+
+    register_extensions()
+    resolver = Resolver(load_lexicon())
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    work = []
+    for n in (400, 800):
+        text = "Home Secretary Maren Okafor spoke. "
+        mentions = [Mention(15, 27, "Maren Okafor", 0, "ner", 0.85, "PERSON")]
+        for i in range(n):
+            name = "Ada " + "".join(chr(ord("a") + int(d)) for d in f"{i:05d}").capitalize()
+            start = len(text) + len("The Home Secretary met ")
+            mentions.append(Mention(start, start + len(name), name, i + 1, "ner", 0.85, "PERSON"))
+            text += f"The Home Secretary met {name}. "
+        doc = nlp(text)
+        doc._.kg_mentions, doc._.kg_type_cues, doc._.kg_candidates = mentions, [], []
+        extraction, calls = _calls(resolver.resolve, doc, Article("a", text, "a"))
+        work.append(calls)
+        [okafor] = [e for e in extraction.entities if e.label == "Maren Okafor"]
+        assert sum(m.rule == TITLE_REFERENCE_RULE for m in okafor.mentions) == n
+    assert work[1] < 2.5 * work[0]
