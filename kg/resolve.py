@@ -846,7 +846,7 @@ class Resolver:
             if c.merged_into is None and c.cls() is not None and not _demonyms_only(c)
         ]
         keys: dict[int, str] = {}
-        countries = _Countries(mentions, owner)
+        countries: _Countries | None = None  # the gazetteer's work, where an IRI needs it
         for cluster in roots:
             cls = cluster.cls()
             assert cls is not None
@@ -854,6 +854,7 @@ class Resolver:
             key = f"{group}/{slug(_key_name(cluster.label(), group))}"
             if group == "organization" and cluster.kb is None and _national(cluster.label()):
                 # "the Labour Party" of Hong Kong is not the United Kingdom's
+                countries = countries or _Countries(mentions, owner)
                 if (country := countries.of(cluster)) is not None:
                     key += "-" + slug(country_name(country))
             keys[id(cluster)] = key
@@ -1424,8 +1425,8 @@ def link_articles(
     # a person by surname, a company by its first word
     full = NameIndex()
     full.add_all(extractions)
-    countries = [(ex, _article_country(ex)) for ex in extractions]
-    for e, country in ((e, country) for ex, country in countries for e in ex.entities):
+    countries: dict[int, str | None] = {}  # each article's, found where first needed
+    for ex, e in ((x, e) for x in extractions for e in x.entities):
         group, name = e.key.split("/", 1)
         if "-" in name or e.key in remap or group not in NAME_POSITIONS:
             continue
@@ -1435,7 +1436,11 @@ def link_articles(
             # evidence, joins the unique person it is the surname of, as within an article
             matches = _full_names("person", name, full, known)
         # "Labour" in a story about Britain is not Hong Kong's Labour Party
-        matches = {k: c for k, c in matches.items() if _country_in_key(k) in (None, country)}
+        placed = {k: _country_in_key(k) for k in matches}
+        if any(placed.values()):
+            if id(ex) not in countries:
+                countries[id(ex)] = _article_country(ex)
+            matches = {k: c for k, c in matches.items() if placed[k] in (None, countries[id(ex)])}
         if len(matches) == 1:
             [(target, cls)] = matches.items()
             remap[e.key] = (target, cls, CROSS_NAME_RULE)
