@@ -35,7 +35,7 @@ from rdflib.term import Node, _is_valid_uri
 from kg.errors import UsageError
 from kg.lexicon import Lexicon
 from kg.ntriples import nt, nt_text
-from kg.resolve import slug
+from kg.resolve import ANTECEDENT_RULE, TITLE_REFERENCE_RULE, slug
 from kg.types import (
     DEFAULT_PROVENANCE,
     NER_CONFIDENCE,
@@ -565,9 +565,16 @@ class _Reader:
                 yield f"sentence {text}", f"sentence {text}"
             else:
                 for p, o in sorted(g.predicate_objects(s), key=str):
-                    if p in _PLACES or _SENTENCE_IRI.match(str(s)) or "#char=" in str(s):
-                        continue  # a sentence's or mention's place, or its class
-                    yield self._triple(s, p, o)
+                    if p in _PLACES:
+                        continue
+                    if "#char=" in str(s):
+                        # a mention whose name stayed, at the same place, and whose
+                        # entity or resolution changed ("Altman" now Sam Altman)
+                        _, start, end = mention_span(str(s))
+                        line = f"mention at {start}-{end}: {_local(p)} {self.name(o)}"
+                        yield line, line
+                    else:
+                        yield self._triple(s, p, o)
 
     def _triple(self, s: Node, p: Node, o: Node) -> tuple[str, str]:
         if p in _DESCRIPTIONS and entity_key(s) is not None:
@@ -624,8 +631,8 @@ def readable_diffs(diffs: Sequence[GraphDiff]) -> list[GraphDiff]:
     [GraphDiff(graph='a', added=(), removed=())]
     """
     sides = [(d, _parse_lines(d.removed), _parse_lines(d.added)) for d in diffs]
-    # the entities' labels, from any graph's diff; else the longest name the NER found
-    # for them (not "the company" its antecedent rule did); else the IRI's key
+    # the entities' labels, from any graph's diff; else the longest name that denotes
+    # them (not "the company" or "the Home Secretary" standing for one); else the key
     labels: dict[Node, str] = {}
     named: dict[Node, str] = {}
     for _, before, after in sides:
@@ -635,8 +642,8 @@ def readable_diffs(diffs: Sequence[GraphDiff]) -> list[GraphDiff]:
                     labels.setdefault(entity, str(label))
             for mention, entity in graph.subject_objects(KG.denotes):
                 text = graph.value(mention, KG.text)
-                rule = graph.value(mention, KG.rule)
-                if text is not None and rule in (None, Literal(MENTION_RULE)):
+                rule = str(graph.value(mention, KG.rule))
+                if text is not None and rule not in (ANTECEDENT_RULE, TITLE_REFERENCE_RULE):
                     if len(str(text)) > len(named.get(entity, "")):
                         named[entity] = str(text)
     labels = {**named, **labels}

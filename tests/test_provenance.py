@@ -246,3 +246,22 @@ def test_readable_diff_matches_mentions_by_entity_and_text_not_offsets():
     [diff, entities] = readable_diffs([GraphDiff(doc, added, removed), GraphDiff("e", (label,))])
     assert diff == GraphDiff(doc, (), ('mention "Altman" of Sam Altman',))
     assert entities.added == (f'<{person}> label "Sam Altman"',)
+
+
+def test_readable_diff_says_a_name_that_stayed_now_denotes_another_entity():
+    """A mention relinked at its place ("Altman" now Sam Altman): its text did not
+    change, so only where it is and what it denotes can say which one it is."""
+    from kg.rdf import readable_diffs
+    from kg.types import GraphDiff
+
+    node = "<https://kg.example.org/id/article/a#char=32,38>"
+    old, new = (f"https://kg.example.org/id/person/{key}" for key in ("altman", "sam-altman"))
+    [diff] = readable_diffs(
+        [
+            GraphDiff(
+                "a", (f"{node} <{KG.denotes}> <{new}> .",), (f"{node} <{KG.denotes}> <{old}> .",)
+            )
+        ]
+    )
+    assert diff.removed == ("mention at 32-38: denotes person/altman",)
+    assert diff.added == ("mention at 32-38: denotes person/sam-altman",)
