@@ -625,9 +625,12 @@ def readable_diffs(diffs: Sequence[GraphDiff]) -> list[GraphDiff]:
     offsets, so a word changed early in an article is one change, not one for every
     name after it; a sentence whose text changed is one line each way.
 
-    >>> mention = f"<{ID}article/a#char=%s> <{KG.text}> " + '"Altman" .'
-    >>> before, after = mention % "10,16", mention % "25,31"  # moved by an edit before it
-    >>> readable_diffs([GraphDiff("a", (after,), (before,))])
+    >>> def mention(span):
+    ...     node = f"<{ID}article/a#char={span}>"
+    ...     entity = f"{node} <{KG.denotes}> <{ID}person/sam-altman> ."
+    ...     return entity, f'{node} <{KG.text}> "Altman" .'
+    >>> before, after = mention("10,16"), mention("25,31")  # moved by an edit before it
+    >>> readable_diffs([GraphDiff("a", after, before)])
     [GraphDiff(graph='a', added=(), removed=())]
     """
     sides = [(d, _parse_lines(d.removed), _parse_lines(d.added)) for d in diffs]
