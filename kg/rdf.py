@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -34,7 +35,7 @@ from rdflib.term import Node, _is_valid_uri
 from kg.errors import UsageError
 from kg.lexicon import Lexicon
 from kg.ntriples import nt, nt_text
-from kg.resolve import slug
+from kg.resolve import ANTECEDENT_RULE, TITLE_REFERENCE_RULE, slug
 from kg.types import (
     DEFAULT_PROVENANCE,
     NER_CONFIDENCE,
@@ -44,6 +45,7 @@ from kg.types import (
     Article,
     Evidence,
     Extraction,
+    GraphDiff,
 )
 from kg.vocab import ID, KG
 
@@ -490,3 +492,188 @@ def _emit_article(
         add(snode, text, f.text(sent.text.strip()))
         add(snode, start, f.integer(sent.start))
         add(snode, end, f.integer(sent.end))
+
+
+# -- diffs for a reader -----------------------------------------------------------
+#
+# A graph's diff as triples is noise to a reader: a mention's IRI and an assertion's
+# hold offsets, so one word changed early in an article "changes" every mention and
+# fact after it. What changed for a reader is facts, entities, their names and the
+# evidence for them, with mentions matched by their entity and text, not their place.
+
+#: What a reader's diff leaves out: where things are (offsets, a sentence's number)
+#: and the article's hash, which change whenever anything does.
+_PLACES = frozenset({KG.startChar, KG.endChar, KG.sentenceIndex, KG.sourceHash})
+#: How an entity is described (in the entities graph): the subject stays an IRI.
+_DESCRIPTIONS: dict[Node, str] = {
+    RDF.type: "a",
+    RDFS.label: "label",
+    SKOS.altLabel: "altLabel",
+    OWL.sameAs: "sameAs",
+}
+
+
+#: A sentence's IRI (the article's, then "/s" and its number: see :func:`_emit_article`).
+_SENTENCE_IRI = re.compile(re.escape(str(ID)) + r"article/[^#]+/s[0-9]+$")
+
+
+def _local(term: Node) -> str:
+    """A property's or class's local name ("ceoOf" of kg:ceoOf)."""
+    text = str(term)
+    return re.split(r"[#/]", text)[-1] or text
+
+
+def _parse_lines(lines: Iterable[str]) -> Graph:
+    graph = Graph()
+    text = "\n".join(lines)
+    if text:
+        graph.parse(data=text, format="nt")
+    return graph
+
+
+class _Reader:
+    """Says what the triples on one side of a diff are, one statement per thing a reader
+    knows: a fact, an entity's class or name, a mention, a piece of evidence, a
+    sentence. Each statement is a key (what it matches on) and what is shown."""
+
+    def __init__(self, graph: Graph, labels: dict[Node, str]) -> None:
+        self.graph = graph
+        self.labels = labels
+
+    def name(self, term: Node) -> str:
+        if isinstance(term, Literal):
+            return nt_text(str(term))
+        if term in self.labels:
+            return self.labels[term]
+        key = entity_key(term)
+        return key if key is not None else f"<{term}>"
+
+    def sentence(self, node: Node | None) -> str:
+        """Where a mention or evidence is: its sentence's text, if this side has it."""
+        text = self.graph.value(node, KG.text) if node is not None else None
+        return f" in {nt_text(str(text))}" if text is not None else ""
+
+    def statements(self) -> Iterator[tuple[str, str]]:
+        g = self.graph
+        for s in sorted(set(g.subjects()), key=str):
+            if "#char=" in str(s) and (described := self._mention(s)) is not None:
+                yield described
+            elif (evidence := self._evidence(s)) is not None:
+                yield evidence
+            elif _SENTENCE_IRI.match(str(s)) and g.value(s, KG.text) is not None:
+                text = nt_text(str(g.value(s, KG.text)).strip())
+                yield f"sentence {text}", f"sentence {text}"
+            else:
+                for p, o in sorted(g.predicate_objects(s), key=str):
+                    if p in _PLACES:
+                        continue
+                    if "#char=" in str(s):
+                        # a mention whose name stayed, at the same place, and whose
+                        # entity or resolution changed ("Altman" now Sam Altman)
+                        _, start, end = mention_span(str(s))
+                        line = f"mention at {start}-{end}: {_local(p)} {self.name(o)}"
+                        yield line, line
+                    else:
+                        yield self._triple(s, p, o)
+
+    def _triple(self, s: Node, p: Node, o: Node) -> tuple[str, str]:
+        if p in _DESCRIPTIONS and entity_key(s) is not None:
+            shown = _local(o) if p == RDF.type else self.name(o)
+            line = f"<{s}> {_DESCRIPTIONS[p]} {shown}"
+        elif p == KG.mentions:
+            line = f"names {self.name(o)} <{o}>"
+        elif entity_key(s) is not None and not str(entity_key(s)).startswith("article/"):
+            line = f"fact: {self.name(s)} -{_local(p)}-> {self.name(o)}"
+        elif p == KG.text:
+            line = f"<{s}> text {nt_text(str(o))}"
+        else:
+            line = f"<{s}> {_local(p)} {self.name(o)}"
+        return line, line
+
+    def _mention(self, node: Node) -> tuple[str, str] | None:
+        g = self.graph
+        entity, text = g.value(node, KG.denotes), g.value(node, KG.text)
+        if entity is None or text is None:
+            return None
+        how = "".join(
+            f" {_local(p)} {value}"
+            for p in (KG.rule, KG.resolution, KG.confidence, KG.nerLabel)
+            if (value := g.value(node, p)) is not None
+        )
+        key = f"mention {nt_text(str(text))} of {self.name(entity)}{how}"
+        return key, key + self.sentence(g.value(node, KG.inSentence))
+
+    def _evidence(self, node: Node) -> tuple[str, str] | None:
+        g = self.graph
+        s, p, o = (g.value(node, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        if s is None or p is None or o is None:
+            return None
+        how = "".join(
+            f" {_local(q)} {self.name(value)}"
+            for q in (KG.rule, KG.confidence, KG.title, PROV.wasAttributedTo, KG.modality)
+            if (value := g.value(node, q)) is not None
+        )
+        key = f"evidence for {self.name(s)} -{_local(p)}-> {self.name(o)}:{how}"
+        return key, key + self.sentence(g.value(node, KG.inSentence))
+
+
+def readable_diffs(diffs: Sequence[GraphDiff]) -> list[GraphDiff]:
+    """What each diff changed, said for a reader (``kg build --diff``): one line for
+    each fact, entity class or name, mention, piece of evidence or sentence text that
+    was added or removed, with entities by their labels. Mentions and evidence are
+    matched by what they are (entity and text; fact, rule and the rest), not by their
+    offsets, so a word changed early in an article is one change, not one for every
+    name after it; a sentence whose text changed is one line each way.
+
+    >>> def mention(span):
+    ...     node = f"<{ID}article/a#char={span}>"
+    ...     entity = f"{node} <{KG.denotes}> <{ID}person/sam-altman> ."
+    ...     return entity, f'{node} <{KG.text}> "Altman" .'
+    >>> before, after = mention("10,16"), mention("25,31")  # moved by an edit before it
+    >>> readable_diffs([GraphDiff("a", after, before)])
+    [GraphDiff(graph='a', added=(), removed=())]
+    """
+    sides = [(d, _parse_lines(d.removed), _parse_lines(d.added)) for d in diffs]
+    # the entities' labels, from any graph's diff; else the longest name that denotes
+    # them (not "the company" or "the Home Secretary" standing for one); else the key
+    labels: dict[Node, str] = {}
+    named: dict[Node, str] = {}
+    for _, before, after in sides:
+        for graph in (before, after):
+            for entity, label in graph.subject_objects(RDFS.label):
+                if entity_key(entity) is not None:
+                    labels.setdefault(entity, str(label))
+            for mention, entity in graph.subject_objects(KG.denotes):
+                text = graph.value(mention, KG.text)
+                rule = str(graph.value(mention, KG.rule))
+                if text is not None and rule not in (ANTECEDENT_RULE, TITLE_REFERENCE_RULE):
+                    if len(str(text)) > len(named.get(entity, "")):
+                        named[entity] = str(text)
+    labels = {**named, **labels}
+    readable = []
+    for diff, before, after in sides:
+        old = list(_Reader(before, labels).statements())
+        new = list(_Reader(after, labels).statements())
+        gone = Counter(k for k, _ in old) - Counter(k for k, _ in new)
+        came = Counter(k for k, _ in new) - Counter(k for k, _ in old)
+        readable.append(GraphDiff(diff.graph, _shown(new, came), _shown(old, gone)))
+    return readable
+
+
+def _shown(statements: list[tuple[str, str]], left: Counter[str]) -> tuple[str, ...]:
+    """What is shown of the statements whose keys are ``left`` (as often as counted);
+    a sentence that evidence shown cites is said there, not twice."""
+    shown = []
+    for key, line in statements:
+        if left[key] > 0:
+            left[key] -= 1
+            shown.append(line)
+    evidence = [line for line in shown if line.startswith("evidence ")]
+    return tuple(
+        sorted(
+            line
+            for line in shown
+            if not line.startswith("sentence ")
+            or not any(e.endswith(" in " + line.removeprefix("sentence ")) for e in evidence)
+        )
+    )

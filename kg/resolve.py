@@ -15,6 +15,9 @@ Within one article:
 4. Pronouns ("its") and definite descriptions ("the AI firm") take the nearest
    preceding entity of a compatible class within three sentences.
 5. A candidate relation is kept only where its domain and range fit.
+6. An organization named with words that bodies of many countries share ("Labour
+   Party") has its country in its IRI (:class:`_Countries`), from its own article
+   alone, so that one article built alone or with others gets the same IRI.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -34,7 +37,8 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.dates import EDITION_YEAR, resolve_date
-from kg.gazetteer import COMPASS_WORDS, demonym_countries, place_kind
+from kg.errors import InputError
+from kg.gazetteer import COMPASS_WORDS, country_name, country_of, demonym_countries, place_kind
 from kg.given_names import is_given_name
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
@@ -79,6 +83,10 @@ ORG_SUFFIXES = frozenset(
 CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "du", "la"})
 ANTECEDENT_WINDOW = 3  # sentences
 ANTECEDENT_RULE = "kg.resolve.antecedent.v1"
+#: The most different names news gives one entity ("Sam Altman", "Altman", "Mr Altman";
+#: at most 1.6 a name per entity on any test article): an article with more names than
+#: this many times ``max_entities`` is refused before its names are resolved.
+NAMES_PER_ENTITY = 3
 #: Order in which groups win a tied vote ("Valcourt": PERSON once, ORG once).
 GROUP_ORDER = ("person", "organization", "place", "product", "event")
 
@@ -131,7 +139,55 @@ def _join_fuller(
         lambda short, key: len(key.split()) >= 2 and short.group() == group,
         lambda key, long, long_key: long.group() == group and fuller(key.split(), long_key.split()),
         merges,
+        # a fuller name holds the shorter one's words, but for its initials ("j.")
+        ways=lambda key: [[w for w in key.split() if len(w) != 2 or w[1] != "."]],
     )
+
+
+class _ByWord:
+    """The clusters of an article by the words of their names, so that a pass looks
+    for a short name's fuller one among the few names that hold its words, not among
+    all of them: an article of thousands of names is resolved in time near linear in
+    them, not quadratic.
+
+    A cluster stays listed under the words of every label it had (a cluster that
+    takes a knowledge-base entry changes its label); the passes test the current
+    label of each cluster they are given, so an old word only costs a test.
+    """
+
+    #: what a cluster's initials are listed under, beside its words
+    INITIALS = "\0"
+
+    def __init__(self, clusters: list[Cluster], with_initials: bool = False) -> None:
+        self._position = {id(c): i for i, c in enumerate(clusters)}
+        self._by_word: defaultdict[str, list[Cluster]] = defaultdict(list)
+        self._with_initials = with_initials
+        self._listed: set[tuple[int, str]] = set()
+        for cluster in clusters:
+            self.add(cluster)
+
+    def add(self, cluster: Cluster) -> None:
+        """List ``cluster`` under the words of its label (and its initials, if asked)."""
+        text = cluster.label()
+        words = name_key(text).split()
+        if self._with_initials and (spelled := initials(text)):
+            words.append(self.INITIALS + spelled)
+        for word in words:
+            if (id(cluster), word) not in self._listed:
+                self._listed.add((id(cluster), word))
+                self._by_word[word].append(cluster)
+
+    def having(self, ways: Iterable[Sequence[str]]) -> list[Cluster]:
+        """The unmerged clusters whose labels hold every word of one of ``ways``, and
+        some more, in the article's order (a test of each is the caller's)."""
+        found: dict[int, Cluster] = {}
+        for words in ways:
+            # every match is under each word: the shortest list of them is enough
+            fewest = min((self._by_word.get(w, []) for w in words), key=len, default=[])
+            for cluster in fewest:
+                if cluster.merged_into is None:
+                    found[id(cluster)] = cluster
+        return sorted(found.values(), key=lambda c: self._position[id(c)])
 
 
 def _join_unique(
@@ -140,32 +196,37 @@ def _join_unique(
     names: Callable[[str, Cluster, str], bool],
     merges: list[tuple[str, str, str]],
     votes: bool = True,
+    *,
+    ways: Callable[[str], Iterable[Sequence[str]]],
 ) -> None:
     """Join each cluster that ``takes(cluster, name key)`` into the unique other one that
     ``names(its name key, other, other's name key)`` says it names (clusters already
     joined into another are neither); with ``votes`` false, the joined one's type cues
-    are not the other's."""
+    are not the other's. Every name a cluster names holds all the words of one of
+    ``ways(its name key)``: only the clusters that do are asked (:class:`_ByWord`)."""
+    index = _ByWord(clusters)
     for short in clusters:
         key = name_key(short.label())
         if short.merged_into is not None or not takes(short, key):
             continue
         found = [
             long
-            for long in clusters
-            if long is not short
-            and long.merged_into is None
-            and names(key, long, name_key(long.label()))
+            for long in index.having(ways(key))
+            if long is not short and names(key, long, name_key(long.label()))
         ]
-        _join_one(short, found, merges, votes)
+        if _join_one(short, found, merges, votes):
+            index.add(found[0])
 
 
 def _join_one(
     short: Cluster, found: list[Cluster], merges: list[tuple[str, str, str]], votes: bool = True
-) -> None:
-    """Join ``short`` into the one name found for it, if exactly one was."""
-    if len(found) == 1:
-        merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
-        found[0].absorb(short, "kg.resolve.name_part.v1", votes)
+) -> bool:
+    """Join ``short`` into the one name found for it, if exactly one was (and say so)."""
+    if len(found) != 1:
+        return False
+    merges.append((short.label(), found[0].label(), "kg.resolve.name_part.v1"))
+    found[0].absorb(short, "kg.resolve.name_part.v1", votes)
+    return True
 
 
 def _head_word(key: str) -> str | None:
@@ -434,6 +495,7 @@ class Resolver:
         name after a place: "Home Office" into "United Kingdom Home Office", "Ministry
         of Health" into "Kenya Ministry of Health" (news names the body in full once,
         then without the country)."""
+        index = _ByWord(clusters)
         for short in clusters:
             if short.merged_into is not None or short.group() not in ("organization", None):
                 continue
@@ -441,8 +503,8 @@ class Resolver:
             if len(words) < 2:
                 continue  # one-word names are _merge_names's
             targets = []
-            for long in clusters:
-                if long is short or long.merged_into is not None:
+            for long in index.having([words]):  # the longer name ends with this one
+                if long is short:
                     continue
                 if long.group() != "organization":
                     continue
@@ -457,6 +519,7 @@ class Resolver:
             if len(targets) == 1:
                 merges.append((short.label(), targets[0].label(), PLACE_QUALIFIED_RULE))
                 targets[0].absorb(short, PLACE_QUALIFIED_RULE)
+                index.add(targets[0])
 
     def _merge_parenthetical(
         self,
@@ -502,21 +565,26 @@ class Resolver:
             merges,
             # "Afghan President Karzai" says nothing of what Afghanistan is
             votes=False,
+            ways=lambda key: [country.split() for country in demonym_countries(key)],
         )
+        # a one-word name stands for a name that holds its word, or one it spells
+        index = _ByWord(clusters, with_initials=True)
         for short in clusters:
             if short.merged_into is not None or demonym_countries(short.label()):
                 continue
             text = short.label()
             words = name_key(text).split()
+            if len(words) != 1:
+                continue
             group = short.group()
             abbrev = abbreviation(text)
             targets: list[tuple[Cluster, str]] = []
-            for long in clusters:
-                if long is short or long.merged_into is not None:
+            for long in index.having([words, [_ByWord.INITIALS + abbrev]] if abbrev else [words]):
+                if long is short:
                     continue
                 long_text = long.label()
                 long_words = name_key(long_text).split()
-                if len(long_words) < 2 or len(words) != 1:
+                if len(long_words) < 2:
                     continue
                 long_group = long.group()
                 compatible = (
@@ -617,6 +685,7 @@ class Resolver:
                 target, rule = targets[0]
                 merges.append((text, target.label(), rule))
                 target.absorb(short, rule)
+                index.add(target)
         # "Henrik Angell" for "Henrik August Angell": the unique person of the same
         # first and last names with a middle name more
         _join_fuller(clusters, "person", _with_middle_names, merges)
@@ -646,6 +715,7 @@ class Resolver:
                 long_key.startswith(key + " ") and place_kind(long.label()) == "country"
             ),
             merges,
+            ways=lambda key: [[key]],
         )
         # "Korea" in a story that names South Korea and not North Korea: a name that is
         # no place of its own ("Africa" is) is the one country or state of the article
@@ -665,6 +735,7 @@ class Resolver:
                 and place_kind(long.label()) in ("country", "state")
             ),
             merges,
+            ways=lambda key: [[key]],
         )
         # "the Commission" after "the Philippine Commission", "the Ministry" after "the
         # Ministry of Health": the word that says what an organization is, alone, is
@@ -680,13 +751,14 @@ class Resolver:
                 long.group() == "organization" and _head_word(long_key) == key
             ),
             merges,
+            ways=lambda key: [[key]],
         )
 
     # -- antecedents -------------------------------------------------------
     def _antecedent(
         self,
         owner: dict[tuple[int, int], Cluster],
-        mentions: list[Mention],
+        mentions: _Recent,
         start: int,
         sentence: int,
         cls: str | None,
@@ -696,13 +768,8 @@ class Resolver:
         # a description of a base class ("the organization", "the event") fits any of
         # its kind; "the company" prefers a company
         generic = {c for c in lex.entity_classes if c in BASE_CLASSES}
-        before = [
-            m
-            for m in sorted(mentions, key=lambda m: m.start, reverse=True)
-            if m.end <= start and m.sentence >= sentence - ANTECEDENT_WINDOW
-        ]
         fallback: tuple[Cluster, Mention] | None = None
-        for mention in before:
+        for mention in mentions.before(start, sentence - ANTECEDENT_WINDOW):
             cluster = owner[(mention.start, mention.end)].root()
             found_cls = cluster.cls()
             if found_cls is None or (want_group and lex.group(found_cls) != want_group):
@@ -716,7 +783,14 @@ class Resolver:
         return fallback
 
     # -- main -------------------------------------------------------------
-    def resolve(self, doc: Doc, article: Article) -> Extraction:
+    def resolve(self, doc: Doc, article: Article, max_entities: int | None = None) -> Extraction:
+        """The entities, relations and evidence of one parsed article.
+
+        Raises:
+            InputError: the article has more different names than ``max_entities``
+                entities could have (:data:`NAMES_PER_ENTITY` each): a runaway input,
+                refused before the work of resolving them.
+        """
         body = doc_text(doc)
         layout = Layout(display=display_lines(body))  # the furniture is blank by now
         mentions = _confirmed(list(doc._.kg_mentions or ()), layout)
@@ -726,12 +800,19 @@ class Resolver:
         candidates: list[Candidate] = list(doc._.kg_candidates or ())
         sents = list(doc.sents)
         clusters = self._clusters(mentions)
+        if max_entities is not None and len(clusters) > NAMES_PER_ENTITY * max_entities:
+            raise InputError(
+                f"{article.source} has {len(clusters):,} different names, more than the at "
+                f"most {max_entities:,} entities kg takes per article (--max-entities) "
+                f"could have"
+            )
         owner = {(m.start, m.end): c for c in clusters.values() for m in c.mentions}
+        recent = _Recent(mentions)
 
         def find(start: int, end: int) -> Cluster | None:
             if (start, end) in owner:
                 return owner[(start, end)].root()
-            inside = [m for m in mentions if m.start <= start and end <= m.end]
+            inside = recent.around(start, end)
             if inside:
                 best = min(inside, key=lambda m: m.end - m.start)
                 return owner[(best.start, best.end)].root()
@@ -749,12 +830,12 @@ class Resolver:
         self._merge_parenthetical(mentions, owner, body, merges)
         self._merge_names(ordered, merges)
         self._merge_place_qualified(ordered, merges)
-        sentence_of = {i: s for i, s in enumerate(sents)}
+        sent_starts = [s.start_char for s in sents]
         for cue in sorted(descriptions, key=lambda c: c.start):
-            sent = next(
-                (i for i, s in sentence_of.items() if s.start_char <= cue.start < s.end_char), 0
-            )
-            found = self._antecedent(owner, mentions, cue.start, sent, cue.cls)
+            sent = bisect.bisect_right(sent_starts, cue.start) - 1
+            if sent < 0 or cue.start >= sents[sent].end_char:
+                sent = 0
+            found = self._antecedent(owner, recent, cue.start, sent, cue.cls)
             if found is not None:
                 found[0].votes[cue.cls] += cue.weight
 
@@ -765,11 +846,18 @@ class Resolver:
             if c.merged_into is None and c.cls() is not None and not _demonyms_only(c)
         ]
         keys: dict[int, str] = {}
+        countries: _Countries | None = None  # the gazetteer's work, where an IRI needs it
         for cluster in roots:
             cls = cluster.cls()
             assert cls is not None
             group = self.lexicon.group(cls)
-            keys[id(cluster)] = f"{group}/{slug(_key_name(cluster.label(), group))}"
+            key = f"{group}/{slug(_key_name(cluster.label(), group))}"
+            if group == "organization" and cluster.kb is None and _national(cluster.label()):
+                # "the Labour Party" of Hong Kong is not the United Kingdom's
+                countries = countries or _Countries(mentions, owner)
+                if (country := countries.of(cluster)) is not None:
+                    key += "-" + slug(country_name(country))
+            keys[id(cluster)] = key
 
         extra_mentions: dict[int, list[Mention]] = defaultdict(list)
 
@@ -791,7 +879,7 @@ class Resolver:
                 within = find(arg.start, arg.end)
                 others = [c for c in named.get(arg.text, ()) if c is not within]
                 return others[0] if len(others) == 1 else None
-            found = self._antecedent(owner, mentions, arg.start, sentence, arg.cls)
+            found = self._antecedent(owner, recent, arg.start, sentence, arg.cls)
             if found is None or id(found[0]) not in keys:
                 return None
             extra_mentions[id(found[0])].append(
@@ -923,7 +1011,7 @@ class Resolver:
             return
         starts = [s.start_char for s in sents]
         # the names of the article's entities (not a stray "Home" no class was found for)
-        mentions = [m for c in roots for m in c.mentions]
+        names = _Recent([m for c in roots for m in c.mentions])
         for match in _TITLE_AFTER_THE.finditer(text):
             title, after = match.group(1), match.group(2)
             if re.match(r" [A-Z]| of ", after):
@@ -933,7 +1021,7 @@ class Resolver:
                 continue
             cluster = by_id[next(iter(holders))]
             start, end = match.span(1)
-            if start < since[id(cluster)] or any(m.start < end and start < m.end for m in mentions):
+            if start < since[id(cluster)] or names.overlapping(start, end):
                 continue
             sentence = bisect.bisect_right(starts, start) - 1
             yield (
@@ -970,6 +1058,122 @@ class Resolver:
             (key, value[0], value[1]),
             Attribute(key, "date", value[0], value[1], evidence_for(cand)),
         )
+
+
+class _Recent:
+    """An article's mentions by where they start, for the questions the resolver asks
+    of each description and pronoun (which names come before it, which name holds
+    it) in time that does not grow with the article's length."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        # latest first; a stable sort keeps the mentions' own order among equal starts
+        self._latest_first = sorted(mentions, key=lambda m: m.start, reverse=True)
+        self._negated = [-m.start for m in self._latest_first]
+        self._by_start = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        self._starts = [mentions[i].start for i in self._by_start]
+        self._mentions = mentions
+        self._longest = max((m.end - m.start for m in mentions), default=0)
+
+    def before(self, start: int, from_sentence: int) -> Iterator[Mention]:
+        """The mentions that end by ``start``, latest first, back to ``from_sentence``."""
+        for mention in self._latest_first[bisect.bisect_right(self._negated, -start) :]:
+            if mention.sentence < from_sentence:
+                return  # mentions come in the order of their sentences
+            if mention.end <= start:
+                yield mention
+
+    def overlapping(self, start: int, end: int) -> bool:
+        """Whether a mention shares a character with ``start:end``."""
+        first = bisect.bisect_right(self._starts, start - self._longest)
+        last = bisect.bisect_left(self._starts, end)
+        return any(start < self._mentions[i].end for i in self._by_start[first:last])
+
+    def around(self, start: int, end: int) -> list[Mention]:
+        """The mentions that hold ``start:end``, in the mentions' own order."""
+        first = bisect.bisect_left(self._starts, end - self._longest)
+        last = bisect.bisect_right(self._starts, start)
+        held = sorted(i for i in self._by_start[first:last] if end <= self._mentions[i].end)
+        return [self._mentions[i] for i in held]
+
+
+#: The words of names that bodies of many countries share ("Labour Party", "Supreme
+#: Court", "Ministry of Health", "National Assembly"): an organization named with
+#: these words alone is the one of its article's country, and its IRI says which.
+NATIONAL_WORDS = frozenset(
+    """party parliament ministry court police senate assembly congress army navy
+    government council commission department office union league front alliance
+    coalition federation bank reserve service guard force forces committee
+    labour labor conservative conservatives liberal liberals democratic democrats
+    republican republicans socialist socialists communist communists green greens
+    national nationalist nationalists people people's workers workers' progressive
+    progressives reform independence unionist unionists social christian new united
+    free justice supreme high central constitutional federal home foreign interior
+    health finance defence defense education treasury environment election electoral
+    legislative executive civic citizens' citizens left right centre center popular
+    revolutionary royal air naval state
+    of the and for &""".split()
+)
+
+
+def _national(label: str) -> bool:
+    """Whether an organization's name is made of :data:`NATIONAL_WORDS` alone, with a
+    word that says what the body is (not "the National" alone).
+
+    >>> _national("Labour Party"), _national("the Ministry of Health"), _national("Acme Party")
+    (True, True, False)
+    """
+    words = name_key(label).split()
+    return (
+        len(words) >= 2
+        and all(w in NATIONAL_WORDS for w in words)
+        and any(w in _BODY_WORDS for w in words)
+    )
+
+
+_BODY_WORDS = frozenset(
+    """party parliament ministry court police senate assembly congress army navy
+    government council commission department office union league front alliance
+    coalition federation bank reserve service guard force forces committee""".split()
+)
+
+
+class _Countries:
+    """The countries an article's places are in, for the organizations whose names
+    many countries share: the country named nearest an organization's name in its
+    sentences (by its name or demonym: "Hong Kong's Labour Party"; a city there may be
+    where the body met, not whose it is), else the country the article's places are
+    in most (cities too; the first of a tie)."""
+
+    def __init__(self, mentions: list[Mention], owner: dict[tuple[int, int], Cluster]) -> None:
+        self._in_sentence: defaultdict[int, list[tuple[int, str]]] = defaultdict(list)
+        counts: Counter[str] = Counter()
+        first: dict[str, int] = {}
+        for m in mentions:
+            cluster = owner[(m.start, m.end)].root()
+            if cluster.group() not in ("place", None) and not demonym_countries(m.text):
+                continue  # "Jordan" the person is no country
+            code = country_of(m.text)
+            if code is None:
+                continue
+            if country_of(m.text, within=False) is not None:
+                self._in_sentence[m.sentence].append((m.start, code))
+            counts[code] += 1
+            first.setdefault(code, m.start)
+        self._article = max(counts, key=lambda c: (counts[c], -first[c])) if counts else None
+
+    def of(self, cluster: Cluster) -> str | None:
+        """The country of the organization ``cluster`` is, by its article's places."""
+        votes: Counter[str] = Counter()
+        for m in cluster.names:
+            near = self._in_sentence.get(m.sentence)
+            if near:
+                votes[min(near, key=lambda p: abs(p[0] - m.start))[1]] += 1
+        if votes:
+            best = max(votes.values())
+            tied = sorted(c for c, n in votes.items() if n == best)
+            if len(tied) == 1:
+                return tied[0]
+        return self._article
 
 
 def _confirmed(mentions: list[Mention], layout: Layout) -> list[Mention]:
@@ -1079,7 +1283,13 @@ class NameIndex:
             if word is None:
                 continue
             bare = "/".join(word)
-            if bare in held and list(self.lookup(*word)) == [e.key]:
+            # a held "Labour" may be of any country: a full name with one in its key
+            # ("labour-party-hong-kong") does not take it
+            if (
+                bare in held
+                and list(self.lookup(*word)) == [e.key]
+                and _country_in_key(e.key) is None
+            ):
                 self._explained[bare] = e.key
                 self._bare.discard(bare)
         for e, word in entities:
@@ -1125,6 +1335,36 @@ def _group_rank(group: str) -> int:
 #: Below this much evidence for its type, a bare name may join a full name of another
 #: kind (as :meth:`Resolver._merge_names` lets a fragment with no cue of 3 or more).
 WEAK = 3.0
+
+
+def _article_country(extraction: Extraction) -> str | None:
+    """The country an article names most (by its mentions; the first named of a tie),
+    as :class:`_Countries` finds it while the article is resolved."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for e in extraction.entities:
+        code = country_of(e.label) if e.cls == "Place" else None
+        if code is not None and e.mentions:
+            counts[code] += len(e.mentions)
+            first[code] = min(
+                [first.get(code, e.mentions[0].start), *(m.start for m in e.mentions)]
+            )
+    return max(counts, key=lambda c: (counts[c], -first[c])) if counts else None
+
+
+def _country_in_key(key: str) -> str | None:
+    """The country an organization's key was made with (:data:`NATIONAL_WORDS`), if any.
+
+    >>> _country_in_key("organization/labour-party-hong-kong"), _country_in_key("organization/acme")
+    ('HK', None)
+    """
+    words = key.partition("/")[2].split("-")
+    for i in range(2, len(words)):
+        if _national(" ".join(words[:i])):
+            code = country_of(" ".join(words[i:]))
+            if code is not None and slug(country_name(code)) == "-".join(words[i:]):
+                return code
+    return None
 
 
 def _full_names(group: str, name: str, full: NameIndex, known: NameIndex | None) -> dict[str, str]:
@@ -1185,7 +1425,8 @@ def link_articles(
     # a person by surname, a company by its first word
     full = NameIndex()
     full.add_all(extractions)
-    for e in entities:
+    countries: dict[int, str | None] = {}  # each article's, found where first needed
+    for ex, e in ((x, e) for x in extractions for e in x.entities):
         group, name = e.key.split("/", 1)
         if "-" in name or e.key in remap or group not in NAME_POSITIONS:
             continue
@@ -1194,6 +1435,12 @@ def link_articles(
             # a bare surname the NER took for a company ("Altman said ..."), on weak
             # evidence, joins the unique person it is the surname of, as within an article
             matches = _full_names("person", name, full, known)
+        # "Labour" in a story about Britain is not Hong Kong's Labour Party
+        placed = {k: _country_in_key(k) for k in matches}
+        if any(placed.values()):
+            if id(ex) not in countries:
+                countries[id(ex)] = _article_country(ex)
+            matches = {k: c for k, c in matches.items() if placed[k] in (None, countries[id(ex)])}
         if len(matches) == 1:
             [(target, cls)] = matches.items()
             remap[e.key] = (target, cls, CROSS_NAME_RULE)

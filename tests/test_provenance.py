@@ -192,3 +192,76 @@ def test_an_unknown_level_is_refused_by_the_library():
 
     with pytest.raises(UsageError, match="unknown provenance level 'all'"):
         extraction_graph(None, provenance="all")  # type: ignore[arg-type]
+
+
+#: An article whose first sentence a rebuild edits: every name after the edit moves.
+EDITED = (
+    "Lumen Labs CEO Mira Chen opened a studio in Leeds on Monday. Chen said the studio "
+    "would hire 40 people. Omar Ali, the chief financial officer of Lumen Labs, joined "
+    "her in Leeds. Ali said Lumen Labs had raised money from Northwind Capital. Chen and "
+    "Ali later met investors in Manchester.\n"
+)
+
+
+@pytest.mark.parametrize("level", ["mentions", "full"])
+@pytest.mark.parametrize("target", ["--store", "-o"])
+def test_diff_shows_an_edited_sentence_not_every_name_after_it(tmp_path, capsys, level, target):
+    """ "CEO" becomes "chief executive," in the first sentence: the diff says what that
+    changed (the fact its title said, its evidence), in a few lines, not the +133 -133
+    triples of every mention and assertion whose offsets moved."""
+    article = tmp_path / "news.txt"
+    article.write_text(EDITED, encoding="utf-8")
+    out = str(tmp_path / ("store" if target == "--store" else "g.trig"))
+    build = ["build", str(article), target, out, "--provenance", level, "-q"]
+    assert main(build) == 0
+    article.write_text(EDITED.replace("CEO", "chief executive,", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main([*build, "--diff"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert 1 <= len(lines) <= 3, lines
+    # each line is about the edited sentence: its fact or the evidence from it
+    assert all("Mira Chen" in line and line[:2] in ("+ ", "- ") for line in lines), lines
+    assert any(line.startswith("- fact: Mira Chen -") for line in lines), lines
+    capsys.readouterr()
+    assert main([*build, "--diff"]) == 0
+    assert capsys.readouterr().out == ""  # the same again: nothing changed
+
+
+def test_readable_diff_matches_mentions_by_entity_and_text_not_offsets():
+    """Of three "Altman"s, the middle one is cut and the last moves: one line says a
+    mention of him went, with no line for the one that only moved."""
+    from kg.rdf import readable_diffs
+    from kg.types import GraphDiff
+
+    doc = "https://kg.example.org/id/article/a"
+    person = "https://kg.example.org/id/person/sam-altman"
+
+    def mention(start: int) -> list[str]:
+        node = f"<{doc}#char={start},{start + 6}>"
+        return [f"{node} <{KG.denotes}> <{person}> .", f'{node} <{KG.text}> "Altman" .']
+
+    label = f'<{person}> <http://www.w3.org/2000/01/rdf-schema#label> "Sam Altman" .'
+    removed = (*mention(40), *mention(80))
+    added = tuple(mention(60))
+    [diff, entities] = readable_diffs([GraphDiff(doc, added, removed), GraphDiff("e", (label,))])
+    assert diff == GraphDiff(doc, (), ('mention "Altman" of Sam Altman',))
+    assert entities.added == (f'<{person}> label "Sam Altman"',)
+
+
+def test_readable_diff_says_a_name_that_stayed_now_denotes_another_entity():
+    """A mention relinked at its place ("Altman" now Sam Altman): its text did not
+    change, so only where it is and what it denotes can say which one it is."""
+    from kg.rdf import readable_diffs
+    from kg.types import GraphDiff
+
+    node = "<https://kg.example.org/id/article/a#char=32,38>"
+    old, new = (f"https://kg.example.org/id/person/{key}" for key in ("altman", "sam-altman"))
+    [diff] = readable_diffs(
+        [
+            GraphDiff(
+                "a", (f"{node} <{KG.denotes}> <{new}> .",), (f"{node} <{KG.denotes}> <{old}> .",)
+            )
+        ]
+    )
+    assert diff.removed == ("mention at 32-38: denotes person/altman",)
+    assert diff.added == ("mention at 32-38: denotes person/sam-altman",)

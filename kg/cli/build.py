@@ -25,7 +25,8 @@ from kg.cli.common import STORE_HELP, Parents, iso_date, one_line, settings_from
 
 
 def _print_diffs(diffs: Sequence[GraphDiff]) -> None:
-    """What a build changed: the triples on stdout, a line per graph on stderr."""
+    """What a build changed (:func:`kg.rdf.readable_diffs`): the changes on stdout, a
+    line per graph on stderr."""
     for diff in diffs:
         if diff.added or diff.removed:
             print(f"kg: {diff.graph}: +{len(diff.added)} -{len(diff.removed)}", file=sys.stderr)
@@ -139,7 +140,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         link_batch,
         write_batch,
     )
-    from kg.rdf import article_iri
+    from kg.rdf import article_iri, readable_diffs
     from kg.resolve import NameIndex
     from kg.sources import STDIN, expand_inputs, iter_articles, spool_stdin
     from kg.store import (
@@ -344,7 +345,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             store.journal = None
             store.close()
     if args.diff:
-        _print_diffs(_merged(diffs))
+        _print_diffs(readable_diffs(_merged(diffs)))
     if changed and not args.quiet:
         shown_keys = ", ".join(repr(key) for key in changed[:5])
         more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
