@@ -11,6 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.cli.common import STORE_HELP, Parents, emit, format_term, open_source
 from kg.errors import QueryError, UsageError
+from kg.limits import bounded
 from kg.sources import STDIN
 from kg.types import QueryResult
 
@@ -25,7 +26,6 @@ def cmd_query(args: argparse.Namespace) -> int:
         query_text,
         run_query,
     )
-    from kg.rdf import PREFIXES
 
     if args.list:
         rows = [[name, describe(path)] for name, path in sorted(bundled_queries().items())]
@@ -53,27 +53,35 @@ def cmd_query(args: argparse.Namespace) -> int:
     params = parse_params(args.param or [])
     with open_source(args) as store:
         result = run_query(store, text, params, source, allow_remote=args.allow_remote)
+    # written out within the time limit too: rdflib takes minutes to write a large
+    # CONSTRUCT result as Turtle
+    print(bounded(lambda: _render(result, args.format), args.timeout, "writing the result"))
+    return 0
+
+
+def _render(result: QueryResult, fmt: str) -> str:
+    """A query's result as the text ``kg query`` prints."""
+    from kg.rdf import PREFIXES
+
+    if result.kind == "ASK":
+        if fmt == "sparql-json":
+            return json.dumps({"head": {}, "boolean": bool(result.boolean)})
+        return "true" if result.boolean else "false"
+    if result.graph is not None:
+        for prefix, ns in PREFIXES.items():
+            result.graph.bind(prefix, ns, override=True, replace=True)
+        return result.graph.serialize(format="longturtle")
+    if fmt == "sparql-json":
+        return json.dumps(_sparql_json(result), indent=2, ensure_ascii=False)
     names = Graph()
     for prefix, ns in PREFIXES.items():
         names.bind(prefix, ns, override=True, replace=True)
-    if result.kind == "ASK":
-        if args.format == "sparql-json":
-            print(json.dumps({"head": {}, "boolean": bool(result.boolean)}))
-        else:
-            print("true" if result.boolean else "false")
-    elif result.graph is not None:
-        for prefix, ns in PREFIXES.items():
-            result.graph.bind(prefix, ns, override=True, replace=True)
-        print(result.graph.serialize(format="longturtle"))
-    elif args.format == "sparql-json":
-        print(json.dumps(_sparql_json(result), indent=2, ensure_ascii=False))
-    else:
-        short = args.format == "table"
-        rows = [[format_term(v, names, short) for v in row] for row in result.rows]
-        print(emit(result.variables, rows, args.format))
-        if args.format == "table":
-            print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return 0
+    short = fmt == "table"
+    rows = [[format_term(v, names, short) for v in row] for row in result.rows]
+    text = emit(result.variables, rows, fmt)
+    if fmt == "table":
+        text += f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    return text
 
 
 def _sparql_json(result: QueryResult) -> dict[str, object]:
