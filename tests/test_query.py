@@ -410,12 +410,24 @@ def test_graph_file_query_keeps_default_graph_triples_in_the_union(tmp_path: Pat
 def test_graph_file_query_sees_writes_made_after_an_earlier_query() -> None:
     store = MemoryStore()
     assert store.count() == 0
-    extra = Graph()
-    extra.add((ID.a, RDFS.label, Literal("later")))
-    store.replace_graph(str(ID.g), extra)
-    assert store.count() == 1
-    store.dataset().add((ID.b, RDFS.label, Literal("by hand")))
-    assert len(run_query(store, "SELECT ?s WHERE { ?s rdfs:label ?l }").rows) == 2
+    labels = "SELECT ?l WHERE { ?s rdfs:label ?l }"
+    first, second = Graph(), Graph()
+    first.add((ID.a, RDFS.label, Literal("first")))
+    second.add((ID.b, RDFS.label, Literal("second")))
+    store.replace_graph(str(ID.g1), first)
+    store.replace_graph(str(ID.g2), second)
+    assert sorted(_column(run_query(store, labels), "l")) == ["first", "second"]
+    store.replace_graph(str(ID.g1), second)
+    store.remove_graph(str(ID.g2))
+    assert _column(run_query(store, labels), "l") == ["second"]
+    store.merge_entities(first)
+    assert sorted(_column(run_query(store, labels), "l")) == ["first", "second"]
+    store.dataset().add((ID.c, RDFS.label, Literal("by hand")))
+    assert sorted(_column(run_query(store, labels), "l")) == ["by hand", "first", "second"]
+    odd = Graph()
+    odd.add((URIRef("relative/iri"), RDFS.label, Literal("odd")))
+    store.replace_graph(str(ID.g3), odd)
+    assert "odd" in _column(run_query(store, labels), "l")
 
 
 def test_graph_with_terms_oxigraph_refuses_is_still_queried() -> None:

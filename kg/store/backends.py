@@ -12,7 +12,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -115,11 +115,14 @@ def _query_oxigraph(
     return QueryResult("SELECT", variables, rows)
 
 
-def oxigraph_copy(dataset: Dataset | Graph) -> ox.Store | None:
-    """An in-memory Oxigraph copy of an rdflib dataset (a plain graph's triples go in
-    its default graph), or None if it holds a term Oxigraph refuses (an IRI with a
-    space, a relative IRI, a malformed language tag: rdflib reads some such data)."""
-    copy = ox.Store()
+def ox_quads(quads: Iterable[tuple[Node, Node, Node, Any]]) -> Iterator[ox.Quad]:
+    """rdflib quads (a graph name, a graph, or None for the default graph) as
+    pyoxigraph's, each term converted once.
+
+    Raises:
+        ValueError: a term Oxigraph refuses (an IRI with a space, a relative IRI, a
+            malformed language tag: rdflib reads some such data).
+    """
     converted: dict[Node, Any] = {}
 
     def term(node: Node) -> Any:
@@ -127,21 +130,29 @@ def oxigraph_copy(dataset: Dataset | Graph) -> ox.Store | None:
         if held is None:
             if isinstance(node, Graph):  # a quad's context in rdflib 7
                 node = node.identifier
-            held = converted[node] = (
-                ox.DefaultGraph() if node == DATASET_DEFAULT_GRAPH_ID else to_ox(node)  # type: ignore[arg-type]
-            )
+            try:
+                held = converted[node] = (
+                    ox.DefaultGraph() if node == DATASET_DEFAULT_GRAPH_ID else to_ox(node)  # type: ignore[arg-type]
+                )
+            except TypeError as exc:  # a variable or a formula: no RDF term
+                raise ValueError(str(exc)) from exc
         return held
 
+    for s, p, o, g in quads:
+        yield ox.Quad(term(s), term(p), term(o), term(DATASET_DEFAULT_GRAPH_ID if g is None else g))
+
+
+def oxigraph_copy(dataset: Dataset | Graph) -> ox.Store | None:
+    """An in-memory Oxigraph copy of an rdflib dataset (a plain graph's triples go in
+    its default graph), or None if it holds a term Oxigraph refuses."""
+    copy = ox.Store()
     if isinstance(dataset, ConjunctiveGraph):  # a Dataset too
         quads: Iterator[tuple[Node, Node, Node, Any]] = dataset.quads((None, None, None, None))
     else:
         quads = ((s, p, o, DATASET_DEFAULT_GRAPH_ID) for s, p, o in dataset)
     try:
-        copy.extend(
-            ox.Quad(term(s), term(p), term(o), term(DATASET_DEFAULT_GRAPH_ID if g is None else g))
-            for s, p, o, g in quads
-        )
-    except (TypeError, ValueError):
+        copy.extend(ox_quads(quads))
+    except ValueError:
         return None
     return copy
 
@@ -172,8 +183,8 @@ class MemoryStore(Store):
     def __init__(self, dataset: Dataset | Graph | None = None) -> None:
         self.url = "memory:"
         self._ds: Any = dataset if dataset is not None else Dataset(default_union=True)
-        #: Oxigraph's copy of the data, which queries run on: made by the first query
-        #: after a change (each write drops it)
+        #: Oxigraph's copy of the data, which queries run on: made by the first query,
+        #: kept up to date by each write (an update or dataset() drops it)
         self._ox: ox.Store | None = None
 
     def article_graphs(self) -> list[str]:
@@ -187,21 +198,36 @@ class MemoryStore(Store):
         return _graph_of(self._ds.graph(URIRef(name)))
 
     def _replace(self, name: str, graph: Graph) -> None:
-        self._ox = None
         target = self._ds.graph(URIRef(name))
         target.remove((None, None, None))
         for triple in graph:
             target.add(triple)
+        self._mirror(name, graph, drop=True)
 
     def _remove(self, name: str) -> None:
-        self._ox = None
         self._ds.remove_graph(URIRef(name))
+        self._mirror(name, None, drop=True)
 
     def _add(self, name: str, graph: Graph) -> None:
-        self._ox = None
         target = self._ds.graph(URIRef(name))
         for triple in graph:
             target.add(triple)
+        self._mirror(name, graph, drop=False)
+
+    def _mirror(self, name: str, graph: Graph | None, drop: bool) -> None:
+        """Make a write to graph ``name`` in the Oxigraph copy too, if there is one: a
+        build into a .trig store queries between writes, and copying everything
+        again after each would take it time that grows with the store."""
+        if self._ox is None:
+            return
+        try:
+            node = ox.NamedNode(name)
+            if drop and self._ox.contains_named_graph(node):
+                self._ox.remove_graph(node)
+            if graph is not None:
+                self._ox.extend(ox_quads((s, p, o, URIRef(name)) for s, p, o in graph))
+        except ValueError:  # a term Oxigraph refuses: the next query copies afresh or asks rdflib
+            self._ox = None
 
     def update(self, text: str) -> None:
         self._ox = None
