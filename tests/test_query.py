@@ -523,6 +523,23 @@ def test_signal_stops_a_long_graph_file_query_at_once(
     assert process.returncode == code
 
 
+def test_a_failed_service_call_on_a_graph_file_is_one_line(tmp_path: Path) -> None:
+    # the error is raised while pyoxigraph's result is read; the result must not
+    # travel with it to the thread that reports it (pyoxigraph aborts then)
+    data = tmp_path / "nodes.nt"
+    data.write_text('<https://example.org/n> <https://example.org/q> "1" .\n')
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    done = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "query", "-e", query, str(data), "--allow-remote"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 75
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("kg: error: cannot query the graph: ")
+
+
 # -- parameters stay values on every backend (issue 34, item 18) -------------------
 
 # the top-level WHERE keyword is optional: the first "WHERE {" in the text is then in

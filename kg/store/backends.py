@@ -240,7 +240,8 @@ class MemoryStore(Store):
         if self._ox is None:
             self._ox = oxigraph_copy(self._ds)
         if self._ox is not None:
-            return query_oxigraph(self._ox, text, params or {}, self.url)
+            where = "the graph" if self.url == "memory:" else self.url
+            return query_oxigraph(self._ox, text, params or {}, where)
         with _local_graphs():  # data only rdflib holds; it evaluates as the result is read
             result = self._ds.query(prepared_query(text), initBindings=dict(params or {}))
             if result.type == "ASK":
