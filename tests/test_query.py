@@ -473,7 +473,7 @@ def test_writing_a_large_construct_result_counts_against_the_time_limit(
     )
 
     def slow(self: Graph, *args: object, **kwargs: object) -> str:
-        # as rdflib is on a result of a million triples: Turtle takes it minutes
+        # as rdflib is on a CONSTRUCT result of millions of triples
         time.sleep(30)
         return ""
 

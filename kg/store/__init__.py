@@ -110,6 +110,8 @@ class Store(ABC):
     timeout: float | None = None
     #: While set, every write records how to take it back (see :class:`Journal`).
     journal: Journal | None = None
+    #: Said after a time-limit error: what would answer sooner.
+    faster = ""
 
     @abstractmethod
     def article_graphs(self) -> list[str]:
@@ -130,9 +132,6 @@ class Store(ABC):
     @abstractmethod
     def _remove(self, name: str) -> None:
         """Drop a named graph in one transaction."""
-
-    #: Said after a time-limit error: what would answer sooner.
-    faster = ""
 
     def query(
         self,
