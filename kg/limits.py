@@ -63,6 +63,19 @@ def _cancel(thread: threading.Thread) -> None:
         )
 
 
+def _clear_frames(exc: BaseException) -> None:
+    """Clear the locals of every frame of ``exc``'s traceback and of the errors it
+    was raised from or while handling (its cause and context, and theirs)."""
+    pending, seen = [exc], set()
+    while pending:
+        error = pending.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)
+        pending += [e for e in (error.__cause__, error.__context__) if e is not None]
+
+
 def bounded(call: Callable[[], T], timeout: float | None, what: str) -> T:
     """``call()``, given at most ``timeout`` seconds (``math.inf``: no limit, but
     Ctrl-C still stops it; ``None``: run it here, in this thread).
@@ -86,9 +99,11 @@ def bounded(call: Callable[[], T], timeout: float | None, what: str) -> T:
         except _Cancelled:
             pass
         except BaseException as exc:  # handed to the waiting thread
-            # without the locals of its frames: objects made here (pyoxigraph's
-            # results) must be freed in this thread, not the one that gets the error
-            traceback.clear_frames(exc.__traceback__)
+            # without the locals of its frames, nor of the errors it was raised from
+            # (a generator reading a pyoxigraph result is in its cause's frames):
+            # pyoxigraph's results must be freed in this thread, not the one that
+            # gets the error
+            _clear_frames(exc)
             error.append(exc)
 
     thread = threading.Thread(target=run, name="kg-bounded", daemon=True)

@@ -20,6 +20,7 @@ from kg.cli.common import (
     turtle_text,
 )
 from kg.errors import QueryError, UsageError
+from kg.limits import bounded
 from kg.sources import STDIN
 from kg.types import QueryResult
 
@@ -35,7 +36,6 @@ def cmd_query(args: argparse.Namespace) -> int:
         query_text,
         run_query,
     )
-    from kg.rdf import PREFIXES
 
     if args.list:
         rows = [[name, describe(path)] for name, path in sorted(bundled_queries().items())]
@@ -69,29 +69,37 @@ def cmd_query(args: argparse.Namespace) -> int:
             # no rows is an answer, but a name no entity goes by is likely a slip
             if isinstance(entity, Literal):
                 hint = entity_hint(store, str(entity))
-    names = Graph()
-    for prefix, ns in PREFIXES.items():
-        names.bind(prefix, ns, override=True, replace=True)
-    if result.kind == "ASK":
-        if args.format == "sparql-json":
-            print(json.dumps({"head": {}, "boolean": bool(result.boolean)}))
-        else:
-            print("true" if result.boolean else "false")
-    elif result.graph is not None:
-        for prefix, ns in PREFIXES.items():
-            result.graph.bind(prefix, ns, override=True, replace=True)
-        print(turtle_text(result.graph.serialize(format="longturtle")))
-    elif args.format == "sparql-json":
-        print(json_text(_sparql_json(result)))
-    else:
-        short = args.format == "table"
-        rows = [[format_term(v, names, short) for v in row] for row in result.rows]
-        print(emit(result.variables, rows, args.format))
-        if args.format == "table":
-            print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    # written out within the time limit too: rdflib writes Turtle at some 20,000
+    # triples a second, so a large CONSTRUCT result takes it minutes
+    print(bounded(lambda: _render(result, args.format), args.timeout, "writing the result"))
     if hint:
         print(f"kg: {safe_text(hint)}", file=sys.stderr)
     return 0
+
+
+def _render(result: QueryResult, fmt: str) -> str:
+    """A query's result as the text ``kg query`` prints."""
+    from kg.rdf import PREFIXES
+
+    if result.kind == "ASK":
+        if fmt == "sparql-json":
+            return json.dumps({"head": {}, "boolean": bool(result.boolean)})
+        return "true" if result.boolean else "false"
+    if result.graph is not None:
+        for prefix, ns in PREFIXES.items():
+            result.graph.bind(prefix, ns, override=True, replace=True)
+        return turtle_text(result.graph.serialize(format="longturtle"))
+    if fmt == "sparql-json":
+        return json_text(_sparql_json(result))
+    names = Graph()
+    for prefix, ns in PREFIXES.items():
+        names.bind(prefix, ns, override=True, replace=True)
+    short = fmt == "table"
+    rows = [[format_term(v, names, short) for v in row] for row in result.rows]
+    text = emit(result.variables, rows, fmt)
+    if fmt == "table":
+        text += f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    return text
 
 
 def _sparql_json(result: QueryResult) -> dict[str, object]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ import catalogue
 from rdflib import RDFS, SDO, SKOS, Dataset, Graph, URIRef
 from rdflib.term import Identifier, Node
 
-from kg.errors import UsageError
+from kg.errors import TimeLimitError, UsageError
 from kg.limits import bounded
 from kg.ntriples import nt
 from kg.registry import plugins_enabled
@@ -111,6 +111,8 @@ class Store(ABC):
     timeout: float | None = None
     #: While set, every write records how to take it back (see :class:`Journal`).
     journal: Journal | None = None
+    #: Said after a time-limit error: what would answer sooner.
+    faster = ""
 
     @abstractmethod
     def article_graphs(self) -> list[str]:
@@ -132,18 +134,35 @@ class Store(ABC):
     def _remove(self, name: str) -> None:
         """Drop a named graph in one transaction."""
 
-    def query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:
+    def query(
+        self,
+        text: str,
+        params: Mapping[str, Identifier] | None = None,
+        check: Callable[[], object] | None = None,
+    ) -> QueryResult:
         """Run a SPARQL query over the union of all graphs, with bound parameters,
         within :attr:`timeout`.
 
         ``FROM`` and ``FROM NAMED`` name graphs of the store, on every backend:
         nothing is fetched. :func:`kg.query.run_query` also refuses ``SERVICE``
-        unless it is allowed.
+        unless it is allowed; it passes that ``check`` (a parse) to run first,
+        within the same time limit.
 
         Raises:
             TimeLimitError: the query ran past :attr:`timeout`.
         """
-        return bounded(lambda: self._query(text, params), self.timeout, "the query")
+
+        def run() -> QueryResult:
+            if check is not None:
+                check()
+            return self._query(text, params)
+
+        try:
+            return bounded(run, self.timeout, "the query")
+        except TimeLimitError as exc:
+            if not self.faster:
+                raise
+            raise TimeLimitError(f"{exc}; {self.faster}") from None
 
     @abstractmethod
     def _query(self, text: str, params: Mapping[str, Identifier] | None = None) -> QueryResult:

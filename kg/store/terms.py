@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Identifier, Node
+from rdflib.term import Identifier, Node, Variable
 
 from kg.ntriples import nt
 
@@ -65,44 +65,134 @@ def from_ox(term: object) -> Node | None:
     raise TypeError(f"cannot convert {term!r} from Oxigraph")
 
 
+_FORM = re.compile(r"(?<![?$\w:])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_FROM = re.compile(r"(?<![?$\w:])FROM\b", re.IGNORECASE)
+
+#: What may hold text that looks like SPARQL without being it: the four kinds of
+#: string (long ones first), IRIs and comments, in the grammar's terms.
 _SKIP = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*',
+    r"\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|\'(?:[^\'\\\n\r]|\\.)*\'"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*",
     re.DOTALL,
 )
 
 
-def inject_values(text: str, params: Mapping[str, Identifier]) -> str:
-    """Bind variables by a ``VALUES`` block at the start of the top-level ``WHERE``.
+def mask(text: str) -> str:
+    """``text`` with its strings, IRIs and comments blanked out, offsets kept: what
+    is left is the query's own keywords, variables, names and punctuation.
 
-    The values are serialised as RDF terms (quotes and backslashes escaped), so a
-    bound string is data, never query text. This is how the SPARQL protocol
-    backend binds parameters, with the same meaning as rdflib's ``initBindings``
-    and Oxigraph's substitutions.
-
-    >>> inject_values('SELECT * WHERE { ?s ?p ?o }', {"o": Literal('a "b"')})
-    'SELECT * WHERE { VALUES (?o) { ("a \\\\"b\\\\"") } ?s ?p ?o }'
+    >>> mask("SELECT * WHERE { ?s ?p \'\'\'WHERE { x }\'\'\' } # WHERE {").split()
+    ['SELECT', '*', 'WHERE', '{', '?s', '?p', '}']
     """
-    if not params:
-        return text
+    return _SKIP.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def where_brace(text: str) -> int:
+    """The offset just after the ``{`` that opens a query's top-level ``WHERE``
+    group, found by scanning the query's tokens, not by searching its text.
+
+    A ``WHERE`` inside a string, an IRI, a comment, a projected ``EXISTS { }`` or a
+    subquery is not the top-level one; neither is a ``CONSTRUCT`` template.
+
+    Raises:
+        ValueError: the query has no group of its own to bind variables in (the
+            ``CONSTRUCT WHERE { }`` short form, whose group is its template too).
+
+    >>> q = "SELECT (EXISTS { ?a ?b ?c } AS ?x) { ?s ?p ?o { SELECT ?o WHERE { } } }"
+    >>> q[:where_brace(q)]
+    'SELECT (EXISTS { ?a ?b ?c } AS ?x) {'
+    """
+    masked = mask(text)
+    form = _FORM.search(masked)
+    if form is None:
+        raise ValueError("query has no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    at = form.end()
+    if form.group(1).upper() == "CONSTRUCT":
+        after = masked[at:].lstrip()
+        if re.match(r"(?i)WHERE\b", after):
+            raise ValueError(
+                "a CONSTRUCT WHERE { } query cannot take parameters (its pattern is its "
+                "template); write CONSTRUCT { ... } WHERE { ... }"
+            )
+        template = masked.find("{", at)
+        if template < 0:
+            raise ValueError("query has no CONSTRUCT template")
+        depth = 0
+        for at in range(template, len(masked)):
+            depth += {"{": 1, "}": -1}.get(masked[at], 0)
+            if depth == 0:
+                at += 1
+                break
+    parens = 0
+    for i in range(at, len(masked)):
+        char = masked[i]
+        if char == "(":
+            parens += 1
+        elif char == ")":
+            parens -= 1
+        elif char == "{" and parens == 0:
+            return i + 1
+    raise ValueError("query has no WHERE clause to bind parameters in")
+
+
+def values_block(params: Mapping[str, Identifier]) -> str:
+    """A one-row ``VALUES`` block binding ``params``, each value serialised as an RDF
+    term (quotes and backslashes escaped): a bound string is data, never query text."""
     names = sorted(params)
-    block = (
+    return (
         "VALUES ("
         + " ".join(f"?{n}" for n in names)
         + ") { ("
         + " ".join(nt(params[n]) for n in names)
         + ") } "
     )
-    # blank out strings, IRIs and comments, keeping offsets, then find WHERE {
-    masked = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
-    where = re.search(r"\bWHERE\s*\{", masked, re.IGNORECASE)
-    brace = where.end() if where else masked.find("{") + 1
-    if brace <= 0:
-        raise ValueError("query has no WHERE clause to bind parameters in")
-    return text[:brace] + " " + block + text[brace:].lstrip(" ")
 
 
-_FORM = re.compile(r"(?<![?$\w:])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_FROM = re.compile(r"(?<![?$\w:])FROM\b", re.IGNORECASE)
+def inject_values(text: str, params: Mapping[str, Identifier]) -> str:
+    """Bind variables by a ``VALUES`` block at the start of the top-level ``WHERE``
+    group, for a SPARQL server (the Protocol has no other way to bind).
+
+    The group is found by :func:`where_brace`, and the result is parsed again to
+    check that the block is where it should be, binding what it should: a query
+    that hides a ``WHERE {`` in a string cannot move it into the string, where the
+    parameter would bind nothing and the query would match everything. Same
+    meaning as Oxigraph's substitutions and rdflib's ``initBindings``.
+
+    >>> inject_values('SELECT * WHERE { ?s ?p ?o }', {"o": Literal('a "b"')})
+    'SELECT * WHERE { VALUES (?o) { ("a \\\\"b\\\\"") } ?s ?p ?o }'
+
+    Raises:
+        ValueError: the parameters cannot be bound in this query.
+    """
+    if not params:
+        return text
+    brace = where_brace(text)
+    bound = text[:brace] + " " + values_block(params) + text[brace:].lstrip(" ")
+    expected = {Variable(n): params[n] for n in params}
+    # a VALUES block at the top of the WHERE group is the leftmost operand of the
+    # group's joins, under the query's modifiers (projection, grouping, order...)
+    node = prepared_query(bound).algebra["p"]
+    while getattr(node, "name", None) in _LEFTMOST:
+        node = node[_LEFTMOST[node.name]]
+    rows = node["p"].get("res") if getattr(node, "name", None) == "ToMultiSet" else None
+    if rows != [expected]:
+        raise ValueError("cannot find the query's WHERE group to bind parameters in")
+    return bound
+
+
+#: The algebra on the way from a query to the first element of its WHERE group,
+#: and which operand leads there.
+_LEFTMOST = {
+    **dict.fromkeys(
+        ("Project", "Distinct", "Reduced", "Slice", "OrderBy", "Filter", "Extend"), "p"
+    ),
+    **dict.fromkeys(("AggregateJoin", "Group"), "p"),
+    **dict.fromkeys(("Join", "LeftJoin", "Minus"), "p1"),
+}
 
 
 def query_form(text: str) -> tuple[str, bool]:
@@ -119,6 +209,6 @@ def query_form(text: str) -> tuple[str, bool]:
     >>> query_form("PREFIX ex: <x#> CONSTRUCT { ?s ex:from ?o } WHERE { ?s ex:from ?o }")
     ('CONSTRUCT', False)
     """
-    masked = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
+    masked = mask(text)
     form = _FORM.search(masked)
     return (form.group(1).upper() if form else "SELECT"), bool(_FROM.search(masked))
