@@ -426,3 +426,24 @@ def test_a_big_view_draws_only_labels_that_do_not_overlap(tmp_path, browser):
     browser.execute_script("network.moveTo({scale: network.getScale() * 8})")
     drawn, bad, _ = browser.execute_script(check)
     assert drawn > 0 and bad == 0  # zoomed in: other labels, still apart
+
+
+@pytest.mark.parametrize("confidence, shown", [("high", "0.00"), ("NaN", "0.00"), ("7", "1.00")])
+def test_a_confidence_that_is_no_number_from_0_to_1_neither_breaks_view_nor_analyze(
+    confidence, shown, tmp_path, capsys
+):
+    from rdflib import Literal, URIRef
+
+    from kg.vocab import ID, KG
+
+    graph = _hostile_graph(("Jo Park", "Acme"), "Jo Park works for Acme.")
+    claim = URIRef(f"{ID}article/h/a0")
+    graph.set((claim, KG.confidence, Literal(confidence)))
+    source = tmp_path / "graph.ttl"
+    graph.serialize(source, format="turtle")
+    out = tmp_path / "view.html"
+    assert main(["view", str(source), "-o", str(out), "-q"]) == 0
+    assert f"confidence {shown}" in out.read_text(encoding="utf-8")
+    assert main(["analyze", str(source)]) == 0
+    assert main(["analyze", str(source), "--path", "Jo Park", "Acme"]) == 0
+    assert "kg: internal error" not in capsys.readouterr().err
