@@ -28,10 +28,14 @@ def cmd_view(args: argparse.Namespace) -> int:
             raise UsageError(f"--timeline draws every dated event; it takes no {flag}")
         from kg.timeline import render_timeline
 
+        skipped: list[str] = []
         with open_source(args) as store:
             title = "kg: timeline" if args.title == DEFAULT_TITLE else args.title
-            page = render_timeline(store, title)
+            page = render_timeline(store, title, skipped)
         atomic_write(args.output, page.encode("utf-8"))
+        # an event kg cannot date is left off the axis, not the reason to draw none
+        for line in skipped:
+            print(f"kg: warning: left off the timeline: {line}", file=sys.stderr)
         if not args.quiet:
             print(f"kg: wrote {args.output}", file=sys.stderr)
         return 0
