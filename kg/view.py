@@ -16,11 +16,13 @@ The layout is computed in Python, so the page opens still and the same graph
 always looks the same: entities with facts first, spread so that no node or
 node label covers another's or an edge's label (:func:`label_layout`; above
 ``physics_limit`` nodes, one cluster per community instead), and entities
-without facts in a band of their own at the side, which a checkbox hides.
-The legend shows each class's colour and shape, and a click on it hides or
-shows the class; a search box finds an entity by name and centres it. In big
-views only the most central labels that fit are drawn at each zoom level, at a
-size that stays readable; the rest show on hover. Above ``max_nodes`` only the
+without facts in a band of their own at the side, which a checkbox hides; the
+page opens fitted to the entities with facts. The legend shows each class's
+colour and shape, and a click on it hides or shows the class; the view is then
+fitted to what stays shown. A search box finds an entity by name and centres it
+at a zoom where labels read at their own size. In big views only the most
+central labels that fit, covering no other label and no node, are drawn at each
+zoom level, at a size that stays readable; the rest show on hover. Above ``max_nodes`` only the
 most central nodes are drawn and the page says what was left out.
 """
 
@@ -99,8 +101,10 @@ TOOLTIPS = """<script>
 
 
 #: The page's controls: the legend hides and shows classes, the checkbox the entities
-#: without facts, the search box centres an entity; in a big view (KG_BIG), only the
-#: most central labels that fit are drawn at each zoom level, at a readable size.
+#: without facts, and the view is fitted again to what stays shown; the search box
+#: centres an entity at a zoom where labels read at their own size; in a big view
+#: (KG_BIG), only the most central labels that fit and cover no node are drawn at
+#: each zoom level, at a readable size.
 CONTROLS = """<script>
 (function () {
   var hiddenClasses = {};
@@ -112,19 +116,25 @@ CONTROLS = """<script>
     nodes.update(nodes.get().map(function (n) { return {id: n.id, hidden: !shown(n)}; }));
     if (KG_BIG) { declutter(); }
   }
+  // what is hidden leaves no empty room: the view is fitted to what stays shown
+  function refit() {
+    var ids = nodes.getIds({filter: function (n) { return !n.hidden; }});
+    if (ids.length) { network.fit({nodes: ids, animation: {duration: 300}}); }
+  }
   document.querySelectorAll(".kg-key").forEach(function (key) {
     function toggle() {
       var cls = key.getAttribute("data-cls");
       hiddenClasses[cls] = !hiddenClasses[cls];
       key.classList.toggle("kg-off", hiddenClasses[cls]);
       refresh();
+      refit();
     }
     key.addEventListener("click", toggle);
     key.addEventListener("keydown", function (e) {
       if (e.key === "Enter" || e.key === " ") { toggle(); }
     });
   });
-  if (looseBox) { looseBox.addEventListener("change", refresh); }
+  if (looseBox) { looseBox.addEventListener("change", function () { refresh(); refit(); }); }
   var search = document.getElementById("kg-search");
   search.addEventListener("change", function () {
     var wanted = search.value.trim().toLowerCase();
@@ -147,8 +157,30 @@ CONTROLS = """<script>
       refresh();
     }
     network.selectNodes([found.id]);
-    network.focus(found.id, {scale: Math.max(network.getScale(), 1.0), animation: {duration: 400}});
+    // at scale 1 labels show at the size they were laid out for, whatever the zoom
+    // was before; a big view sizes its labels again once the move ends, and is
+    // zoomed in until the label found (13 px) covers no other node
+    network.focus(found.id, {scale: KG_BIG ? clearScale(found) : 1.0, locked: false,
+      animation: {duration: 400}});
   });
+  function clearScale(found) {
+    var me = network.getPositions([found.id])[found.id];
+    var others = nodes.get({filter: function (n) { return !n.hidden && n.id !== found.id; }});
+    var at = network.getPositions(others.map(function (n) { return n.id; }));
+    var half = (9 * found.kgLabel.length + 12) / 2;
+    // where a node sits right under the label, zooming in cannot clear it: scale 1
+    for (var scale = 1.0; scale <= 4; scale *= 1.25) {
+      var box = [me.x - half / scale, me.y + found.size, me.x + half / scale,
+        me.y + found.size + 24 / scale];
+      var hit = others.some(function (o) {
+        var p = at[o.id];
+        return !(box[2] < p.x - o.size || box[0] > p.x + o.size ||
+          box[3] < p.y - o.size || box[1] > p.y + o.size);
+      });
+      if (!hit) { return scale; }
+    }
+    return 1.0;
+  }
   // big views: the most central labels that fit on screen, 13px whatever the zoom
   var labelled = {};
   function declutter() {
@@ -156,18 +188,39 @@ CONTROLS = """<script>
     var canvas = document.querySelector("#mynetwork canvas");
     var width = canvas.clientWidth, height = canvas.clientHeight;
     var all = nodes.get({filter: function (n) { return !n.hidden; }});
-    all.sort(function (a, b) { return a.kgRank - b.kgRank; });
+    // the entity found or clicked first: its label is the one looked for
+    var chosen = {};
+    network.getSelectedNodes().forEach(function (id) { chosen[id] = true; });
+    all.sort(function (a, b) {
+      return (chosen[b.id] ? 1 : 0) - (chosen[a.id] ? 1 : 0) || a.kgRank - b.kgRank;
+    });
     var positions = network.getPositions(all.map(function (n) { return n.id; }));
+    // the shapes of the nodes on screen: no label may cover one but its own (zoomed
+    // far out, a node a few pixels wide is a speck a label may cover)
+    var shapes = [];
+    all.forEach(function (n) {
+      var p = network.canvasToDOM(positions[n.id]), r = n.size * scale;
+      if (r >= 3 && p.x + r >= 0 && p.x - r <= width && p.y + r >= 0 && p.y - r <= height) {
+        shapes.push([p.x - r, p.y - r, p.x + r, p.y + r, n.id]);
+      }
+    });
+    function meets(box, boxes, own) {
+      return boxes.some(function (t) {
+        var mine = own !== undefined && t[4] === own;
+        return !mine && !(box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3]);
+      });
+    }
     var taken = [], want = {};
     for (var i = 0; i < all.length && taken.length < 60; i++) {
       var n = all[i], p = network.canvasToDOM(positions[n.id]);
       var w = 9 * n.kgLabel.length + 12, top = p.y + n.size * scale + 2;
       var box = [p.x - w / 2, top, p.x + w / 2, top + 22];
       if (box[2] < 0 || box[0] > width || box[3] < 0 || box[1] > height) { continue; }
-      var clear = taken.every(function (t) {
-        return box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3];
-      });
-      if (clear) { taken.push(box); want[n.id] = true; }
+      // the entity found is always named; the others around it make room
+      if (chosen[n.id] || (!meets(box, taken) && !meets(box, shapes, n.id))) {
+        taken.push(box);
+        want[n.id] = true;
+      }
     }
     var updates = [];
     nodes.get().forEach(function (n) {
@@ -182,17 +235,19 @@ CONTROLS = """<script>
     });
     if (updates.length) { nodes.update(updates); }
     // then by the boxes vis-network drew: a label that still meets a more central
-    // one (the estimate above is only an estimate) is taken off
+    // one or a node (the estimate above is only an estimate) is taken off
     network.redraw();
     var drawn = all.filter(function (n) { return labelled[n.id]; });
     var kept = [], off = [];
+    var bodies = shapes.map(function (t) {
+      var node = network.body.nodes[t[4]];
+      return [node.x - node.options.size, node.y - node.options.size,
+        node.x + node.options.size, node.y + node.options.size, t[4]];
+    });
     drawn.forEach(function (n) {
       var s = network.body.nodes[n.id].labelModule.size;
       var box = [s.left, s.top, s.left + s.width, s.top + s.height];
-      var clear = kept.every(function (t) {
-        return box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3];
-      });
-      if (clear) {
+      if (chosen[n.id] || (!meets(box, kept) && !meets(box, bodies, n.id))) {
         kept.push(box);
       } else {
         off.push({id: n.id, label: " "});
@@ -206,9 +261,16 @@ CONTROLS = """<script>
     function later() { clearTimeout(timer); timer = setTimeout(declutter, 120); }
     network.on("zoom", later);
     network.on("dragEnd", later);
+    network.on("select", later);
+    // focus and fit move the view without a zoom event
+    network.on("animationFinished", later);
     setTimeout(declutter, 0);
   }
   window.kgDeclutter = declutter;
+  // the page opens on the entities with facts: the band of those without would
+  // otherwise take most of the width (the checkbox and a zoom out show it whole)
+  var firm = nodes.getIds({filter: function (n) { return !n.kgLoose; }});
+  if (firm.length && looseBox) { network.fit({nodes: firm}); }
 })();
 </script>"""
 
@@ -417,29 +479,35 @@ def band_layout(
     placed: dict[str, tuple[float, float]],
 ) -> dict[str, tuple[float, float]]:
     """Positions for the entities without facts: a grid of columns to the right of
-    everything ``placed``, so none sits on an edge or among the connected ones."""
+    everything ``placed``, so none sits on an edge or among the connected ones.
+
+    The columns are as tall as the connected part, so the band is no wider than
+    it needs to be; the page opens fitted to the entities with facts, the first
+    columns of the band at the right edge.
+    """
     if not loose:
         return {}
     boxes = {n: _node_box(graph.nodes[n]["label"], sizes[n]) for n in loose}
-    right = max(
-        (x + _node_box(graph.nodes[n]["label"], sizes[n])[0] for n, (x, _) in placed.items()),
-        default=0.0,
-    )
-    top = min(
-        (y - _node_box(graph.nodes[n]["label"], sizes[n])[1] for n, (_, y) in placed.items()),
-        default=0.0,
-    )
+    extents = [
+        (x - box[0], y - box[1], x + box[0], y + box[2])
+        for n, (x, y) in placed.items()
+        for box in [_node_box(graph.nodes[n]["label"], sizes[n])]
+    ]
+    right = max((e[2] for e in extents), default=0.0)
+    top = min((e[1] for e in extents), default=0.0)
+    high = max((e[3] for e in extents), default=0.0) - top
     row_height = max(b[1] + b[2] for b in boxes.values()) + 10
-    rows = max(4, math.ceil(math.sqrt(len(loose))))
+    ordered = sorted(loose, key=lambda n: (graph.nodes[n]["cls"], graph.nodes[n]["label"], n))
+
+    rows = max(4, math.ceil(math.sqrt(len(loose))) if not placed else int(high // row_height))
     positions: dict[str, tuple[float, float]] = {}
     left = right + 120
-    ordered = sorted(loose, key=lambda n: (graph.nodes[n]["cls"], graph.nodes[n]["label"], n))
     for start in range(0, len(ordered), rows):
         column = ordered[start : start + rows]
-        width = max(boxes[n][0] for n in column)
+        half = max(boxes[n][0] for n in column)
         for row, node in enumerate(column):
-            positions[node] = (left + width, top + boxes[node][1] + row * row_height)
-        left += 2 * width + 30
+            positions[node] = (left + half, top + boxes[node][1] + row * row_height)
+        left += 2 * half + 30
     return positions
 
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from rdflib import Graph
 from tests_browser import available, chromium
@@ -447,3 +448,143 @@ def test_a_confidence_that_is_no_number_from_0_to_1_neither_breaks_view_nor_anal
     assert main(["analyze", str(source)]) == 0
     assert main(["analyze", str(source), "--path", "Jo Park", "Acme"]) == 0
     assert "kg: internal error" not in capsys.readouterr().err
+
+
+# -- zoom, search and fitting ------------------------------------------------------
+
+#: The on-screen extent of the shown entities with facts and of those without, and
+#: the canvas's width and height, in CSS pixels.
+EXTENTS = """
+const edgeOf = new Set(network.body.data.edges.get().flatMap(e => [e.from, e.to]));
+const shown = network.body.data.nodes.get({filter: n => !n.hidden});
+const extent = group => {
+  if (!group.length) return null;
+  const boxes = group.map(n => network.getBoundingBox(n.id));
+  const a = network.canvasToDOM({x: Math.min(...boxes.map(b => b.left)),
+    y: Math.min(...boxes.map(b => b.top))});
+  const b = network.canvasToDOM({x: Math.max(...boxes.map(b => b.right)),
+    y: Math.max(...boxes.map(b => b.bottom))});
+  return {left: a.x, right: b.x, width: b.x - a.x, height: b.y - a.y};
+};
+const canvas = document.querySelector('#mynetwork canvas');
+return {connected: extent(shown.filter(n => edgeOf.has(n.id))),
+  loose: extent(shown.filter(n => !edgeOf.has(n.id))),
+  width: canvas.clientWidth, height: canvas.clientHeight};
+"""
+
+#: For each node with a label drawn: its font size on screen (CSS px), and the other
+#: nodes on screen whose shapes its label covers.
+LABELS_ON_SCREEN = """
+network.redraw();
+const scale = network.getScale();
+const shown = network.body.data.nodes.get({filter: n => !n.hidden});
+const view = network.getViewPosition();
+const canvas = document.querySelector('#mynetwork canvas');
+const half = {x: canvas.clientWidth / 2 / scale, y: canvas.clientHeight / 2 / scale};
+const onScreen = shown.filter(n => { const b = network.body.nodes[n.id];
+  return Math.abs(b.x - view.x) < half.x && Math.abs(b.y - view.y) < half.y; });
+return onScreen.filter(n => n.label && n.label.trim()).map(n => {
+  const body = network.body.nodes[n.id];
+  const s = body.labelModule.size;
+  const covers = onScreen.filter(o => o.id !== n.id).filter(o => {
+    const b = network.body.nodes[o.id], r = b.options.size;
+    return s.left < b.x + r && b.x - r < s.left + s.width
+      && s.top < b.y + r && b.y - r < s.top + s.height;
+  }).map(o => o.kgLabel);
+  return {label: n.kgLabel, px: body.labelModule.fontOptions.size * scale, covers: covers};
+});
+"""
+
+
+def _with_loose(graph: nx.MultiDiGraph, count: int) -> nx.MultiDiGraph:
+    """``graph`` with ``count`` entities more, named in no fact."""
+    graph = graph.copy()
+    for n in range(count):
+        graph.add_node(
+            f"loose{n}", iri=f"https://kg.example.org/id/x/l{n}", label=f"Loose {n}", cls="Place"
+        )
+    return graph
+
+
+@needs_browser
+def test_at_first_paint_most_of_the_width_goes_to_entities_with_facts(tmp_path, browser):
+    from bench_view import synthetic
+
+    # as 19 articles made it: 172 entities in facts, 287 in none
+    page = tmp_path / "islands.html"
+    page.write_text(render(_with_loose(synthetic(172), 287)), encoding="utf-8")
+    browser.set_window_size(1400, 900)
+    browser.get(page.as_uri())
+    seen = browser.execute_script(EXTENTS)
+    connected, loose = seen["connected"], seen["loose"]
+    assert loose is not None
+    # the part of the canvas's width each takes
+    loose_width = max(0.0, min(seen["width"], loose["right"]) - max(0.0, loose["left"]))
+    assert connected["width"] > 1.5 * loose_width, seen
+    assert connected["width"] > 0.4 * seen["width"] or connected["height"] > 0.9 * seen["height"]
+
+
+@needs_browser
+def test_hiding_entities_fits_the_view_to_what_stays(tmp_path, browser):
+    from bench_view import synthetic
+
+    page = tmp_path / "islands.html"
+    page.write_text(render(_with_loose(synthetic(172), 287)), encoding="utf-8")
+    browser.set_window_size(1400, 900)
+    browser.get(page.as_uri())
+
+    def fitted() -> float:
+        time.sleep(1)  # the view moves in 300 ms
+        seen = browser.execute_script(EXTENTS)
+        assert seen["loose"] is None
+        return max(
+            seen["connected"]["width"] / seen["width"],
+            seen["connected"]["height"] / seen["height"],
+        )
+
+    browser.execute_script("network.moveTo({scale: network.getScale() / 3})")  # zoomed out
+    browser.find_element("id", "kg-loose").click()
+    assert 0.85 < fitted() <= 1.01
+    browser.find_element("css selector", '.kg-key[data-cls="Person"]').click()
+    assert 0.85 < fitted() <= 1.01
+
+
+@needs_browser
+@pytest.mark.parametrize("big", [False, True], ids=["example", "big"])
+def test_an_entity_found_by_search_is_centred_with_labels_readable_and_off_the_nodes(
+    big, example_page, tmp_path, browser
+):
+    from bench_view import synthetic
+    from selenium.webdriver.common.keys import Keys
+
+    if big:
+        page = tmp_path / "big.html"
+        page.write_text(render(_with_loose(synthetic(600), 200)), encoding="utf-8")
+    else:
+        page = example_page
+    browser.set_window_size(1400, 900)
+    browser.get(page.as_uri())
+    wanted = (
+        browser.execute_script(
+            "return network.body.data.nodes.get().find(n => n.kgRank === 7).kgLabel"
+        )
+        if big
+        else "Sam Altman"
+    )
+    # zoomed far in or out first: the search must not keep that zoom for its labels
+    for scale in (0.05, 6.0):
+        browser.execute_script("network.moveTo({scale: arguments[0]})", scale)
+        search = browser.find_element("id", "kg-search")
+        search.clear()
+        search.send_keys(wanted.lower(), Keys.ENTER)
+        time.sleep(1.2)  # the move takes 400 ms, the labels follow it
+        assert browser.execute_script(
+            "return network.getSelectedNodes().map(id => network.body.data.nodes.get(id).kgLabel)"
+        ) == [wanted]
+        labels = browser.execute_script(LABELS_ON_SCREEN)
+        assert any(label["label"] == wanted for label in labels)
+        for label in labels:
+            assert 12.5 <= label["px"] <= 20, label  # not 90 px
+            # the label found is always drawn, even where a node of a dense cluster
+            # sits right under it; every other label makes room
+            assert label["covers"] == [] or (big and label["label"] == wanted), label
