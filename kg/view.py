@@ -41,7 +41,7 @@ from pyvis.network import Network
 
 from kg.analysis import centrality, communities, core_numbers, find_node
 
-__all__ = ["STYLES", "ViewOptions", "render", "style"]
+__all__ = ["STYLES", "ViewOptions", "articles_graph", "render", "style"]
 
 #: Colour and vis-network shape per class.
 STYLES: dict[str, tuple[str, str]] = {
@@ -66,6 +66,11 @@ GLYPHS = {
 EXTRA_COLOURS = ("#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#8cd17d", "#b6992d", "#499894")
 
 
+#: Articles in the articles view (``kg view --articles``): grey, a shape no class has.
+ARTICLE = "NewsArticle"
+ARTICLE_STYLE = ("#79706e", "hexagon")
+
+
 def style(cls: str) -> tuple[str, str]:
     """Colour and shape of a class: kg's own, or a stable pick for an extension's class.
 
@@ -76,6 +81,8 @@ def style(cls: str) -> tuple[str, str]:
     """
     if cls in STYLES:
         return STYLES[cls]
+    if cls == ARTICLE:
+        return ARTICLE_STYLE
     digest = int(hashlib.sha1(cls.encode()).hexdigest(), 16)
     return EXTRA_COLOURS[digest % len(EXTRA_COLOURS)], "hexagon"
 
@@ -278,7 +285,10 @@ CONTROLS = """<script>
 @dataclass(frozen=True)
 class ViewOptions:
     """What to draw. ``focus``/``depth``: an ego view; ``community``: one Louvain
-    community (0 is the largest); ``min_degree`` and ``k_core`` filter nodes."""
+    community (0 is the largest); ``min_degree`` and ``k_core`` filter nodes.
+    ``articles``: the graph is an :func:`articles_graph`, so ``depth`` steps go
+    through articles (1: the articles naming ``focus`` and what they name) and
+    ``min_degree`` counts the articles naming an entity."""
 
     title: str = "kg: knowledge graph"
     focus: str | None = None
@@ -288,6 +298,82 @@ class ViewOptions:
     k_core: int = 0
     max_nodes: int = 5000
     physics_limit: int = 300
+    articles: bool = False
+
+
+#: Who appears with whom: the articles and the entities each names
+#: (``kg:mentions``), and how often (its ``kg:Mention`` nodes).
+ARTICLES = """PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?article ?title WHERE {
+  ?article a kg:NewsArticle . OPTIONAL { ?article rdfs:label ?title }
+}"""
+NAMES = """PREFIX kg: <https://kg.example.org/ontology#>
+SELECT ?article ?e WHERE { ?article kg:mentions ?e }"""
+TIMES = """PREFIX kg: <https://kg.example.org/ontology#>
+SELECT ?m ?e ?article WHERE { ?m kg:denotes ?e ; kg:inArticle ?article }"""
+#: How many co-mentioned entities a tooltip lists.
+WITH_SHOWN = 8
+
+
+def articles_graph(store: Any) -> nx.MultiDiGraph:
+    """Who appears with whom: the entities of ``store`` (as :func:`kg.analysis.to_networkx`
+    gives them) and its articles as nodes (``cls`` ``"NewsArticle"``), an edge from each
+    entity to each article that names it (``times``: how many of its mentions do).
+
+    Entities named in one article are two steps apart, through it. Each node's
+    ``tip`` says, for an entity, the entities it is named with most and in how
+    many articles; for an article, the entities it names most.
+    """
+    from collections import Counter
+
+    from networkx.algorithms import bipartite
+
+    from kg.analysis import to_networkx
+
+    entities = to_networkx(store)
+    graph: nx.MultiDiGraph = nx.MultiDiGraph()
+    graph.add_nodes_from(entities.nodes(data=True))
+    titles = {str(a): str(t) if t is not None else str(a) for a, t in store.query(ARTICLES).rows}
+    times = Counter((str(a), str(e)) for _m, e, a in store.query(TIMES).rows)
+    pairs = {(str(a), str(e)) for a, e in store.query(NAMES).rows} | set(times)
+    pairs = {(a, e) for a, e in pairs if e in entities and a not in entities}
+    for article in sorted({a for a, _ in pairs}):
+        graph.add_node(article, iri=article, label=titles.get(article, article), cls=ARTICLE)
+    for article, entity in sorted(pairs):
+        graph.add_edge(entity, article, key="mentions", property="", times=times[article, entity])
+    # entities named together, weighted by the articles they share (networkx's projection)
+    names = nx.Graph(graph.to_undirected(as_view=True).edges())
+    named = [n for n in names if graph.nodes[n]["cls"] != ARTICLE]
+    together = bipartite.weighted_projected_graph(names, named)
+    label = {n: str(d["label"]) for n, d in graph.nodes(data=True)}
+    for node, data in graph.nodes(data=True):
+        lines = [str(data["label"]), str(data["cls"]), str(data["iri"])]
+        if data["cls"] == ARTICLE:
+            named_here = sorted(
+                graph.predecessors(node), key=lambda e: (-times[node, e], label[e], e)
+            )
+            lines.append(f"names {len(named_here)} entities; most often:")
+            lines += [
+                f"  {label[e]} ({times[node, e] or 1}\u00d7)" for e in named_here[:WITH_SHOWN]
+            ]
+        else:
+            articles = graph.out_degree(node)
+            lines.append(f"named in {articles} article{'s' * (articles != 1)}")
+            lines.append(f"facts: {entities.degree(node)}")
+            if node in together and together.degree(node):
+                lines.append("named most with (articles in common):")
+                best = sorted(
+                    together[node].items(), key=lambda kv: (-kv[1]["weight"], label[kv[0]])
+                )
+                lines += [f"  {label[o]} ({d['weight']})" for o, d in best[:WITH_SHOWN]]
+                if len(best) > WITH_SHOWN:
+                    lines.append(f"  and {len(best) - WITH_SHOWN} more")
+        data["tip"] = "\n".join(lines)
+    for entity, article, data in graph.edges(data=True):
+        count = data["times"] or 1
+        data["tip"] = f"{label[article]}\nnames {label[entity]} {count} time{'s' * (count != 1)}"
+    return graph
 
 
 class _Ids(list[Any]):
@@ -318,7 +404,10 @@ def _select(graph: nx.MultiDiGraph, options: ViewOptions) -> tuple[nx.MultiDiGra
     nodes = set(graph)
     if options.focus:
         center = find_node(graph, options.focus)
-        ego = nx.ego_graph(graph.to_undirected(as_view=True), center, radius=options.depth)
+        # in the articles view a step goes through an article: from an entity to those
+        # named with it
+        radius = options.depth * (2 if options.articles else 1)
+        ego = nx.ego_graph(graph.to_undirected(as_view=True), center, radius=radius)
         nodes &= set(ego)
         notes.append(f"Entities within {options.depth} step(s) of {graph.nodes[center]['label']}.")
     if options.community is not None:
@@ -331,7 +420,20 @@ def _select(graph: nx.MultiDiGraph, options: ViewOptions) -> tuple[nx.MultiDiGra
             )
         nodes &= found[options.community]
         notes.append(f"Community {options.community} of {len(found)} (Louvain).")
-    if options.min_degree:
+    if options.min_degree and options.articles:
+        nodes = {
+            n
+            for n in nodes
+            if graph.nodes[n]["cls"] == ARTICLE or graph.out_degree(n) >= options.min_degree
+        }
+        # an article naming none of the entities kept is an island too
+        nodes -= {
+            n
+            for n in nodes
+            if graph.nodes[n]["cls"] == ARTICLE and not nodes & set(graph.predecessors(n))
+        }
+        notes.append(f"Entities named in at least {options.min_degree} articles.")
+    elif options.min_degree:
         nodes = {n for n in nodes if graph.degree(n) >= options.min_degree}
         notes.append(f"Entities in at least {options.min_degree} facts.")
     if options.k_core:
@@ -563,7 +665,9 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
     positions.update(band_layout(view, loose, sizes, positions))
     if loose:
         notes.append(
-            f"{len(loose):,} entities without facts stand apart at the right; "
+            f"{len(loose):,} entities "
+            + ("named in no article" if options.articles else "without facts")
+            + " stand apart at the right; "
             "the checkbox hides them."
         )
     rank = {n: i for i, n in enumerate(sorted(view, key=lambda n: (-scores[n]["pagerank"], n)))}
@@ -582,7 +686,7 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
             kgClass=data["cls"],
             kgLoose=view.degree(node) == 0,
             kgRank=rank[node],
-            kgTitle=_node_title(data, scores[node]),
+            kgTitle=data.get("tip") or _node_title(data, scores[node]),
             color=colour,
             shape=shape,
             size=sizes[node],
@@ -602,8 +706,8 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
             s,
             o,
             label=data["property"],
-            kgTitle=_edge_title(view, s, o, data),
-            width=1 + 2 * data.get("confidence", 0),
+            kgTitle=data.get("tip") or _edge_title(view, s, o, data),
+            width=1 + 2 * data.get("confidence", 0) + min(3, data.get("times", 0) / 3),
             **curve,
         )
     net.set_options(
@@ -614,7 +718,8 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
                 "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big},
                 "edges": {
                     "smooth": False,
-                    "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+                    # an article names an entity: no direction worth an arrow
+                    "arrows": {"to": {"enabled": not options.articles, "scaleFactor": 0.5}},
                     # horizontal labels on a light ground: readable over the lines
                     "font": {
                         "size": EDGE_FONT,
@@ -628,7 +733,7 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
         )
     )
     page = net.generate_html()
-    return _finish(page, view, options.title, notes, big, len(loose))
+    return _finish(page, view, options.title, notes, big, len(loose), options.articles)
 
 
 _CDN = re.compile(r"<(link|script)\b[^>]*\bhttps?://[^>]*>(\s*</script>)?", re.IGNORECASE)
@@ -636,7 +741,13 @@ _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.IGNORECAS
 
 
 def _finish(
-    page: str, view: nx.MultiDiGraph, title: str, notes: list[str], big: bool, loose: int
+    page: str,
+    view: nx.MultiDiGraph,
+    title: str,
+    notes: list[str],
+    big: bool,
+    loose: int,
+    articles: bool = False,
 ) -> str:
     """Make the page self-contained and add a title, notes, a legend that hides and
     shows classes, a search box, and (``loose``) a switch for entities without facts."""
@@ -660,13 +771,21 @@ def _finish(
         "Hover a node or an edge for its evidence; drag to move, scroll to zoom; click a "
         "class in the legend to hide or show it."
     )
+    if articles:
+        shown = sum(1 for _, d in view.nodes(data=True) if d["cls"] == ARTICLE)
+        counts = (
+            f"{shown:,} articles, {view.number_of_nodes() - shown:,} entities, each linked to "
+            "the articles that name it. Hover an entity for those it is named with most; "
+            "drag to move, scroll to zoom; click a class in the legend to hide or show it."
+        )
     names = "".join(
         f'<option value="{html.escape(label, quote=True)}"></option>'
         for label in sorted({str(d["label"]) for _, d in view.nodes(data=True)})
     )
     switch = (
         '<label id="kg-loose-switch" style="margin-left:14px"><input type="checkbox" '
-        f'id="kg-loose" checked> entities without facts ({loose:,})</label>'
+        f'id="kg-loose" checked> entities '
+        f"{'named in no article' if articles else 'without facts'} ({loose:,})</label>"
         if loose
         else ""
     )

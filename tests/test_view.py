@@ -588,3 +588,105 @@ def test_an_entity_found_by_search_is_centred_with_labels_readable_and_off_the_n
             # the label found is always drawn, even where a node of a dense cluster
             # sits right under it; every other label makes room
             assert label["covers"] == [] or (big and label["label"] == wanted), label
+
+
+# -- who appears with whom (kg view --articles) -------------------------------------
+
+
+def _named_graph(named: dict[str, dict[str, int]]) -> Graph:
+    """Articles (title -> {entity label: how many times it names it}), each entity a
+    Person, and one fact, so the graph is as kg build makes it."""
+    from rdflib import RDF, RDFS, Literal, URIRef
+
+    from kg.vocab import ID, KG
+
+    graph = Graph()
+    people: dict[str, URIRef] = {}
+    for a, (title, entities) in enumerate(named.items()):
+        article = URIRef(f"{ID}article/a{a}")
+        graph.add((article, RDF.type, KG.NewsArticle))
+        graph.add((article, RDFS.label, Literal(title)))
+        for label, times in entities.items():
+            person = people.setdefault(label, URIRef(f"{ID}person/p{len(people)}"))
+            graph.add((person, RDF.type, KG.Person))
+            graph.add((person, RDFS.label, Literal(label)))
+            graph.add((article, KG.mentions, person))
+            for t in range(times):
+                at = 100 * int(str(person).rsplit("p", 1)[-1]) + 10 * t
+                mention = URIRef(f"{article}#char={at},{at + 5}")
+                graph.add((mention, KG.denotes, person))
+                graph.add((mention, KG.inArticle, article))
+    return graph
+
+
+NAMED = {
+    "Budget talks resume": {"Ana Ruiz": 3, "Ben Okafor": 1, "Chen Li": 1},
+    "Ruiz and Okafor meet again": {"Ana Ruiz": 2, "Ben Okafor": 2},
+    "A quiet week": {"Dara Quinn": 1},
+}
+
+
+def test_the_articles_view_links_each_entity_to_the_articles_that_name_it():
+    from kg.view import articles_graph
+
+    graph = articles_graph(MemoryStore(_named_graph(NAMED)))
+    label = {n: d["label"] for n, d in graph.nodes(data=True)}
+    articles = sorted(label[n] for n, d in graph.nodes(data=True) if d["cls"] == "NewsArticle")
+    assert articles == sorted(NAMED)
+    links = {(label[e], label[a], d["times"]) for e, a, d in graph.edges(data=True)}
+    assert links == {
+        (entity, title, times) for title, named in NAMED.items() for entity, times in named.items()
+    }
+    ruiz = next(d for d in graph.nodes.values() if d["label"] == "Ana Ruiz")
+    tip = ruiz["tip"].splitlines()
+    assert "named in 2 articles" in tip
+    # named most with: Okafor in both of Ruiz's articles, Li in one; Quinn never
+    assert tip[tip.index("named most with (articles in common):") + 1 :] == [
+        "  Ben Okafor (2)",
+        "  Chen Li (1)",
+    ]
+    talks = next(d for d in graph.nodes.values() if d["label"] == "Budget talks resume")
+    assert "  Ana Ruiz (3\u00d7)" in talks["tip"].splitlines()
+
+
+def test_kg_view_articles_draws_who_appears_with_whom(tmp_path, capsys):
+    source = tmp_path / "named.ttl"
+    _named_graph(NAMED).serialize(source, format="turtle")
+    out = tmp_path / "articles.html"
+    assert main(["view", str(source), "--articles", "-o", str(out), "-q"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "3 articles, 4 entities, each linked to the articles that name it" in page
+    assert "named most with (articles in common):" in page
+    assert '"title":' not in page  # tooltips stay text, as in the graph view
+    focused = tmp_path / "ruiz.html"
+    assert main(["view", str(source), "--articles", "--focus", "Chen Li", "-o", str(focused)]) == 0
+    text = focused.read_text(encoding="utf-8")
+    # one step through an article: Li's article and the entities it names
+    assert "1 articles, 3 entities" in text and "Dara Quinn" not in text
+    assert main(["view", str(source), "--articles", "--min-degree", "2", "-o", str(focused)]) == 0
+    assert "2 articles, 2 entities" in focused.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["view", str(source), "--articles", "--timeline", "-o", str(out)]) == 64
+    assert main(["view", str(source), "--articles", "--k-core", "2", "-o", str(out)]) == 64
+    assert "--articles takes --focus" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["view", "--help"])
+    assert "--articles" in capsys.readouterr().out
+
+
+@needs_browser
+def test_the_articles_view_opens_with_no_label_over_another_and_text_tooltips(tmp_path, browser):
+    source = tmp_path / "named.ttl"
+    _named_graph(NAMED).serialize(source, format="turtle")
+    out = tmp_path / "articles.html"
+    assert main(["view", str(source), "--articles", "-o", str(out), "-q"]) == 0
+    browser.set_window_size(1400, 900)
+    browser.get(out.as_uri())
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert browser.execute_script("return network.body.data.nodes.length") == 7
+    assert browser.execute_script(OVERLAPS) == []
+    tip = browser.execute_script(
+        "return network.body.data.nodes.get().find(n => n.kgLabel === 'Ben Okafor')"
+        "  .title.textContent"
+    )
+    assert "Ana Ruiz (2)" in tip

@@ -16,10 +16,18 @@ DEFAULT_TITLE = "kg: knowledge graph"
 def cmd_view(args: argparse.Namespace) -> int:
     from kg.analysis import to_networkx
     from kg.store import atomic_write
-    from kg.view import ViewOptions, render
+    from kg.view import ViewOptions, articles_graph, render
 
     if Path(args.output).suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"kg view writes HTML: name the output .html, not {args.output!r}")
+    if args.timeline and args.articles:
+        raise UsageError("--timeline and --articles are two views: choose one")
+    if args.articles:
+        unsupported = [o for o in ("community",) if getattr(args, o) is not None]
+        unsupported += [o for o in ("k_core",) if getattr(args, o)]
+        if unsupported:
+            flag = "--" + unsupported[0].replace("_", "-")
+            raise UsageError(f"--articles takes --focus, --depth and --min-degree, not {flag}")
     if args.timeline:
         narrowing = [o for o in ("focus", "community") if getattr(args, o) is not None]
         narrowing += [o for o in ("min_degree", "k_core") if getattr(args, o)]
@@ -40,8 +48,9 @@ def cmd_view(args: argparse.Namespace) -> int:
             print(f"kg: wrote {args.output}", file=sys.stderr)
         return 0
     with open_source(args) as store:
-        graph = to_networkx(store)
+        graph = articles_graph(store) if args.articles else to_networkx(store)
     options = ViewOptions(
+        articles=args.articles,
         title=args.title,
         focus=args.focus,
         depth=args.depth,
@@ -72,6 +81,13 @@ def add(sub: Any, p: Parents) -> None:
         action="store_true",
         help="draw the dated events on a time axis instead, with their participants, places "
         "and evidence",
+    )
+    view.add_argument(
+        "--articles",
+        action="store_true",
+        help="who appears with whom: draw the articles as nodes too, each entity linked to "
+        "the articles that name it; hovering an entity lists those it is named with most "
+        "and in how many articles (takes --focus, --depth, --min-degree)",
     )
     view.add_argument("--focus", metavar="ENTITY", help="draw only the entities near this one")
     view.add_argument(
