@@ -191,16 +191,39 @@ def test_dates_off_the_calendar_are_left_off_with_a_warning_not_a_crash(tmp_path
         "Garbled": "soon",
     }
     source = tmp_path / "dates.ttl"
-    _events_graph(dates).serialize(source, format="turtle")
+    graph = _events_graph(dates)
+    # typed as a date, as another tool could write it: rdflib cannot read it as one
+    graph.add((URIRef("https://kg.example.org/id/event/bad"), RDF.type, KG.Event))
+    graph.add((URIRef("https://kg.example.org/id/event/bad"), RDFS.label, Literal("Ill Typed")))
+    graph.add(
+        (
+            URIRef("https://kg.example.org/id/event/bad"),
+            KG.date,
+            Literal("2023-02-30", datatype=XSD.date),
+        )
+    )
+    graph.serialize(source, format="turtle")
     out = tmp_path / "t.html"
     assert main(["view", str(source), "--timeline", "-o", str(out)]) == 0
     err = capsys.readouterr().err
-    for label in ("Year Zero", "Leap Day", "Far Future", "Garbled"):
+    for label in ("Year Zero", "Leap Day", "Far Future", "Garbled", "Ill Typed"):
         assert f"kg: warning: left off the timeline: {label} (" in err
     assert "Last Fair" not in err and "Harvest Fair" not in err
     page = out.read_text(encoding="utf-8")
-    assert "2 dated events" in page and "4 events with dates off the calendar" in page
+    assert "2 dated events" in page and "5 events with dates off the calendar" in page
     assert "Last Fair" in page and "Year Zero" not in page
+    # and, as a user runs it (pytest holds log records back), no traceback either
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "view", str(source), "--timeline", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert "left off the timeline: Ill Typed" in run.stderr
 
 
 @pytest.mark.parametrize(
