@@ -104,12 +104,12 @@ def events(store: Store, skipped: list[str] | None = None) -> list[TimelineEvent
     given, gets a line saying which and why.
     """
     found: dict[tuple[str, str], TimelineEvent] = {}
+    undated: list[str] = []
     for iri, label, when in store.query(EVENTS).rows:
         try:
             period_start(str(when))
         except ValueError:
-            if skipped is not None:
-                skipped.append(f"{label} ({iri}): date {str(when)!r} is not on the calendar")
+            undated.append(f"{label} ({iri}): date {str(when)!r} is not on the calendar")
             continue
         key = (str(iri), str(when))
         found.setdefault(key, TimelineEvent(str(iri), str(label), str(when)))
@@ -128,6 +128,8 @@ def events(store: Store, skipped: list[str] | None = None) -> list[TimelineEvent
                     elif prop == "locatedIn":
                         event.places.add(other)
                     event.evidence.add((prop, other, str(sentence), str(article)))
+    if skipped is not None:
+        skipped.extend(sorted(undated))
     return sorted(found.values(), key=lambda e: (e.start, e.label, e.when))
 
 
