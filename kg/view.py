@@ -702,12 +702,16 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
         curve = (
             {"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.2 * nth}} if nth else {}
         )
+        # an article names an entity: no label, no direction worth an arrow
+        named = {"arrows": {"to": {"enabled": False}}} if options.articles else {}
+        label = {"label": data["property"]} if data["property"] else {}
         net.add_edge(
             s,
             o,
-            label=data["property"],
             kgTitle=data.get("tip") or _edge_title(view, s, o, data),
             width=1 + 2 * data.get("confidence", 0) + min(3, data.get("times", 0) / 3),
+            **label,
+            **named,
             **curve,
         )
     net.set_options(
@@ -718,8 +722,7 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
                 "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big},
                 "edges": {
                     "smooth": False,
-                    # an article names an entity: no direction worth an arrow
-                    "arrows": {"to": {"enabled": not options.articles, "scaleFactor": 0.5}},
+                    "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                     # horizontal labels on a light ground: readable over the lines
                     "font": {
                         "size": EDGE_FONT,

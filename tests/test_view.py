@@ -685,6 +685,12 @@ def test_the_articles_view_opens_with_no_label_over_another_and_text_tooltips(tm
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
     assert browser.execute_script("return network.body.data.nodes.length") == 7
     assert browser.execute_script(OVERLAPS) == []
+    # an article names an entity: the links carry neither an arrow nor a label
+    links = browser.execute_script(
+        "return Object.values(network.body.edges)"
+        "  .map(e => [e.options.arrows.to.enabled, e.options.label || ''])"
+    )
+    assert links and all(link == [False, ""] for link in links)
     tip = browser.execute_script(
         "return network.body.data.nodes.get().find(n => n.kgLabel === 'Ben Okafor')"
         "  .title.textContent"
