@@ -324,6 +324,9 @@ def articles_graph(store: Any) -> nx.MultiDiGraph:
     Entities named in one article are two steps apart, through it. Each node's
     ``tip`` says, for an entity, the entities it is named with most and in how
     many articles; for an article, the entities it names most.
+
+    Raises:
+        UsageError: when no article of the graph names any of its entities.
     """
     from collections import Counter
 
@@ -338,6 +341,13 @@ def articles_graph(store: Any) -> nx.MultiDiGraph:
     times = Counter((str(a), str(e)) for _m, e, a in store.query(TIMES).rows)
     pairs = {(str(a), str(e)) for a, e in store.query(NAMES).rows} | set(times)
     pairs = {(a, e) for a, e in pairs if e in entities and a not in entities}
+    if not pairs:
+        from kg.errors import UsageError
+
+        raise UsageError(
+            f"--articles: the graph names none of its {entities.number_of_nodes():,} entities "
+            "in an article (no kg:mentions); kg build writes them for every article"
+        )
     for article in sorted({a for a, _ in pairs}):
         graph.add_node(article, iri=article, label=titles.get(article, article), cls=ARTICLE)
     for article, entity in sorted(pairs):

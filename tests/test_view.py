@@ -669,6 +669,10 @@ def test_kg_view_articles_draws_who_appears_with_whom(tmp_path, capsys):
     assert main(["view", str(source), "--articles", "--timeline", "-o", str(out)]) == 64
     assert main(["view", str(source), "--articles", "--k-core", "2", "-o", str(out)]) == 64
     assert "--articles takes --focus" in capsys.readouterr().err
+    facts_only = tmp_path / "facts.ttl"
+    _hostile_graph(("Jo Park", "Acme"), "Jo Park works for Acme.").serialize(facts_only)
+    assert main(["view", str(facts_only), "--articles", "-o", str(out)]) == 64
+    assert "names none of its 2 entities in an article" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["view", "--help"])
     assert "--articles" in capsys.readouterr().out
