@@ -678,6 +678,14 @@ def test_kg_view_articles_draws_who_appears_with_whom(tmp_path, capsys):
     assert "--articles" in capsys.readouterr().out
 
 
+def test_the_python_api_draws_the_articles_view_too(tmp_path):
+    from kg.graph import KnowledgeGraph
+
+    with KnowledgeGraph(MemoryStore(_named_graph(NAMED))) as graph:
+        page = graph.view(tmp_path / "articles.html", articles=True).read_text(encoding="utf-8")
+    assert "3 articles, 4 entities, each linked to the articles that name it" in page
+
+
 @needs_browser
 def test_the_articles_view_opens_with_no_label_over_another_and_text_tooltips(tmp_path, browser):
     source = tmp_path / "named.ttl"
