@@ -233,10 +233,10 @@ CONTROLS = """<script>
     nodes.get().forEach(function (n) {
       var size = 13 / scale;
       if (want[n.id] && labelled[n.id] !== size) {
-        updates.push({id: n.id, label: n.kgLabel, font: {size: size}});
+        updates.push({id: n.id, label: n.kgLabel, font: {size: size, background: "GROUND"}});
         labelled[n.id] = size;
       } else if (!want[n.id] && labelled[n.id]) {
-        updates.push({id: n.id, label: " "});
+        updates.push({id: n.id, label: " ", font: {background: "none"}});
         delete labelled[n.id];
       }
     });
@@ -257,7 +257,7 @@ CONTROLS = """<script>
       if (chosen[n.id] || (!meets(box, kept) && !meets(box, bodies, n.id))) {
         kept.push(box);
       } else {
-        off.push({id: n.id, label: " "});
+        off.push({id: n.id, label: " ", font: {background: "none"}});
         delete labelled[n.id];
       }
     });
@@ -476,6 +476,8 @@ def _edge_title(graph: nx.MultiDiGraph, s: str, o: str, data: dict[str, Any]) ->
 #: Font sizes (canvas pixels) of node and edge labels, and how wide a character is
 #: taken to be, as a share of its font size (generous: a box too big only spreads).
 NODE_FONT = 16
+#: The light ground under node labels, so they read over edges.
+GROUND = "rgba(255,255,255,0.75)"
 EDGE_FONT = 13
 CHAR_WIDTH = 0.62
 
@@ -741,7 +743,9 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
                         "background": "rgba(255,255,255,0.85)",
                     },
                 },
-                "nodes": {"font": {"size": NODE_FONT, "background": "rgba(255,255,255,0.75)"}},
+                # a big view's unlabelled nodes hold a blank label, which a ground
+                # would draw as a white bar: its script sets the ground with the label
+                "nodes": {"font": {"size": NODE_FONT, "background": "none" if big else GROUND}},
             }
         )
     )
@@ -816,7 +820,8 @@ def _finish(
         ".kg-glyph{display:inline-block;width:1.1em;margin-right:3px;text-align:center}"
         ".kg-note{color:#555;font-size:90%}</style>"
     )
-    return frame(page, title, header, "", CONTROLS.replace("KG_BIG", "true" if big else "false"))
+    script = CONTROLS.replace("KG_BIG", "true" if big else "false").replace("GROUND", GROUND)
+    return frame(page, title, header, "", script)
 
 
 def frame(page: str, title: str, header: str, end: str, script: str) -> str:

@@ -422,6 +422,13 @@ def test_a_big_view_draws_only_labels_that_do_not_overlap(tmp_path, browser):
     drawn, bad, ranks = browser.execute_script(check)
     assert 10 <= drawn <= 60 and bad == 0
     assert min(ranks) == 0  # the most central entity is among them
+    # a node with no label drawn shows no white ground (a bar across the node)
+    grounds = browser.execute_script(
+        "return Object.values(network.body.nodes).filter(n => n.options.label !== undefined)"
+        "  .map(n => [n.options.label.trim() !== '', n.labelModule.fontOptions.background])"
+    )
+    assert {ground for named, ground in grounds if not named} == {"none"}
+    assert {ground for named, ground in grounds if named} == {"rgba(255,255,255,0.75)"}
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "view-5000.png"))
     browser.execute_script("network.moveTo({scale: network.getScale() * 8})")
