@@ -40,7 +40,7 @@ EVENTS = (
   ?e a kg:Event ; rdfs:label ?event ; kg:date ?date .
 }"""
 )
-#: Every fact with its sentence and article, and the label of each end.
+#: Every fact with its sentence and article; :data:`LABELS` names its ends.
 FACTS = (
     PREFIXES
     + """SELECT DISTINCT ?s ?p ?o ?sentence ?article WHERE {

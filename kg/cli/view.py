@@ -26,12 +26,10 @@ def cmd_view(args: argparse.Namespace) -> int:
         raise UsageError(f"kg view writes HTML: name the output .html, not {args.output!r}")
     if args.timeline and args.articles:
         raise UsageError("--timeline and --articles are two views: choose one")
-    if args.articles:
-        unsupported = [o for o in ("community",) if getattr(args, o) is not None]
-        unsupported += [o for o in ("k_core",) if getattr(args, o)]
-        if unsupported:
-            flag = "--" + unsupported[0].replace("_", "-")
-            raise UsageError(f"--articles takes --focus, --depth and --min-degree, not {flag}")
+    if args.articles and (args.community is not None or args.k_core):
+        # communities and cores of a graph of articles and names say little of either
+        flag = "--community" if args.community is not None else "--k-core"
+        raise UsageError(f"--articles takes --focus, --depth and --min-degree, not {flag}")
     if args.timeline:
         narrowing = [o for o in ("focus", "community") if getattr(args, o) is not None]
         narrowing += [o for o in ("min_degree", "k_core") if getattr(args, o)]
