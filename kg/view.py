@@ -476,6 +476,9 @@ def _edge_title(graph: nx.MultiDiGraph, s: str, o: str, data: dict[str, Any]) ->
 #: Font sizes (canvas pixels) of node and edge labels, and how wide a character is
 #: taken to be, as a share of its font size (generous: a box too big only spreads).
 NODE_FONT = 16
+#: Width over height of the drawing area on a usual screen (the full width, 85% of
+#: the height under the header), which a layout is stretched to fill.
+PAGE_ASPECT = 1.8
 #: The light ground under node labels, so they read over edges.
 GROUND = "rgba(255,255,255,0.75)"
 EDGE_FONT = 13
@@ -512,21 +515,34 @@ def label_layout(
     xy = np.array([start[n] for n in nodes], dtype=float)
     boxes = np.array([_node_box(graph.nodes[n]["label"], sizes[n]) for n in nodes])
     half, up, down = boxes[:, 0], boxes[:, 1], boxes[:, 2]
-    # each pair of entities with facts between them, and its longest edge label
-    names: dict[tuple[int, int], str] = {}
-    facts: dict[tuple[int, int], int] = {}
-    for a, b, data in graph.subgraph(nodes).edges(data=True):
-        i, j = sorted((index[a], index[b]))
-        names[i, j] = max(names.get((i, j), ""), str(data.get("property", "")), key=len)
-        facts[i, j] = facts.get((i, j), 0) + 1
-    pairs = sorted(names)
-    ends = np.array(pairs, dtype=int).reshape(-1, 2)
-    # generous boxes: the label's light ground and outline; where two facts join the
-    # same pair, the second curves away and its label with it
-    label_half = np.array(
-        [CHAR_WIDTH * EDGE_FONT * len(names[p]) / 2 + 12 + 14 * (facts[p] - 1) for p in pairs]
-    )
-    label_high = np.array([EDGE_FONT * 0.9 + 4 + 12 * (facts[p] - 1) for p in pairs])[:, None]
+    # each fact's label, where vis-network draws it: at the middle of its edge, or,
+    # for the second and later facts between the same two entities, on the curve
+    # (curvedCW, roundness 0.2 per fact before it) that the page gives the edge
+    links: list[tuple[int, int, float, str]] = []
+    nth: dict[frozenset[str], int] = {}
+    for s, o, _key, data in sorted(graph.subgraph(nodes).edges(keys=True, data=True)):
+        pair = frozenset((s, o))
+        nth[pair] = nth.get(pair, -1) + 1
+        links.append((index[s], index[o], 0.2 * nth[pair], str(data.get("property", ""))))
+    ends = np.array([(a, b) for a, b, _, _ in links], dtype=int).reshape(-1, 2)
+    roundness = np.array([r for _, _, r, _ in links], dtype=float)
+    # generous boxes: the label's light ground and outline
+    label_half = np.array([CHAR_WIDTH * EDGE_FONT * len(t) / 2 + 12 for *_, t in links])
+    label_high = np.full((len(links), 1), EDGE_FONT * 0.9 + 6)
+
+    def labels_at(xy: Any) -> Any:
+        """Where each fact's label is: the middle of a quadratic Bezier curve through
+        vis-network's control point for a curvedCW edge (the straight middle at 0)."""
+        a, b = xy[ends[:, 0]], xy[ends[:, 1]]
+        k = 0.5 * roundness + 0.5
+        across, rise = b[:, 0] - a[:, 0], a[:, 1] - b[:, 1]
+        angle = np.arctan2(rise, across) + k * np.pi
+        length = np.hypot(across, rise)
+        via = np.stack(
+            [a[:, 0] + k * length * np.sin(angle), a[:, 1] + k * length * np.cos(angle)], axis=1
+        )
+        return 0.25 * a + 0.5 * via + 0.25 * b
+
     count = len(nodes)
     others = ~np.eye(count, dtype=bool)
 
@@ -548,9 +564,9 @@ def label_layout(
         moved[:, 0] += (np.where(along_x, side_x * over_x, 0) * 0.3).sum(axis=1)
         moved[:, 1] += (np.where(along_y, side_y * over_y, 0) * 0.3).sum(axis=1)
         hits = int(clash.sum())
-        # edge labels (at the middle of each edge) against nodes
-        if len(pairs):
-            mid = (xy[ends[:, 0]] + xy[ends[:, 1]]) / 2
+        # edge labels against nodes
+        if len(links):
+            mid = labels_at(xy)
             ex = label_half[:, None] + half[None, :] - np.abs(mid[:, 0:1] - x[None, :])
             ey = np.minimum(mid[:, 1:2] + label_high, y[None, :] + down[None, :]) - np.maximum(
                 mid[:, 1:2] - label_high, y[None, :] - up[None, :]
@@ -572,17 +588,32 @@ def label_layout(
                     moved[n, 1] += np.sign(y[n] - mid[e, 1] or 1) * ey[e, n] * 0.5
         return moved, hits
 
-    for _ in range(rounds):
-        moved, hits = forces(xy)
-        if hits == 0:
-            break
-        xy += moved
-    # where pushing cannot settle every overlap (a node held between others), spread
-    # the whole layout: every distance grows, the boxes do not
-    for _ in range(40):
-        if forces(xy)[1] == 0:
-            break
-        xy *= 1.1
+    def settle(xy: Any) -> Any:
+        for _ in range(rounds):
+            moved, hits = forces(xy)
+            if hits == 0:
+                break
+            xy += moved
+        # where pushing cannot settle every overlap (a node held between others),
+        # spread the whole layout: every distance grows, the boxes do not
+        for _ in range(40):
+            if forces(xy)[1] == 0:
+                break
+            xy *= 1.1
+        return xy
+
+    xy = settle(xy)
+    # labels are wider than high, so pushing them apart stacks them: a layout taller
+    # than the page is wide would open as a narrow column. Stretched across, it fills
+    # the page's width; then settled again, as curved edges' labels move with it.
+    wide = float((xy[:, 0] + half).max() - (xy[:, 0] - half).min())
+    high = float((xy[:, 1] + down).max() - (xy[:, 1] - up).min())
+    spread = float(np.ptp(xy[:, 0]))
+    if spread > 0 and wide < PAGE_ASPECT * high:
+        middle = float(xy[:, 0].mean())
+        stretch = min(4.0, (PAGE_ASPECT * high - (wide - spread)) / spread)
+        xy[:, 0] = middle + (xy[:, 0] - middle) * stretch
+        xy = settle(xy)
     return {n: (float(xy[i, 0]), float(xy[i, 1])) for n, i in index.items()}
 
 

@@ -514,6 +514,15 @@ def _with_loose(graph: nx.MultiDiGraph, count: int) -> nx.MultiDiGraph:
 
 
 @needs_browser
+def test_the_example_view_opens_across_the_width_of_the_page(example_page, browser):
+    browser.set_window_size(1400, 900)
+    browser.get(example_page.as_uri())
+    seen = browser.execute_script(EXTENTS)
+    # labels pushed apart stack up: the layout is stretched across, not a narrow column
+    assert seen["connected"]["width"] > 0.6 * seen["width"], seen
+
+
+@needs_browser
 def test_at_first_paint_most_of_the_width_goes_to_entities_with_facts(tmp_path, browser):
     from bench_view import synthetic
 
