@@ -117,11 +117,13 @@ class KnowledgeGraph:
         return to_networkx(self.store)
 
     def view(self, path: str | Path, **options: Any) -> Path:
-        """Write the HTML view; options as :class:`kg.view.ViewOptions`."""
+        """Write the HTML view; options as :class:`kg.view.ViewOptions` (``articles=True``:
+        who appears with whom, see :func:`kg.view.articles_graph`)."""
         from kg.store import atomic_write
-        from kg.view import ViewOptions, render
+        from kg.view import ViewOptions, articles_graph, render
 
-        atomic_write(path, render(self.networkx(), ViewOptions(**options)).encode("utf-8"))
+        graph = articles_graph(self.store) if options.get("articles") else self.networkx()
+        atomic_write(path, render(graph, ViewOptions(**options)).encode("utf-8"))
         return Path(path)
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ works offline, and every tooltip is text.
 
 from __future__ import annotations
 
+import heapq
 import html
 import json
 from collections import defaultdict
@@ -21,7 +22,7 @@ from typing import Any
 from pyvis.network import Network
 
 from kg.store import Store
-from kg.view import CHAR_WIDTH, NODE_FONT, frame, style
+from kg.view import CHAR_WIDTH, EVIDENCE_SHOWN, NODE_FONT, fast_ids, frame, style
 
 __all__ = ["TimelineEvent", "events", "render_timeline"]
 
@@ -30,22 +31,26 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
-#: Dated events, and every fact about them with its sentence and article.
+#: Dated events. Their facts come from :data:`FACTS` and are joined in Python:
+#: rdflib's engine joins an event to its assertions in time quadratic in their
+#: number (a store of a few thousand events took minutes), each query alone is linear.
 EVENTS = (
     PREFIXES
-    + """SELECT DISTINCT ?e ?event ?date ?property ?other ?sentence ?article WHERE {
+    + """SELECT DISTINCT ?e ?event ?date WHERE {
   ?e a kg:Event ; rdfs:label ?event ; kg:date ?date .
-  OPTIONAL {
-    ?a a kg:Assertion ; rdf:predicate ?p ; kg:inSentence ?s ; prov:wasDerivedFrom ?art .
-    { ?a rdf:subject ?e ; rdf:object ?o } UNION { ?a rdf:object ?e ; rdf:subject ?o }
-    ?s kg:text ?sentence .
-    ?art rdfs:label ?article .
-    OPTIONAL { ?o rdfs:label ?label }
-    BIND(STRAFTER(STR(?p), "#") AS ?property)
-    BIND(COALESCE(?label, STR(?o)) AS ?other)
-  }
 }"""
 )
+#: Every fact with its sentence and article; :data:`LABELS` names its ends.
+FACTS = (
+    PREFIXES
+    + """SELECT DISTINCT ?s ?p ?o ?sentence ?article WHERE {
+  ?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+     kg:inSentence ?sent ; prov:wasDerivedFrom ?art .
+  ?sent kg:text ?sentence .
+  ?art rdfs:label ?article .
+}"""
+)
+LABELS = PREFIXES + "SELECT ?x ?label WHERE { ?x rdfs:label ?label }"
 #: Pixels per day on the axis, at most; a long span gets fewer.
 MAX_DAY = 40.0
 AXIS_WIDTH = 1200.0
@@ -72,12 +77,17 @@ class TimelineEvent:
 def period_start(value: str) -> date:
     """The first day of the period a ``kg:date`` names.
 
+    Raises ``ValueError`` for a date off the calendar kg draws (years 1 to 9999)
+    or one that is not a date at all.
+
     >>> period_start("2023"), period_start("2023-05"), period_start("2024-03-10T09:00:00")
     (datetime.date(2023, 1, 1), datetime.date(2023, 5, 1), datetime.date(2024, 3, 10))
     """
     text = value.strip()
     negative = text.startswith("-")
     parts = text.lstrip("-").split("T")[0].split("-")
+    if not all(part[:2].isdigit() for part in parts):
+        raise ValueError(f"not a date: {value!r}")
     year = int(parts[0])
     if negative or not 1 <= year <= 9999:
         raise ValueError(f"a date kg cannot place on a timeline: {value!r}")
@@ -86,23 +96,40 @@ def period_start(value: str) -> date:
     return date(year, month, day)
 
 
-def events(store: Store) -> list[TimelineEvent]:
-    """The store's dated events, in date order (then by name)."""
+def events(store: Store, skipped: list[str] | None = None) -> list[TimelineEvent]:
+    """The store's dated events, in date order (then by name).
+
+    An event whose date is not one (``"2023-13-45"``, ``"high"``) or lies off the
+    calendar (year 0, before year 1, after 9999) is left off; ``skipped``, if
+    given, gets a line saying which and why.
+    """
     found: dict[tuple[str, str], TimelineEvent] = {}
-    for iri, label, when, prop, other, sentence, article in store.query(EVENTS).rows:
-        key = (str(iri), str(when))
+    undated: list[str] = []
+    for iri, label, when in store.query(EVENTS).rows:
         try:
             period_start(str(when))
         except ValueError:
-            continue  # a date out of the calendar's range: not on the axis
-        event = found.setdefault(key, TimelineEvent(str(iri), str(label), str(when)))
-        if prop is None:
+            undated.append(f"{label} ({iri}): date {str(when)!r} is not on the calendar")
             continue
-        if str(prop) == "participatesIn":
-            event.participants.add(str(other))
-        elif str(prop) == "locatedIn":
-            event.places.add(str(other))
-        event.evidence.add((str(prop), str(other), str(sentence), str(article)))
+        key = (str(iri), str(when))
+        found.setdefault(key, TimelineEvent(str(iri), str(label), str(when)))
+    dated: defaultdict[str, list[TimelineEvent]] = defaultdict(list)
+    for event in found.values():
+        dated[event.iri].append(event)
+    if dated:
+        labels = {str(x): str(label) for x, label in store.query(LABELS).rows}
+        for s, p, o, sentence, article in store.query(FACTS).rows:
+            prop = str(p).rsplit("#", 1)[-1]
+            for here, there in ((str(s), str(o)), (str(o), str(s))):
+                for event in dated.get(here, ()):
+                    other = labels.get(there, there)
+                    if prop == "participatesIn":
+                        event.participants.add(other)
+                    elif prop == "locatedIn":
+                        event.places.add(other)
+                    event.evidence.add((prop, other, str(sentence), str(article)))
+    if skipped is not None:
+        skipped.extend(sorted(undated))
     return sorted(found.values(), key=lambda e: (e.start, e.label, e.when))
 
 
@@ -112,8 +139,12 @@ def _tooltip(event: TimelineEvent) -> str:
         lines.append("participants: " + ", ".join(sorted(event.participants)))
     if event.places:
         lines.append("places: " + ", ".join(sorted(event.places)))
-    for _prop, _other, sentence, article in sorted(event.evidence)[:3]:
+    # one sentence often says several facts (the date, a place, a participant): each once
+    sentences = sorted({(sentence, article) for _p, _o, sentence, article in event.evidence})
+    for sentence, article in sentences[:EVIDENCE_SHOWN]:
         lines.append(f"\u201c{sentence}\u201d \u2014 {article}")
+    if len(sentences) > EVIDENCE_SHOWN:
+        lines.append(f"and {len(sentences) - EVIDENCE_SHOWN} more sentences")
     lines.append("click for every sentence")
     return "\n".join(lines)
 
@@ -129,33 +160,54 @@ def _who_where(event: TimelineEvent, width: int = 48) -> list[str]:
 
 
 def _rows(found: list[TimelineEvent], x_of: dict[str, float]) -> dict[str, int]:
-    """A row per event, the lowest where its label covers no other's."""
-    taken: defaultdict[int, list[tuple[float, float]]] = defaultdict(list)
-    rows: dict[str, int] = {}
+    """A row per event, the lowest where its label covers no other's.
+
+    Labels are taken from left to right; a row is free once the last label in it
+    ends before the next one starts, so two heaps (rows in use by where they end,
+    free rows by number) find the lowest free row in O(log n) per event.
+    """
+    spans = []
     for event in found:
+        key = event.iri + event.when
         longest = max(len(line) for line in [event.label, event.when, *_who_where(event)])
         half = CHAR_WIDTH * NODE_FONT * longest / 2 + 16
-        left, right = x_of[event.iri + event.when] - half, x_of[event.iri + event.when] + half
-        row = 0
-        while any(left < b and a < right for a, b in taken[row]):
-            row += 1
-        taken[row].append((left, right))
-        rows[event.iri + event.when] = row
+        spans.append((x_of[key] - half, x_of[key] + half, key))
+    busy: list[tuple[float, int]] = []
+    free: list[int] = []
+    rows: dict[str, int] = {}
+    for left, right, key in sorted(spans):
+        while busy and busy[0][0] <= left:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        row = heapq.heappop(free) if free else len(busy)
+        heapq.heappush(busy, (right, row))
+        rows[key] = row
     return rows
 
 
-def render_timeline(store: Store, title: str = "kg: timeline") -> str:
-    """The HTML page of the store's dated events on a time axis."""
-    found = events(store)
+def render_timeline(
+    store: Store, title: str = "kg: timeline", skipped: list[str] | None = None
+) -> str:
+    """The HTML page of the store's dated events on a time axis.
+
+    Events whose dates kg cannot place are left off (see :func:`events`); the
+    page says how many, and ``skipped``, if given, gets a line for each.
+    """
+    left_off: list[str] = []
+    found = events(store, left_off)
+    if skipped is not None:
+        skipped.extend(left_off)
     first = min((e.start for e in found), default=date.today())
     last = max((e.start for e in found), default=first)
     # the axis runs over whole years, from the first event's to the end of the last's
-    origin, end = date(first.year, 1, 1), date(last.year + 1, 1, 1)
-    span = (end - origin).days
+    # (counted in days: the day after 9999-12-31 is beyond what a date can hold)
+    origin = date(first.year, 1, 1)
+    span = (date(last.year, 12, 31) - origin).days + 1
     per_day = min(MAX_DAY, AXIS_WIDTH / span)
     x_of = {e.iri + e.when: (e.start - origin).days * per_day for e in found}
     rows = _rows(found, x_of)
-    net = Network(height="55vh", width="100%", directed=False, cdn_resources="in_line", heading="")
+    net = fast_ids(
+        Network(height="55vh", width="100%", directed=False, cdn_resources="in_line", heading="")
+    )
     for n, event in enumerate(found):
         key = event.iri + event.when
         colour, shape = style("Event")
@@ -172,7 +224,7 @@ def render_timeline(store: Store, title: str = "kg: timeline") -> str:
             physics=False,
         )
     # two invisible ends of the axis, so that fitting the view shows all of it
-    for n, day in enumerate((origin, end)):
+    for n, days in enumerate((0, span)):
         net.add_node(
             f"axis-{n}",
             label=" ",
@@ -180,7 +232,7 @@ def render_timeline(store: Store, title: str = "kg: timeline") -> str:
             shape="dot",
             size=1,
             color="rgba(0,0,0,0)",
-            x=(day - origin).days * per_day,
+            x=days * per_day,
             y=ROW,
             physics=False,
         )
@@ -199,7 +251,7 @@ def render_timeline(store: Store, title: str = "kg: timeline") -> str:
         "years": list(range(first.year, last.year + 2)),
         "months": span <= 3 * 366,
     }
-    return _page(net.generate_html(), found, title, axis)
+    return _page(net.generate_html(), found, title, axis, len(left_off))
 
 
 #: Draws the time axis under the events, and links each event to its rows below.
@@ -241,7 +293,9 @@ AXIS = """<script>
 </script>"""
 
 
-def _page(page: str, found: list[TimelineEvent], title: str, axis: dict[str, Any]) -> str:
+def _page(
+    page: str, found: list[TimelineEvent], title: str, axis: dict[str, Any], left_off: int = 0
+) -> str:
     rows = []
     for n, event in enumerate(found):
         facts = sorted(event.evidence) or [("date", event.when, "", "")]
@@ -263,6 +317,8 @@ def _page(page: str, found: list[TimelineEvent], title: str, axis: dict[str, Any
     count = (
         f"{len(found):,} dated events. Hover an event for its facts; click it for every sentence."
     )
+    if left_off:
+        count += f" {left_off:,} events with dates off the calendar (year 1 to 9999) left off."
     header = (
         '<div id="kg-header" style="font-family:sans-serif;padding:8px 12px">'
         f'<h2 style="margin:4px 0">{html.escape(title)}</h2>'

@@ -16,11 +16,13 @@ The layout is computed in Python, so the page opens still and the same graph
 always looks the same: entities with facts first, spread so that no node or
 node label covers another's or an edge's label (:func:`label_layout`; above
 ``physics_limit`` nodes, one cluster per community instead), and entities
-without facts in a band of their own at the side, which a checkbox hides.
-The legend shows each class's colour and shape, and a click on it hides or
-shows the class; a search box finds an entity by name and centres it. In big
-views only the most central labels that fit are drawn at each zoom level, at a
-size that stays readable; the rest show on hover. Above ``max_nodes`` only the
+without facts in a band of their own at the side, which a checkbox hides; the
+page opens fitted to the entities with facts. The legend shows each class's
+colour and shape, and a click on it hides or shows the class; the view is then
+fitted to what stays shown. A search box finds an entity by name and centres it
+at a zoom where labels read at their own size. In big views only the most
+central labels that fit, covering no other label and no node, are drawn at each
+zoom level, at a size that stays readable; the rest show on hover. Above ``max_nodes`` only the
 most central nodes are drawn and the page says what was left out.
 """
 
@@ -39,7 +41,7 @@ from pyvis.network import Network
 
 from kg.analysis import centrality, communities, core_numbers, find_node
 
-__all__ = ["STYLES", "ViewOptions", "render", "style"]
+__all__ = ["STYLES", "ViewOptions", "articles_graph", "render", "style"]
 
 #: Colour and vis-network shape per class.
 STYLES: dict[str, tuple[str, str]] = {
@@ -64,6 +66,11 @@ GLYPHS = {
 EXTRA_COLOURS = ("#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#8cd17d", "#b6992d", "#499894")
 
 
+#: Articles in the articles view (``kg view --articles``): grey, a shape no class has.
+ARTICLE = "NewsArticle"
+ARTICLE_STYLE = ("#79706e", "hexagon")
+
+
 def style(cls: str) -> tuple[str, str]:
     """Colour and shape of a class: kg's own, or a stable pick for an extension's class.
 
@@ -74,6 +81,8 @@ def style(cls: str) -> tuple[str, str]:
     """
     if cls in STYLES:
         return STYLES[cls]
+    if cls == ARTICLE:
+        return ARTICLE_STYLE
     digest = int(hashlib.sha1(cls.encode()).hexdigest(), 16)
     return EXTRA_COLOURS[digest % len(EXTRA_COLOURS)], "hexagon"
 
@@ -99,8 +108,10 @@ TOOLTIPS = """<script>
 
 
 #: The page's controls: the legend hides and shows classes, the checkbox the entities
-#: without facts, the search box centres an entity; in a big view (KG_BIG), only the
-#: most central labels that fit are drawn at each zoom level, at a readable size.
+#: without facts, and the view is fitted again to what stays shown; the search box
+#: centres an entity at a zoom where labels read at their own size; in a big view
+#: (KG_BIG), only the most central labels that fit and cover no node are drawn at
+#: each zoom level, at a readable size.
 CONTROLS = """<script>
 (function () {
   var hiddenClasses = {};
@@ -112,19 +123,25 @@ CONTROLS = """<script>
     nodes.update(nodes.get().map(function (n) { return {id: n.id, hidden: !shown(n)}; }));
     if (KG_BIG) { declutter(); }
   }
+  // what is hidden leaves no empty room: the view is fitted to what stays shown
+  function refit() {
+    var ids = nodes.getIds({filter: function (n) { return !n.hidden; }});
+    if (ids.length) { network.fit({nodes: ids, animation: {duration: 300}}); }
+  }
   document.querySelectorAll(".kg-key").forEach(function (key) {
     function toggle() {
       var cls = key.getAttribute("data-cls");
       hiddenClasses[cls] = !hiddenClasses[cls];
       key.classList.toggle("kg-off", hiddenClasses[cls]);
       refresh();
+      refit();
     }
     key.addEventListener("click", toggle);
     key.addEventListener("keydown", function (e) {
       if (e.key === "Enter" || e.key === " ") { toggle(); }
     });
   });
-  if (looseBox) { looseBox.addEventListener("change", refresh); }
+  if (looseBox) { looseBox.addEventListener("change", function () { refresh(); refit(); }); }
   var search = document.getElementById("kg-search");
   search.addEventListener("change", function () {
     var wanted = search.value.trim().toLowerCase();
@@ -147,8 +164,30 @@ CONTROLS = """<script>
       refresh();
     }
     network.selectNodes([found.id]);
-    network.focus(found.id, {scale: Math.max(network.getScale(), 1.0), animation: {duration: 400}});
+    // at scale 1 labels show at the size they were laid out for, whatever the zoom
+    // was before; a big view sizes its labels again once the move ends, and is
+    // zoomed in until the label found (13 px) covers no other node
+    network.focus(found.id, {scale: KG_BIG ? clearScale(found) : 1.0, locked: false,
+      animation: {duration: 400}});
   });
+  function clearScale(found) {
+    var me = network.getPositions([found.id])[found.id];
+    var others = nodes.get({filter: function (n) { return !n.hidden && n.id !== found.id; }});
+    var at = network.getPositions(others.map(function (n) { return n.id; }));
+    var half = (9 * found.kgLabel.length + 12) / 2;
+    // where a node sits right under the label, zooming in cannot clear it: scale 1
+    for (var scale = 1.0; scale <= 4; scale *= 1.25) {
+      var box = [me.x - half / scale, me.y + found.size, me.x + half / scale,
+        me.y + found.size + 24 / scale];
+      var hit = others.some(function (o) {
+        var p = at[o.id];
+        return !(box[2] < p.x - o.size || box[0] > p.x + o.size ||
+          box[3] < p.y - o.size || box[1] > p.y + o.size);
+      });
+      if (!hit) { return scale; }
+    }
+    return 1.0;
+  }
   // big views: the most central labels that fit on screen, 13px whatever the zoom
   var labelled = {};
   function declutter() {
@@ -156,46 +195,69 @@ CONTROLS = """<script>
     var canvas = document.querySelector("#mynetwork canvas");
     var width = canvas.clientWidth, height = canvas.clientHeight;
     var all = nodes.get({filter: function (n) { return !n.hidden; }});
-    all.sort(function (a, b) { return a.kgRank - b.kgRank; });
+    // the entity found or clicked first: its label is the one looked for
+    var chosen = {};
+    network.getSelectedNodes().forEach(function (id) { chosen[id] = true; });
+    all.sort(function (a, b) {
+      return (chosen[b.id] ? 1 : 0) - (chosen[a.id] ? 1 : 0) || a.kgRank - b.kgRank;
+    });
     var positions = network.getPositions(all.map(function (n) { return n.id; }));
+    // the shapes of the nodes on screen: no label may cover one but its own (zoomed
+    // far out, a node a few pixels wide is a speck a label may cover)
+    var shapes = [];
+    all.forEach(function (n) {
+      var p = network.canvasToDOM(positions[n.id]), r = n.size * scale;
+      if (r >= 3 && p.x + r >= 0 && p.x - r <= width && p.y + r >= 0 && p.y - r <= height) {
+        shapes.push([p.x - r, p.y - r, p.x + r, p.y + r, n.id]);
+      }
+    });
+    function meets(box, boxes, own) {
+      return boxes.some(function (t) {
+        var mine = own !== undefined && t[4] === own;
+        return !mine && !(box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3]);
+      });
+    }
     var taken = [], want = {};
     for (var i = 0; i < all.length && taken.length < 60; i++) {
       var n = all[i], p = network.canvasToDOM(positions[n.id]);
       var w = 9 * n.kgLabel.length + 12, top = p.y + n.size * scale + 2;
       var box = [p.x - w / 2, top, p.x + w / 2, top + 22];
       if (box[2] < 0 || box[0] > width || box[3] < 0 || box[1] > height) { continue; }
-      var clear = taken.every(function (t) {
-        return box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3];
-      });
-      if (clear) { taken.push(box); want[n.id] = true; }
+      // the entity found is always named; the others around it make room
+      if (chosen[n.id] || (!meets(box, taken) && !meets(box, shapes, n.id))) {
+        taken.push(box);
+        want[n.id] = true;
+      }
     }
     var updates = [];
     nodes.get().forEach(function (n) {
       var size = 13 / scale;
       if (want[n.id] && labelled[n.id] !== size) {
-        updates.push({id: n.id, label: n.kgLabel, font: {size: size}});
+        updates.push({id: n.id, label: n.kgLabel, font: {size: size, background: "GROUND"}});
         labelled[n.id] = size;
       } else if (!want[n.id] && labelled[n.id]) {
-        updates.push({id: n.id, label: " "});
+        updates.push({id: n.id, label: " ", font: {background: "none"}});
         delete labelled[n.id];
       }
     });
     if (updates.length) { nodes.update(updates); }
     // then by the boxes vis-network drew: a label that still meets a more central
-    // one (the estimate above is only an estimate) is taken off
+    // one or a node (the estimate above is only an estimate) is taken off
     network.redraw();
     var drawn = all.filter(function (n) { return labelled[n.id]; });
     var kept = [], off = [];
+    var bodies = shapes.map(function (t) {
+      var node = network.body.nodes[t[4]];
+      return [node.x - node.options.size, node.y - node.options.size,
+        node.x + node.options.size, node.y + node.options.size, t[4]];
+    });
     drawn.forEach(function (n) {
       var s = network.body.nodes[n.id].labelModule.size;
       var box = [s.left, s.top, s.left + s.width, s.top + s.height];
-      var clear = kept.every(function (t) {
-        return box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3];
-      });
-      if (clear) {
+      if (chosen[n.id] || (!meets(box, kept) && !meets(box, bodies, n.id))) {
         kept.push(box);
       } else {
-        off.push({id: n.id, label: " "});
+        off.push({id: n.id, label: " ", font: {background: "none"}});
         delete labelled[n.id];
       }
     });
@@ -206,9 +268,16 @@ CONTROLS = """<script>
     function later() { clearTimeout(timer); timer = setTimeout(declutter, 120); }
     network.on("zoom", later);
     network.on("dragEnd", later);
+    network.on("select", later);
+    // focus and fit move the view without a zoom event
+    network.on("animationFinished", later);
     setTimeout(declutter, 0);
   }
   window.kgDeclutter = declutter;
+  // the page opens on the entities with facts: the band of those without would
+  // otherwise take most of the width (the checkbox and a zoom out show it whole)
+  var firm = nodes.getIds({filter: function (n) { return !n.kgLoose; }});
+  if (firm.length && looseBox) { network.fit({nodes: firm}); }
 })();
 </script>"""
 
@@ -216,7 +285,10 @@ CONTROLS = """<script>
 @dataclass(frozen=True)
 class ViewOptions:
     """What to draw. ``focus``/``depth``: an ego view; ``community``: one Louvain
-    community (0 is the largest); ``min_degree`` and ``k_core`` filter nodes."""
+    community (0 is the largest); ``min_degree`` and ``k_core`` filter nodes.
+    ``articles``: the graph is an :func:`articles_graph`, so ``depth`` steps go
+    through articles (1: the articles naming ``focus`` and what they name) and
+    ``min_degree`` counts the articles naming an entity."""
 
     title: str = "kg: knowledge graph"
     focus: str | None = None
@@ -226,6 +298,115 @@ class ViewOptions:
     k_core: int = 0
     max_nodes: int = 5000
     physics_limit: int = 300
+    articles: bool = False
+
+
+#: Who appears with whom: the articles and the entities each names
+#: (``kg:mentions``), and how often (its ``kg:Mention`` nodes).
+ARTICLES = """PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?article ?title WHERE {
+  ?article a kg:NewsArticle . OPTIONAL { ?article rdfs:label ?title }
+}"""
+NAMES = """PREFIX kg: <https://kg.example.org/ontology#>
+SELECT ?article ?e WHERE { ?article kg:mentions ?e }"""
+TIMES = """PREFIX kg: <https://kg.example.org/ontology#>
+SELECT ?m ?e ?article WHERE { ?m kg:denotes ?e ; kg:inArticle ?article }"""
+#: How many co-mentioned entities a tooltip lists.
+WITH_SHOWN = 8
+
+
+def articles_graph(store: Any) -> nx.MultiDiGraph:
+    """Who appears with whom: the entities of ``store`` (as :func:`kg.analysis.to_networkx`
+    gives them) and its articles as nodes (``cls`` ``"NewsArticle"``), an edge from each
+    entity to each article that names it (``times``: how many of its mentions do).
+
+    Entities named in one article are two steps apart, through it. Each node's
+    ``tip`` says, for an entity, the entities it is named with most and in how
+    many articles; for an article, the entities it names most.
+
+    Raises:
+        UsageError: when no article of the graph names any of its entities.
+    """
+    from collections import Counter
+
+    from networkx.algorithms import bipartite
+
+    from kg.analysis import to_networkx
+
+    entities = to_networkx(store)
+    graph: nx.MultiDiGraph = nx.MultiDiGraph()
+    graph.add_nodes_from(entities.nodes(data=True))
+    titles = {str(a): str(t) if t is not None else str(a) for a, t in store.query(ARTICLES).rows}
+    times = Counter((str(a), str(e)) for _m, e, a in store.query(TIMES).rows)
+    pairs = {(str(a), str(e)) for a, e in store.query(NAMES).rows} | set(times)
+    pairs = {(a, e) for a, e in pairs if e in entities and a not in entities}
+    if not pairs:
+        from kg.errors import UsageError
+
+        raise UsageError(
+            f"--articles: the graph names none of its {entities.number_of_nodes():,} entities "
+            "in an article (no kg:mentions); kg build writes them for every article"
+        )
+    for article in sorted({a for a, _ in pairs}):
+        graph.add_node(article, iri=article, label=titles.get(article, article), cls=ARTICLE)
+    for article, entity in sorted(pairs):
+        graph.add_edge(entity, article, key="mentions", property="", times=times[article, entity])
+    # entities named together, weighted by the articles they share (networkx's projection)
+    names = nx.Graph(graph.to_undirected(as_view=True).edges())
+    named = [n for n in names if graph.nodes[n]["cls"] != ARTICLE]
+    together = bipartite.weighted_projected_graph(names, named)
+    label = {n: str(d["label"]) for n, d in graph.nodes(data=True)}
+    for node, data in graph.nodes(data=True):
+        lines = [str(data["label"]), str(data["cls"]), str(data["iri"])]
+        if data["cls"] == ARTICLE:
+            named_here = sorted(
+                graph.predecessors(node), key=lambda e: (-times[node, e], label[e], e)
+            )
+            lines.append(f"names {len(named_here)} entities; most often:")
+            lines += [
+                f"  {label[e]} ({times[node, e] or 1}\u00d7)" for e in named_here[:WITH_SHOWN]
+            ]
+        else:
+            articles = graph.out_degree(node)
+            lines.append(f"named in {articles} article{'s' * (articles != 1)}")
+            lines.append(f"facts: {entities.degree(node)}")
+            if node in together and together.degree(node):
+                lines.append("named most with (articles in common):")
+                best = sorted(
+                    together[node].items(), key=lambda kv: (-kv[1]["weight"], label[kv[0]])
+                )
+                lines += [f"  {label[o]} ({d['weight']})" for o, d in best[:WITH_SHOWN]]
+                if len(best) > WITH_SHOWN:
+                    lines.append(f"  and {len(best) - WITH_SHOWN} more")
+        data["tip"] = "\n".join(lines)
+    for entity, article, data in graph.edges(data=True):
+        count = data["times"] or 1
+        data["tip"] = f"{label[article]}\nnames {label[entity]} {count} time{'s' * (count != 1)}"
+    return graph
+
+
+class _Ids(list[Any]):
+    """pyvis's list of node ids, with a set beside it: pyvis asks whether an id is in
+    the list for every node and edge it adds, which a list answers in time linear in
+    its length (minutes for a big view), a set at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[Any] = set()
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+def fast_ids(net: Network) -> Network:
+    """``net``, made to add each node and edge in constant time (see :class:`_Ids`)."""
+    net.node_ids = _Ids()
+    return net
 
 
 def _select(graph: nx.MultiDiGraph, options: ViewOptions) -> tuple[nx.MultiDiGraph, list[str]]:
@@ -233,7 +414,10 @@ def _select(graph: nx.MultiDiGraph, options: ViewOptions) -> tuple[nx.MultiDiGra
     nodes = set(graph)
     if options.focus:
         center = find_node(graph, options.focus)
-        ego = nx.ego_graph(graph.to_undirected(as_view=True), center, radius=options.depth)
+        # in the articles view a step goes through an article: from an entity to those
+        # named with it
+        radius = options.depth * (2 if options.articles else 1)
+        ego = nx.ego_graph(graph.to_undirected(as_view=True), center, radius=radius)
         nodes &= set(ego)
         notes.append(f"Entities within {options.depth} step(s) of {graph.nodes[center]['label']}.")
     if options.community is not None:
@@ -246,7 +430,20 @@ def _select(graph: nx.MultiDiGraph, options: ViewOptions) -> tuple[nx.MultiDiGra
             )
         nodes &= found[options.community]
         notes.append(f"Community {options.community} of {len(found)} (Louvain).")
-    if options.min_degree:
+    if options.min_degree and options.articles:
+        nodes = {
+            n
+            for n in nodes
+            if graph.nodes[n]["cls"] == ARTICLE or graph.out_degree(n) >= options.min_degree
+        }
+        # an article naming none of the entities kept is an island too
+        nodes -= {
+            n
+            for n in nodes
+            if graph.nodes[n]["cls"] == ARTICLE and not nodes & set(graph.predecessors(n))
+        }
+        notes.append(f"Entities named in at least {options.min_degree} articles.")
+    elif options.min_degree:
         nodes = {n for n in nodes if graph.degree(n) >= options.min_degree}
         notes.append(f"Entities in at least {options.min_degree} facts.")
     if options.k_core:
@@ -279,6 +476,11 @@ def _edge_title(graph: nx.MultiDiGraph, s: str, o: str, data: dict[str, Any]) ->
 #: Font sizes (canvas pixels) of node and edge labels, and how wide a character is
 #: taken to be, as a share of its font size (generous: a box too big only spreads).
 NODE_FONT = 16
+#: Width over height of the drawing area on a usual screen (the full width, 85% of
+#: the height under the header), which a layout is stretched to fill.
+PAGE_ASPECT = 1.8
+#: The light ground under node labels, so they read over edges.
+GROUND = "rgba(255,255,255,0.75)"
 EDGE_FONT = 13
 CHAR_WIDTH = 0.62
 
@@ -313,21 +515,34 @@ def label_layout(
     xy = np.array([start[n] for n in nodes], dtype=float)
     boxes = np.array([_node_box(graph.nodes[n]["label"], sizes[n]) for n in nodes])
     half, up, down = boxes[:, 0], boxes[:, 1], boxes[:, 2]
-    # each pair of entities with facts between them, and its longest edge label
-    names: dict[tuple[int, int], str] = {}
-    facts: dict[tuple[int, int], int] = {}
-    for a, b, data in graph.subgraph(nodes).edges(data=True):
-        i, j = sorted((index[a], index[b]))
-        names[i, j] = max(names.get((i, j), ""), str(data.get("property", "")), key=len)
-        facts[i, j] = facts.get((i, j), 0) + 1
-    pairs = sorted(names)
-    ends = np.array(pairs, dtype=int).reshape(-1, 2)
-    # generous boxes: the label's light ground and outline; where two facts join the
-    # same pair, the second curves away and its label with it
-    label_half = np.array(
-        [CHAR_WIDTH * EDGE_FONT * len(names[p]) / 2 + 12 + 14 * (facts[p] - 1) for p in pairs]
-    )
-    label_high = np.array([EDGE_FONT * 0.9 + 4 + 12 * (facts[p] - 1) for p in pairs])[:, None]
+    # each fact's label, where vis-network draws it: at the middle of its edge, or,
+    # for the second and later facts between the same two entities, on the curve
+    # (curvedCW, roundness 0.2 per fact before it) that the page gives the edge
+    links: list[tuple[int, int, float, str]] = []
+    nth: dict[frozenset[str], int] = {}
+    for s, o, _key, data in sorted(graph.subgraph(nodes).edges(keys=True, data=True)):
+        pair = frozenset((s, o))
+        nth[pair] = nth.get(pair, -1) + 1
+        links.append((index[s], index[o], 0.2 * nth[pair], str(data.get("property", ""))))
+    ends = np.array([(a, b) for a, b, _, _ in links], dtype=int).reshape(-1, 2)
+    roundness = np.array([r for _, _, r, _ in links], dtype=float)
+    # generous boxes: the label's light ground and outline
+    label_half = np.array([CHAR_WIDTH * EDGE_FONT * len(t) / 2 + 12 for *_, t in links])
+    label_high = np.full((len(links), 1), EDGE_FONT * 0.9 + 6)
+
+    def labels_at(xy: Any) -> Any:
+        """Where each fact's label is: the middle of a quadratic Bezier curve through
+        vis-network's control point for a curvedCW edge (the straight middle at 0)."""
+        a, b = xy[ends[:, 0]], xy[ends[:, 1]]
+        k = 0.5 * roundness + 0.5
+        across, rise = b[:, 0] - a[:, 0], a[:, 1] - b[:, 1]
+        angle = np.arctan2(rise, across) + k * np.pi
+        length = np.hypot(across, rise)
+        via = np.stack(
+            [a[:, 0] + k * length * np.sin(angle), a[:, 1] + k * length * np.cos(angle)], axis=1
+        )
+        return 0.25 * a + 0.5 * via + 0.25 * b
+
     count = len(nodes)
     others = ~np.eye(count, dtype=bool)
 
@@ -349,9 +564,9 @@ def label_layout(
         moved[:, 0] += (np.where(along_x, side_x * over_x, 0) * 0.3).sum(axis=1)
         moved[:, 1] += (np.where(along_y, side_y * over_y, 0) * 0.3).sum(axis=1)
         hits = int(clash.sum())
-        # edge labels (at the middle of each edge) against nodes
-        if len(pairs):
-            mid = (xy[ends[:, 0]] + xy[ends[:, 1]]) / 2
+        # edge labels against nodes
+        if len(links):
+            mid = labels_at(xy)
             ex = label_half[:, None] + half[None, :] - np.abs(mid[:, 0:1] - x[None, :])
             ey = np.minimum(mid[:, 1:2] + label_high, y[None, :] + down[None, :]) - np.maximum(
                 mid[:, 1:2] - label_high, y[None, :] - up[None, :]
@@ -373,17 +588,32 @@ def label_layout(
                     moved[n, 1] += np.sign(y[n] - mid[e, 1] or 1) * ey[e, n] * 0.5
         return moved, hits
 
-    for _ in range(rounds):
-        moved, hits = forces(xy)
-        if hits == 0:
-            break
-        xy += moved
-    # where pushing cannot settle every overlap (a node held between others), spread
-    # the whole layout: every distance grows, the boxes do not
-    for _ in range(40):
-        if forces(xy)[1] == 0:
-            break
-        xy *= 1.1
+    def settle(xy: Any) -> Any:
+        for _ in range(rounds):
+            moved, hits = forces(xy)
+            if hits == 0:
+                break
+            xy += moved
+        # where pushing cannot settle every overlap (a node held between others),
+        # spread the whole layout: every distance grows, the boxes do not
+        for _ in range(40):
+            if forces(xy)[1] == 0:
+                break
+            xy *= 1.1
+        return xy
+
+    xy = settle(xy)
+    # labels are wider than high, so pushing them apart stacks them: a layout taller
+    # than the page is wide would open as a narrow column. Stretched across, it fills
+    # the page's width; then settled again, as curved edges' labels move with it.
+    wide = float((xy[:, 0] + half).max() - (xy[:, 0] - half).min())
+    high = float((xy[:, 1] + down).max() - (xy[:, 1] - up).min())
+    spread = float(np.ptp(xy[:, 0]))
+    if spread > 0 and wide < PAGE_ASPECT * high:
+        middle = float(xy[:, 0].mean())
+        stretch = min(4.0, (PAGE_ASPECT * high - (wide - spread)) / spread)
+        xy[:, 0] = middle + (xy[:, 0] - middle) * stretch
+        xy = settle(xy)
     return {n: (float(xy[i, 0]), float(xy[i, 1])) for n, i in index.items()}
 
 
@@ -394,29 +624,35 @@ def band_layout(
     placed: dict[str, tuple[float, float]],
 ) -> dict[str, tuple[float, float]]:
     """Positions for the entities without facts: a grid of columns to the right of
-    everything ``placed``, so none sits on an edge or among the connected ones."""
+    everything ``placed``, so none sits on an edge or among the connected ones.
+
+    The columns are as tall as the connected part, so the band is no wider than
+    it needs to be; the page opens fitted to the entities with facts, the first
+    columns of the band at the right edge.
+    """
     if not loose:
         return {}
     boxes = {n: _node_box(graph.nodes[n]["label"], sizes[n]) for n in loose}
-    right = max(
-        (x + _node_box(graph.nodes[n]["label"], sizes[n])[0] for n, (x, _) in placed.items()),
-        default=0.0,
-    )
-    top = min(
-        (y - _node_box(graph.nodes[n]["label"], sizes[n])[1] for n, (_, y) in placed.items()),
-        default=0.0,
-    )
+    extents = [
+        (x - box[0], y - box[1], x + box[0], y + box[2])
+        for n, (x, y) in placed.items()
+        for box in [_node_box(graph.nodes[n]["label"], sizes[n])]
+    ]
+    right = max((e[2] for e in extents), default=0.0)
+    top = min((e[1] for e in extents), default=0.0)
+    high = max((e[3] for e in extents), default=0.0) - top
     row_height = max(b[1] + b[2] for b in boxes.values()) + 10
-    rows = max(4, math.ceil(math.sqrt(len(loose))))
+    ordered = sorted(loose, key=lambda n: (graph.nodes[n]["cls"], graph.nodes[n]["label"], n))
+
+    rows = max(4, math.ceil(math.sqrt(len(loose))) if not placed else int(high // row_height))
     positions: dict[str, tuple[float, float]] = {}
     left = right + 120
-    ordered = sorted(loose, key=lambda n: (graph.nodes[n]["cls"], graph.nodes[n]["label"], n))
     for start in range(0, len(ordered), rows):
         column = ordered[start : start + rows]
-        width = max(boxes[n][0] for n in column)
+        half = max(boxes[n][0] for n in column)
         for row, node in enumerate(column):
-            positions[node] = (left + width, top + boxes[node][1] + row * row_height)
-        left += 2 * width + 30
+            positions[node] = (left + half, top + boxes[node][1] + row * row_height)
+        left += 2 * half + 30
     return positions
 
 
@@ -472,12 +708,16 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
     positions.update(band_layout(view, loose, sizes, positions))
     if loose:
         notes.append(
-            f"{len(loose):,} entities without facts stand apart at the right; "
+            f"{len(loose):,} entities "
+            + ("named in no article" if options.articles else "without facts")
+            + " stand apart at the right; "
             "the checkbox hides them."
         )
     rank = {n: i for i, n in enumerate(sorted(view, key=lambda n: (-scores[n]["pagerank"], n)))}
 
-    net = Network(height="85vh", width="100%", directed=True, cdn_resources="in_line", heading="")
+    net = fast_ids(
+        Network(height="85vh", width="100%", directed=True, cdn_resources="in_line", heading="")
+    )
     for node, data in sorted(view.nodes(data=True)):
         colour, shape = style(data["cls"])
         x, y = positions[node]
@@ -489,7 +729,7 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
             kgClass=data["cls"],
             kgLoose=view.degree(node) == 0,
             kgRank=rank[node],
-            kgTitle=_node_title(data, scores[node]),
+            kgTitle=data.get("tip") or _node_title(data, scores[node]),
             color=colour,
             shape=shape,
             size=sizes[node],
@@ -505,12 +745,16 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
         curve = (
             {"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.2 * nth}} if nth else {}
         )
+        # an article names an entity: no label, no direction worth an arrow
+        named = {"arrows": {"to": {"enabled": False}}} if options.articles else {}
+        label = {"label": data["property"]} if data["property"] else {}
         net.add_edge(
             s,
             o,
-            label=data["property"],
-            kgTitle=_edge_title(view, s, o, data),
-            width=1 + 2 * data.get("confidence", 0),
+            kgTitle=data.get("tip") or _edge_title(view, s, o, data),
+            width=1 + 2 * data.get("confidence", 0) + min(3, data.get("times", 0) / 3),
+            **label,
+            **named,
             **curve,
         )
     net.set_options(
@@ -530,12 +774,14 @@ def render(graph: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
                         "background": "rgba(255,255,255,0.85)",
                     },
                 },
-                "nodes": {"font": {"size": NODE_FONT, "background": "rgba(255,255,255,0.75)"}},
+                # a big view's unlabelled nodes hold a blank label, which a ground
+                # would draw as a white bar: its script sets the ground with the label
+                "nodes": {"font": {"size": NODE_FONT, "background": "none" if big else GROUND}},
             }
         )
     )
     page = net.generate_html()
-    return _finish(page, view, options.title, notes, big, len(loose))
+    return _finish(page, view, options.title, notes, big, len(loose), options.articles)
 
 
 _CDN = re.compile(r"<(link|script)\b[^>]*\bhttps?://[^>]*>(\s*</script>)?", re.IGNORECASE)
@@ -543,7 +789,13 @@ _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.IGNORECAS
 
 
 def _finish(
-    page: str, view: nx.MultiDiGraph, title: str, notes: list[str], big: bool, loose: int
+    page: str,
+    view: nx.MultiDiGraph,
+    title: str,
+    notes: list[str],
+    big: bool,
+    loose: int,
+    articles: bool = False,
 ) -> str:
     """Make the page self-contained and add a title, notes, a legend that hides and
     shows classes, a search box, and (``loose``) a switch for entities without facts."""
@@ -567,13 +819,21 @@ def _finish(
         "Hover a node or an edge for its evidence; drag to move, scroll to zoom; click a "
         "class in the legend to hide or show it."
     )
+    if articles:
+        shown = sum(1 for _, d in view.nodes(data=True) if d["cls"] == ARTICLE)
+        counts = (
+            f"{shown:,} articles, {view.number_of_nodes() - shown:,} entities, each linked to "
+            "the articles that name it. Hover an entity for those it is named with most; "
+            "drag to move, scroll to zoom; click a class in the legend to hide or show it."
+        )
     names = "".join(
         f'<option value="{html.escape(label, quote=True)}"></option>'
         for label in sorted({str(d["label"]) for _, d in view.nodes(data=True)})
     )
     switch = (
         '<label id="kg-loose-switch" style="margin-left:14px"><input type="checkbox" '
-        f'id="kg-loose" checked> entities without facts ({loose:,})</label>'
+        f'id="kg-loose" checked> entities '
+        f"{'named in no article' if articles else 'without facts'} ({loose:,})</label>"
         if loose
         else ""
     )
@@ -591,7 +851,8 @@ def _finish(
         ".kg-glyph{display:inline-block;width:1.1em;margin-right:3px;text-align:center}"
         ".kg-note{color:#555;font-size:90%}</style>"
     )
-    return frame(page, title, header, "", CONTROLS.replace("KG_BIG", "true" if big else "false"))
+    script = CONTROLS.replace("KG_BIG", "true" if big else "false").replace("GROUND", GROUND)
+    return frame(page, title, header, "", script)
 
 
 def frame(page: str, title: str, header: str, end: str, script: str) -> str:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from rdflib import Graph
 from tests_browser import available, chromium
@@ -421,8 +422,305 @@ def test_a_big_view_draws_only_labels_that_do_not_overlap(tmp_path, browser):
     drawn, bad, ranks = browser.execute_script(check)
     assert 10 <= drawn <= 60 and bad == 0
     assert min(ranks) == 0  # the most central entity is among them
+    # a node with no label drawn shows no white ground (a bar across the node)
+    grounds = browser.execute_script(
+        "return Object.values(network.body.nodes).filter(n => n.options.label !== undefined)"
+        "  .map(n => [n.options.label.trim() !== '', n.labelModule.fontOptions.background])"
+    )
+    assert {ground for named, ground in grounds if not named} == {"none"}
+    assert {ground for named, ground in grounds if named} == {"rgba(255,255,255,0.75)"}
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "view-5000.png"))
     browser.execute_script("network.moveTo({scale: network.getScale() * 8})")
     drawn, bad, _ = browser.execute_script(check)
     assert drawn > 0 and bad == 0  # zoomed in: other labels, still apart
+
+
+@pytest.mark.parametrize("confidence, shown", [("high", "0.00"), ("NaN", "0.00"), ("7", "1.00")])
+def test_a_confidence_that_is_no_number_from_0_to_1_neither_breaks_view_nor_analyze(
+    confidence, shown, tmp_path, capsys
+):
+    from rdflib import Literal, URIRef
+
+    from kg.vocab import ID, KG
+
+    graph = _hostile_graph(("Jo Park", "Acme"), "Jo Park works for Acme.")
+    claim = URIRef(f"{ID}article/h/a0")
+    graph.set((claim, KG.confidence, Literal(confidence)))
+    source = tmp_path / "graph.ttl"
+    graph.serialize(source, format="turtle")
+    out = tmp_path / "view.html"
+    assert main(["view", str(source), "-o", str(out), "-q"]) == 0
+    assert f"confidence {shown}" in out.read_text(encoding="utf-8")
+    assert main(["analyze", str(source)]) == 0
+    assert main(["analyze", str(source), "--path", "Jo Park", "Acme"]) == 0
+    assert "kg: internal error" not in capsys.readouterr().err
+
+
+# -- zoom, search and fitting ------------------------------------------------------
+
+#: The on-screen extent of the shown entities with facts and of those without, and
+#: the canvas's width and height, in CSS pixels.
+EXTENTS = """
+const edgeOf = new Set(network.body.data.edges.get().flatMap(e => [e.from, e.to]));
+const shown = network.body.data.nodes.get({filter: n => !n.hidden});
+const extent = group => {
+  if (!group.length) return null;
+  const boxes = group.map(n => network.getBoundingBox(n.id));
+  const a = network.canvasToDOM({x: Math.min(...boxes.map(b => b.left)),
+    y: Math.min(...boxes.map(b => b.top))});
+  const b = network.canvasToDOM({x: Math.max(...boxes.map(b => b.right)),
+    y: Math.max(...boxes.map(b => b.bottom))});
+  return {left: a.x, right: b.x, width: b.x - a.x, height: b.y - a.y};
+};
+const canvas = document.querySelector('#mynetwork canvas');
+return {connected: extent(shown.filter(n => edgeOf.has(n.id))),
+  loose: extent(shown.filter(n => !edgeOf.has(n.id))),
+  width: canvas.clientWidth, height: canvas.clientHeight};
+"""
+
+#: For each node with a label drawn: its font size on screen (CSS px), and the other
+#: nodes on screen whose shapes its label covers.
+LABELS_ON_SCREEN = """
+network.redraw();
+const scale = network.getScale();
+const shown = network.body.data.nodes.get({filter: n => !n.hidden});
+const view = network.getViewPosition();
+const canvas = document.querySelector('#mynetwork canvas');
+const half = {x: canvas.clientWidth / 2 / scale, y: canvas.clientHeight / 2 / scale};
+const onScreen = shown.filter(n => { const b = network.body.nodes[n.id];
+  return Math.abs(b.x - view.x) < half.x && Math.abs(b.y - view.y) < half.y; });
+return onScreen.filter(n => n.label && n.label.trim()).map(n => {
+  const body = network.body.nodes[n.id];
+  const s = body.labelModule.size;
+  const covers = onScreen.filter(o => o.id !== n.id).filter(o => {
+    const b = network.body.nodes[o.id], r = b.options.size;
+    return s.left < b.x + r && b.x - r < s.left + s.width
+      && s.top < b.y + r && b.y - r < s.top + s.height;
+  }).map(o => o.kgLabel);
+  return {label: n.kgLabel, px: body.labelModule.fontOptions.size * scale, covers: covers};
+});
+"""
+
+
+def _with_loose(graph: nx.MultiDiGraph, count: int) -> nx.MultiDiGraph:
+    """``graph`` with ``count`` entities more, named in no fact."""
+    graph = graph.copy()
+    for n in range(count):
+        graph.add_node(
+            f"loose{n}", iri=f"https://kg.example.org/id/x/l{n}", label=f"Loose {n}", cls="Place"
+        )
+    return graph
+
+
+@needs_browser
+def test_the_example_view_opens_across_the_width_of_the_page(example_page, browser):
+    browser.set_window_size(1400, 900)
+    browser.get(example_page.as_uri())
+    seen = browser.execute_script(EXTENTS)
+    # labels pushed apart stack up: the layout is stretched across, not a narrow column
+    assert seen["connected"]["width"] > 0.6 * seen["width"], seen
+
+
+@needs_browser
+def test_at_first_paint_most_of_the_width_goes_to_entities_with_facts(tmp_path, browser):
+    from bench_view import synthetic
+
+    # as 19 articles made it: 172 entities in facts, 287 in none
+    page = tmp_path / "islands.html"
+    page.write_text(render(_with_loose(synthetic(172), 287)), encoding="utf-8")
+    browser.set_window_size(1400, 900)
+    browser.get(page.as_uri())
+    seen = browser.execute_script(EXTENTS)
+    connected, loose = seen["connected"], seen["loose"]
+    assert loose is not None
+    # the part of the canvas's width each takes
+    loose_width = max(0.0, min(seen["width"], loose["right"]) - max(0.0, loose["left"]))
+    assert connected["width"] > 1.5 * loose_width, seen
+    assert connected["width"] > 0.4 * seen["width"] or connected["height"] > 0.9 * seen["height"]
+
+
+@needs_browser
+def test_hiding_entities_fits_the_view_to_what_stays(tmp_path, browser):
+    from bench_view import synthetic
+
+    page = tmp_path / "islands.html"
+    page.write_text(render(_with_loose(synthetic(172), 287)), encoding="utf-8")
+    browser.set_window_size(1400, 900)
+    browser.get(page.as_uri())
+
+    def fitted() -> float:
+        time.sleep(1)  # the view moves in 300 ms
+        seen = browser.execute_script(EXTENTS)
+        assert seen["loose"] is None
+        return max(
+            seen["connected"]["width"] / seen["width"],
+            seen["connected"]["height"] / seen["height"],
+        )
+
+    browser.execute_script("network.moveTo({scale: network.getScale() / 3})")  # zoomed out
+    browser.find_element("id", "kg-loose").click()
+    assert 0.85 < fitted() <= 1.01
+    browser.find_element("css selector", '.kg-key[data-cls="Person"]').click()
+    assert 0.85 < fitted() <= 1.01
+
+
+@needs_browser
+@pytest.mark.parametrize("big", [False, True], ids=["example", "big"])
+def test_an_entity_found_by_search_is_centred_with_labels_readable_and_off_the_nodes(
+    big, example_page, tmp_path, browser
+):
+    from bench_view import synthetic
+    from selenium.webdriver.common.keys import Keys
+
+    if big:
+        page = tmp_path / "big.html"
+        page.write_text(render(_with_loose(synthetic(600), 200)), encoding="utf-8")
+    else:
+        page = example_page
+    browser.set_window_size(1400, 900)
+    browser.get(page.as_uri())
+    wanted = (
+        browser.execute_script(
+            "return network.body.data.nodes.get().find(n => n.kgRank === 7).kgLabel"
+        )
+        if big
+        else "Sam Altman"
+    )
+    # zoomed far in or out first: the search must not keep that zoom for its labels
+    for scale in (0.05, 6.0):
+        browser.execute_script("network.moveTo({scale: arguments[0]})", scale)
+        search = browser.find_element("id", "kg-search")
+        search.clear()
+        search.send_keys(wanted.lower(), Keys.ENTER)
+        time.sleep(1.2)  # the move takes 400 ms, the labels follow it
+        assert browser.execute_script(
+            "return network.getSelectedNodes().map(id => network.body.data.nodes.get(id).kgLabel)"
+        ) == [wanted]
+        labels = browser.execute_script(LABELS_ON_SCREEN)
+        assert any(label["label"] == wanted for label in labels)
+        for label in labels:
+            assert 12.5 <= label["px"] <= 20, label  # not 90 px
+            # the label found is always drawn, even where a node of a dense cluster
+            # sits right under it; every other label makes room
+            assert label["covers"] == [] or (big and label["label"] == wanted), label
+
+
+# -- who appears with whom (kg view --articles) -------------------------------------
+
+
+def _named_graph(named: dict[str, dict[str, int]]) -> Graph:
+    """Articles (title -> {entity label: how many times it names it}), each entity a
+    Person, and one fact, so the graph is as kg build makes it."""
+    from rdflib import RDF, RDFS, Literal, URIRef
+
+    from kg.vocab import ID, KG
+
+    graph = Graph()
+    people: dict[str, URIRef] = {}
+    for a, (title, entities) in enumerate(named.items()):
+        article = URIRef(f"{ID}article/a{a}")
+        graph.add((article, RDF.type, KG.NewsArticle))
+        graph.add((article, RDFS.label, Literal(title)))
+        for label, times in entities.items():
+            person = people.setdefault(label, URIRef(f"{ID}person/p{len(people)}"))
+            graph.add((person, RDF.type, KG.Person))
+            graph.add((person, RDFS.label, Literal(label)))
+            graph.add((article, KG.mentions, person))
+            for t in range(times):
+                at = 100 * int(str(person).rsplit("p", 1)[-1]) + 10 * t
+                mention = URIRef(f"{article}#char={at},{at + 5}")
+                graph.add((mention, KG.denotes, person))
+                graph.add((mention, KG.inArticle, article))
+    return graph
+
+
+NAMED = {
+    "Budget talks resume": {"Ana Ruiz": 3, "Ben Okafor": 1, "Chen Li": 1},
+    "Ruiz and Okafor meet again": {"Ana Ruiz": 2, "Ben Okafor": 2},
+    "A quiet week": {"Dara Quinn": 1},
+}
+
+
+def test_the_articles_view_links_each_entity_to_the_articles_that_name_it():
+    from kg.view import articles_graph
+
+    graph = articles_graph(MemoryStore(_named_graph(NAMED)))
+    label = {n: d["label"] for n, d in graph.nodes(data=True)}
+    articles = sorted(label[n] for n, d in graph.nodes(data=True) if d["cls"] == "NewsArticle")
+    assert articles == sorted(NAMED)
+    links = {(label[e], label[a], d["times"]) for e, a, d in graph.edges(data=True)}
+    assert links == {
+        (entity, title, times) for title, named in NAMED.items() for entity, times in named.items()
+    }
+    ruiz = next(d for d in graph.nodes.values() if d["label"] == "Ana Ruiz")
+    tip = ruiz["tip"].splitlines()
+    assert "named in 2 articles" in tip
+    # named most with: Okafor in both of Ruiz's articles, Li in one; Quinn never
+    assert tip[tip.index("named most with (articles in common):") + 1 :] == [
+        "  Ben Okafor (2)",
+        "  Chen Li (1)",
+    ]
+    talks = next(d for d in graph.nodes.values() if d["label"] == "Budget talks resume")
+    assert "  Ana Ruiz (3\u00d7)" in talks["tip"].splitlines()
+
+
+def test_kg_view_articles_draws_who_appears_with_whom(tmp_path, capsys):
+    source = tmp_path / "named.ttl"
+    _named_graph(NAMED).serialize(source, format="turtle")
+    out = tmp_path / "articles.html"
+    assert main(["view", str(source), "--articles", "-o", str(out), "-q"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "3 articles, 4 entities, each linked to the articles that name it" in page
+    assert "named most with (articles in common):" in page
+    assert '"title":' not in page  # tooltips stay text, as in the graph view
+    focused = tmp_path / "ruiz.html"
+    assert main(["view", str(source), "--articles", "--focus", "Chen Li", "-o", str(focused)]) == 0
+    text = focused.read_text(encoding="utf-8")
+    # one step through an article: Li's article and the entities it names
+    assert "1 articles, 3 entities" in text and "Dara Quinn" not in text
+    assert main(["view", str(source), "--articles", "--min-degree", "2", "-o", str(focused)]) == 0
+    assert "2 articles, 2 entities" in focused.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["view", str(source), "--articles", "--timeline", "-o", str(out)]) == 64
+    assert main(["view", str(source), "--articles", "--k-core", "2", "-o", str(out)]) == 64
+    assert "--articles takes --focus" in capsys.readouterr().err
+    facts_only = tmp_path / "facts.ttl"
+    _hostile_graph(("Jo Park", "Acme"), "Jo Park works for Acme.").serialize(facts_only)
+    assert main(["view", str(facts_only), "--articles", "-o", str(out)]) == 64
+    assert "names none of its 2 entities in an article" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["view", "--help"])
+    assert "--articles" in capsys.readouterr().out
+
+
+def test_the_python_api_draws_the_articles_view_too(tmp_path):
+    from kg.graph import KnowledgeGraph
+
+    with KnowledgeGraph(MemoryStore(_named_graph(NAMED))) as graph:
+        page = graph.view(tmp_path / "articles.html", articles=True).read_text(encoding="utf-8")
+    assert "3 articles, 4 entities, each linked to the articles that name it" in page
+
+
+@needs_browser
+def test_the_articles_view_opens_with_no_label_over_another_and_text_tooltips(tmp_path, browser):
+    source = tmp_path / "named.ttl"
+    _named_graph(NAMED).serialize(source, format="turtle")
+    out = tmp_path / "articles.html"
+    assert main(["view", str(source), "--articles", "-o", str(out), "-q"]) == 0
+    browser.set_window_size(1400, 900)
+    browser.get(out.as_uri())
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert browser.execute_script("return network.body.data.nodes.length") == 7
+    assert browser.execute_script(OVERLAPS) == []
+    # an article names an entity: the links carry neither an arrow nor a label
+    links = browser.execute_script(
+        "return Object.values(network.body.edges)"
+        "  .map(e => [e.options.arrows.to.enabled, e.options.label || ''])"
+    )
+    assert links and all(link == [False, ""] for link in links)
+    tip = browser.execute_script(
+        "return network.body.data.nodes.get().find(n => n.kgLabel === 'Ben Okafor')"
+        "  .title.textContent"
+    )
+    assert "Ana Ruiz (2)" in tip

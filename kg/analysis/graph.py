@@ -9,6 +9,7 @@ sentences, mentions and assertions, the provenance scaffolding, are not nodes.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import networkx as nx
@@ -54,6 +55,21 @@ EDGES = (
 )
 
 
+def _confidence(value: object) -> float:
+    """A confidence as a number from 0 to 1: one a graph states as no number (``"high"``,
+    NaN) counts as 0, and one outside the range is held to it, so a graph another tool
+    wrote can still be drawn and analysed.
+
+    >>> _confidence("0.8"), _confidence("high"), _confidence("NaN"), _confidence("7")
+    (0.8, 0.0, 0.0, 1.0)
+    """
+    try:
+        number = float(str(value))
+    except ValueError:
+        return 0.0
+    return min(1.0, max(0.0, number)) if math.isfinite(number) else 0.0
+
+
 def to_networkx(store: Store) -> nx.MultiDiGraph:
     """The entities of ``store`` and the facts between them, one edge per property."""
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
@@ -86,7 +102,7 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
         edge = edges.setdefault(
             (subject, prop, obj), {"property": prop, "confidence": 0.0, "evidence": []}
         )
-        value = float(str(confidence))
+        value = _confidence(confidence)
         edge["confidence"] = max(edge["confidence"], value)
         edge["evidence"].append(
             {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,19 @@ DEFAULT_TITLE = "kg: knowledge graph"
 def cmd_view(args: argparse.Namespace) -> int:
     from kg.analysis import to_networkx
     from kg.store import atomic_write
-    from kg.view import ViewOptions, render
+    from kg.view import ViewOptions, articles_graph, render
 
+    # rdflib logs each ill-typed literal it reads ("2023-02-30"^^xsd:date) with a
+    # traceback, which reads as a crash; the view says in one line what it leaves off
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     if Path(args.output).suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"kg view writes HTML: name the output .html, not {args.output!r}")
+    if args.timeline and args.articles:
+        raise UsageError("--timeline and --articles are two views: choose one")
+    if args.articles and (args.community is not None or args.k_core):
+        # communities and cores of a graph of articles and names say little of either
+        flag = "--community" if args.community is not None else "--k-core"
+        raise UsageError(f"--articles takes --focus, --depth and --min-degree, not {flag}")
     if args.timeline:
         narrowing = [o for o in ("focus", "community") if getattr(args, o) is not None]
         narrowing += [o for o in ("min_degree", "k_core") if getattr(args, o)]
@@ -28,16 +38,21 @@ def cmd_view(args: argparse.Namespace) -> int:
             raise UsageError(f"--timeline draws every dated event; it takes no {flag}")
         from kg.timeline import render_timeline
 
+        skipped: list[str] = []
         with open_source(args) as store:
             title = "kg: timeline" if args.title == DEFAULT_TITLE else args.title
-            page = render_timeline(store, title)
+            page = render_timeline(store, title, skipped)
         atomic_write(args.output, page.encode("utf-8"))
+        # an event kg cannot date is left off the axis, not the reason to draw none
+        for line in skipped:
+            print(f"kg: warning: left off the timeline: {line}", file=sys.stderr)
         if not args.quiet:
             print(f"kg: wrote {args.output}", file=sys.stderr)
         return 0
     with open_source(args) as store:
-        graph = to_networkx(store)
+        graph = articles_graph(store) if args.articles else to_networkx(store)
     options = ViewOptions(
+        articles=args.articles,
         title=args.title,
         focus=args.focus,
         depth=args.depth,
@@ -68,6 +83,13 @@ def add(sub: Any, p: Parents) -> None:
         action="store_true",
         help="draw the dated events on a time axis instead, with their participants, places "
         "and evidence",
+    )
+    view.add_argument(
+        "--articles",
+        action="store_true",
+        help="who appears with whom: draw the articles as nodes too, each entity linked to "
+        "the articles that name it; hovering an entity lists those it is named with most "
+        "and in how many articles (takes --focus, --depth, --min-degree)",
     )
     view.add_argument("--focus", metavar="ENTITY", help="draw only the entities near this one")
     view.add_argument(
