@@ -305,3 +305,16 @@ def test_kg_eval_scores_a_split_of_knowledgenet(capsys: pytest.CaptureFixture[st
     # fold 4 is kept back: nothing is held out here
     assert main(["eval", data, "--split", "held-out"]) == 64
     assert "no gold files in the 'held-out' split" in capsys.readouterr().err
+
+
+def test_spans_match_when_they_overlap(tmp_path: Path) -> None:
+    """Annotated spans keep possessives and stray marks ("Corvane's"); kg's mention of
+    the name inside one matches it."""
+    text = "Corvane's founder, Tomas Reyes, left in 2001."
+    facts = [("FOUNDED_BY", mention("Corvane's", text), mention("Tomas Reyes,", text))]
+    passage = _read(tmp_path, line(3, "1", text, ["FOUNDED_BY"], facts))
+    names = [("t", "Person", "Tomas Reyes", 0), ("c", "Company", "Corvane", 0)]
+    report = KnowledgeNetReport("dev")
+    score_passage(passage, _built(passage, names, [("t", "founderOf", "c")]), report)
+    founder = report.properties["founderOf"]
+    assert (founder.right, founder.wrong, founder.found, founder.missed) == (1, 0, 1, 0)
