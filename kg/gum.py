@@ -407,7 +407,7 @@ def score_gum_relations(doc: GumDoc, extraction: Extraction, report: GumRelation
 
 def gum_files(paths: Iterable[str | Path], split: str = "all") -> list[Path]:
     """The GUM article files among ``paths`` (files, or directories of ``*.json``),
-    all of them or one side of :data:`HELD_OUT`."""
+    all of them or one side of :data:`HELD_OUT` (GUM has no other split)."""
     out = []
     for raw in paths:
         path = Path(raw)
@@ -415,7 +415,7 @@ def gum_files(paths: Iterable[str | Path], split: str = "all") -> list[Path]:
             if not item.name.startswith("GUM_") or is_relations_file(item):
                 continue
             held = item.stem in HELD_OUT
-            if split == "all" or (split == "held-out") == held:
+            if split == "all" or split == ("held-out" if held else "train"):
                 out.append(item)
     return out
 

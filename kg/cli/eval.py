@@ -1,4 +1,4 @@
-"""``kg eval``: score extraction on gold files, GUM Wikinews and Re-DocRED."""
+"""``kg eval``: score extraction on gold files, GUM Wikinews, Re-DocRED and KnowledgeNet."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from typing import Any
 from kg.cli.common import Parents, pipeline_from, render_table, settings_from, whole
 from kg.errors import UsageError
 from kg.gum import SPLITS as GUM_SPLITS
+
+#: ``--split``: GUM's train and held-out articles, KnowledgeNet's train and dev folds.
+SPLITS = (*GUM_SPLITS, "dev")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -23,17 +26,34 @@ def cmd_eval(args: argparse.Namespace) -> int:
         load_gum,
         load_gum_relations,
     )
+    from kg.knowledgenet import (
+        FOLDS,
+        evaluate_knowledgenet,
+        is_knowledgenet,
+        load_knowledgenet,
+        split_passages,
+    )
     from kg.lexicon import load_lexicon
 
     settings = settings_from(args)
     classes = load_lexicon(settings.ontology, settings.kb).entity_classes
     docred = [Path(p) for p in args.gold if is_docred(p)]
-    given = [p for p in args.gold if not is_docred(p)]
+    knet = [Path(p) for p in args.gold if is_knowledgenet(p)]
+    given = [p for p in args.gold if not is_docred(p) and not is_knowledgenet(p)]
     gum = gum_files(given, args.split)
     relations = gum_relation_files(given)
     everything = set(gum_files(given)) | set(relations.values())
     ours = [p for p in expand_gold(given) if p not in everything] if given else []
-    if not ours and not gum and not docred:
+    # KnowledgeNet: every fold read (and checked) now, scored by split below
+    knet_passages = {path.name: load_knowledgenet(path) for path in knet}
+    knet_splits = list(FOLDS) if args.split == "all" else [args.split]
+    knet_groups = {
+        (name, split): split_passages(passages, split, args.knowledgenet_limit)
+        for name, passages in knet_passages.items()
+        for split in knet_splits
+        if split in FOLDS
+    }
+    if not ours and not gum and not docred and not any(knet_groups.values()):
         raise UsageError(f"no gold files in the {args.split!r} split of {' '.join(args.gold)}")
     for path in ours:  # check every file before loading the model
         load_gold(path, classes)
@@ -64,6 +84,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         }
     for name, docs in docred_docs.items():
         data.setdefault("docred", {})[name] = evaluate_docred(pipeline, docs).as_dict()
+    for (name, split), passages in knet_groups.items():
+        if passages:
+            report = evaluate_knowledgenet(pipeline, passages, split).as_dict()
+            data.setdefault("knowledgenet", {}).setdefault(name, {})[split] = report
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
@@ -77,6 +101,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for name, report in data.get("docred", {}).items():
         print()
         _print_docred(name, report)
+    for splits in data.get("knowledgenet", {}).values():
+        for report in splits.values():
+            print()
+            _print_knowledgenet(report)
     return 0
 
 
@@ -117,6 +145,18 @@ def _summary(data: dict[str, Any]) -> str:
                 f"min P {low}",
             ]
         )
+    for splits in data.get("knowledgenet", {}).values():
+        for report in splits.values():
+            rows.append(
+                [
+                    f"KnowledgeNet {report['split']} ({report['passages']})",
+                    *([""] * 5),
+                    f"{report['macro_recall']} macro",
+                    report["precision"],
+                    "",
+                    f"{report['right']}/{report['wrong']}/{report['missed']}",
+                ]
+            )
     headers = ["data", "ent R", "ent P", "ent F1", "wrong type", "merged"]
     headers += ["rel R", "rel P", "rel F1", "rel tp/fp/fn"]
     return render_table(headers, [[str(c) for c in row] for row in rows], width=110)
@@ -153,6 +193,27 @@ def _print_docred(name: str, report: dict[str, Any]) -> None:
     print(render_table(["type", "recall", "found", "missed"], rows))
     if ents["confusion"]:
         print("wrong typings: " + ", ".join(f"{k} {n}" for k, n in ents["confusion"].items()))
+
+
+def _print_knowledgenet(report: dict[str, Any]) -> None:
+    print(
+        f"KnowledgeNet {report['split']}: {report['passages']} passages annotated for a "
+        "property of kg's"
+    )
+    keys = ("precision", "recall", "named_recall", "right", "wrong", "found", "missed")
+    rows = [
+        [p, *(str(v[k]) for k in (*keys, "pronoun_only", "passages"))]
+        for p, v in report["properties"].items()
+    ]
+    rows.append(["macro recall", "", str(report["macro_recall"]), *[""] * 7])
+    rows.append(["pooled", str(report["precision"]), *[""] * 8])
+    headers = ["property", "precision", "recall", "named R", "right", "wrong", "found"]
+    print(render_table([*headers, "missed", "pronoun", "passages"], rows))
+    print(
+        "right/wrong: kg's facts in passages annotated for the property; found/missed: the "
+        "annotated facts; pronoun: annotated facts with an end the passage names only by a "
+        "pronoun (named R: recall without them)"
+    )
 
 
 def _print_gold(data: dict[str, Any]) -> None:
@@ -234,8 +295,9 @@ def add(sub: Any, p: Parents) -> None:
         "annotated Wikinews articles (GUM_*.json, see kg/gum.py) are scored as GUM's README "
         "describes: recall, precision, typing and alias merging, strict and lenient; kg's "
         "relation annotations of them (tests/gum_relations) score their facts. A Re-DocRED "
-        "file (*_revised.json) is scored on kg's mapped relations. The first table sums up "
-        "every set given.",
+        "file (*_revised.json) is scored on kg's mapped relations, and a KnowledgeNet file "
+        "(*.jsonl, see kg/knowledgenet.py) on ceoOf, worksFor, founderOf and locatedIn "
+        "(headquarters), per passage. The first table sums up every set given.",
     )
     evaluate.add_argument("gold", nargs="+", metavar="GOLD", help="gold .json files or directories")
     evaluate.add_argument("--format", choices=("table", "json"), default="table")
@@ -247,9 +309,18 @@ def add(sub: Any, p: Parents) -> None:
         help="score only the first N documents of a Re-DocRED file (0: all)",
     )
     evaluate.add_argument(
+        "--knowledgenet-limit",
+        type=whole(0),
+        default=0,
+        metavar="N",
+        help="score only the first N passages of each KnowledgeNet split (0: all)",
+    )
+    evaluate.add_argument(
         "--split",
-        choices=GUM_SPLITS,
+        choices=SPLITS,
         default="all",
-        help="which GUM articles to score: all, the 14 rules are tuned on, or the 4 kept apart",
+        help="which part of each set to score: all; train (GUM's 14 articles rules are tuned "
+        "on, KnowledgeNet's folds 1-2); held-out (GUM's 4 kept apart); dev (KnowledgeNet's "
+        "fold 3)",
     )
     evaluate.set_defaults(func=cmd_eval)
