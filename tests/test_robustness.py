@@ -725,6 +725,7 @@ HOSTILE = (
 )
 @given(label=HOSTILE)
 @example(label='\n\\"')  # a line break, then a backslash and a quote: rdflib's n3() breaks
+@example(label="\\u0022")  # a codepoint escape SPARQL would expand, if written as it is
 def test_hostile_labels_survive_rdf_sparql_and_views_unchanged_and_inert(label, tmp_path_factory):
     """A label full of quotes, brackets, backslashes and markup goes text -> RDF (every
     format) -> SPARQL (as a bound value) -> HTML view, and comes back the same string,

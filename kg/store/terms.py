@@ -139,15 +139,44 @@ def where_brace(text: str) -> int:
     raise ValueError("query has no WHERE clause to bind parameters in")
 
 
+#: An escape of a term's N-Triples text (each backslash there starts one), with the
+#: ``u`` or ``U`` and hex digits after an escaped backslash.
+_ESCAPE = re.compile(r"\\(.)([uU][0-9A-Fa-f]*)?")
+
+
+def _codepoint_safe(match: re.Match[str]) -> str:
+    if match.group(1) != "\\" or not match.group(2):
+        return match.group()
+    return "\\\\" + "".join(f"\\u{ord(c):04x}" for c in match.group(2))
+
+
+def sparql_term(term: Identifier) -> str:
+    r"""A term as SPARQL query text that every parser reads back as the same term.
+
+    SPARQL lets ``\uXXXX`` spell a character anywhere in a query, and rdflib
+    expands such escapes in one pass over the whole text before it reads a string,
+    while Oxigraph reads them in strings only: the value ``\u0022`` written
+    ``"\\u0022"`` is ``\u0022`` to Oxigraph but ``"`` to rdflib. So the ``u``
+    after an escaped backslash, and the hex digits after it, are written as
+    escapes themselves (digits only, all of them: rdflib takes eight lowercase hex
+    digits where it finds them), which both read as those very characters. A tab
+    is written ``\t``: rdflib's parser reads a raw one in a string as spaces.
+
+    >>> print(sparql_term(Literal("\\u0022")), sparql_term(Literal('a "b"')))
+    "\\\u0075\u0030\u0030\u0032\u0032" "a \"b\""
+    """
+    return _ESCAPE.sub(_codepoint_safe, nt(term).replace("\t", "\\t"))
+
+
 def values_block(params: Mapping[str, Identifier]) -> str:
     """A one-row ``VALUES`` block binding ``params``, each value serialised as an RDF
-    term (quotes and backslashes escaped): a bound string is data, never query text."""
+    term (see :func:`sparql_term`): a bound string is data, never query text."""
     names = sorted(params)
     return (
         "VALUES ("
         + " ".join(f"?{n}" for n in names)
         + ") { ("
-        + " ".join(nt(params[n]) for n in names)
+        + " ".join(sparql_term(params[n]) for n in names)
         + ") } "
     )
 
