@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyparsing import ParseException
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareUpdate
@@ -94,6 +95,11 @@ def parse_params(pairs: list[str]) -> dict[str, Identifier]:
 
     >>> parse_params(["entity=Sam Altman", "who=<https://kg.example.org/id/x>"])["who"]
     rdflib.term.URIRef('https://kg.example.org/id/x')
+
+    Raises:
+        UsageError: a pair is not NAME=VALUE, or a value in angle brackets is not
+            an absolute IRI (``<a b>``, ``<>``): it would bind nothing, or break
+            the query it goes into.
     """
     out: dict[str, Identifier] = {}
     for pair in pairs:
@@ -101,7 +107,13 @@ def parse_params(pairs: list[str]) -> dict[str, Identifier]:
         name = name.strip().lstrip("?$")
         if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise UsageError(f"--param takes NAME=VALUE, got {pair!r}")
-        if value.startswith("<") and value.endswith(">") and len(value) > 2:
+        if value.startswith("<") and value.endswith(">"):
+            # checked by Oxigraph's IRI parser (RFC 3987) before rdflib sees it:
+            # rdflib takes any text and only logs a warning
+            try:
+                ox.NamedNode(value[1:-1])
+            except ValueError:
+                raise UsageError(f"--param {name}: {value} is not an IRI") from None
             out[name] = URIRef(value[1:-1])
         else:
             out[name] = Literal(value)
