@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 from conftest import free_port
-from rdflib import RDFS, Literal, URIRef
+from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.cli import main
@@ -772,3 +772,90 @@ def test_a_plain_sparql_client_reads_what_kg_built_and_its_class_hierarchy(readm
     ontology = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
     (held,) = _select(readme_server, ontology)
     assert int(held["n"]) > 100
+
+
+# ---------------------------------------------------------------------------
+# Read commands write nothing into a store's directory (issue 34, item F8)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+READ_COMMANDS = [["info"], ["query", "-e", "SELECT * WHERE { ?s ?p ?o }"]]
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS)
+def test_a_read_command_on_a_broken_rocksdb_lookalike_renames_and_rewrites_nothing(
+    tmp_path, command, capsys
+):
+    """A folder with RocksDB's file names but garbage in them is refused (75), and its
+    files stay as they were: RocksDB used to rename the user's LOG to LOG.old.<n>
+    and write a new one, on every run."""
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    files = {
+        "000001.log": "data\n",
+        "LOG": "x\n",
+        "CURRENT": "MANIFEST-000004\n",
+        "IDENTITY": "id\n",
+        "OPTIONS-000005": "[Version]\n",
+        "MANIFEST-000004": "garbage\n",
+        "LOCK": "",
+    }
+    for name, text in files.items():
+        (fake / name).write_text(text, encoding="utf-8")
+    before = _files(fake)
+    for _ in range(2):
+        assert main([*command, "--store", str(fake)]) == 75
+        assert "cannot open Oxigraph store" in capsys.readouterr().err
+    assert _files(fake) == before
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS)
+def test_a_read_command_leaves_a_store_and_files_kg_did_not_write_byte_identical(
+    tmp_path, command, capsys
+):
+    """Reading a store deletes no file in it, not even one kg did not write (RocksDB
+    took stray OPTIONS, .log and .sst files for its own and deleted them), and
+    rewrites no manifest or log."""
+    folder = tmp_path / "db"
+    with open_store(str(folder)) as store:
+        graph = Graph()
+        graph.add((URIRef("https://kg.example.org/id/a"), RDFS.label, Literal("A")))
+        store.replace_graph("https://kg.example.org/article/a", graph)
+    (folder / "OPTIONS-000001").write_text("notes\n", encoding="utf-8")
+    (folder / "000002.log").write_text("log\n", encoding="utf-8")
+    (folder / "000003.sst").write_text("mine\n", encoding="utf-8")
+    before = _files(folder)
+    assert main([*command, "--store", str(folder)]) == 0
+    out = capsys.readouterr().out  # and it reads what the store holds
+    assert ("triples: 1" if command[0] == "info" else "(1 row)") in out
+    assert _files(folder) == before
+
+
+def test_a_read_while_a_build_writes_the_store_is_one_clear_error(tmp_path, capsys):
+    """RocksDB reading beside a writer is undefined: a read command says the store
+    is being written (75) instead of RocksDB's lock message."""
+    folder = tmp_path / "db"
+    open_store(str(folder)).close()
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom kg.store import open_store\n"
+            f"s = open_store({str(folder)!r})\nprint('open', flush=True)\nsys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline() == "open\n"
+        assert main(["info", "--store", str(folder)]) == 75
+        err = capsys.readouterr().err
+        assert "is being written by another kg process; try again when it ends" in err
+        assert "IO error" not in err
+    finally:
+        writer.communicate("", timeout=30)
+    assert main(["info", "--store", str(folder)]) == 0

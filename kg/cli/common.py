@@ -289,7 +289,7 @@ def open_source(args: argparse.Namespace) -> Store:
     if getattr(args, "store", None):
         if args.graphs:
             raise UsageError("give graph files or --store, not both")
-        return open_store(args.store, create=False, timeout=timeout)
+        return open_store(args.store, create=False, timeout=timeout, read_only=True)
     if not args.graphs:
         raise UsageError(f"kg {args.command} needs GRAPH files or --store STORE")
 

@@ -21,6 +21,7 @@ Queries see the union of all graphs as their default graph on every backend.
 
 from __future__ import annotations
 
+import inspect
 import json
 import tempfile
 from abc import ABC, abstractmethod
@@ -425,9 +426,12 @@ class Journal:
         self._file.close()
 
 
-def open_store(url: str, create: bool = True, timeout: float | None = None) -> Store:
+def open_store(
+    url: str, create: bool = True, timeout: float | None = None, read_only: bool = False
+) -> Store:
     """Open a store from its URL-like name (see the module docstring); ``timeout``
-    bounds each query (:attr:`Store.timeout`).
+    bounds each query (:attr:`Store.timeout`). ``read_only``: the caller only
+    reads, and a backend that can open without writing (Oxigraph) does so.
 
     Raises:
         UsageError: the name fits no backend.
@@ -455,6 +459,9 @@ def open_store(url: str, create: bool = True, timeout: float | None = None) -> S
     except catalogue.RegistryError:
         known = "memory:, oxigraph:DIR (or a directory), FILE.trig, http(s)://HOST:PORT"
         raise UsageError(f"unknown store {url!r}; use one of: {known}") from None
-    store: Store = factory(rest, create=create)
+    if read_only and "read_only" in inspect.signature(factory).parameters:
+        store: Store = factory(rest, create=False, read_only=True)
+    else:  # a plugin's backend may not know read_only
+        store = factory(rest, create=create)
     store.timeout = timeout
     return store

@@ -18,7 +18,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -456,34 +456,53 @@ def _cut_short(location: Path) -> bool:
     )
 
 
-def _check_unlocked(location: Path) -> None:
-    """Raise if another process holds the RocksDB lock of ``location`` (RocksDB locks
-    its ``LOCK`` file with ``fcntl``, as :func:`fcntl.lockf` does)."""
-    lock = location / "LOCK"
+def _locked(location: Path) -> bool:
+    """Whether another process holds the RocksDB lock of ``location`` (RocksDB locks
+    its ``LOCK`` file with ``fcntl``, as :func:`fcntl.lockf` does). Opening the file
+    to test the lock changes nothing in it."""
     try:
         import fcntl
     except ImportError:  # no fcntl (Windows): RocksDB's own open will refuse a held lock
-        return
-    if not lock.exists():
-        return
-    with open(lock, "rb+") as handle:
+        return False
+    try:
+        handle = open(location / "LOCK", "rb+")
+    except OSError:  # no lock file, or not ours to write: nobody can be writing
+        return False
+    with handle:
         try:
             fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            raise StoreError(
-                f"{location}: another process is creating an Oxigraph store there"
-            ) from exc
+        except OSError:
+            return True
         fcntl.lockf(handle, fcntl.LOCK_UN)
+    return False
+
+
+def _check_unlocked(location: Path) -> None:
+    """Raise if another process holds the RocksDB lock of ``location``."""
+    if _locked(location):
+        raise StoreError(f"{location}: another process is creating an Oxigraph store there")
 
 
 class OxigraphStore(Store):
     """Oxigraph's RocksDB store on disk: each graph replacement is one transaction."""
 
-    def __init__(self, path: str, create: bool = True) -> None:
+    _store: ox.Store | None
+    #: Opened read-only: nothing is flushed, nothing written.
+    read_only = False
+
+    def __init__(self, path: str, create: bool = True, read_only: bool = False) -> None:
+        """Open (or, with ``create``, make) the store in directory ``path``.
+
+        ``read_only`` (the read commands): RocksDB opens the database without
+        writing to its directory (no log renamed, no file deleted, no manifest
+        rewritten), so a directory holding files kg did not write keeps them, and
+        it reads while a build writes (what that build had flushed when it began).
+        """
         self.url = f"oxigraph:{path}"
         if not path.strip():
             raise UsageError("oxigraph: needs a directory, e.g. oxigraph:graphdb/")
         location = Path(path)
+        create = create and not read_only
         if not create and not location.is_dir():
             raise StoreError(f"no Oxigraph store at {path}")
         if location.exists() and not location.is_dir():
@@ -509,6 +528,16 @@ class OxigraphStore(Store):
                 )
             if not create:
                 raise StoreError(f"no Oxigraph store at {path} (an empty directory)")
+        if read_only:
+            # RocksDB's read-only open beside a process writing the same database
+            # is undefined behaviour (files it reads may be compacted away)
+            if _locked(location):
+                raise StoreError(
+                    f"store {path} is being written by another kg process; try again when it ends"
+                )
+            self.read_only = True
+            self._store = self._open(path, lambda: ox.Store.read_only(str(location)))
+            return
         marker = location / CREATING
         creating = not is_oxigraph_dir(location)
         if creating:
@@ -517,15 +546,24 @@ class OxigraphStore(Store):
                 marker.touch()
             except OSError as exc:
                 raise StoreError(f"cannot create Oxigraph store {path}: {exc.strerror}") from exc
-        try:
-            self._store: ox.Store | None = ox.Store(str(location))
-        except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise StoreError(f"cannot open Oxigraph store {path}: {first}") from exc
+        self._store = self._open(path, lambda: ox.Store(str(location)))
         # the store exists (RocksDB wrote CURRENT): its files are a database's now;
         # a marker left by a creation killed after that point goes here too
         with contextlib.suppress(OSError):
             marker.unlink(missing_ok=True)
+
+    @staticmethod
+    def _open(path: str, opening: Callable[[], ox.Store]) -> ox.Store:
+        """The store ``opening`` opens, or a one-line error that says why not."""
+        try:
+            return opening()
+        except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if "lock" in first.lower():
+                raise StoreError(
+                    f"store {path} is being written by another kg process; try again when it ends"
+                ) from exc
+            raise StoreError(f"cannot open Oxigraph store {path}: {first}") from exc
 
     @property
     def store(self) -> ox.Store:
@@ -625,7 +663,7 @@ class OxigraphStore(Store):
         """Write RocksDB's memtables out to disk. Transactions are durable without it
         (the write-ahead log has them), but until a flush the memtables hold every
         write in memory: a build flushes after each batch so memory stays flat."""
-        if self._store is not None:
+        if self._store is not None and not self.read_only:
             self._store.flush()
 
     def close(self) -> None:
@@ -635,9 +673,10 @@ class OxigraphStore(Store):
 
 
 @stores.register("oxigraph")
-def make_oxigraph(rest: str, create: bool = True) -> Store:
-    """Oxigraph on disk: transactional, fast SPARQL."""
-    return OxigraphStore(rest, create)
+def make_oxigraph(rest: str, create: bool = True, read_only: bool = False) -> Store:
+    """Oxigraph on disk: transactional, fast SPARQL (``read_only``: see
+    :class:`OxigraphStore`)."""
+    return OxigraphStore(rest, create, read_only)
 
 
 # ---------------------------------------------------------------------------
