@@ -408,3 +408,35 @@ def test_constructed_turtle_escapes_what_a_terminal_would_obey_and_reads_back_th
     for s, o in load(tmp_path / "g.trig").subject_objects(RDFS.label):
         expected.add((s, RDFS.label, o))
     assert isomorphic(Graph().parse(data=out, format="turtle"), expected)
+
+
+ILL_TYPED = (
+    "<http://a> <http://b> <http://c> .\n"
+    '<http://a> <http://b> "x"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    '<http://a> <http://b> "2023-02-30"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+)
+
+
+def _kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``kg`` run as a user runs it, in a process of its own (its own stdout encoding
+    and logging, which an in-process call would share with pytest)."""
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [["info"], ["query", "entities"], ["analyze"], ["validate"]], ids=" ".join
+)
+def test_ill_typed_literals_cost_one_warning_line_not_a_traceback(tmp_path, command):
+    path = tmp_path / "bad.ttl"
+    path.write_text(ILL_TYPED)
+    done = _kg(*command, str(path))
+    assert done.returncode == 0
+    err = done.stderr.decode()
+    assert "Traceback" not in err and "Failed to convert" not in err
+    warnings = [line for line in err.splitlines() if line.startswith("kg: warning:")]
+    assert warnings == ['kg: warning: 2 ill-typed literals kept as text, e.g. "x"^^xsd:integer']

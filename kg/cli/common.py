@@ -4,17 +4,20 @@ parsers of common options, tables, and the pipeline and store a command asks for
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import dataclasses
 import functools
 import io
 import json
+import logging
 import math
 import os
 import re
+import sys
 import textwrap
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -247,6 +250,58 @@ def emit(
         writer.writerows([[spreadsheet_cell(str(c)) for c in row] for row in rows])
         return buf.getvalue().rstrip("\n")
     return render_table(headers, [[str(c) for c in r] for r in rows], width)
+
+
+class _IllTypedLiterals(logging.Handler):
+    """Counts the literals rdflib could not read as their datatype, keeping the first."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+        self.first = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not record.getMessage().startswith("Failed to convert Literal lexical form"):
+            return
+        self.count += 1
+        if self.first or not record.exc_info or record.exc_info[2] is None:
+            return
+        # rdflib's message names the datatype, not the text; the text is a local of the
+        # function that failed, whose frame the traceback holds
+        here = record.exc_info[2].tb_frame.f_locals
+        lexical, datatype = here.get("lexical"), here.get("datatype")
+        if isinstance(lexical, str) and datatype is not None:
+            self.first = Literal(lexical).n3() + "^^" + _short_datatype(str(datatype))
+
+
+def _short_datatype(iri: str) -> str:
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    return "xsd:" + iri[len(xsd) :] if iri.startswith(xsd) else f"<{iri}>"
+
+
+@contextlib.contextmanager
+def quiet_literals() -> Iterator[None]:
+    """While a command runs, literals whose text is not of their datatype
+    (``"x"^^xsd:integer``, ``"2023-02-30"^^xsd:date``) cost one warning line on
+    stderr at the end, ``kg: warning: 2 ill-typed literals kept as text, e.g.
+    "x"^^xsd:integer``, instead of a traceback each: rdflib logs every one through
+    the ``rdflib.term`` logger with its traceback, which reads as a crash, while it
+    keeps the literal (as text) and kg goes on. The logger is put back afterwards."""
+    logger = logging.getLogger("rdflib.term")
+    handler = _IllTypedLiterals()
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+        if handler.count:
+            example = f", e.g. {safe_text(handler.first)}" if handler.first else ""
+            noun = plural(handler.count, "ill-typed literal")
+            with contextlib.suppress(ValueError, OSError):  # stderr closed
+                print(f"kg: warning: {noun} kept as text{example}", file=sys.stderr)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
