@@ -440,3 +440,76 @@ def test_ill_typed_literals_cost_one_warning_line_not_a_traceback(tmp_path, comm
     assert "Traceback" not in err and "Failed to convert" not in err
     warnings = [line for line in err.splitlines() if line.startswith("kg: warning:")]
     assert warnings == ['kg: warning: 2 ill-typed literals kept as text, e.g. "x"^^xsd:integer']
+
+
+ACCENTED_TRIG = """
+PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX id: <https://kg.example.org/id/>
+PREFIX art: <https://kg.example.org/id/article/>
+
+id:entities {
+  <https://kg.example.org/id/person/josé-müller> a kg:Person ; rdfs:label "José Müller" .
+  <https://kg.example.org/id/organization/ærø-fjord-bank> a kg:Company ;
+    rdfs:label "Ærø Fjord Bank" .
+}
+art:a {
+  art:a a kg:NewsArticle ; rdfs:label "Zürich news" ;
+    kg:mentions <https://kg.example.org/id/person/josé-müller>,
+      <https://kg.example.org/id/organization/ærø-fjord-bank> .
+  <https://kg.example.org/id/person/josé-müller> kg:ceoOf
+    <https://kg.example.org/id/organization/ærø-fjord-bank> .
+}
+"""
+ACCENTED = {"José Müller", "Ærø Fjord Bank"}
+
+
+def _strings(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_strings(v) for v in value))
+    return {value} if isinstance(value, str) else set()
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize(
+    ("command", "fmt"),
+    [
+        (["query", "entities"], "json"),
+        (["query", "entities"], "sparql-json"),
+        (["analyze"], "json"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else " ".join(v),
+)
+def test_json_is_valid_and_keeps_the_names_whatever_the_output_encoding(
+    tmp_path, command, fmt, encoding
+):
+    import json
+
+    path = tmp_path / "g.trig"
+    path.write_text(ACCENTED_TRIG, encoding="utf-8")
+    done = _kg(*command, str(path), "--format", fmt, env={"PYTHONIOENCODING": encoding})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.isascii()  # \u escapes, which any reader reads as JSON
+    assert ACCENTED <= _strings(json.loads(done.stdout.decode("utf-8")))
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_constructed_turtle_is_utf8_whatever_the_output_encoding(tmp_path, encoding):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    path = tmp_path / "g.trig"
+    path.write_text(ACCENTED_TRIG, encoding="utf-8")
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    done = _kg("query", "-e", query, str(path), env={"PYTHONIOENCODING": encoding})
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "c.ttl"
+    out.write_bytes(done.stdout)
+    expected = Graph()
+    for s, p, o, _ in load(path).quads((None, None, None, None)):
+        expected.add((s, p, o))
+    assert isomorphic(Graph().parse(out, format="turtle"), expected)
+    # and kg reads back what it wrote
+    assert _kg("info", str(out)).returncode == 0

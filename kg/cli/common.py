@@ -4,6 +4,7 @@ parsers of common options, tables, and the pipeline and store a command asks for
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import csv
 import dataclasses
@@ -161,16 +162,48 @@ def _hidden_escaped(text: str, keep: str) -> str:
     return _hidden().sub(lambda m: m.group() if m.group() in keep else _u_escaped(m), text)
 
 
-def json_text(value: object, indent: int | None = 2) -> str:
+def stdout_holds_unicode() -> bool:
+    """Whether standard output can write every character: it encodes as UTF-8 (or
+    UTF-16, UTF-32), or it is text in memory; not under ``PYTHONIOENCODING=ascii``,
+    ``LANG=C`` or a Latin-1 locale."""
+    encoding = getattr(sys.stdout, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        return codecs.lookup(encoding).name.startswith(("utf-8", "utf-16", "utf-32"))
+    except LookupError:
+        return False
+
+
+def json_text(value: object, indent: int | None = 2, ascii: bool | None = None) -> str:
     r"""``value`` as JSON, with the characters :func:`safe_text` escapes written as
     JSON's ``\u`` escapes: a JSON reader gets the very same strings back, and a
-    terminal shows them instead of obeying them.
+    terminal shows them instead of obeying them. ``ascii``: every character outside
+    ASCII as a ``\u`` escape too; by default, when standard output cannot write them
+    all (see :func:`stdout_holds_unicode`), for its ``\xe9`` stand-ins are not JSON.
 
     >>> print(json_text({"label": "\u202eevil\x85"}, indent=None))
     {"label": "\u202eevil\u0085"}
+    >>> print(json_text(["Jos\xe9"], indent=None, ascii=True))
+    ["Jos\u00e9"]
     """
+    if ascii is None:
+        ascii = not stdout_holds_unicode()
     # json.dumps escapes line breaks in strings: a raw one parts the lines
-    return _hidden_escaped(json.dumps(value, indent=indent, ensure_ascii=False), keep="\n")
+    return _hidden_escaped(json.dumps(value, indent=indent, ensure_ascii=ascii), keep="\n")
+
+
+def print_utf8(text: str) -> None:
+    """``text`` and a line break on standard output as UTF-8 bytes, whatever its
+    encoding: RDF (Turtle) is UTF-8 by definition, and the ``\xe9`` stand-ins a
+    non-UTF-8 terminal prints (see ``kg.cli``) would make it unreadable, to kg too."""
+    sys.stdout.flush()  # what was printed before goes first
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # text in memory holds every character
+        print(text)
+        return
+    buffer.write(text.encode("utf-8") + b"\n")
+    buffer.flush()
 
 
 def turtle_text(text: str) -> str:
