@@ -513,3 +513,42 @@ def test_constructed_turtle_is_utf8_whatever_the_output_encoding(tmp_path, encod
     assert isomorphic(Graph().parse(out, format="turtle"), expected)
     # and kg reads back what it wrote
     assert _kg("info", str(out)).returncode == 0
+
+
+@pytest.mark.parametrize("newline", ["\r", "\n", "\r\n"], ids=["CR", "LF", "CRLF"])
+def test_csv_cells_with_line_breaks_read_back_as_one_row_and_no_line_is_a_formula(
+    tmp_path, capsys, newline
+):
+    import csv
+    import io
+    import json
+
+    labels = [
+        f"{newline}=1+1",
+        f"ok{newline}-2+3{newline}@SUM(A1)",
+        f"=A1{newline}+B2",
+        f"plain{newline}-0.5",
+    ]
+    path = tmp_path / "g.nt"
+    path.write_text(
+        "".join(
+            f"<http://e/{n}> <http://www.w3.org/2000/01/rdf-schema#label> {json.dumps(label)} .\n"
+            for n, label in enumerate(labels)
+        ),
+        encoding="utf-8",
+    )
+    query = "SELECT ?l ?x WHERE { ?e rdfs:label ?l BIND(STR(?e) AS ?x) } ORDER BY ?x"
+    assert main(["query", "-e", query, str(path), "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    # each row reads back whole: its label, then its entity
+    assert rows[0] == ["l", "x"]
+    assert [row[1] for row in rows[1:]] == [f"http://e/{n}" for n in range(len(labels))]
+    assert all(len(row) == 2 for row in rows)
+    cells = [row[0] for row in rows[1:]]
+    for cell in cells:
+        for line in cell.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            assert line[:1] not in ("=", "+", "-", "@") or line == "-0.5", cells
+    # a cell keeps its text, with a ' before a formula's line
+    assert cells[1] == f"ok{newline}'-2+3{newline}'@SUM(A1)"
+    assert cells[3] == f"plain{newline}-0.5"

@@ -18,7 +18,7 @@ import re
 import sys
 import textwrap
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -132,18 +132,32 @@ def spreadsheet_cell(text: str) -> str:
     r"""A CSV cell that a spreadsheet shows as text, never runs: one starting with
     ``=``, ``+``, ``-``, ``@`` (a formula, such as ``=HYPERLINK(...)``), a tab or a
     carriage return gets a leading ``'``, as OWASP advises; numbers stay numbers.
-    Line breaks stay (CSV quotes them); other hidden characters are escaped.
+    So does each line of a cell of several lines, for a reader that takes the cell's
+    lines for rows. Line breaks stay (CSV quotes them, see :func:`emit`); other
+    hidden characters are escaped.
 
     >>> print(*[spreadsheet_cell(c) for c in ['=HYPERLINK("x")', "-0.5", "@A1", "a-b"]])
     '=HYPERLINK("x") -0.5 '@A1 a-b
+    >>> spreadsheet_cell("a\r=1+1\n@A1")
+    "a\r'=1+1\n'@A1"
     """
     text = safe_text(text, keep="\t\n\r")
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    parts = _LINE_BREAK.split(text)
+    text = "".join(part if n % 2 else _guarded(part) for n, part in enumerate(parts))
+    return "'" + text if text[:1] in ("\t", "\r") else text
+
+
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
+def _guarded(line: str) -> str:
+    """A line with a ``'`` before what a spreadsheet would take for a formula."""
+    if line[:1] in ("=", "+", "-", "@", "\t"):
         try:
-            float(text)
+            float(line)
         except ValueError:
-            return "'" + text
-    return text
+            return "'" + line
+    return line
 
 
 def _u_escaped(match: re.Match[str]) -> str:
@@ -277,11 +291,7 @@ def emit(
     if fmt == "json":
         return json_text([dict(zip(headers, r, strict=True)) for r in rows])
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow([spreadsheet_cell(str(h)) for h in headers])
-        writer.writerows([[spreadsheet_cell(str(c)) for c in row] for row in rows])
-        return buf.getvalue().rstrip("\n")
+        return "\n".join(csv_row(spreadsheet_cell(str(c)) for c in row) for row in [headers, *rows])
     return render_table(headers, [[str(c) for c in r] for r in rows], width)
 
 
@@ -335,6 +345,20 @@ def quiet_literals() -> Iterator[None]:
             noun = plural(handler.count, "ill-typed literal")
             with contextlib.suppress(ValueError, OSError):  # stderr closed
                 print(f"kg: warning: {noun} kept as text{example}", file=sys.stderr)
+
+
+def csv_row(cells: Iterable[str]) -> str:
+    r"""One CSV row, without its line break. A cell with a line break in it is quoted
+    whichever break it is: the csv module quotes one only if it is in the line
+    terminator, which for kg's ``\n`` rows leaves a lone ``\r`` bare, and a reader
+    then parts the row there.
+
+    >>> csv_row(["a\rb", "c\nd", "e"])
+    '"a\rb","c\nd",e'
+    """
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(cells)
+    return buf.getvalue()[: -len("\r\n")]
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
