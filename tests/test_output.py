@@ -552,3 +552,15 @@ def test_csv_cells_with_line_breaks_read_back_as_one_row_and_no_line_is_a_formul
     # a cell keeps its text, with a ' before a formula's line
     assert cells[1] == f"ok{newline}'-2+3{newline}'@SUM(A1)"
     assert cells[3] == f"plain{newline}-0.5"
+
+
+def test_the_ill_typed_literal_warning_shows_the_start_of_a_long_literal(tmp_path):
+    path = tmp_path / "long.nt"
+    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+    path.write_text(f'<http://a> <http://b> "{"9" * 30}{"x" * 5000}"^^{integer} .\n')
+    done = _kg("info", str(path))
+    assert done.returncode == 0
+    assert done.stderr.decode().splitlines() == [
+        "kg: warning: 1 ill-typed literal kept as text, "
+        f'e.g. "{"9" * 30}{"x" * 10}..."^^xsd:integer'
+    ]

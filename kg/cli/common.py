@@ -314,7 +314,9 @@ class _IllTypedLiterals(logging.Handler):
         here = record.exc_info[2].tb_frame.f_locals
         lexical, datatype = here.get("lexical"), here.get("datatype")
         if isinstance(lexical, str) and datatype is not None:
-            self.first = Literal(lexical).n3() + "^^" + _short_datatype(str(datatype))
+            # a page-long literal would bury the line; its start says which it is
+            shown = lexical if len(lexical) <= 40 else lexical[:40] + "..."
+            self.first = Literal(shown).n3() + "^^" + _short_datatype(str(datatype))
 
 
 def _short_datatype(iri: str) -> str:
