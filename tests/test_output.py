@@ -564,3 +564,19 @@ def test_the_ill_typed_literal_warning_shows_the_start_of_a_long_literal(tmp_pat
         "kg: warning: 1 ill-typed literal kept as text, "
         f'e.g. "{"9" * 30}{"x" * 10}..."^^xsd:integer'
     ]
+
+
+def test_rdflib_warnings_other_than_ill_typed_literals_still_show(caplog, capsys):
+    import logging
+
+    from rdflib import XSD, Literal
+
+    from kg.cli.common import quiet_literals
+
+    with caplog.at_level(logging.WARNING, logger="rdflib.term"), quiet_literals():
+        assert Literal("x", datatype=XSD.integer).value is None  # kept, as text
+        logging.getLogger("rdflib.term").warning("http://a b does not look like a valid URI")
+    assert [r.getMessage() for r in caplog.records] == ["http://a b does not look like a valid URI"]
+    assert capsys.readouterr().err == (
+        'kg: warning: 1 ill-typed literal kept as text, e.g. "x"^^xsd:integer\n'
+    )

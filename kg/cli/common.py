@@ -295,20 +295,21 @@ def emit(
     return render_table(headers, [[str(c) for c in r] for r in rows], width)
 
 
-class _IllTypedLiterals(logging.Handler):
-    """Counts the literals rdflib could not read as their datatype, keeping the first."""
+class _IllTypedLiterals(logging.Filter):
+    """Holds back rdflib's record of each literal it could not read as its datatype,
+    counting them and keeping the first; its other records pass."""
 
     def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__()
         self.count = 0
         self.first = ""
 
-    def emit(self, record: logging.LogRecord) -> None:
+    def filter(self, record: logging.LogRecord) -> bool:
         if not record.getMessage().startswith("Failed to convert Literal lexical form"):
-            return
+            return True
         self.count += 1
         if self.first or not record.exc_info or record.exc_info[2] is None:
-            return
+            return False
         # rdflib's message names the datatype, not the text; the text is a local of the
         # function that failed, whose frame the traceback holds
         here = record.exc_info[2].tb_frame.f_locals
@@ -317,6 +318,7 @@ class _IllTypedLiterals(logging.Handler):
             # a page-long literal would bury the line; its start says which it is
             shown = lexical if len(lexical) <= 40 else lexical[:40] + "..."
             self.first = Literal(shown).n3() + "^^" + _short_datatype(str(datatype))
+        return False
 
 
 def _short_datatype(iri: str) -> str:
@@ -331,20 +333,17 @@ def quiet_literals() -> Iterator[None]:
     stderr at the end, ``kg: warning: 2 ill-typed literals kept as text, e.g.
     "x"^^xsd:integer``, instead of a traceback each: rdflib logs every one through
     the ``rdflib.term`` logger with its traceback, which reads as a crash, while it
-    keeps the literal (as text) and kg goes on. The logger is put back afterwards."""
+    keeps the literal (as text) and kg goes on. rdflib's other warnings still show."""
     logger = logging.getLogger("rdflib.term")
-    handler = _IllTypedLiterals()
-    propagate = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
+    held = _IllTypedLiterals()
+    logger.addFilter(held)
     try:
         yield
     finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
-        if handler.count:
-            example = f", e.g. {safe_text(handler.first)}" if handler.first else ""
-            noun = plural(handler.count, "ill-typed literal")
+        logger.removeFilter(held)
+        if held.count:
+            example = f", e.g. {safe_text(held.first)}" if held.first else ""
+            noun = plural(held.count, "ill-typed literal")
             with contextlib.suppress(ValueError, OSError):  # stderr closed
                 print(f"kg: warning: {noun} kept as text{example}", file=sys.stderr)
 
