@@ -162,3 +162,25 @@ def test_analyze_counts_read_in_the_right_number(names_file, capsys):
     assert main(["analyze", str(names_file)]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert first == "6 entities, 1 fact, 5 connected components (largest 2), 5 communities"
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_analyze_path_between_two_names_of_one_entity_says_so(names_file, capsys, fmt):
+    args = ["analyze", str(names_file), "--path", "Warhol", "Andy Warhol", "--format", fmt]
+    assert main(args) == 64
+    out, err = capsys.readouterr()
+    assert out == ""  # not an empty chain, nor a bare [], that reads as no answer
+    assert err == (
+        "kg: error: 'Warhol' and 'Andy Warhol' are names of one entity, Andy Warhol "
+        "(https://kg.example.org/id/person/andy-warhol): there is no chain of facts to "
+        "find; give two entities\n"
+    )
+
+
+def test_shortest_chain_refuses_two_names_of_one_entity(names_file):
+    from kg.analysis import SameEntity
+    from kg.store import load
+
+    graph = to_networkx(MemoryStore(load(names_file)))
+    with pytest.raises(SameEntity, match="names of one entity, Andy Warhol"):
+        shortest_chain(graph, "andy warhol", "https://kg.example.org/id/person/andy-warhol")

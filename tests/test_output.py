@@ -408,3 +408,175 @@ def test_constructed_turtle_escapes_what_a_terminal_would_obey_and_reads_back_th
     for s, o in load(tmp_path / "g.trig").subject_objects(RDFS.label):
         expected.add((s, RDFS.label, o))
     assert isomorphic(Graph().parse(data=out, format="turtle"), expected)
+
+
+ILL_TYPED = (
+    "<http://a> <http://b> <http://c> .\n"
+    '<http://a> <http://b> "x"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    '<http://a> <http://b> "2023-02-30"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+)
+
+
+def _kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``kg`` run as a user runs it, in a process of its own (its own stdout encoding
+    and logging, which an in-process call would share with pytest)."""
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [["info"], ["query", "entities"], ["analyze"], ["validate"]], ids=" ".join
+)
+def test_ill_typed_literals_cost_one_warning_line_not_a_traceback(tmp_path, command):
+    path = tmp_path / "bad.ttl"
+    path.write_text(ILL_TYPED)
+    done = _kg(*command, str(path))
+    assert done.returncode == 0
+    err = done.stderr.decode()
+    assert "Traceback" not in err and "Failed to convert" not in err
+    warnings = [line for line in err.splitlines() if line.startswith("kg: warning:")]
+    assert warnings == ['kg: warning: 2 ill-typed literals kept as text, e.g. "x"^^xsd:integer']
+
+
+ACCENTED_TRIG = """
+PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX id: <https://kg.example.org/id/>
+PREFIX art: <https://kg.example.org/id/article/>
+
+id:entities {
+  <https://kg.example.org/id/person/josé-müller> a kg:Person ; rdfs:label "José Müller" .
+  <https://kg.example.org/id/organization/ærø-fjord-bank> a kg:Company ;
+    rdfs:label "Ærø Fjord Bank" .
+}
+art:a {
+  art:a a kg:NewsArticle ; rdfs:label "Zürich news" ;
+    kg:mentions <https://kg.example.org/id/person/josé-müller>,
+      <https://kg.example.org/id/organization/ærø-fjord-bank> .
+  <https://kg.example.org/id/person/josé-müller> kg:ceoOf
+    <https://kg.example.org/id/organization/ærø-fjord-bank> .
+}
+"""
+ACCENTED = {"José Müller", "Ærø Fjord Bank"}
+
+
+def _strings(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_strings(v) for v in value))
+    return {value} if isinstance(value, str) else set()
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize(
+    ("command", "fmt"),
+    [
+        (["query", "entities"], "json"),
+        (["query", "entities"], "sparql-json"),
+        (["analyze"], "json"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else " ".join(v),
+)
+def test_json_is_valid_and_keeps_the_names_whatever_the_output_encoding(
+    tmp_path, command, fmt, encoding
+):
+    import json
+
+    path = tmp_path / "g.trig"
+    path.write_text(ACCENTED_TRIG, encoding="utf-8")
+    done = _kg(*command, str(path), "--format", fmt, env={"PYTHONIOENCODING": encoding})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.isascii()  # \u escapes, which any reader reads as JSON
+    assert ACCENTED <= _strings(json.loads(done.stdout.decode("utf-8")))
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_constructed_turtle_is_utf8_whatever_the_output_encoding(tmp_path, encoding):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    path = tmp_path / "g.trig"
+    path.write_text(ACCENTED_TRIG, encoding="utf-8")
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    done = _kg("query", "-e", query, str(path), env={"PYTHONIOENCODING": encoding})
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "c.ttl"
+    out.write_bytes(done.stdout)
+    expected = Graph()
+    for s, p, o, _ in load(path).quads((None, None, None, None)):
+        expected.add((s, p, o))
+    assert isomorphic(Graph().parse(out, format="turtle"), expected)
+    # and kg reads back what it wrote
+    assert _kg("info", str(out)).returncode == 0
+
+
+@pytest.mark.parametrize("newline", ["\r", "\n", "\r\n"], ids=["CR", "LF", "CRLF"])
+def test_csv_cells_with_line_breaks_read_back_as_one_row_and_no_line_is_a_formula(
+    tmp_path, capsys, newline
+):
+    import csv
+    import io
+    import json
+
+    labels = [
+        f"{newline}=1+1",
+        f"ok{newline}-2+3{newline}@SUM(A1)",
+        f"=A1{newline}+B2",
+        f"plain{newline}-0.5",
+    ]
+    path = tmp_path / "g.nt"
+    path.write_text(
+        "".join(
+            f"<http://e/{n}> <http://www.w3.org/2000/01/rdf-schema#label> {json.dumps(label)} .\n"
+            for n, label in enumerate(labels)
+        ),
+        encoding="utf-8",
+    )
+    query = "SELECT ?l ?x WHERE { ?e rdfs:label ?l BIND(STR(?e) AS ?x) } ORDER BY ?x"
+    assert main(["query", "-e", query, str(path), "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    # each row reads back whole: its label, then its entity
+    assert rows[0] == ["l", "x"]
+    assert [row[1] for row in rows[1:]] == [f"http://e/{n}" for n in range(len(labels))]
+    assert all(len(row) == 2 for row in rows)
+    cells = [row[0] for row in rows[1:]]
+    for cell in cells:
+        for line in cell.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            assert line[:1] not in ("=", "+", "-", "@") or line == "-0.5", cells
+    # a cell keeps its text, with a ' before a formula's line
+    assert cells[1] == f"ok{newline}'-2+3{newline}'@SUM(A1)"
+    assert cells[3] == f"plain{newline}-0.5"
+
+
+def test_the_ill_typed_literal_warning_shows_the_start_of_a_long_literal(tmp_path):
+    path = tmp_path / "long.nt"
+    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+    path.write_text(f'<http://a> <http://b> "{"9" * 30}{"x" * 5000}"^^{integer} .\n')
+    done = _kg("info", str(path))
+    assert done.returncode == 0
+    assert done.stderr.decode().splitlines() == [
+        "kg: warning: 1 ill-typed literal kept as text, "
+        f'e.g. "{"9" * 30}{"x" * 10}..."^^xsd:integer'
+    ]
+
+
+def test_rdflib_warnings_other_than_ill_typed_literals_still_show(caplog, capsys):
+    import logging
+
+    from rdflib import XSD, Literal
+
+    from kg.cli.common import quiet_literals
+
+    with caplog.at_level(logging.WARNING, logger="rdflib.term"), quiet_literals():
+        assert Literal("x", datatype=XSD.integer).value is None  # kept, as text
+        logging.getLogger("rdflib.term").warning("http://a b does not look like a valid URI")
+    assert [r.getMessage() for r in caplog.records] == ["http://a b does not look like a valid URI"]
+    assert capsys.readouterr().err == (
+        'kg: warning: 1 ill-typed literal kept as text, e.g. "x"^^xsd:integer\n'
+    )

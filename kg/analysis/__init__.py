@@ -11,11 +11,19 @@ One topic per module: :mod:`kg.analysis.graph` (building the graph),
 from kg.analysis.centrality import centrality
 from kg.analysis.communities import communities, components, core_numbers
 from kg.analysis.graph import to_networkx
-from kg.analysis.paths import AmbiguousEntity, NoPath, UnknownEntity, find_node, shortest_chain
+from kg.analysis.paths import (
+    AmbiguousEntity,
+    NoPath,
+    SameEntity,
+    UnknownEntity,
+    find_node,
+    shortest_chain,
+)
 
 __all__ = [
     "AmbiguousEntity",
     "NoPath",
+    "SameEntity",
     "UnknownEntity",
     "centrality",
     "communities",

@@ -7,10 +7,17 @@ from typing import Any
 
 import networkx as nx
 
-from kg.errors import KGError
+from kg.errors import KGError, UsageError
 from kg.info import nearest_names
 
-__all__ = ["AmbiguousEntity", "NoPath", "UnknownEntity", "find_node", "shortest_chain"]
+__all__ = [
+    "AmbiguousEntity",
+    "NoPath",
+    "SameEntity",
+    "UnknownEntity",
+    "find_node",
+    "shortest_chain",
+]
 
 
 class UnknownEntity(KGError):
@@ -29,6 +36,11 @@ class AmbiguousEntity(KGError):
     """A name several entities go by."""
 
     exit_code = 66
+
+
+class SameEntity(UsageError):
+    """Both ends of a chain name one entity (a name and its alias, say): there is
+    no chain to find, and an empty one would read as a silent failure."""
 
 
 def _key(name: object) -> str:
@@ -102,8 +114,19 @@ def shortest_chain(graph: nx.MultiDiGraph, source: str, target: str) -> list[dic
     'develops'
     >>> [(s["subject"], s["property"], s["object"]) for s in shortest_chain(g, "A", "C")]
     [('A', 'worksFor', 'B'), ('C', 'develops', 'B')]
+
+    Raises:
+        UnknownEntity, AmbiguousEntity: as :func:`find_node` does, for either end.
+        SameEntity: both ends name one entity.
+        NoPath: no chain of facts links the two.
     """
     start, end = find_node(graph, source), find_node(graph, target)
+    if start == end:
+        label = graph.nodes[start].get("label", start)
+        raise SameEntity(
+            f"{source!r} and {target!r} are names of one entity, {label} ({start}): "
+            "there is no chain of facts to find; give two entities"
+        )
     # fewest steps first; among chains as short, the one whose facts are surest
     undirected = nx.Graph()
     undirected.add_nodes_from(graph)

@@ -23,6 +23,7 @@ from kg.cli.common import (
     Parser,
     one_line,
     parents,
+    quiet_literals,
     usable_cpus,
 )
 from kg.errors import KGError
@@ -120,7 +121,7 @@ def _printable_output() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    with _printable_output():
+    with _printable_output(), quiet_literals():
         return _main(argv)
 
 

@@ -102,7 +102,9 @@ def add(sub: Any, p: Parents) -> None:
         "--path",
         nargs=2,
         metavar=("FROM", "TO"),
-        help="print the shortest chain of facts between two entities",
+        help="print the shortest chain of facts between two entities, each given by its "
+        "name (any case), another name of it, or its IRI; two names of one entity are an "
+        "error (exit 64), as is an unknown or ambiguous name (66); no chain exits 1",
     )
     analyze.add_argument(
         "--top", type=whole(1), default=25, metavar="N", help="rows in the table (default 25)"

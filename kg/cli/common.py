@@ -4,17 +4,21 @@ parsers of common options, tables, and the pipeline and store a command asks for
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import csv
 import dataclasses
 import functools
 import io
 import json
+import logging
 import math
 import os
 import re
+import sys
 import textwrap
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -128,18 +132,32 @@ def spreadsheet_cell(text: str) -> str:
     r"""A CSV cell that a spreadsheet shows as text, never runs: one starting with
     ``=``, ``+``, ``-``, ``@`` (a formula, such as ``=HYPERLINK(...)``), a tab or a
     carriage return gets a leading ``'``, as OWASP advises; numbers stay numbers.
-    Line breaks stay (CSV quotes them); other hidden characters are escaped.
+    So does each line of a cell of several lines, for a reader that takes the cell's
+    lines for rows. Line breaks stay (CSV quotes them, see :func:`emit`); other
+    hidden characters are escaped.
 
     >>> print(*[spreadsheet_cell(c) for c in ['=HYPERLINK("x")', "-0.5", "@A1", "a-b"]])
     '=HYPERLINK("x") -0.5 '@A1 a-b
+    >>> spreadsheet_cell("a\r=1+1\n@A1")
+    "a\r'=1+1\n'@A1"
     """
     text = safe_text(text, keep="\t\n\r")
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    parts = _LINE_BREAK.split(text)
+    text = "".join(part if n % 2 else _guarded(part) for n, part in enumerate(parts))
+    return "'" + text if text[:1] in ("\t", "\r") else text
+
+
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
+def _guarded(line: str) -> str:
+    """A line with a ``'`` before what a spreadsheet would take for a formula."""
+    if line[:1] in ("=", "+", "-", "@", "\t"):
         try:
-            float(text)
+            float(line)
         except ValueError:
-            return "'" + text
-    return text
+            return "'" + line
+    return line
 
 
 def _u_escaped(match: re.Match[str]) -> str:
@@ -158,16 +176,48 @@ def _hidden_escaped(text: str, keep: str) -> str:
     return _hidden().sub(lambda m: m.group() if m.group() in keep else _u_escaped(m), text)
 
 
-def json_text(value: object, indent: int | None = 2) -> str:
+def stdout_holds_unicode() -> bool:
+    """Whether standard output can write every character: it encodes as UTF-8 (or
+    UTF-16, UTF-32), or it is text in memory; not under ``PYTHONIOENCODING=ascii``,
+    ``LANG=C`` or a Latin-1 locale."""
+    encoding = getattr(sys.stdout, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        return codecs.lookup(encoding).name.startswith(("utf-8", "utf-16", "utf-32"))
+    except LookupError:
+        return False
+
+
+def json_text(value: object, indent: int | None = 2, ascii: bool | None = None) -> str:
     r"""``value`` as JSON, with the characters :func:`safe_text` escapes written as
     JSON's ``\u`` escapes: a JSON reader gets the very same strings back, and a
-    terminal shows them instead of obeying them.
+    terminal shows them instead of obeying them. ``ascii``: every character outside
+    ASCII as a ``\u`` escape too; by default, when standard output cannot write them
+    all (see :func:`stdout_holds_unicode`), for its ``\xe9`` stand-ins are not JSON.
 
     >>> print(json_text({"label": "\u202eevil\x85"}, indent=None))
     {"label": "\u202eevil\u0085"}
+    >>> print(json_text(["Jos\xe9"], indent=None, ascii=True))
+    ["Jos\u00e9"]
     """
+    if ascii is None:
+        ascii = not stdout_holds_unicode()
     # json.dumps escapes line breaks in strings: a raw one parts the lines
-    return _hidden_escaped(json.dumps(value, indent=indent, ensure_ascii=False), keep="\n")
+    return _hidden_escaped(json.dumps(value, indent=indent, ensure_ascii=ascii), keep="\n")
+
+
+def print_utf8(text: str) -> None:
+    """``text`` and a line break on standard output as UTF-8 bytes, whatever its
+    encoding: RDF (Turtle) is UTF-8 by definition, and the ``\xe9`` stand-ins a
+    non-UTF-8 terminal prints (see ``kg.cli``) would make it unreadable, to kg too."""
+    sys.stdout.flush()  # what was printed before goes first
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # text in memory holds every character
+        print(text)
+        return
+    buffer.write(text.encode("utf-8") + b"\n")
+    buffer.flush()
 
 
 def turtle_text(text: str) -> str:
@@ -241,12 +291,75 @@ def emit(
     if fmt == "json":
         return json_text([dict(zip(headers, r, strict=True)) for r in rows])
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow([spreadsheet_cell(str(h)) for h in headers])
-        writer.writerows([[spreadsheet_cell(str(c)) for c in row] for row in rows])
-        return buf.getvalue().rstrip("\n")
+        return "\n".join(csv_row(spreadsheet_cell(str(c)) for c in row) for row in [headers, *rows])
     return render_table(headers, [[str(c) for c in r] for r in rows], width)
+
+
+class _IllTypedLiterals(logging.Filter):
+    """Holds back rdflib's record of each literal it could not read as its datatype,
+    counting them and keeping the first; its other records pass."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.first = ""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.getMessage().startswith("Failed to convert Literal lexical form"):
+            return True
+        self.count += 1
+        if self.first or not record.exc_info or record.exc_info[2] is None:
+            return False
+        # rdflib's message names the datatype, not the text; the text is a local of the
+        # function that failed, whose frame the traceback holds
+        here = record.exc_info[2].tb_frame.f_locals
+        lexical, datatype = here.get("lexical"), here.get("datatype")
+        if isinstance(lexical, str) and datatype is not None:
+            # a page-long literal would bury the line; its start says which it is
+            shown = lexical if len(lexical) <= 40 else lexical[:40] + "..."
+            self.first = Literal(shown).n3() + "^^" + _short_datatype(str(datatype))
+        return False
+
+
+def _short_datatype(iri: str) -> str:
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    return "xsd:" + iri[len(xsd) :] if iri.startswith(xsd) else f"<{iri}>"
+
+
+@contextlib.contextmanager
+def quiet_literals() -> Iterator[None]:
+    """While a command runs, literals whose text is not of their datatype
+    (``"x"^^xsd:integer``, ``"2023-02-30"^^xsd:date``) cost one warning line on
+    stderr at the end, ``kg: warning: 2 ill-typed literals kept as text, e.g.
+    "x"^^xsd:integer``, instead of a traceback each: rdflib logs every one through
+    the ``rdflib.term`` logger with its traceback, which reads as a crash, while it
+    keeps the literal (as text) and kg goes on. rdflib's other warnings still show."""
+    logger = logging.getLogger("rdflib.term")
+    held = _IllTypedLiterals()
+    logger.addFilter(held)
+    try:
+        yield
+    finally:
+        logger.removeFilter(held)
+        if held.count:
+            example = f", e.g. {safe_text(held.first)}" if held.first else ""
+            noun = plural(held.count, "ill-typed literal")
+            with contextlib.suppress(ValueError, OSError):  # stderr closed
+                print(f"kg: warning: {noun} kept as text{example}", file=sys.stderr)
+
+
+def csv_row(cells: Iterable[str]) -> str:
+    r"""One CSV row, without its line break. A cell with a line break in it is quoted
+    whichever break it is: the csv module quotes one only if it is in the line
+    terminator, which for kg's ``\n`` rows leaves a lone ``\r`` bare, and a reader
+    then parts the row there.
+
+    >>> csv_row(["a\rb", "c\nd", "e"])
+    '"a\rb","c\nd",e'
+    """
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(cells)
+    return buf.getvalue()[: -len("\r\n")]
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -16,6 +16,7 @@ from kg.cli.common import (
     format_term,
     json_text,
     open_source,
+    print_utf8,
     safe_text,
     turtle_text,
 )
@@ -71,7 +72,9 @@ def cmd_query(args: argparse.Namespace) -> int:
                 hint = entity_hint(store, str(entity))
     # written out within the time limit too: rdflib writes Turtle at some 20,000
     # triples a second, so a large CONSTRUCT result takes it minutes
-    print(bounded(lambda: _render(result, args.format), args.timeout, "writing the result"))
+    text = bounded(lambda: _render(result, args.format), args.timeout, "writing the result")
+    # Turtle is UTF-8 whatever the terminal's encoding, as kg build -o - writes it
+    (print_utf8 if result.graph is not None else print)(text)
     if hint:
         print(f"kg: {safe_text(hint)}", file=sys.stderr)
     return 0

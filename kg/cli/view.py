@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,6 @@ def cmd_view(args: argparse.Namespace) -> int:
     from kg.store import atomic_write
     from kg.view import ViewOptions, articles_graph, render
 
-    # rdflib logs each ill-typed literal it reads ("2023-02-30"^^xsd:date) with a
-    # traceback, which reads as a crash; the view says in one line what it leaves off
-    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     if Path(args.output).suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"kg view writes HTML: name the output .html, not {args.output!r}")
     if args.timeline and args.articles:
