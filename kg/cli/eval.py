@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
-from kg.cli.common import Parents, pipeline_from, render_table, settings_from, whole
+from kg.cli.common import Parents, json_text, pipeline_from, render_table, settings_from, whole
 from kg.errors import UsageError
 from kg.gum import SPLITS as GUM_SPLITS
 
@@ -89,7 +88,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             report = evaluate_knowledgenet(pipeline, passages, split).as_dict()
             data.setdefault("knowledgenet", {}).setdefault(name, {})[split] = report
     if args.format == "json":
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json_text(data))
         return 0
     print(_summary(data))
     if "gold" in data:
