@@ -30,6 +30,7 @@ import hashlib
 import json
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -59,6 +60,10 @@ MAX_ARTICLE_CHARS = 1_000_000
 _GLOB_CHARS = frozenset("*?[")
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: What a title's slug leaves out (a piped article's key): all but ASCII letters and
+#: digits, as the article's IRI does.
+_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG_CHARS = 60
 
 
 def check_date(value: str, where: str) -> str:
@@ -491,27 +496,39 @@ STDIN = "-"
 
 def piped_key(article: Article) -> str:
     """The key of an article read from standard input that names none (no ``id``):
-    its title, else :func:`text_key`. Piped articles have no file name to be keyed
-    by, and one fixed key would make each replace the one before; keyed so, the
-    same article piped again is the same article, and a new text of it replaces it
-    (the build says so).
+    a slug of its title and the start of the SHA-256 of its text, else
+    :func:`text_key`. Piped articles have no file name to be keyed by; one fixed
+    key, or a title alone (a daily brief has the same title every day), would make
+    each replace the one before. Keyed by its text, the same article piped again is
+    the same article (a re-run skips it) and two texts never replace each other;
+    the title part keeps the key readable.
 
-    >>> piped_key(Article(key="-", text="Sora.", source="-", title="OpenAI  courts Hollywood"))
-    'OpenAI courts Hollywood'
+    >>> piped_key(Article(key="-", text="Sora.", source="-", title="OpenAI  courts Hollywood!"))
+    'openai-courts-hollywood-f11f5caa5576'
+    >>> piped_key(Article(key="-", text="Sora.", source="-", title="Zürich"))
+    'zurich-f11f5caa5576'
     >>> piped_key(Article(key="-", text="Sora.", source="-"))
     'stdin-f11f5caa5576'
     """
-    if article.title and article.title.strip():
-        return " ".join(article.title.split())
-    return text_key(article)
+    folded = unicodedata.normalize("NFKD", article.title or "").encode("ascii", "ignore")
+    slug = _SLUG.sub("-", folded.decode().lower()).strip("-")[:_SLUG_CHARS].rstrip("-")
+    if not slug:
+        return text_key(article)
+    return f"{slug}-{_text_digest(article)}"
 
 
 def text_key(article: Article) -> str:
     """``stdin-`` and the start of the SHA-256 of an article's text: the key of a
-    JSON line piped in without an ``id`` (titles repeat in a corpus; texts seldom
-    do, and two lines of one text are refused as one article given twice)."""
-    digest = hashlib.sha256(article.body.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"stdin-{digest[:12]}"
+    JSON line piped in without an ``id``, and of a piped article without a title
+    (titles repeat in a corpus; texts seldom do, and two lines of one text are
+    refused as one article given twice)."""
+    return f"stdin-{_text_digest(article)}"
+
+
+def _text_digest(article: Article) -> str:
+    """The first 12 hex digits of the SHA-256 of an article's text (front matter not
+    included: it is not what the graph is built from)."""
+    return hashlib.sha256(article.body.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def spool_stdin(

@@ -275,7 +275,7 @@ def test_piped_articles_do_not_replace_each_other(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
 ) -> None:
     """``cat a.txt | kg build - --store s; cat b.txt | kg build - --store s`` keeps both:
-    a piped article is keyed by its title or its text, not by one fixed name."""
+    a piped article is keyed by its text (and title), not by one fixed name."""
     store = tmp_path / "s.trig"
     texts = [ARTICLE, "Tim Cook, Apple's CEO, visited Paris.\n"]
     for text in texts:
@@ -527,3 +527,34 @@ def test_labels_print_on_a_standard_output_that_is_not_utf8(
     )
     assert done.returncode == 0, done.stderr.decode("ascii", "replace")
     assert b"Z\\xfcrich" in done.stdout or b"Z\\u00fc" in done.stdout, done.stdout
+
+
+# -- kg build -: piped articles that share a title ---------------------------------
+
+BRIEFS = [
+    "---\ntitle: Daily Brief\ndate: 2024-03-01\n---\n"
+    "Marta Velloso is the chief executive of Quintara Systems.\n",
+    "---\ntitle: Daily Brief\ndate: 2024-03-02\n---\n"
+    "Jonas Eklund is the chief executive of Halvard Energy.\n",
+]
+
+
+def test_piped_articles_with_one_title_keep_their_own_graphs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """Issue 34, item F5: a title is not a key (a daily brief has the same one each
+    day); two piped articles under one title are two articles, keyed readably by the
+    title and a digest of the text, and the same text piped again is skipped."""
+    store = tmp_path / "s.nq"
+    for text in BRIEFS:
+        monkeypatch.setattr(sys, "stdin", Stdin(text.encode()))
+        code, _, err = run(["build", "-", "--store", str(store), "-q"], capfdbinary)
+        assert code == 0, err
+        assert "replaced" not in err, err
+    stored = store.read_text(encoding="utf-8")
+    assert "Marta Velloso" in stored and "Jonas Eklund" in stored
+    keys = set(re.findall(r"/id/article/(daily-brief-[0-9a-f]{12})>", stored))
+    assert len(keys) == 2, keys
+    monkeypatch.setattr(sys, "stdin", Stdin(BRIEFS[0].encode()))
+    code, _, err = run(["build", "-", "--store", str(store)], capfdbinary)
+    assert code == 0 and "(1 unchanged, skipped)" in err, err
