@@ -558,3 +558,47 @@ def test_piped_articles_with_one_title_keep_their_own_graphs(
     monkeypatch.setattr(sys, "stdin", Stdin(BRIEFS[0].encode()))
     code, _, err = run(["build", "-", "--store", str(store)], capfdbinary)
     assert code == 0 and "(1 unchanged, skipped)" in err, err
+
+
+# -- a standard output that is closed, or a reader that stops early ---------------
+
+
+def _query_all(graph: Path, **popen: Any) -> Any:
+    import subprocess
+
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", "query", "-e", query, str(graph)],
+        stderr=subprocess.PIPE,
+        timeout=120,
+        **popen,
+    )
+
+
+def test_a_closed_standard_output_is_an_error_not_silent_success(graph_file: Path) -> None:
+    """Issue 34, item F10: ``kg query ... >&-`` loses the rows it prints; it says so
+    and exits 74, in one line, rather than 0."""
+    done = _query_all(graph_file, preexec_fn=lambda: os.close(1))
+    err = done.stderr.decode()
+    assert done.returncode == 74, err
+    assert err.startswith("kg: error: standard output is closed") and err.count("\n") == 1, err
+
+
+def test_a_reader_that_stops_early_is_not_an_error(graph_file: Path) -> None:
+    """``kg query ... | head -1``: the reader has what it wanted; kg exits 0 quietly."""
+    import subprocess
+
+    many = graph_file.parent / "many.nt"
+    triple = "<https://x.org/s{0}> <https://x.org/p> <https://x.org/o{0}> .\n"
+    many.write_text("".join(triple.format(i) for i in range(20000)))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "query", "-e", "SELECT * WHERE { ?s ?p ?o }", str(many)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.readline()
+    child.stdout.close()  # as head does after its first line
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "kg: error" not in err, err
