@@ -381,7 +381,8 @@ def read_article(
         data = path.read_bytes()
     text = decode(data, str(path))
     if path.suffix.lower() in HTML_SUFFIXES:
-        return html_article(text, key=path.stem, source=str(path))
+        article = html_article(text, key=path.stem, source=str(path))
+        return article if key_of is None else dataclasses.replace(article, key=key_of(article))
     return parse_article(text, key=path.stem, source=str(path), key_of=key_of)
 
 
@@ -492,6 +493,15 @@ def _text_lines(handle: BinaryIO, path: Path, max_bytes: int) -> Iterator[tuple[
 
 #: The input path that means standard input.
 STDIN = "-"
+#: How an HTML page starts, after a byte order mark, white space, an XML declaration
+#: (XHTML) and comments: a doctype, or the <html>, <head>, <body>, <title> or <meta>
+#: element (``<html lang="en">``), in any case. Text that merely mentions a tag further
+#: on, or Markdown that starts with an inline <div>, is not a page.
+_HTML_START = re.compile(
+    rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    rb"<(?:!doctype\s+html|html|head|body|title|meta)[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def piped_key(article: Article) -> str:
@@ -539,8 +549,10 @@ def spool_stdin(
 ) -> Path:
     """Copy standard input into a file in ``directory``, so that it can be read twice
     (kg checks every article before it builds any): ``stdin.jsonl`` if it starts
-    like JSON Lines (``{``), else ``stdin.txt``. Its articles are keyed by
-    :func:`piped_key` (JSON Lines lines without an ``id``: by :func:`text_key`).
+    like JSON Lines (``{``), ``stdin.html`` if it starts as an HTML page does
+    (``curl -s URL | kg build -``: read as an ``.html`` file is), else ``stdin.txt``.
+    Its articles are keyed by :func:`piped_key` (JSON Lines lines without an ``id``:
+    by :func:`text_key`).
 
     The limits are checked as it is read, so endless input never fills the disk: an
     article (a text, or a JSON line) over ``max_bytes``, and JSON Lines over
@@ -548,8 +560,10 @@ def spool_stdin(
     """
     source = stream if stream is not None else sys.stdin.buffer
     head = source.read(8192)
-    jsonl = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-    path = Path(directory) / ("stdin.jsonl" if jsonl else "stdin.txt")
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    jsonl = start.startswith(b"{")
+    suffix = ".jsonl" if jsonl else ".html" if _HTML_START.match(start) else ".txt"
+    path = Path(directory) / f"stdin{suffix}"
     with path.open("wb") as out:
         if jsonl:
             copy_lines_limited(source, out, head, max_bytes, max_total, "<stdin>")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Graph
+from rdflib import RDFS, Graph
 
 from kg.cli import main
 from kg.errors import FormatError, InputError, KGError, QueryError, UsageError
@@ -602,3 +602,54 @@ def test_a_reader_that_stops_early_is_not_an_error(graph_file: Path) -> None:
     err = child.stderr.read().decode()
     assert child.wait(timeout=120) == 0, err
     assert "Traceback" not in err and "kg: error" not in err, err
+
+
+# -- kg build -: an HTML page piped in ----------------------------------------------
+
+PAGE = (
+    "<head><title>Cobalt Mining news</title><script>var s = 'Evil Scriptman';</script></head>"
+    "<body><p>Renata Vogel is the chief executive of Cobalt Mining.</p>"
+    "<span hidden>Secret Sam is the president of Shadow Bank.</span></body></html>\n"
+)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "<!doctype html><html>",
+        '\ufeff \n<HTML lang="en">',
+        "<!-- saved from the web -->\n<!DOCTYPE HTML PUBLIC '-//W3C//DTD HTML 4.01//EN'><html>",
+        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">',
+    ],
+    ids=["doctype", "bom-and-html-element", "comment-first", "xhtml"],
+)
+def test_html_piped_in_is_read_as_an_html_file_is(
+    start: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capfdbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    """Issue 34, item F4: ``curl -s URL | kg build -`` reads the page's visible text,
+    with its <title> as the title, not its markup, scripts and hidden parts."""
+    out = tmp_path / "g.nt"
+    monkeypatch.setattr(sys, "stdin", Stdin((start + PAGE).encode()))
+    code, _, err = run(["build", "-", "-o", str(out), "-q"], capfdbinary)
+    assert code == 0, err
+    graph = Graph().parse(out)
+    labels = {str(o) for o in graph.objects(None, RDFS.label)}
+    assert {"Renata Vogel", "Cobalt Mining"} <= labels
+    assert "Cobalt Mining news" in labels  # the article's title
+    text = out.read_text(encoding="utf-8")
+    assert not re.search(r"Scriptman|Secret Sam|Shadow Bank|<p>|</span>", text)
+    assert "/id/article/cobalt-mining-news-" in text  # keyed by its title and text
+
+
+def test_text_that_mentions_a_tag_piped_in_stays_text(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    out = tmp_path / "g.nt"
+    text = "Sam Altman, OpenAI's CEO, said pages start with <html> tags.\n"
+    monkeypatch.setattr(sys, "stdin", Stdin(text.encode()))
+    code, _, err = run(["build", "-", "-o", str(out), "-q"], capfdbinary)
+    assert code == 0, err
+    assert "start with <html> tags" in out.read_text(encoding="utf-8")
