@@ -180,15 +180,121 @@ def decode(data: bytes, name: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+#: Style sheets of a page, with their start tag's attributes (``media``).
+_STYLE_SHEET = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+#: At-rules with a block (``@media print { ... }``, one level of rules inside) and
+#: without (``@import ...;``): what they hide depends on the screen or the medium.
+_CSS_AT_BLOCK = re.compile(r"@[^{};]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
+_CSS_AT_STATEMENT = re.compile(r"@[^{};]*;")
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+#: A simple selector: an element, classes and an id (``p``, ``.x``, ``#promo``,
+#: ``div.ad.wide``). Others (descendants, pseudo-classes, attributes) are not read.
+_CSS_SIMPLE = re.compile(r"([a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)", re.IGNORECASE)
+_CSS_ZERO = re.compile(r"(?:0+(?:\.0*)?|\.0+)(?:[a-z]+|%)?")
+_CSS_NEGATIVE = re.compile(r"-(\d+(?:\.\d*)?|\.\d+)([a-z]*|%)")
+#: Properties that a large negative value moves out of sight (``left: -9999px``,
+#: ``text-indent: -9999px``), and how large, by unit (no unit: as pixels).
+_OFFSET_PROPERTIES = frozenset({"left", "top", "right", "text-indent", "margin-left", "margin-top"})
+_OFF_SCREEN = {"": 500.0, "px": 500.0, "pt": 375.0, "em": 30.0, "rem": 30.0, "%": 100.0}
+
+
+def style_hides(style: str) -> bool:
+    """Whether CSS declarations hide what they apply to from a reader: ``display:
+    none``, ``visibility: hidden``, ``font-size: 0``, ``opacity: 0``, or an
+    element moved far off the page (``position: absolute; left: -9999px``).
+
+    >>> style_hides("color: red; DISPLAY : none !important"), style_hides("opacity: .5")
+    (True, False)
+    >>> style_hides("position:absolute;left:-9999px"), style_hides("margin-left: -1em")
+    (True, False)
+    """
+    for declaration in "".join(style.lower().split()).split(";"):
+        name, _, value = declaration.partition(":")
+        value = value.removesuffix("!important")
+        if (name, value) in (("display", "none"), ("visibility", "hidden")):
+            return True
+        if name in ("font-size", "opacity") and _CSS_ZERO.fullmatch(value):
+            return True
+        if name in _OFFSET_PROPERTIES and (far := _CSS_NEGATIVE.fullmatch(value)):
+            least = _OFF_SCREEN.get(far.group(2))
+            if least is not None and float(far.group(1)) >= least:
+                return True
+    return False
+
+
+@dataclasses.dataclass(frozen=True)
+class _Selector:
+    """A simple CSS selector: an element (or any), classes it has, and an id."""
+
+    tag: str | None
+    classes: frozenset[str]
+    ids: frozenset[str]
+
+    def matches(self, tag: str, classes: set[str], id_: str | None) -> bool:
+        return (
+            (self.tag is None or self.tag == tag)
+            and self.classes <= classes
+            and self.ids <= ({id_} if id_ else set())
+        )
+
+
+def hidden_selectors(page: str) -> list[_Selector]:
+    """The simple selectors a page's style sheets hide (:func:`style_hides`): a small
+    reader of ``.cls``, ``#id``, ``tag`` and comma lists of them, not a CSS engine.
+    Sheets for another medium (``media="print"``) and rules inside at-rules
+    (``@media``) are left out: they may not apply to the page as read.
+
+    >>> css = "<style>.x, #ad{display:none} p.note{opacity:0} nav a{display:none}</style>"
+    >>> [(s.tag, sorted(s.classes), sorted(s.ids)) for s in hidden_selectors(css)]
+    [(None, ['x'], []), (None, [], ['ad']), ('p', ['note'], [])]
+    """
+    found: list[_Selector] = []
+    for attrs, sheet in _STYLE_SHEET.findall(page):
+        media = re.search(r"""\bmedia\s*=\s*["']?([^"'>]*)""", attrs, re.IGNORECASE)
+        if media and not re.search(r"\b(?:all|screen)\b", media.group(1), re.IGNORECASE):
+            continue
+        sheet = _CSS_AT_STATEMENT.sub("", _CSS_AT_BLOCK.sub("", _CSS_COMMENT.sub("", sheet)))
+        for selectors, declarations in _CSS_RULE.findall(sheet):
+            if not style_hides(declarations):
+                continue
+            for selector in selectors.split(","):
+                simple = _CSS_SIMPLE.fullmatch(selector.strip())
+                if simple is None or not selector.strip():
+                    continue
+                parts = re.findall(r"([.#])([\w-]+)", simple.group(2))
+                found.append(
+                    _Selector(
+                        tag=simple.group(1).lower() if simple.group(1) else None,
+                        classes=frozenset(name for kind, name in parts if kind == "."),
+                        ids=frozenset(name for kind, name in parts if kind == "#"),
+                    )
+                )
+    return found
+
+
 class _HTMLText(HTMLParser):
     """The text of an HTML page a reader sees: no markup, scripts or styles, nor what
-    the page hides (``hidden``, ``aria-hidden="true"``, ``display: none``,
-    ``visibility: hidden``, templates, SVG drawings with their titles); blocks as
+    the page hides (``hidden``, ``aria-hidden="true"``, styles that hide, inline or
+    by a style sheet's rule for its element, class or id (:func:`style_hides`),
+    templates, SVG drawings with their titles, MathML annotations); blocks as
     paragraphs."""
 
     #: Elements whose content is never shown as the page's text.
     SKIP = frozenset(
-        {"script", "style", "noscript", "template", "svg", "head", "iframe", "canvas", "datalist"}
+        {
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "svg",
+            "head",
+            "iframe",
+            "canvas",
+            "datalist",
+            "annotation",  # a formula's source (TeX) in MathML, not shown
+            "annotation-xml",
+        }
     )
     #: Elements with no content and no end tag: they hide nothing.
     VOID = frozenset(
@@ -239,27 +345,36 @@ class _HTMLText(HTMLParser):
         }
     )
 
-    def __init__(self) -> None:
+    def __init__(self, rules: Iterable[_Selector] = ()) -> None:
         super().__init__(convert_charrefs=True)
+        self.rules = tuple(rules)  # what the page's style sheets hide
         self.parts: list[str] = []
         self.title: list[str] = []
         self.hiding: str | None = None  # the element whose content is hidden
         self.depth = 0  # elements of its kind open inside it, itself included
         self.in_title = False
 
-    @staticmethod
-    def hides(attrs: list[tuple[str, str | None]]) -> bool:
-        """Whether an element's attributes hide it from readers."""
+    def hides(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        """Whether an element's attributes, or a style sheet rule for it, hide it
+        from readers."""
+        classes: set[str] = set()
+        id_ = None
         for name, value in attrs:
             if name == "hidden":
                 return True
             if name == "aria-hidden" and (value or "").strip().lower() == "true":
                 return True
-            if name == "style" and value:
-                style = "".join(value.lower().split())
-                if "display:none" in style or "visibility:hidden" in style:
-                    return True
-        return False
+            if name == "style" and value and style_hides(value):
+                return True
+            if name == "class" and value:
+                classes.update(value.split())
+            if name == "id" and value:
+                id_ = value.strip()
+        # a sheet hiding <html> or <body> until a script shows it is a guard against
+        # framing, not text hidden from readers
+        if tag in ("html", "body"):
+            return False
+        return any(rule.matches(tag, classes, id_) for rule in self.rules)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.hiding is not None:
@@ -278,7 +393,7 @@ class _HTMLText(HTMLParser):
                 return
         if tag == "title":  # the page's title, or one in the body: not an SVG's
             self.in_title = True
-        elif tag not in self.VOID and (tag in self.SKIP or self.hides(attrs)):
+        elif tag not in self.VOID and (tag in self.SKIP or self.hides(tag, attrs)):
             self.hiding, self.depth = tag, 1
         elif tag in self.BLOCKS:
             self.parts.append("\n\n")
@@ -317,7 +432,7 @@ def html_article(text: str, key: str, source: str) -> Article:
     >>> a.title, a.text
     ('Deal', 'OpenAI & Disney')
     """
-    parser = _HTMLText()
+    parser = _HTMLText(hidden_selectors(text))
     parser.feed(text)
     parser.close()
     body = parser.text()
