@@ -180,14 +180,9 @@ def decode(data: bytes, name: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-#: Style sheets of a page, with their start tag's attributes (``media``).
-_STYLE_SHEET = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-#: At-rules with a block (``@media print { ... }``, one level of rules inside) and
-#: without (``@import ...;``): what they hide depends on the screen or the medium.
-_CSS_AT_BLOCK = re.compile(r"@[^{};]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
-_CSS_AT_STATEMENT = re.compile(r"@[^{};]*;")
-_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+#: What a style sheet's top-level structure is read by: block braces and the ends
+#: of at-statements (``@import ...;``). Scanned once, so any sheet reads in linear time.
+_CSS_PUNCTUATION = re.compile(r"[{};]")
 #: A simple selector: an element, classes and an id (``p``, ``.x``, ``#promo``,
 #: ``div.ad.wide``). Others (descendants, pseudo-classes, attributes) are not read.
 _CSS_SIMPLE = re.compile(r"([a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)", re.IGNORECASE)
@@ -239,6 +234,68 @@ class _Selector:
         )
 
 
+class _StyleSheets(HTMLParser):
+    """The style sheets of a page that apply on screen, as the parser finds them
+    (not those inside comments or scripts); ``media="print"`` sheets are left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sheets: list[str] = []
+        self.media_ok = False
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "style":
+            media = dict(attrs).get("media") or "all"
+            self.inside = True
+            self.media_ok = bool(re.search(r"\b(?:all|screen)\b", media, re.IGNORECASE))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self.media_ok:
+            self.sheets.append(data)
+
+
+def _without_comments(css: str) -> str:
+    """CSS without its ``/* comments */`` (an unclosed one runs to the end)."""
+    kept, pos = [], 0
+    while (opened := css.find("/*", pos)) != -1:
+        kept.append(css[pos:opened])
+        closed = css.find("*/", opened + 2)
+        pos = len(css) if closed == -1 else closed + 2
+    kept.append(css[pos:])
+    return " ".join(kept)
+
+
+def css_rules(css: str) -> Iterator[tuple[str, str]]:
+    """The (selectors, declarations) of a style sheet's top-level rules; at-rules
+    (``@media``, ``@supports``, ``@import``) are left out, as what they hide depends
+    on the screen or the medium.
+
+    >>> list(css_rules("/* x */ .a, p { color: red } @media print { .b { display: none } }"))
+    [('.a, p', ' color: red ')]
+    """
+    css = _without_comments(css)
+    depth, start, prelude, body = 0, 0, "", 0
+    for found in _CSS_PUNCTUATION.finditer(css):
+        mark, pos = found.group(), found.start()
+        if mark == "{":
+            if depth == 0:
+                prelude, body = css[start:pos].strip(), pos + 1
+            depth += 1
+        elif mark == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                if prelude and not prelude.startswith("@"):
+                    yield prelude, css[body:pos]
+                start = pos + 1
+        elif depth == 0:  # the end of an at-statement, or a stray brace
+            start = pos + 1
+
+
 def hidden_selectors(page: str) -> list[_Selector]:
     """The simple selectors a page's style sheets hide (:func:`style_hides`): a small
     reader of ``.cls``, ``#id``, ``tag`` and comma lists of them, not a CSS engine.
@@ -249,13 +306,14 @@ def hidden_selectors(page: str) -> list[_Selector]:
     >>> [(s.tag, sorted(s.classes), sorted(s.ids)) for s in hidden_selectors(css)]
     [(None, ['x'], []), (None, [], ['ad']), ('p', ['note'], [])]
     """
+    if "<style" not in page.lower():
+        return []
+    reader = _StyleSheets()
+    reader.feed(page)
+    reader.close()
     found: list[_Selector] = []
-    for attrs, sheet in _STYLE_SHEET.findall(page):
-        media = re.search(r"""\bmedia\s*=\s*["']?([^"'>]*)""", attrs, re.IGNORECASE)
-        if media and not re.search(r"\b(?:all|screen)\b", media.group(1), re.IGNORECASE):
-            continue
-        sheet = _CSS_AT_STATEMENT.sub("", _CSS_AT_BLOCK.sub("", _CSS_COMMENT.sub("", sheet)))
-        for selectors, declarations in _CSS_RULE.findall(sheet):
+    for sheet in reader.sheets:
+        for selectors, declarations in css_rules(sheet):
             if not style_hides(declarations):
                 continue
             for selector in selectors.split(","):

@@ -613,6 +613,27 @@ def test_html_text_a_reader_never_sees_is_not_read(hidden):
 
 
 @pytest.mark.parametrize(
+    "sheet",
+    ["@a" * 100_000, "a" * 100_000 + "}", "/*" * 100_000, "}" * 100_000, "a{" * 100_000],
+    ids=["at-signs", "no-braces", "open-comments", "stray-braces", "open-blocks"],
+)
+def test_a_hostile_style_sheet_is_read_in_linear_time(sheet):
+    """A style sheet is scanned once: one built to make pattern matching backtrack
+    (a quadratic reader took minutes on these) reads at once, and a rule after it
+    still hides what it names."""
+    import time
+
+    from kg.sources import html_article
+
+    page = f"<style>{sheet}</style><style>.x{{display:none}}</style>"
+    page += '<p>Sam Altman spoke.</p><p class="x">Viktor Orlov</p>'
+    began = time.perf_counter()
+    article = html_article(page, "a", "a.html")
+    assert time.perf_counter() - began < 5
+    assert article.text == "Sam Altman spoke."
+
+
+@pytest.mark.parametrize(
     "shown",
     [
         '<style media="print">.x{display:none}</style><p class="x">Viktor Orlov</p>',
