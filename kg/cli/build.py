@@ -392,7 +392,8 @@ def add(sub: Any, p: Parents) -> None:
         "inputs",
         nargs="+",
         metavar="ARTICLE",
-        help="article files or directories; - reads standard input (an article, or JSON Lines)",
+        help="article files or directories; - reads standard input (an article, an HTML page, "
+        "or JSON Lines)",
     )
     build.add_argument(
         "-o",
