@@ -30,6 +30,7 @@ import hashlib
 import json
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -59,6 +60,10 @@ MAX_ARTICLE_CHARS = 1_000_000
 _GLOB_CHARS = frozenset("*?[")
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: What a title's slug leaves out (a piped article's key): all but ASCII letters and
+#: digits, as the article's IRI does.
+_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG_CHARS = 60
 
 
 def check_date(value: str, where: str) -> str:
@@ -175,15 +180,179 @@ def decode(data: bytes, name: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+#: What a style sheet's top-level structure is read by: block braces and the ends
+#: of at-statements (``@import ...;``). Scanned once, so any sheet reads in linear time.
+_CSS_PUNCTUATION = re.compile(r"[{};]")
+#: A simple selector: an element, classes and an id (``p``, ``.x``, ``#promo``,
+#: ``div.ad.wide``). Others (descendants, pseudo-classes, attributes) are not read.
+_CSS_SIMPLE = re.compile(r"([a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)", re.IGNORECASE)
+_CSS_ZERO = re.compile(r"(?:0+(?:\.0*)?|\.0+)(?:[a-z]+|%)?")
+_CSS_NEGATIVE = re.compile(r"-(\d+(?:\.\d*)?|\.\d+)([a-z]*|%)")
+#: Properties that a large negative value moves out of sight (``left: -9999px``,
+#: ``text-indent: -9999px``), and how large, by unit (no unit: as pixels).
+_OFFSET_PROPERTIES = frozenset({"left", "top", "right", "text-indent", "margin-left", "margin-top"})
+_OFF_SCREEN = {"": 500.0, "px": 500.0, "pt": 375.0, "em": 30.0, "rem": 30.0, "%": 100.0}
+
+
+def style_hides(style: str) -> bool:
+    """Whether CSS declarations hide what they apply to from a reader: ``display:
+    none``, ``visibility: hidden``, ``font-size: 0``, ``opacity: 0``, or an
+    element moved far off the page (``position: absolute; left: -9999px``).
+
+    >>> style_hides("color: red; DISPLAY : none !important"), style_hides("opacity: .5")
+    (True, False)
+    >>> style_hides("position:absolute;left:-9999px"), style_hides("margin-left: -1em")
+    (True, False)
+    """
+    for declaration in "".join(style.lower().split()).split(";"):
+        name, _, value = declaration.partition(":")
+        value = value.removesuffix("!important")
+        if (name, value) in (("display", "none"), ("visibility", "hidden")):
+            return True
+        if name in ("font-size", "opacity") and _CSS_ZERO.fullmatch(value):
+            return True
+        if name in _OFFSET_PROPERTIES and (far := _CSS_NEGATIVE.fullmatch(value)):
+            least = _OFF_SCREEN.get(far.group(2))
+            if least is not None and float(far.group(1)) >= least:
+                return True
+    return False
+
+
+@dataclasses.dataclass(frozen=True)
+class _Selector:
+    """A simple CSS selector: an element (or any), classes it has, and an id."""
+
+    tag: str | None
+    classes: frozenset[str]
+    ids: frozenset[str]
+
+    def matches(self, tag: str, classes: set[str], id_: str | None) -> bool:
+        return (
+            (self.tag is None or self.tag == tag)
+            and self.classes <= classes
+            and self.ids <= ({id_} if id_ else set())
+        )
+
+
+class _StyleSheets(HTMLParser):
+    """The style sheets of a page that apply on screen, as the parser finds them
+    (not those inside comments or scripts); ``media="print"`` sheets are left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sheets: list[str] = []
+        self.media_ok = False
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "style":
+            media = dict(attrs).get("media") or "all"
+            self.inside = True
+            self.media_ok = bool(re.search(r"\b(?:all|screen)\b", media, re.IGNORECASE))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self.media_ok:
+            self.sheets.append(data)
+
+
+def _without_comments(css: str) -> str:
+    """CSS without its ``/* comments */`` (an unclosed one runs to the end)."""
+    kept, pos = [], 0
+    while (opened := css.find("/*", pos)) != -1:
+        kept.append(css[pos:opened])
+        closed = css.find("*/", opened + 2)
+        pos = len(css) if closed == -1 else closed + 2
+    kept.append(css[pos:])
+    return " ".join(kept)
+
+
+def css_rules(css: str) -> Iterator[tuple[str, str]]:
+    """The (selectors, declarations) of a style sheet's top-level rules; at-rules
+    (``@media``, ``@supports``, ``@import``) are left out, as what they hide depends
+    on the screen or the medium.
+
+    >>> list(css_rules("/* x */ .a, p { color: red } @media print { .b { display: none } }"))
+    [('.a, p', ' color: red ')]
+    """
+    css = _without_comments(css)
+    depth, start, prelude, body = 0, 0, "", 0
+    for found in _CSS_PUNCTUATION.finditer(css):
+        mark, pos = found.group(), found.start()
+        if mark == "{":
+            if depth == 0:
+                prelude, body = css[start:pos].strip(), pos + 1
+            depth += 1
+        elif mark == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                if prelude and not prelude.startswith("@"):
+                    yield prelude, css[body:pos]
+                start = pos + 1
+        elif depth == 0:  # the end of an at-statement, or a stray brace
+            start = pos + 1
+
+
+def hidden_selectors(page: str) -> list[_Selector]:
+    """The simple selectors a page's style sheets hide (:func:`style_hides`): a small
+    reader of ``.cls``, ``#id``, ``tag`` and comma lists of them, not a CSS engine.
+    Sheets for another medium (``media="print"``) and rules inside at-rules
+    (``@media``) are left out: they may not apply to the page as read.
+
+    >>> css = "<style>.x, #ad{display:none} p.note{opacity:0} nav a{display:none}</style>"
+    >>> [(s.tag, sorted(s.classes), sorted(s.ids)) for s in hidden_selectors(css)]
+    [(None, ['x'], []), (None, [], ['ad']), ('p', ['note'], [])]
+    """
+    if "<style" not in page.lower():
+        return []
+    reader = _StyleSheets()
+    reader.feed(page)
+    reader.close()
+    found: list[_Selector] = []
+    for sheet in reader.sheets:
+        for selectors, declarations in css_rules(sheet):
+            if not style_hides(declarations):
+                continue
+            for selector in selectors.split(","):
+                simple = _CSS_SIMPLE.fullmatch(selector.strip())
+                if simple is None or not selector.strip():
+                    continue
+                parts = re.findall(r"([.#])([\w-]+)", simple.group(2))
+                found.append(
+                    _Selector(
+                        tag=simple.group(1).lower() if simple.group(1) else None,
+                        classes=frozenset(name for kind, name in parts if kind == "."),
+                        ids=frozenset(name for kind, name in parts if kind == "#"),
+                    )
+                )
+    return found
+
+
 class _HTMLText(HTMLParser):
     """The text of an HTML page a reader sees: no markup, scripts or styles, nor what
-    the page hides (``hidden``, ``aria-hidden="true"``, ``display: none``,
-    ``visibility: hidden``, templates, SVG drawings with their titles); blocks as
+    the page hides (``hidden``, ``aria-hidden="true"``, styles that hide, inline or
+    by a style sheet's rule for its element, class or id (:func:`style_hides`),
+    templates, SVG drawings with their titles, MathML annotations); blocks as
     paragraphs."""
 
     #: Elements whose content is never shown as the page's text.
     SKIP = frozenset(
-        {"script", "style", "noscript", "template", "svg", "head", "iframe", "canvas", "datalist"}
+        {
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "svg",
+            "head",
+            "iframe",
+            "canvas",
+            "datalist",
+            "annotation",  # a formula's source (TeX) in MathML, not shown
+            "annotation-xml",
+        }
     )
     #: Elements with no content and no end tag: they hide nothing.
     VOID = frozenset(
@@ -234,27 +403,36 @@ class _HTMLText(HTMLParser):
         }
     )
 
-    def __init__(self) -> None:
+    def __init__(self, rules: Iterable[_Selector] = ()) -> None:
         super().__init__(convert_charrefs=True)
+        self.rules = tuple(rules)  # what the page's style sheets hide
         self.parts: list[str] = []
         self.title: list[str] = []
         self.hiding: str | None = None  # the element whose content is hidden
         self.depth = 0  # elements of its kind open inside it, itself included
         self.in_title = False
 
-    @staticmethod
-    def hides(attrs: list[tuple[str, str | None]]) -> bool:
-        """Whether an element's attributes hide it from readers."""
+    def hides(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        """Whether an element's attributes, or a style sheet rule for it, hide it
+        from readers."""
+        classes: set[str] = set()
+        id_ = None
         for name, value in attrs:
             if name == "hidden":
                 return True
             if name == "aria-hidden" and (value or "").strip().lower() == "true":
                 return True
-            if name == "style" and value:
-                style = "".join(value.lower().split())
-                if "display:none" in style or "visibility:hidden" in style:
-                    return True
-        return False
+            if name == "style" and value and style_hides(value):
+                return True
+            if name == "class" and value:
+                classes.update(value.split())
+            if name == "id" and value:
+                id_ = value.strip()
+        # a sheet hiding <html> or <body> until a script shows it is a guard against
+        # framing, not text hidden from readers
+        if tag in ("html", "body"):
+            return False
+        return any(rule.matches(tag, classes, id_) for rule in self.rules)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.hiding is not None:
@@ -273,7 +451,7 @@ class _HTMLText(HTMLParser):
                 return
         if tag == "title":  # the page's title, or one in the body: not an SVG's
             self.in_title = True
-        elif tag not in self.VOID and (tag in self.SKIP or self.hides(attrs)):
+        elif tag not in self.VOID and (tag in self.SKIP or self.hides(tag, attrs)):
             self.hiding, self.depth = tag, 1
         elif tag in self.BLOCKS:
             self.parts.append("\n\n")
@@ -312,7 +490,7 @@ def html_article(text: str, key: str, source: str) -> Article:
     >>> a.title, a.text
     ('Deal', 'OpenAI & Disney')
     """
-    parser = _HTMLText()
+    parser = _HTMLText(hidden_selectors(text))
     parser.feed(text)
     parser.close()
     body = parser.text()
@@ -376,7 +554,8 @@ def read_article(
         data = path.read_bytes()
     text = decode(data, str(path))
     if path.suffix.lower() in HTML_SUFFIXES:
-        return html_article(text, key=path.stem, source=str(path))
+        article = html_article(text, key=path.stem, source=str(path))
+        return article if key_of is None else dataclasses.replace(article, key=key_of(article))
     return parse_article(text, key=path.stem, source=str(path), key_of=key_of)
 
 
@@ -487,31 +666,52 @@ def _text_lines(handle: BinaryIO, path: Path, max_bytes: int) -> Iterator[tuple[
 
 #: The input path that means standard input.
 STDIN = "-"
+#: How an HTML page starts, after a byte order mark, white space, an XML declaration
+#: (XHTML) and comments: a doctype, or the <html>, <head>, <body>, <title> or <meta>
+#: element (``<html lang="en">``), in any case. Text that merely mentions a tag further
+#: on, or Markdown that starts with an inline <div>, is not a page.
+_HTML_START = re.compile(
+    rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    rb"<(?:!doctype\s+html|html|head|body|title|meta)[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def piped_key(article: Article) -> str:
     """The key of an article read from standard input that names none (no ``id``):
-    its title, else :func:`text_key`. Piped articles have no file name to be keyed
-    by, and one fixed key would make each replace the one before; keyed so, the
-    same article piped again is the same article, and a new text of it replaces it
-    (the build says so).
+    a slug of its title and the start of the SHA-256 of its text, else
+    :func:`text_key`. Piped articles have no file name to be keyed by; one fixed
+    key, or a title alone (a daily brief has the same title every day), would make
+    each replace the one before. Keyed by its text, the same article piped again is
+    the same article (a re-run skips it) and two texts never replace each other;
+    the title part keeps the key readable.
 
-    >>> piped_key(Article(key="-", text="Sora.", source="-", title="OpenAI  courts Hollywood"))
-    'OpenAI courts Hollywood'
+    >>> piped_key(Article(key="-", text="Sora.", source="-", title="OpenAI  courts Hollywood!"))
+    'openai-courts-hollywood-f11f5caa5576'
+    >>> piped_key(Article(key="-", text="Sora.", source="-", title="Zürich"))
+    'zurich-f11f5caa5576'
     >>> piped_key(Article(key="-", text="Sora.", source="-"))
     'stdin-f11f5caa5576'
     """
-    if article.title and article.title.strip():
-        return " ".join(article.title.split())
-    return text_key(article)
+    folded = unicodedata.normalize("NFKD", article.title or "").encode("ascii", "ignore")
+    slug = _SLUG.sub("-", folded.decode().lower()).strip("-")[:_SLUG_CHARS].rstrip("-")
+    if not slug:
+        return text_key(article)
+    return f"{slug}-{_text_digest(article)}"
 
 
 def text_key(article: Article) -> str:
     """``stdin-`` and the start of the SHA-256 of an article's text: the key of a
-    JSON line piped in without an ``id`` (titles repeat in a corpus; texts seldom
-    do, and two lines of one text are refused as one article given twice)."""
-    digest = hashlib.sha256(article.body.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"stdin-{digest[:12]}"
+    JSON line piped in without an ``id``, and of a piped article without a title
+    (titles repeat in a corpus; texts seldom do, and two lines of one text are
+    refused as one article given twice)."""
+    return f"stdin-{_text_digest(article)}"
+
+
+def _text_digest(article: Article) -> str:
+    """The first 12 hex digits of the SHA-256 of an article's text (front matter not
+    included: it is not what the graph is built from)."""
+    return hashlib.sha256(article.body.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def spool_stdin(
@@ -522,8 +722,10 @@ def spool_stdin(
 ) -> Path:
     """Copy standard input into a file in ``directory``, so that it can be read twice
     (kg checks every article before it builds any): ``stdin.jsonl`` if it starts
-    like JSON Lines (``{``), else ``stdin.txt``. Its articles are keyed by
-    :func:`piped_key` (JSON Lines lines without an ``id``: by :func:`text_key`).
+    like JSON Lines (``{``), ``stdin.html`` if it starts as an HTML page does
+    (``curl -s URL | kg build -``: read as an ``.html`` file is), else ``stdin.txt``.
+    Its articles are keyed by :func:`piped_key` (JSON Lines lines without an ``id``:
+    by :func:`text_key`).
 
     The limits are checked as it is read, so endless input never fills the disk: an
     article (a text, or a JSON line) over ``max_bytes``, and JSON Lines over
@@ -531,8 +733,10 @@ def spool_stdin(
     """
     source = stream if stream is not None else sys.stdin.buffer
     head = source.read(8192)
-    jsonl = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-    path = Path(directory) / ("stdin.jsonl" if jsonl else "stdin.txt")
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    jsonl = start.startswith(b"{")
+    suffix = ".jsonl" if jsonl else ".html" if _HTML_START.match(start) else ".txt"
+    path = Path(directory) / f"stdin{suffix}"
     with path.open("wb") as out:
         if jsonl:
             copy_lines_limited(source, out, head, max_bytes, max_total, "<stdin>")

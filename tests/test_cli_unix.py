@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Graph
+from rdflib import RDFS, Graph
 
 from kg.cli import main
 from kg.errors import FormatError, InputError, KGError, QueryError, UsageError
@@ -275,7 +275,7 @@ def test_piped_articles_do_not_replace_each_other(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
 ) -> None:
     """``cat a.txt | kg build - --store s; cat b.txt | kg build - --store s`` keeps both:
-    a piped article is keyed by its title or its text, not by one fixed name."""
+    a piped article is keyed by its text (and title), not by one fixed name."""
     store = tmp_path / "s.trig"
     texts = [ARTICLE, "Tim Cook, Apple's CEO, visited Paris.\n"]
     for text in texts:
@@ -527,3 +527,129 @@ def test_labels_print_on_a_standard_output_that_is_not_utf8(
     )
     assert done.returncode == 0, done.stderr.decode("ascii", "replace")
     assert b"Z\\xfcrich" in done.stdout or b"Z\\u00fc" in done.stdout, done.stdout
+
+
+# -- kg build -: piped articles that share a title ---------------------------------
+
+BRIEFS = [
+    "---\ntitle: Daily Brief\ndate: 2024-03-01\n---\n"
+    "Marta Velloso is the chief executive of Quintara Systems.\n",
+    "---\ntitle: Daily Brief\ndate: 2024-03-02\n---\n"
+    "Jonas Eklund is the chief executive of Halvard Energy.\n",
+]
+
+
+def test_piped_articles_with_one_title_keep_their_own_graphs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """Issue 34, item F5: a title is not a key (a daily brief has the same one each
+    day); two piped articles under one title are two articles, keyed readably by the
+    title and a digest of the text, and the same text piped again is skipped."""
+    store = tmp_path / "s.nq"
+    for text in BRIEFS:
+        monkeypatch.setattr(sys, "stdin", Stdin(text.encode()))
+        code, _, err = run(["build", "-", "--store", str(store), "-q"], capfdbinary)
+        assert code == 0, err
+        assert "replaced" not in err, err
+    stored = store.read_text(encoding="utf-8")
+    assert "Marta Velloso" in stored and "Jonas Eklund" in stored
+    keys = set(re.findall(r"/id/article/(daily-brief-[0-9a-f]{12})>", stored))
+    assert len(keys) == 2, keys
+    monkeypatch.setattr(sys, "stdin", Stdin(BRIEFS[0].encode()))
+    code, _, err = run(["build", "-", "--store", str(store)], capfdbinary)
+    assert code == 0 and "(1 unchanged, skipped)" in err, err
+
+
+# -- a standard output that is closed, or a reader that stops early ---------------
+
+
+def _query_all(graph: Path, **popen: Any) -> Any:
+    import subprocess
+
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", "query", "-e", query, str(graph)],
+        stderr=subprocess.PIPE,
+        timeout=120,
+        **popen,
+    )
+
+
+def test_a_closed_standard_output_is_an_error_not_silent_success(graph_file: Path) -> None:
+    """Issue 34, item F10: ``kg query ... >&-`` loses the rows it prints; it says so
+    and exits 74, in one line, rather than 0."""
+    done = _query_all(graph_file, preexec_fn=lambda: os.close(1))
+    err = done.stderr.decode()
+    assert done.returncode == 74, err
+    assert err.startswith("kg: error: standard output is closed") and err.count("\n") == 1, err
+
+
+def test_a_reader_that_stops_early_is_not_an_error(graph_file: Path) -> None:
+    """``kg query ... | head -1``: the reader has what it wanted; kg exits 0 quietly."""
+    import subprocess
+
+    many = graph_file.parent / "many.nt"
+    triple = "<https://x.org/s{0}> <https://x.org/p> <https://x.org/o{0}> .\n"
+    many.write_text("".join(triple.format(i) for i in range(20000)))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "query", "-e", "SELECT * WHERE { ?s ?p ?o }", str(many)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.readline()
+    child.stdout.close()  # as head does after its first line
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "kg: error" not in err, err
+
+
+# -- kg build -: an HTML page piped in ----------------------------------------------
+
+PAGE = (
+    "<head><title>Cobalt Mining news</title><script>var s = 'Evil Scriptman';</script></head>"
+    "<body><p>Renata Vogel is the chief executive of Cobalt Mining.</p>"
+    "<span hidden>Secret Sam is the president of Shadow Bank.</span></body></html>\n"
+)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "<!doctype html><html>",
+        '\ufeff \n<HTML lang="en">',
+        "<!-- saved from the web -->\n<!DOCTYPE HTML PUBLIC '-//W3C//DTD HTML 4.01//EN'><html>",
+        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">',
+    ],
+    ids=["doctype", "bom-and-html-element", "comment-first", "xhtml"],
+)
+def test_html_piped_in_is_read_as_an_html_file_is(
+    start: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capfdbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    """Issue 34, item F4: ``curl -s URL | kg build -`` reads the page's visible text,
+    with its <title> as the title, not its markup, scripts and hidden parts."""
+    out = tmp_path / "g.nt"
+    monkeypatch.setattr(sys, "stdin", Stdin((start + PAGE).encode()))
+    code, _, err = run(["build", "-", "-o", str(out), "-q"], capfdbinary)
+    assert code == 0, err
+    graph = Graph().parse(out)
+    labels = {str(o) for o in graph.objects(None, RDFS.label)}
+    assert {"Renata Vogel", "Cobalt Mining"} <= labels
+    assert "Cobalt Mining news" in labels  # the article's title
+    text = out.read_text(encoding="utf-8")
+    assert not re.search(r"Scriptman|Secret Sam|Shadow Bank|<p>|</span>", text)
+    assert "/id/article/cobalt-mining-news-" in text  # keyed by its title and text
+
+
+def test_text_that_mentions_a_tag_piped_in_stays_text(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    out = tmp_path / "g.nt"
+    text = "Sam Altman, OpenAI's CEO, said pages start with <html> tags.\n"
+    monkeypatch.setattr(sys, "stdin", Stdin(text.encode()))
+    code, _, err = run(["build", "-", "-o", str(out), "-q"], capfdbinary)
+    assert code == 0, err
+    assert "start with <html> tags" in out.read_text(encoding="utf-8")

@@ -567,6 +567,18 @@ def test_html_input_keeps_text_not_markup(odd_outputs):
         "<template><p>Viktor Orlov</p></template>",
         "<div hidden><div>Viktor</div> Orlov</div>",
         "<ul><li hidden>Viktor Orlov<li>Shown item.</ul>",
+        # issue 34, item F6: a style sheet's rules, and other ways a page hides text
+        '<style>.x{display:none}</style><p class="lead x">Viktor Orlov</p>',
+        "<style>/* ads */ .y, #promo { visibility : hidden !important }</style>"
+        '<div id="promo">Viktor <b>Orlov</b></div>',
+        "<style>aside.note{display:none}</style><aside class='note'>Viktor Orlov</aside>",
+        '<div style="font-size:0">Viktor Orlov</div>',
+        '<div style="opacity: 0.0">Viktor Orlov</div>',
+        '<div style="position:absolute;left:-9999px">Viktor Orlov</div>',
+        '<h2 style="text-indent: -999em">Viktor Orlov</h2>',
+        "<math><semantics><mi>x</mi>"
+        '<annotation encoding="application/x-tex">Viktor Orlov</annotation></semantics></math>',
+        "<math><annotation-xml><mtext>Viktor Orlov</mtext></annotation-xml></math>",
     ],
     ids=[
         "hidden",
@@ -577,6 +589,15 @@ def test_html_input_keeps_text_not_markup(odd_outputs):
         "template",
         "nested",
         "list-item",
+        "style-sheet-class",
+        "style-sheet-id-in-a-list",
+        "style-sheet-element-and-class",
+        "font-size-zero",
+        "opacity-zero",
+        "off-screen",
+        "text-indent",
+        "math-annotation",
+        "math-annotation-xml",
     ],
 )
 def test_html_text_a_reader_never_sees_is_not_read(hidden):
@@ -589,6 +610,50 @@ def test_html_text_a_reader_never_sees_is_not_read(hidden):
     assert "Viktor" not in article.text and "Orlov" not in article.text
     assert article.text.startswith("Sam Altman spoke.")
     assert article.text.endswith("Disney listened.")  # what follows is read again
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    ["@a" * 100_000, "a" * 100_000 + "}", "/*" * 100_000, "}" * 100_000, "a{" * 100_000],
+    ids=["at-signs", "no-braces", "open-comments", "stray-braces", "open-blocks"],
+)
+def test_a_hostile_style_sheet_is_read_in_linear_time(sheet):
+    """A style sheet is scanned once: one built to make pattern matching backtrack
+    (a quadratic reader took minutes on these) reads at once, and a rule after it
+    still hides what it names."""
+    import time
+
+    from kg.sources import html_article
+
+    page = f"<style>{sheet}</style><style>.x{{display:none}}</style>"
+    page += '<p>Sam Altman spoke.</p><p class="x">Viktor Orlov</p>'
+    began = time.perf_counter()
+    article = html_article(page, "a", "a.html")
+    assert time.perf_counter() - began < 5
+    assert article.text == "Sam Altman spoke."
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        '<style media="print">.x{display:none}</style><p class="x">Viktor Orlov</p>',
+        "<style>@media (max-width: 600px) { .x{display:none} }</style>"
+        '<p class="x">Viktor Orlov</p>',
+        '<style>.x:hover{display:none} nav .x{display:none}</style><p class="x">Viktor Orlov</p>',
+        '<style>.y{display:none} .x{color:red}</style><p class="x">Viktor Orlov</p>',
+        "<style>body{display:none !important}</style><p>Viktor Orlov</p>",
+        '<p style="opacity:0.5; margin-left:-10px; font-size:0.9em">Viktor Orlov</p>',
+    ],
+    ids=["print-sheet", "media-query", "not-simple", "other-class", "framing-guard", "faint"],
+)
+def test_html_text_styles_do_not_hide_is_read(shown):
+    """What a style sheet does not simply hide on screen is read: kg honours simple
+    rules only, and a page that hides its <body> until a script runs is still read."""
+    from kg.sources import html_article
+
+    page = f"<html><head><title>Deal</title></head><body><p>Sam Altman spoke.</p>{shown}"
+    article = html_article(page + "</body></html>", "a", "a.html")
+    assert "Viktor Orlov" in article.text
 
 
 def test_control_characters_become_spaces_and_offsets_hold(odd_outputs):

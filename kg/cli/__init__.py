@@ -120,8 +120,39 @@ def _printable_output() -> Iterator[None]:
                 stream.reconfigure(errors=errors)
 
 
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when it was closed (``kg query ... >&-``): Python then sets
+    ``sys.stdout`` to None and ``print`` drops what it is given without a word, so a
+    command would report success with its output lost. Writing here fails as a
+    write to a closed file does, which the command reports (exit 74)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError("standard output is closed; nothing can be written to it")
+
+    @property
+    def buffer(self) -> _ClosedOutput:
+        return self  # ``sys.stdout.buffer.write(bytes)`` fails the same way
+
+
+@contextlib.contextmanager
+def _closed_output_fails() -> Iterator[None]:
+    """Make writing to a closed standard output an error (:class:`_ClosedOutput`);
+    commands that write nothing there (``kg build -o g.ttl``) still run."""
+    if sys.stdout is not None:
+        yield
+        return
+    sys.stdout = _ClosedOutput()
+    try:
+        yield
+    finally:
+        sys.stdout = None  # type: ignore[assignment]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    with _printable_output(), quiet_literals():
+    with _closed_output_fails(), _printable_output(), quiet_literals():
         return _main(argv)
 
 

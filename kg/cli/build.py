@@ -392,7 +392,8 @@ def add(sub: Any, p: Parents) -> None:
         "inputs",
         nargs="+",
         metavar="ARTICLE",
-        help="article files or directories; - reads standard input (an article, or JSON Lines)",
+        help="article files or directories; - reads standard input (an article, an HTML page, "
+        "or JSON Lines)",
     )
     build.add_argument(
         "-o",
@@ -411,8 +412,8 @@ def add(sub: Any, p: Parents) -> None:
         "--id",
         metavar="KEY",
         help="the key of the article read from standard input (-), which names its graph; "
-        "by default its front matter's id, else its title, else a digest of its text, so "
-        "each piped article keeps its own graph",
+        "by default its front matter's id, else a slug of its title and a digest of its "
+        "text (daily-brief-3f9a2c5d1e0b), so each piped article keeps its own graph",
     )
     build.add_argument(
         "--provenance",
