@@ -381,3 +381,22 @@ def load_lexicon(extra: Sequence[str | Path] = (), kb: bool = True) -> Lexicon:
         + tuple(str(Path(p)) for p in extra)
     )
     return _cached_lexicon(tuple(dict.fromkeys(paths)))
+
+
+def plugin_prefixes() -> dict[str, str]:
+    """The prefixes the plugins' Turtle files declare (``@prefix labor: <...>``), by
+    name: ``kg query -e`` knows them as it knows ``kg:``."""
+    from kg.registry import plugin_ontologies
+
+    return dict(_declared_prefixes(tuple(str(p) for p in plugin_ontologies())))
+
+
+@lru_cache(maxsize=8)
+def _declared_prefixes(paths: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    parse_turtle(Path(p) for p in paths)  # a file that cannot be read: one clear error
+    found: dict[str, str] = {}
+    for path in paths:
+        # the file's own declarations, not the prefixes rdflib binds by itself
+        declared = Graph(bind_namespaces="none").parse(path, format="turtle")
+        found.update((name, str(ns)) for name, ns in declared.namespaces() if name)
+    return tuple(sorted(found.items()))

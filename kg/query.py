@@ -215,8 +215,8 @@ def with_prefixes(text: str) -> str:
     >>> with_prefixes("SELECT ?s WHERE { ?s a kg:Person }")[:50]
     'PREFIX kg: <https://kg.example.org/ontology#> SELE'
     """
+    from kg.lexicon import plugin_prefixes
     from kg.rdf import PREFIXES
-    from kg.registry import plugin_prefixes
 
     code = _NOT_CODE.sub(" ", text)
     declared = {m.casefold() for m in re.findall(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", code)}

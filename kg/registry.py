@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import catalogue
@@ -101,27 +100,6 @@ def plugin_ontologies() -> list[Path]:
         found = provider()
         files.extend(Path(p) for p in ([found] if isinstance(found, str | Path) else found))
     return files
-
-
-def plugin_prefixes() -> dict[str, str]:
-    """The prefixes the plugins' Turtle files declare (``@prefix labor: <...>``), by
-    name: ``kg query -e`` knows them as it knows ``kg:``."""
-    return dict(_declared_prefixes(tuple(str(p) for p in plugin_ontologies())))
-
-
-@lru_cache(maxsize=8)
-def _declared_prefixes(paths: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    from rdflib import Graph
-
-    from kg.lexicon import parse_turtle
-
-    parse_turtle(Path(p) for p in paths)  # a file that cannot be read: one clear error
-    found: dict[str, str] = {}
-    for path in paths:
-        # the file's own declarations, not the prefixes rdflib binds by itself
-        declared = Graph(bind_namespaces="none").parse(path, format="turtle")
-        found.update((name, str(ns)) for name, ns in declared.namespaces() if name)
-    return tuple(sorted(found.items()))
 
 
 def unregister(registry: str, name: str) -> None:
