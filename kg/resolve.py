@@ -37,12 +37,12 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.dates import EDITION_YEAR, resolve_date
+from kg.doc import doc_text
 from kg.errors import InputError
 from kg.gazetteer import COMPASS_WORDS, country_name, country_of, demonym_countries, place_kind
 from kg.given_names import is_given_name
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
-from kg.nlp import doc_text
 from kg.types import (
     MAKER_NAME,
     Arg,

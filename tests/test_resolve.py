@@ -391,7 +391,7 @@ def _article_of_descriptions(n: int):
     calls the company "the company", as the components would have marked them."""
     import spacy
 
-    from kg.nlp import register_extensions
+    from kg.doc import register_extensions
     from kg.types import TypeCue
 
     register_extensions()
@@ -581,8 +581,8 @@ def test_finding_what_titles_stand_for_takes_work_near_linear_in_the_article():
     against the names near it, not against all of them."""
     import spacy
 
+    from kg.doc import register_extensions
     from kg.lexicon import load_lexicon
-    from kg.nlp import register_extensions
     from kg.resolve import TITLE_REFERENCE_RULE, Resolver
 
     register_extensions()

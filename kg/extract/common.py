@@ -10,8 +10,8 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
+from kg.doc import doc_text
 from kg.lexicon import Lexicon, load_lexicon
-from kg.nlp import doc_text
 from kg.types import Arg, Mention
 
 POSSESSIVE_MARKERS = frozenset({"'s", "\u2019s", "'", "\u2019"})

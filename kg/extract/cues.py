@@ -42,6 +42,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
+from kg.doc import doc_text
 from kg.extract.common import (
     AFFILIATION_PREPS,
     FOUND_VERBS,
@@ -61,7 +62,6 @@ from kg.extract.matches import name_key, read_match_report
 from kg.gazetteer import place_kind
 from kg.given_names import is_given_name, is_surname
 from kg.lexicon import Lexicon
-from kg.nlp import doc_text
 from kg.registry import type_rules
 from kg.types import NESTED_PLACE_RULE, Mention, TypeCue
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from kg.doc import doc_text
 from kg.extract.common import (
     DASHES,
     doc_tokens,
@@ -22,7 +23,6 @@ from kg.extract.common import (
     sentence_index,
     with_conjuncts,
 )
-from kg.nlp import doc_text
 from kg.types import Mention
 
 #: A result: "1 - 0", "3-1", with an en or em dash too (one token or three).

@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from kg.dates import EDITION_YEAR
+from kg.doc import doc_text
 from kg.extract.common import (
     AFFILIATION_PREPS,
     DASHES,
@@ -47,7 +48,6 @@ from kg.extract.common import (
 from kg.gazetteer import COMPASS_WORDS, demonym_countries, place_kind
 from kg.given_names import is_given_name
 from kg.lexicon import Lexicon
-from kg.nlp import doc_text
 from kg.registry import mention_rules
 from kg.types import NER_CONFIDENCE, NER_RULE, NESTED_PLACE_RULE, Mention
 

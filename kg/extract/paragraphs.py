@@ -18,8 +18,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.doc import PARAGRAPHS, doc_text
 from kg.layout import display_lines
-from kg.nlp import PARAGRAPHS, doc_text
 
 #: A blank line: two line breaks with only spaces or tabs between.
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
