@@ -175,7 +175,8 @@ def _docred_reports(data: dict[str, Any]) -> list[tuple[tuple[str, str], dict[st
 
 
 def _docred_name(name: str, split: str) -> str:
-    """ "Re-DocRED dev train" for dev_revised.json's train part, "Re-DocRED test" for test."""
+    """A Re-DocRED row's name: "Re-DocRED dev train" for dev_revised.json's first part,
+    "Re-DocRED test" for test_revised.json (whose file is one split)."""
     part = name.split("_")[0]
     return f"Re-DocRED {part} {split}" if part == "dev" else f"Re-DocRED {part}"
 
