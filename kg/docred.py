@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kg.errors import InputError
 from kg.evaluate import IMPLIES, Counts
@@ -236,6 +236,27 @@ def _cluster_type(cluster: list[dict[str, Any]]) -> str:
     if not types:
         raise ValueError("an entity of 'vertexSet' has no mentions")
     return max(sorted(set(types)), key=types.count)
+
+
+T = TypeVar("T")
+#: Documents of ``dev_revised.json`` in the train split (by position); the rest (the
+#: last 250) are dev. ``test_revised.json`` is test, reported only.
+DEV_TRAIN = 250
+
+
+def docred_splits(path: str | Path, docs: Sequence[T]) -> dict[str, list[T]]:
+    """A Re-DocRED file's documents by split: dev_revised.json's first :data:`DEV_TRAIN`
+    are train and the others dev, a test file is test, any other file train.
+
+    >>> docred_splits("dev_revised.json", range(500))["dev"][:2]
+    [250, 251]
+    >>> list(docred_splits("test_revised.json", [0]))
+    ['test']
+    """
+    name = Path(path).name
+    if name.startswith("dev"):
+        return {"train": list(docs[:DEV_TRAIN]), "dev": list(docs[DEV_TRAIN:])}
+    return {"test" if name.startswith("test") else "train": list(docs)}
 
 
 def is_docred(path: str | Path) -> bool:

@@ -58,6 +58,8 @@ __all__ = [
     "GumDoc",
     "GumRelations",
     "GumReport",
+    "gum_set",
+    "gum_split",
     "is_gum",
     "is_gum_relations",
     "load_gum",
@@ -81,7 +83,30 @@ MAX_BYTES = 10_000_000
 #: Four of the 18 articles kept apart as kg's held-out check: rules are tuned on the
 #: other 14 only (chosen once, by ``random.Random(15).sample(sorted(ids), 4)``).
 HELD_OUT = frozenset({"GUM_news_afghan", "GUM_news_asylum", "GUM_news_clock", "GUM_news_expo"})
-SPLITS = ("all", "train", "held-out")
+#: ``--split`` values: issue 35's train, dev and test (GUM has no test document here);
+#: "held-out" is the older name of GUM's dev side, still accepted.
+SPLITS = ("all", "train", "dev", "test", "held-out")
+ALIASES = {"held-out": "dev"}
+
+
+def gum_split(path: str | Path) -> str:
+    """The split a GUM file is in: the four :data:`HELD_OUT` news articles are dev,
+    every other GUM document (news or another genre) is train.
+
+    >>> gum_split("GUM_news_clock.json"), gum_split("GUM_bio_galois.json")
+    ('dev', 'train')
+    """
+    return "dev" if Path(path).stem in HELD_OUT else "train"
+
+
+def gum_set(path: str | Path) -> str:
+    """Which GUM set a file belongs to: "news" (gum-news) or "more" (the other genres,
+    gum-more), by its name, ``GUM_<genre>_<name>.json``.
+
+    >>> gum_set("GUM_news_clock.json"), gum_set("GUM_voyage_york.json")
+    ('news', 'more')
+    """
+    return "news" if Path(path).name.startswith("GUM_news_") else "more"
 
 
 def norm(text: str) -> str:
@@ -407,15 +432,15 @@ def score_gum_relations(doc: GumDoc, extraction: Extraction, report: GumRelation
 
 def gum_files(paths: Iterable[str | Path], split: str = "all") -> list[Path]:
     """The GUM article files among ``paths`` (files, or directories of ``*.json``),
-    all of them or one side of :data:`HELD_OUT` (GUM has no other split)."""
+    all of them or those of one split (:func:`gum_split`; "held-out" means dev)."""
+    split = ALIASES.get(split, split)
     out = []
     for raw in paths:
         path = Path(raw)
         for item in sorted(path.glob("*.json")) if path.is_dir() else [path]:
             if not item.name.startswith("GUM_") or is_relations_file(item):
                 continue
-            held = item.stem in HELD_OUT
-            if split == "all" or split == ("held-out" if held else "train"):
+            if split in ("all", gum_split(item)):
                 out.append(item)
     return out
 

@@ -10,6 +10,7 @@ import pytest
 from kg.cli import main
 from kg.errors import InputError
 from kg.evaluate import Report, evaluate, load_gold, score
+from kg.knowledgenet import Passage, split_passages
 from kg.types import Article, Entity, Evidence, Extraction, Relation
 
 GOLD = Path(__file__).resolve().parent / "gold"
@@ -162,15 +163,61 @@ def test_kg_eval_puts_every_data_set_in_one_table(tmp_path, capsys):
     out = capsys.readouterr().out
     summary = out.split("\n\n")[0].splitlines()
     assert summary[0].split()[:3] == ["data", "ent", "R"]
-    assert [line.split()[0] for line in summary[2:]] == ["kg", "GUM", "Re-DocRED"]
-    assert "Re-DocRED dev (3)" in summary[4] and "macro" in summary[4]
+    assert [line.split()[0] for line in summary[2:]] == ["kg", "GUM", "Re-DocRED", "Re-DocRED"]
+    assert "GUM news train (1)" in summary[3]
+    assert "Re-DocRED dev train (3)" in summary[4] and "macro" in summary[4]
+    assert "Re-DocRED dev dev (3)" in summary[5]
     assert "relations (1 annotated articles)" in out
     assert "entities (person, organization and location clusters)" in out
     assert main([*args, "--docred-limit", "3", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["docred"]["dev_revised.json"]["documents"] == 3
-    assert set(data["docred"]["dev_revised.json"]["entities"]["per_type"]) == {"PER", "ORG", "LOC"}
-    assert data["gum"]["train"]["relations"]["articles"] == 1
+    dev = data["docred"]["dev_revised.json"]
+    assert list(dev) == ["train", "dev"] and dev["dev"]["documents"] == 3
+    assert set(dev["train"]["entities"]["per_type"]) == {"PER", "ORG", "LOC"}
+    assert data["gum"]["news train"]["relations"]["articles"] == 1
+
+
+def test_each_split_holds_the_documents_issue_35_names():
+    """Train, dev and test by name and position, without the model."""
+    from kg.docred import docred_splits
+    from kg.gum import HELD_OUT, gum_split
+
+    dev = docred_splits("dev_revised.json", range(500))
+    assert dev == {"train": list(range(250)), "dev": list(range(250, 500))}
+    assert docred_splits("test_revised.json", range(500)) == {"test": list(range(500))}
+    names = {"GUM_news_afghan", "GUM_news_asylum", "GUM_news_clock", "GUM_news_expo"}
+    assert HELD_OUT == names and {gum_split(f"{n}.json") for n in names} == {"dev"}
+    assert gum_split("GUM_news_crane.json") == gum_split("GUM_bio_galois.json") == "train"
+    passages = [
+        Passage(fold, str(fold), 0, 2, "Hi", frozenset({"CEO"}), ()) for fold in (1, 2, 3, 4)
+    ]
+    assert [p.fold for p in split_passages(passages, "train")] == [1, 2]
+    assert [p.fold for p in split_passages(passages, "dev")] == [3]
+    assert split_passages(passages, "test") == []
+
+
+@pytest.mark.skipif(not (SHARED / "gum-more").is_dir(), reason=f"no data at {SHARED}")
+def test_kg_eval_names_each_rows_set_and_split(capsys):
+    """A small slice of every set: one row per set and split, named."""
+    gum = [SHARED / "gum-news" / f"GUM_news_{n}.json" for n in ("crane", "clock")]
+    more = SHARED / "gum-more" / "GUM_court_fire.json"
+    docred = SHARED / "re-docred" / "dev_revised.json"
+    knet = SHARED / "knowledgenet" / "train.jsonl"
+    args = ["eval", *map(str, [*gum, more, docred, knet])]
+    assert main([*args, "--docred-limit", "1", "--knowledgenet-limit", "1"]) == 0
+    summary = capsys.readouterr().out.split("\n\n")[0].splitlines()
+    assert [row.split(")")[0] + ")" for row in summary[2:]] == [
+        "GUM news train (1)",
+        "GUM news dev (1)",
+        "GUM more train (1)",
+        "Re-DocRED dev train (1)",
+        "Re-DocRED dev dev (1)",
+        "KnowledgeNet train (folds 1-2)",
+        "KnowledgeNet dev (fold 3)",
+    ]
+    assert (
+        main([*args, "--docred-limit", "1", "--knowledgenet-limit", "1", "--split", "test"]) == 64
+    )
 
 
 def _docred_file(tmp_path: Path) -> Path:

@@ -17,6 +17,7 @@ from kg.gum import (
     GumRelations,
     GumReport,
     gum_files,
+    gum_set,
     load_gum,
     load_gum_relations,
     norm,
@@ -191,14 +192,37 @@ def test_the_held_out_articles_are_kept_apart():
     everything = {p.stem for p in gum_files([DATA])}
     assert len(everything) == 18 and HELD_OUT < everything
     assert {p.stem for p in gum_files([DATA], "held-out")} == HELD_OUT
+    assert {p.stem for p in gum_files([DATA], "dev")} == HELD_OUT
     assert {p.stem for p in gum_files([DATA], "train")} == everything - HELD_OUT
+    assert gum_files([DATA], "test") == []
+
+
+MORE = DATA.parent / "gum-more"
+
+
+@pytest.mark.skipif(not MORE.is_dir(), reason=f"GUM other-genre data not found at {MORE}")
+def test_every_other_genre_document_is_train():
+    """Issue 35: gum-more's 63 documents (five genres) are all train, and each reads."""
+    more = gum_files([MORE])
+    assert len(more) == 63 and {p.stem.split("_")[1] for p in more} == {
+        "academic",
+        "bio",
+        "court",
+        "interview",
+        "voyage",
+    }
+    assert gum_files([MORE], "train") == more
+    assert gum_files([MORE], "dev") == gum_files([MORE], "test") == []
+    assert {gum_set(p) for p in more} == {"more"}
+    assert all(load_gum(p).article.text for p in more[::9])
 
 
 @needs_data
 def test_kg_eval_scores_the_wikinews_articles(capsys):
     assert main(["eval", str(DATA), str(RELATIONS), "--format", "json"]) == 0
     gum = json.loads(capsys.readouterr().out)["gum"]
-    train, held = gum["train"], gum["held-out"]
+    assert list(gum) == ["news train", "news dev"]
+    train, held = gum["news train"], gum["news dev"]
     assert train["articles"] == 14 and held["articles"] == 4
     assert train["core"]["targets"] + held["core"]["targets"] == 385
     # floors under today's figures: a change that loses real-news quality fails here
@@ -216,7 +240,7 @@ def test_kg_eval_scores_the_wikinews_articles(capsys):
 def test_kg_eval_names_the_one_side_it_scores(capsys):
     assert main(["eval", str(DATA), "--split", "held-out", "--format", "json"]) == 0
     gum = json.loads(capsys.readouterr().out)["gum"]
-    assert list(gum) == ["held-out"] and gum["held-out"]["articles"] == 4
+    assert list(gum) == ["news dev"] and gum["news dev"]["articles"] == 4
 
 
 RELATIONS = Path(__file__).resolve().parent / "gum_relations"

@@ -275,12 +275,13 @@ def test_kg_finds_a_ceo_in_a_passage(pipeline, tmp_path: Path) -> None:
     assert report.macro_recall() == 0.5  # founderOf and locatedIn have nothing to find
 
 
-def test_gum_has_no_dev_split(tmp_path: Path) -> None:
+def test_gum_dev_is_the_held_out_news(tmp_path: Path) -> None:
     for name in ("GUM_news_crane", "GUM_news_clock"):
         (tmp_path / f"{name}.json").write_text('{"title": "t"}', encoding="utf-8")
     assert [p.stem for p in gum_files([tmp_path], "train")] == ["GUM_news_crane"]
     assert [p.stem for p in gum_files([tmp_path], "held-out")] == ["GUM_news_clock"]
-    assert gum_files([tmp_path], "dev") == []
+    assert [p.stem for p in gum_files([tmp_path], "dev")] == ["GUM_news_clock"]
+    assert gum_files([tmp_path], "test") == []
 
 
 @pytest.mark.skipif(not (SHARED / "knowledgenet").is_dir(), reason=f"no data at {SHARED}")

@@ -10,18 +10,19 @@ from kg.cli.common import Parents, json_text, pipeline_from, render_table, setti
 from kg.errors import UsageError
 from kg.gum import SPLITS as GUM_SPLITS
 
-#: ``--split``: GUM's train and held-out articles, KnowledgeNet's train and dev folds.
-SPLITS = (*GUM_SPLITS, "dev")
+#: ``--split``: all, train, dev or test (issue 35), and "held-out", GUM's dev by its old name.
+SPLITS = GUM_SPLITS
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from kg.docred import evaluate_docred, is_docred, load_docred
+    from kg.docred import docred_splits, evaluate_docred, is_docred, load_docred
     from kg.evaluate import evaluate, expand_gold, load_gold
     from kg.gum import (
-        HELD_OUT,
         evaluate_gum,
         gum_files,
         gum_relation_files,
+        gum_set,
+        gum_split,
         load_gum,
         load_gum_relations,
     )
@@ -52,7 +53,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for split in knet_splits
         if split in FOLDS
     }
-    if not ours and not gum and not docred and not any(knet_groups.values()):
+    docred_groups = {}
+    for path in docred:  # split by position first, then the first N of each split
+        for split, docs in docred_splits(path, load_docred(path)).items():
+            if args.split in ("all", split):
+                limit = args.docred_limit or len(docs)
+                docred_groups[(path.name, split)] = docs[:limit]
+    if not ours and not gum and not any(docred_groups.values()) and not any(knet_groups.values()):
         raise UsageError(f"no gold files in the {args.split!r} split of {' '.join(args.gold)}")
     for path in ours:  # check every file before loading the model
         load_gold(path, classes)
@@ -60,29 +67,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
         load_gum(path)
     for path in relations.values():
         load_gum_relations(path)
-    docred_docs = {path.name: load_docred(path, args.docred_limit) for path in docred}
     pipeline = pipeline_from(args)
     data: dict[str, Any] = {}
     if ours:
         data["gold"] = evaluate(pipeline, ours).as_dict()
-    groups = {args.split: gum}  # the one side asked for ("train", "held-out"), or both
-    if args.split == "all" and gum:
-        groups = {
-            "train": [p for p in gum if p.stem not in HELD_OUT],
-            "held-out": [p for p in gum if p.stem in HELD_OUT],
-        }
-    for split, paths in groups.items():
-        if not paths:
-            continue
+    groups: dict[str, list[Path]] = {}  # "news train", "news dev", "more train"
+    for path in gum:
+        groups.setdefault(f"{gum_set(path)} {gum_split(path)}", []).append(path)
+    for group in sorted(groups, key=lambda g: (g.split()[0] != "news", g.split()[1] != "train")):
+        paths = groups[group]
         linked, named, facts = evaluate_gum(pipeline, paths, relations)
-        data.setdefault("gum", {})[split] = {
+        data.setdefault("gum", {})[group] = {
             "articles": len(paths),
             "core": linked.as_dict(),
             "all_named": named.as_dict(),
             "relations": facts.as_dict(),
         }
-    for name, docs in docred_docs.items():
-        data.setdefault("docred", {})[name] = evaluate_docred(pipeline, docs).as_dict()
+    for (name, split), docs in docred_groups.items():
+        if docs:
+            report = evaluate_docred(pipeline, docs).as_dict()
+            data.setdefault("docred", {}).setdefault(name, {})[split] = report
     for (name, split), passages in knet_groups.items():
         if passages:
             report = evaluate_knowledgenet(pipeline, passages, split).as_dict()
@@ -94,12 +98,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if "gold" in data:
         print()
         _print_gold(data["gold"])
-    for split, gum_data in data.get("gum", {}).items():
+    for group, gum_data in data.get("gum", {}).items():
         print()
-        _print_gum(gum_data, split)
-    for name, report in data.get("docred", {}).items():
-        print()
-        _print_docred(name, report)
+        _print_gum(gum_data, group)
+    for name, splits in data.get("docred", {}).items():
+        for split, report in splits.items():
+            print()
+            _print_docred(_docred_name(name, split), report)
     for splits in data.get("knowledgenet", {}).values():
         for report in splits.values():
             print()
@@ -113,16 +118,16 @@ def _summary(data: dict[str, Any]) -> str:
     if "gold" in data:
         e, r = data["gold"]["entities_total"], data["gold"]["relations_total"]
         rows.append(["kg gold", e["recall"], e["precision"], e["f1"], "", "", *_rel(r)])
-    for split, gum in data.get("gum", {}).items():
+    for group, gum in data.get("gum", {}).items():
         core = gum["core"]
         facts = gum["relations"]
         rel = _rel(facts["total"]) if facts["articles"] else ["", "", "", ""]
         strict = core["strict"]
         p, r = strict["precision"], strict["recall"]
         f1 = round(2 * p * r / (p + r), 3) if p + r else 0.0
-        name = f"GUM {split} ({gum['articles']})"
+        name = f"GUM {group} ({gum['articles']})"
         rows.append([name, r, p, f1, core["wrong_typings"], core["merged"], *rel])
-    for name, report in data.get("docred", {}).items():
+    for (name, split), report in _docred_reports(data):
         props = report["properties"]
         tp = sum(v["tp"] for v in props.values())
         fp = sum(v["fp"] for v in props.values())
@@ -132,7 +137,7 @@ def _summary(data: dict[str, Any]) -> str:
         ep, er = ents["precision"], ents["recall"]
         rows.append(
             [
-                f"Re-DocRED {name.split('_')[0]} ({report['documents']})",
+                f"{_docred_name(name, split)} ({report['documents']})",
                 er,
                 ep,
                 round(2 * ep * er / (ep + er), 3) if ep + er else 0.0,
@@ -161,12 +166,27 @@ def _summary(data: dict[str, Any]) -> str:
     return render_table(headers, [[str(c) for c in row] for row in rows], width=110)
 
 
+def _docred_reports(data: dict[str, Any]) -> list[tuple[tuple[str, str], dict[str, Any]]]:
+    return [
+        ((name, split), report)
+        for name, splits in data.get("docred", {}).items()
+        for split, report in splits.items()
+    ]
+
+
+def _docred_name(name: str, split: str) -> str:
+    """A Re-DocRED row's name: "Re-DocRED dev train" for dev_revised.json's first part,
+    "Re-DocRED test" for test_revised.json (whose file is one split)."""
+    part = name.split("_")[0]
+    return f"Re-DocRED {part} {split}" if part == "dev" else f"Re-DocRED {part}"
+
+
 def _rel(row: dict[str, Any]) -> list[Any]:
     return [row["recall"], row["precision"], row["f1"], f"{row['tp']}/{row['fp']}/{row['fn']}"]
 
 
 def _print_docred(name: str, report: dict[str, Any]) -> None:
-    print(f"Re-DocRED {name}: {report['documents']} documents, kg's mapped properties")
+    print(f"{name}: {report['documents']} documents, kg's mapped properties")
     rows = [
         [p, *(str(v[k]) for k in ("precision", "recall", "tp", "fp", "fn", "apart"))]
         for p, v in report["properties"].items()
@@ -180,7 +200,7 @@ def _print_docred(name: str, report: dict[str, Any]) -> None:
     ents = report["entities"]
     print()
     print(
-        f"Re-DocRED {name}: entities (person, organization and location clusters): "
+        f"{name}: entities (person, organization and location clusters): "
         f"recall {ents['recall']}, precision {ents['precision']} ({ents['right']} right, "
         f"{ents['wrong_typings']} wrongly typed, {ents['unmatched']} naming no cluster); "
         f"clusters of two or more names one entity has two of: {ents['merged']}"
@@ -234,9 +254,9 @@ def _print_gold(data: dict[str, Any]) -> None:
             print(f"  {line}")
 
 
-def _print_gum(data: dict[str, Any], split: str) -> None:
+def _print_gum(data: dict[str, Any], group: str) -> None:
     """GUM scores: the core targets (with a Wikipedia link) and every named one."""
-    print(f"GUM Wikinews: {data['articles']} articles ({split})")
+    print(f"GUM {group}: {data['articles']} documents")
     rows = []
     for name, report in (("linked", data["core"]), ("all named", data["all_named"])):
         for mode in ("strict", "lenient"):
@@ -305,7 +325,7 @@ def add(sub: Any, p: Parents) -> None:
         type=whole(0),
         default=0,
         metavar="N",
-        help="score only the first N documents of a Re-DocRED file (0: all)",
+        help="score only the first N documents of each split of a Re-DocRED file (0: all)",
     )
     evaluate.add_argument(
         "--knowledgenet-limit",
@@ -318,8 +338,10 @@ def add(sub: Any, p: Parents) -> None:
         "--split",
         choices=SPLITS,
         default="all",
-        help="which part of each set to score: all; train (GUM's 14 articles rules are tuned "
-        "on, KnowledgeNet's folds 1-2); held-out (GUM's 4 kept apart); dev (KnowledgeNet's "
-        "fold 3)",
+        help="which part of each set to score (each row names its split): all; train (GUM's "
+        "14 news articles rules are tuned on and every other-genre GUM file, KnowledgeNet's "
+        "folds 1-2, Re-DocRED dev's first 250 documents); dev (GUM's 4 news articles kept "
+        "apart, KnowledgeNet's fold 3, Re-DocRED dev's last 250); test (Re-DocRED test, "
+        "report only); held-out: GUM's dev, by its old name",
     )
     evaluate.set_defaults(func=cmd_eval)
