@@ -221,8 +221,15 @@ def read_ontology(path: str | Path) -> bytes:
     return read_limited(path, DEFAULT_MAX_GRAPH_BYTES, f"ontology file {path}")
 
 
-def parse_turtle(paths: Iterable[Path]) -> Graph:
-    graph = Graph()
+def parse_turtle(paths: Iterable[Path], graph: Graph | None = None) -> Graph:
+    """The Turtle files parsed into ``graph`` (a new one by default), each checked by
+    :func:`read_ontology` first.
+
+    Raises:
+        InputError: a file is missing, not a regular file, unreadable or too large.
+        FormatError: a file is not Turtle.
+    """
+    graph = Graph() if graph is None else graph
     for path in paths:
         data = read_ontology(path)
         try:
@@ -393,10 +400,9 @@ def plugin_prefixes() -> dict[str, str]:
 
 @lru_cache(maxsize=8)
 def _declared_prefixes(paths: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    parse_turtle(Path(p) for p in paths)  # a file that cannot be read: one clear error
     found: dict[str, str] = {}
     for path in paths:
         # the file's own declarations, not the prefixes rdflib binds by itself
-        declared = Graph(bind_namespaces="none").parse(path, format="turtle")
+        declared = parse_turtle([Path(path)], Graph(bind_namespaces="none"))
         found.update((name, str(ns)) for name, ns in declared.namespaces() if name)
     return tuple(sorted(found.items()))
