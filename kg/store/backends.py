@@ -477,6 +477,13 @@ def _locked(location: Path) -> bool:
     return False
 
 
+def _being_written(path: str) -> StoreError:
+    """The error for a store another process holds open for writing."""
+    return StoreError(
+        f"store {path} is being written by another kg process; try again when it ends"
+    )
+
+
 def _check_unlocked(location: Path) -> None:
     """Raise if another process holds the RocksDB lock of ``location``."""
     if _locked(location):
@@ -495,8 +502,9 @@ class OxigraphStore(Store):
 
         ``read_only`` (the read commands): RocksDB opens the database without
         writing to its directory (no log renamed, no file deleted, no manifest
-        rewritten), so a directory holding files kg did not write keeps them, and
-        it reads while a build writes (what that build had flushed when it began).
+        rewritten), so a directory holding files kg did not write keeps them; a
+        store another process is writing is refused, since RocksDB does not define
+        a read-only open beside a writer.
         """
         self.url = f"oxigraph:{path}"
         if not path.strip():
@@ -532,9 +540,7 @@ class OxigraphStore(Store):
             # RocksDB's read-only open beside a process writing the same database
             # is undefined behaviour (files it reads may be compacted away)
             if _locked(location):
-                raise StoreError(
-                    f"store {path} is being written by another kg process; try again when it ends"
-                )
+                raise _being_written(path)
             self.read_only = True
             self._store = self._open(path, lambda: ox.Store.read_only(str(location)))
             return
@@ -560,9 +566,7 @@ class OxigraphStore(Store):
         except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if "lock" in first.lower():
-                raise StoreError(
-                    f"store {path} is being written by another kg process; try again when it ends"
-                ) from exc
+                raise _being_written(path) from exc
             raise StoreError(f"cannot open Oxigraph store {path}: {first}") from exc
 
     @property
