@@ -43,7 +43,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,6 +107,16 @@ def gum_set(path: str | Path) -> str:
     ('news', 'more')
     """
     return "news" if Path(path).name.startswith("GUM_news_") else "more"
+
+
+def gum_genre(path: str | Path) -> str:
+    """A GUM document's genre, from its name ``GUM_<genre>_<name>.json``.
+
+    >>> gum_genre("GUM_voyage_york.json"), gum_genre("GUM_news_clock.json")
+    ('voyage', 'news')
+    """
+    parts = Path(path).name.split("_")
+    return parts[1] if len(parts) > 2 and parts[0] == "GUM" else "other"
 
 
 def norm(text: str) -> str:
@@ -473,7 +483,23 @@ def evaluate_gum(
     """Build each GUM article with ``pipeline`` once and score its entities against the
     linked targets and against all named ones, and its relations where kg has
     annotated them: (linked report, all-named report, relation report)."""
-    linked, named, facts = GumReport(core=True), GumReport(core=False), GumRelations()
+    return evaluate_gum_groups(pipeline, paths, relations)[""]
+
+
+def evaluate_gum_groups(
+    pipeline: Any,
+    paths: Sequence[str | Path],
+    relations: dict[str, Path] | None = None,
+    group: Callable[[Path], str] | None = None,
+) -> dict[str, tuple[GumReport, GumReport, GumRelations]]:
+    """As :func:`evaluate_gum`, with each article built once and scored both into the
+    reports of all of them (key ``""``) and into those of its ``group`` (for example
+    :func:`gum_genre`), so a set and its parts are scored in one pass."""
+
+    def reports() -> tuple[GumReport, GumReport, GumRelations]:
+        return GumReport(core=True), GumReport(core=False), GumRelations()
+
+    out = {"": reports()}
     annotated = {}
     for file in (relations or {}).values():
         ident, found = load_gum_relations(file)
@@ -481,10 +507,14 @@ def evaluate_gum(
     docs = []
     for p in paths:
         core = load_gum(p, core=True)
-        docs.append((core, load_gum(p, core=False, relations=annotated.get(core.article.key))))
-    extractions = pipeline.extract(core.article for core, _ in docs)
-    for (core, every), extraction in zip(docs, extractions, strict=True):
-        score_gum(core, extraction, linked)
-        score_gum(every, extraction, named)
-        score_gum_relations(every, extraction, facts)
-    return linked, named, facts
+        every = load_gum(p, core=False, relations=annotated.get(core.article.key))
+        docs.append((Path(p), core, every))
+    extractions = pipeline.extract(core.article for _, core, _ in docs)
+    for (path, core, every), extraction in zip(docs, extractions, strict=True):
+        keys = [""] + ([group(path)] if group else [])
+        for key in keys:
+            linked, named, facts = out.setdefault(key, reports())
+            score_gum(core, extraction, linked)
+            score_gum(every, extraction, named)
+            score_gum_relations(every, extraction, facts)
+    return out

@@ -342,3 +342,18 @@ def test_a_relation_end_named_leniently_still_links_to_its_cluster(tmp_path):
     article = Article(key="t", text=TEXT, source="t")
     score_gum_relations(doc, Extraction(article, (), entities, (relation,)), report)
     assert report.as_dict()["properties"]["partnersWith"]["tp"] == 1
+
+
+@pytest.mark.skipif(not MORE.is_dir(), reason=f"GUM other-genre data not found at {MORE}")
+def test_kg_eval_scores_the_other_genres_together_and_each_apart(capsys):
+    """gum-more is reported per genre (its README asks it) beside the whole set, and the
+    parts add up to the whole: each document is built once and scored into both."""
+    bio = sorted(MORE.glob("GUM_bio_*.json"))[:2]
+    voyage = sorted(MORE.glob("GUM_voyage_*.json"))[:1]
+    assert main(["eval", *map(str, bio + voyage), "--format", "json"]) == 0
+    gum = json.loads(capsys.readouterr().out)["gum"]
+    assert list(gum) == ["more train", "more bio train", "more voyage train"]
+    assert [gum[k]["articles"] for k in gum] == [3, 2, 1]
+    whole, parts = gum["more train"]["core"], [gum[k]["core"] for k in list(gum)[1:]]
+    assert whole["targets"] == sum(p["targets"] for p in parts) > 0
+    assert whole["wrong_typings"] == sum(p["wrong_typings"] for p in parts)

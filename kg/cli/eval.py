@@ -18,8 +18,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from kg.docred import docred_splits, evaluate_docred, is_docred, load_docred
     from kg.evaluate import evaluate, expand_gold, load_gold
     from kg.gum import (
-        evaluate_gum,
+        evaluate_gum_groups,
         gum_files,
+        gum_genre,
         gum_relation_files,
         gum_set,
         gum_split,
@@ -76,13 +77,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
         groups.setdefault(f"{gum_set(path)} {gum_split(path)}", []).append(path)
     for group in sorted(groups, key=lambda g: (g.split()[0] != "news", g.split()[1] != "train")):
         paths = groups[group]
-        linked, named, facts = evaluate_gum(pipeline, paths, relations)
-        data.setdefault("gum", {})[group] = {
-            "articles": len(paths),
-            "core": linked.as_dict(),
-            "all_named": named.as_dict(),
-            "relations": facts.as_dict(),
-        }
+        # GUM's other genres are scored together and, on rows of their own, per genre
+        by_genre = gum_genre if group.startswith("more") else None
+        scored = evaluate_gum_groups(pipeline, paths, relations, by_genre)
+        if len(scored) == 2:  # one genre: its row would repeat the whole set's
+            scored = {"": scored[""]}
+        for genre, (linked, named, facts) in sorted(scored.items()):
+            name = group if not genre else group.replace("more", f"more {genre}", 1)
+            data.setdefault("gum", {})[name] = {
+                "articles": sum(not genre or gum_genre(p) == genre for p in paths),
+                "core": linked.as_dict(),
+                "all_named": named.as_dict(),
+                "relations": facts.as_dict(),
+            }
     for (name, split), docs in docred_groups.items():
         if docs:
             report = evaluate_docred(pipeline, docs).as_dict()
