@@ -1253,22 +1253,53 @@ PEOPLE_PROPS = frozenset({"ceoOf", "founderOf", "worksFor"})
 #: Describing words after a name (an apposition or a copula: ", a Dutch software
 #: company", " is a charity") and before it ("the Texas band "), up to a clause's end.
 _DESCRIBED_AFTER = re.compile(
-    r"(?:\s*,\s*|\s+(?:is|was|has been|remains)\s+)(?:a|an|the|one of the)\s+([^,;:.()\"]{1,60})"
+    r"(?:\s*,\s*|\s+(?:is|was|has been|remains)\s+)(?:a|an|the|one of the)\s+([^,;:()\"]{1,60})"
 )
-_CLAUSE_BREAK = re.compile(r"[,;:.()\"]")
+_CLAUSE_BREAK = re.compile(r"[,;:()\"]")
+
+
+def _kind_at(word: str) -> str | None:
+    """The kind a description's word says: a kind noun in lower case, not a possessive
+    ("the party's candidate" is no party)."""
+    return None if word[:1].isupper() else _KIND_OF.get(word.rstrip(".").casefold())
 
 
 def _described(words: list[str]) -> tuple[str | None, set[str]]:
-    """The kind the first kind noun of a description says, and the countries its
-    capitalised words before that noun name ("Dutch", "Texas", "New Zealand")."""
+    """The kind a description's head says (its first kind noun, or the last of a run of
+    them: "a paper company" is a company), and the countries its capitalised words
+    before the head name ("Dutch", "Texas", "New Zealand", "Utrecht-based")."""
     for i, word in enumerate(words):
-        kind = _KIND_OF.get(word.casefold().removesuffix("'s"))
-        if kind is not None and not word[:1].isupper():
-            before = [w for w in words[:i] if w[:1].isupper()]
-            spans = [" ".join(before[j : j + 2]) for j in range(len(before) - 1)] + before
-            countries = {c for s in spans if (c := country_said(s)) is not None}
-            return kind, countries
+        kind = _kind_at(word)
+        if kind is None:
+            continue
+        while i + 1 < len(words) and (following := _kind_at(words[i + 1])) is not None:
+            i, kind = i + 1, following
+        # "U.S." is "US", "Utrecht-based" names Utrecht
+        return kind, _countries_named(
+            [w.removesuffix("-based").replace(".", "") for w in words[:i]]
+        )
     return None, set()
+
+
+def _countries_named(words: list[str]) -> set[str]:
+    """The countries the capitalised words name, two words before one ("New York" is
+    not York's)."""
+    found: set[str] = set()
+    j = 0
+    while j < len(words):
+        if not words[j][:1].isupper():
+            j += 1
+            continue
+        pair = " ".join(words[j : j + 2]) if words[j + 1 : j + 2][:1] else ""
+        if pair and words[j + 1][:1].isupper() and (code := country_said(pair)) is not None:
+            found.add(code)
+            j += 2
+        elif (code := country_said(words[j])) is not None:
+            found.add(code)
+            j += 1
+        else:
+            j += 1
+    return found
 
 
 #: What a store holds of an organization (:meth:`kg.store.Store.entity_evidence`): its
@@ -1339,7 +1370,7 @@ class Profile:
                 described.append(after.group(1).split())
             # "the Texas band Phoenix": the words before a name, ending in a kind noun
             last = text[text.rfind(" ", 0, max(start - 1, 0)) + 1 : start].strip()
-            if last.casefold() in _KIND_OF:
+            if _kind_at(last) is not None:
                 before = _CLAUSE_BREAK.split(text[max(0, start - 60) : start])[-1].split()
                 described.append(before[-4:])
         for words in described:
@@ -1543,6 +1574,9 @@ class NameIndex:
         move over."""
         group, _, slug = old.partition("/")
         self._groups[slug].pop(group, None)
+        senses = self._senses.get(f"{group}/{slug.partition(SENSE_MARK)[0]}", [])
+        if old in senses:
+            senses.remove(old)
         self._articles[new] += self._articles.pop(old, 0)
         self._bare.discard(old)
         word = _full_word(old)

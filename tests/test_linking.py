@@ -346,6 +346,10 @@ def _profile_of(text: str, name: str) -> Profile:
         ("Orbit, the New Zealand rugby club, won again.", "Orbit", {"club"}, {"NZ"}),
         ("Atlas is a charity that runs shelters in Leeds.", "Atlas", {"charity"}, set()),
         ("Shares in Atlas rose on Tuesday.", "Atlas", set(), set()),
+        ("Atlas, a paper company, grew.", "Atlas", {"company"}, set()),  # the head noun
+        ("Atlas, a New York-based maker, grew.", "Atlas", {"company"}, {"US"}),  # not York's
+        ("The U.S. band Atlas played.", "Atlas", {"band"}, {"US"}),
+        ("Atlas, the party's youth wing, met.", "Atlas", set(), set()),  # a possessive
         ("Atlas said the group had grown.", "Atlas", set(), set()),  # "group" says no kind
         ("Halvard Smith, a founder of Atlas, spoke.", "Atlas", set(), set()),
     ],
