@@ -1264,10 +1264,10 @@ def _kind_at(word: str) -> str | None:
     return None if word[:1].isupper() else _KIND_OF.get(word.rstrip(".").casefold())
 
 
-def _described(words: list[str]) -> tuple[str | None, set[str]]:
+def _described(words: list[str]) -> tuple[str | None, tuple[str, ...]]:
     """The kind a description's head says (its first kind noun, or the last of a run of
-    them: "a paper company" is a company), and the countries its capitalised words
-    before the head name ("Dutch", "Texas", "New Zealand", "Utrecht-based")."""
+    them: "a paper company" is a company), and its capitalised words before the head,
+    which may say where it is ("Dutch", "Texas", "New Zealand", "Utrecht-based")."""
     for i, word in enumerate(words):
         kind = _kind_at(word)
         if kind is None:
@@ -1275,31 +1275,27 @@ def _described(words: list[str]) -> tuple[str | None, set[str]]:
         while i + 1 < len(words) and (following := _kind_at(words[i + 1])) is not None:
             i, kind = i + 1, following
         # "U.S." is "US", "Utrecht-based" names Utrecht
-        return kind, _countries_named(
-            [w.removesuffix("-based").replace(".", "") for w in words[:i]]
-        )
-    return None, set()
+        where = [w.removesuffix("-based").replace(".", "") for w in words[:i]]
+        return kind, tuple(w for w in where if w[:1].isupper())
+    return None, ()
 
 
-def _countries_named(words: list[str]) -> set[str]:
-    """The countries the capitalised words name, two words before one ("New York" is
-    not York's)."""
+@lru_cache(maxsize=65536)  # a pure function of names articles repeat
+def _countries_named(words: tuple[str, ...]) -> frozenset[str]:
+    """The countries a run of capitalised words names, two words before one ("New
+    York" is not York's); a place's whole name is one word here."""
     found: set[str] = set()
     j = 0
     while j < len(words):
-        if not words[j][:1].isupper():
-            j += 1
-            continue
-        pair = " ".join(words[j : j + 2]) if words[j + 1 : j + 2][:1] else ""
-        if pair and words[j + 1][:1].isupper() and (code := country_said(pair)) is not None:
+        pair = " ".join(words[j : j + 2]) if j + 1 < len(words) else ""
+        if pair and (code := country_said(pair)) is not None:
             found.add(code)
             j += 2
-        elif (code := country_said(words[j])) is not None:
-            found.add(code)
-            j += 1
         else:
+            if (code := country_said(words[j])) is not None:
+                found.add(code)
             j += 1
-    return found
+    return frozenset(found)
 
 
 #: What a store holds of an organization (:meth:`kg.store.Store.entity_evidence`): its
@@ -1311,25 +1307,38 @@ HeldEvidence = tuple[Sequence[tuple[str, int, int]], Sequence[tuple[str, str]], 
 @dataclass(frozen=True)
 class Profile:
     """What the articles say of an organization that could tell it from another of its
-    name: the countries it is in (its places, its description's "Dutch" or "Texas"),
-    its kinds ("company", "band"), its founders (by surname) and the people they tie
-    to it (full names: founders, chief executives, staff)."""
+    name: where it is (the names of its places, its descriptions' words before their
+    heads: "Dutch", "Texas"), its kinds ("company", "band"), its founders (by surname)
+    and the people they tie to it (full names: founders, chief executives, staff).
 
-    countries: frozenset[str] = frozenset()
+    The countries those names are in are looked up only where two profiles are
+    compared and name different places: the gazetteer of cities loads only then.
+    """
+
+    places: frozenset[tuple[str, ...]] = frozenset()
     kinds: frozenset[str] = frozenset()
     founders: frozenset[str] = frozenset()
     people: frozenset[str] = frozenset()
 
+    @property
+    def countries(self) -> frozenset[str]:
+        """The countries its places are or are in (ISO 3166 codes)."""
+        return frozenset().union(*(_countries_named(p) for p in self.places))
+
     def differs(self, other: Profile) -> str | None:
-        """What says the two are different organizations ("country", "kind",
-        "founders"), or None: a person both are tied to makes them one, and evidence
+        """What says the two are different organizations ("kinds", "founders",
+        "countries"), or None: a person both are tied to makes them one, and evidence
         one side lacks says nothing."""
         if self.people & other.people:
             return None
-        for what in ("countries", "kinds", "founders"):
+        for what in ("kinds", "founders"):
             mine, theirs = getattr(self, what), getattr(other, what)
             if mine and theirs and not mine & theirs:
                 return what
+        if self.places and other.places and not self.places & other.places:
+            mine, theirs = self.countries, other.countries
+            if mine and theirs and not mine & theirs:
+                return "countries"
         return None
 
     def __or__(self, other: Profile) -> Profile:
@@ -1338,7 +1347,7 @@ class Profile:
         if self is _NOTHING:
             return other
         return Profile(
-            self.countries | other.countries,
+            self.places | other.places,
             self.kinds | other.kinds,
             self.founders | other.founders,
             self.people | other.people,
@@ -1362,7 +1371,7 @@ class Profile:
         the mention's offsets in it), the people tied to it ((property, person key))
         and the names of the places it is located in."""
         kinds: set[str] = set()
-        countries = {c for p in places if (c := country_said(p)) is not None}
+        where: set[tuple[str, ...]] = {(p,) for p in places}
         described: list[list[str]] = []
         for text, start, end in contexts:
             after = _DESCRIBED_AFTER.match(text, end)
@@ -1374,18 +1383,19 @@ class Profile:
                 before = _CLAUSE_BREAK.split(text[max(0, start - 60) : start])[-1].split()
                 described.append(before[-4:])
         for words in described:
-            kind, where = _described(words)
+            kind, said = _described(words)
             if kind is not None:
                 kinds.add(kind)
-                countries |= where
+                if said:
+                    where.add(said)
         people = list(people)
-        if not (kinds or countries or people):
+        if not (kinds or where or people):
             return _NOTHING
         founders = {
             p.rpartition("/")[2].rpartition("-")[2] for prop, p in people if prop == "founderOf"
         }
         named = {p for prop, p in people if prop in PEOPLE_PROPS and "-" in p}
-        return cls(frozenset(countries), frozenset(kinds), frozenset(founders), frozenset(named))
+        return cls(frozenset(where), frozenset(kinds), frozenset(founders), frozenset(named))
 
 
 _NOTHING = Profile()

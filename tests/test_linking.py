@@ -7,6 +7,7 @@ their articles tell apart (country, kind, founders) keep two IRIs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -359,13 +360,19 @@ def test_a_profile_reads_the_kind_and_country_a_description_gives(text, name, ki
     assert profile.kinds == kinds and profile.countries == countries
 
 
+def _at(*places: str) -> Profile:
+    return Profile(places=frozenset((p,) for p in places))
+
+
 @pytest.mark.parametrize(
     ("one", "other", "why"),
     [
-        (Profile(countries=frozenset({"NL"})), Profile(countries=frozenset({"US"})), "countries"),
+        (_at("Utrecht"), _at("Austin"), "countries"),
+        (_at("Utrecht"), _at("Dutch"), None),  # two names, one country
+        (_at("Utrecht"), _at("Utrecht", "Austin"), None),
         (Profile(kinds=frozenset({"party"})), Profile(kinds=frozenset({"company"})), "kinds"),
         (Profile(founders=frozenset({"lopez"})), Profile(founders=frozenset({"sato"})), "founders"),
-        (Profile(countries=frozenset({"NL"})), Profile(), None),  # silence says nothing
+        (_at("Utrecht"), Profile(), None),  # silence says nothing
         (Profile(kinds=frozenset({"company"})), Profile(kinds=frozenset({"company"})), None),
         (
             Profile(founders=frozenset({"lopez", "sato"})),
@@ -380,8 +387,8 @@ def test_a_profile_reads_the_kind_and_country_a_description_gives(text, name, ki
         ),
         # a person both are tied to makes them one, whatever else differs
         (
-            Profile(frozenset({"GB"}), people=frozenset({"person/tom-reed"})),
-            Profile(frozenset({"US"}), people=frozenset({"person/tom-reed"})),
+            Profile(_at("Leeds").places, people=frozenset({"person/tom-reed"})),
+            Profile(_at("Austin").places, people=frozenset({"person/tom-reed"})),
             None,
         ),
     ],
@@ -412,9 +419,8 @@ def test_the_name_index_reads_a_stores_evidence_once_and_adds_the_batches():
     band = _org_extraction("b", PHOENIX_BAND, "Phoenix", "Austin")
     index.add_all([band])
     assert calls == []
-    assert index.profile("organization/phoenix") == Profile(
-        frozenset({"NL", "US"}), frozenset({"band", "company"})
-    )
+    held = index.profile("organization/phoenix")
+    assert (held.countries, held.kinds) == ({"NL", "US"}, {"band", "company"})
     index.profile("organization/phoenix")
     assert calls == ["organization/phoenix"]
     assert index.senses("organization/atlas") == []
@@ -482,7 +488,7 @@ def test_a_store_is_read_only_for_a_name_an_article_says_something_of():
         return [(PHOENIX_SOFTWARE, 0, len("Phoenix"))], [], ["Utrecht"]
 
     index = NameIndex({"organization/phoenix": "Company"}, evidence=evidence)
-    silent = _org_extraction("c", "Phoenix rose on Tuesday.", "Phoenix")
+    silent = replace(_org_extraction("c", "Phoenix rose on Tuesday.", "Phoenix"), relations=())
     [linked] = link_articles([silent], index)
     assert "organization/phoenix" in {e.key for e in linked.entities} and calls == []
     band = _org_extraction("b", PHOENIX_BAND, "Phoenix", "Austin")
