@@ -1313,6 +1313,13 @@ class Profile:
 
     The countries those names are in are looked up only where two profiles are
     compared and name different places: the gazetteer of cities loads only then.
+
+    >>> dutch = Profile.of([("Phoenix, a Dutch software company, grew.", 0, 7)], (), ())
+    >>> band = Profile.of([("Phoenix, a Texas band, toured.", 0, 7)], (), ())
+    >>> dutch.differs(band), sorted(dutch.countries), sorted(band.kinds)
+    ('kinds', ['NL'], ['band'])
+    >>> dutch.differs(Profile.of([("Shares in Phoenix rose.", 10, 17)], (), ())) is None
+    True
     """
 
     places: frozenset[tuple[str, ...]] = frozenset()
@@ -1667,6 +1674,10 @@ def link_articles(
       "Sam Altman", "Korvath" -> "Korvath Robotics"), or, with ``known``, the
       unique such name among the batch's and those already held, so that articles
       built one batch (or one build) after another link as if built together.
+    - An organization's name two articles share (or one held in ``known``) names one
+      organization only where nothing they say of it differs (:class:`Profile`: its
+      places, its kind, its founders); otherwise the later one takes a key of its own
+      (:func:`_keep_homonyms_apart`).
 
     Every re-pointed mention records the rule (``kg:resolution``).
     """
