@@ -495,3 +495,18 @@ def test_a_store_is_read_only_for_a_name_an_article_says_something_of():
     [linked] = link_articles([band], index)
     assert "organization/phoenix--united-states" in {e.key for e in linked.entities}
     assert calls == ["organization/phoenix"]
+
+
+def test_an_article_rebuilt_keeps_the_iri_that_kept_it_apart(tmp_path):
+    """The band's article, edited and built again into the store that holds it and the
+    software company's, is still the band's: its old version is the held organization
+    nothing tells it from."""
+    software, band = _write(tmp_path, software=PHOENIX_SOFTWARE, band=PHOENIX_BAND)
+    for path in (software, band):
+        assert main(["build", path, "--store", str(tmp_path / "s"), "-q"]) == 0
+    Path(band).write_text(PHOENIX_BAND + "Tickets sold out in an hour.\n", encoding="utf-8")
+    assert main(["build", band, "--store", str(tmp_path / "s"), "-q"]) == 0
+    assert _organizations(tmp_path / "s") == {
+        "software": "organization/phoenix",
+        "band": "organization/phoenix--united-states",
+    }
