@@ -226,3 +226,26 @@ def country_name(code: str) -> str:
     if country is None:
         return code
     return str(getattr(country, "common_name", None) or country.name)
+
+
+@lru_cache(maxsize=1)
+def _state_codes() -> frozenset[str]:
+    """The US states' two-letter postal codes ("MA", "CA"), from ISO 3166-2."""
+    import pycountry
+
+    return frozenset(
+        s.code.partition("-")[2] for s in pycountry.subdivisions.get(country_code="US")
+    )
+
+
+def country_said(name: str) -> str | None:
+    """The country a place's name says (:func:`country_of`), or None where the name is a
+    code of two countries' places: news writes "Boston, MA" and "Baltimore, MD" with the
+    US state's code, which is Morocco's and Moldova's too.
+
+    >>> country_said("Utrecht"), country_said("MD"), country_said("UK"), country_said("Texas")
+    ('NL', None, 'GB', 'US')
+    """
+    if len(name) == 2 and name.isupper() and name in _state_codes():
+        return None
+    return country_of(name)

@@ -39,7 +39,14 @@ from spacy.tokens import Doc
 from kg.dates import EDITION_YEAR, resolve_date
 from kg.doc import doc_text
 from kg.errors import InputError
-from kg.gazetteer import COMPASS_WORDS, country_name, country_of, demonym_countries, place_kind
+from kg.gazetteer import (
+    COMPASS_WORDS,
+    country_name,
+    country_of,
+    country_said,
+    demonym_countries,
+    place_kind,
+)
 from kg.given_names import is_given_name
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
@@ -1209,6 +1216,240 @@ def _relation_order(rel: Relation) -> tuple[str, str, str, int, int, str]:
     return (rel.subject, rel.prop, rel.object, ev.start, ev.end, ev.rule)
 
 
+HOMONYM_RULE = "kg.resolve.homonym.v1"
+#: What separates a homonym's name from what tells it apart in its key
+#: ("organization/phoenix--band"): slugs never hold two hyphens in a row.
+SENSE_MARK = "--"
+#: The kinds of organization a description says, each with the nouns that say it
+#: ("Phoenix, a Dutch software company", "the Texas band Phoenix", "Atlas is a
+#: charity"): two same-named organizations described as kinds no article shares are
+#: two. Nouns that fit any kind ("group", "organization", "body") say nothing.
+ORGANIZATION_KINDS = {
+    kind: frozenset(nouns.split())
+    for kind, nouns in {
+        "company": """company firm startup start-up corporation business maker manufacturer
+            conglomerate retailer bank lender insurer airline carrier subsidiary chipmaker
+            automaker publisher label studio brand developer supplier vendor""",
+        "party": "party",
+        "band": "band orchestra choir duo trio quartet ensemble",
+        "club": "club team side",
+        "museum": "museum gallery",
+        "school": "university college school academy",
+        "outlet": "newspaper paper broadcaster magazine outlet tabloid channel",
+        "charity": "charity nonprofit non-profit foundation",
+        "union": "union guild",
+        "church": "church sect",
+        "agency": "agency ministry department regulator authority commission watchdog",
+        "court": "court tribunal",
+        "hospital": "hospital clinic",
+        "army": "army militia",
+    }.items()
+}
+_KIND_OF = {noun: kind for kind, nouns in ORGANIZATION_KINDS.items() for noun in nouns}
+#: The properties that tie people to an organization: a person two articles tie to one
+#: name makes it one organization; only a founder tells two apart (a chief executive,
+#: or staff, change).
+PEOPLE_PROPS = frozenset({"ceoOf", "founderOf", "worksFor"})
+#: Describing words after a name (an apposition or a copula: ", a Dutch software
+#: company", " is a charity") and before it ("the Texas band "), up to a clause's end.
+_DESCRIBED_AFTER = re.compile(
+    r"(?:\s*,\s*|\s+(?:is|was|has been|remains)\s+)(?:a|an|the|one of the)\s+([^,;:()\"]{1,60})"
+)
+_CLAUSE_BREAK = re.compile(r"[,;:()\"]")
+
+
+def _kind_at(word: str) -> str | None:
+    """The kind a description's word says: a kind noun in lower case, not a possessive
+    ("the party's candidate" is no party)."""
+    return None if word[:1].isupper() else _KIND_OF.get(word.rstrip(".").casefold())
+
+
+def _described(words: list[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The kind a description's head says (its first kind noun, or the last of a run of
+    them: "a paper company" is a company), and its capitalised words before the head,
+    which may say where it is ("Dutch", "Texas", "New Zealand", "Utrecht-based")."""
+    for i, word in enumerate(words):
+        kind = _kind_at(word)
+        if kind is None:
+            continue
+        while i + 1 < len(words) and (following := _kind_at(words[i + 1])) is not None:
+            i, kind = i + 1, following
+        # "U.S." is "US", "Utrecht-based" names Utrecht
+        where = [w.removesuffix("-based").replace(".", "") for w in words[:i]]
+        return kind, tuple(w for w in where if w[:1].isupper())
+    return None, ()
+
+
+@lru_cache(maxsize=65536)  # a pure function of names articles repeat
+def _countries_named(words: tuple[str, ...]) -> frozenset[str]:
+    """The countries a run of capitalised words names, two words before one ("New
+    York" is not York's); a place's whole name is one word here."""
+    found: set[str] = set()
+    j = 0
+    while j < len(words):
+        pair = " ".join(words[j : j + 2]) if j + 1 < len(words) else ""
+        if pair and (code := country_said(pair)) is not None:
+            found.add(code)
+            j += 2
+        else:
+            if (code := country_said(words[j])) is not None:
+                found.add(code)
+            j += 1
+    return frozenset(found)
+
+
+#: What a store holds of an organization (:meth:`kg.store.Store.entity_evidence`): its
+#: mentions (a sentence's text and the mention's offsets in it), the people tied to it
+#: ((property, person key)) and the names of the places it is in.
+HeldEvidence = tuple[Sequence[tuple[str, int, int]], Sequence[tuple[str, str]], Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the articles say of an organization that could tell it from another of its
+    name: where it is (the names of its places, its descriptions' words before their
+    heads: "Dutch", "Texas"), its kinds ("company", "band"), its founders (by surname)
+    and the people they tie to it (full names: founders, chief executives, staff).
+
+    The countries those names are in are looked up only where two profiles are
+    compared and name different places: the gazetteer of cities loads only then.
+
+    >>> dutch = Profile.of([("Phoenix, a Dutch software company, grew.", 0, 7)], (), ())
+    >>> band = Profile.of([("Phoenix, a Texas band, toured.", 0, 7)], (), ())
+    >>> dutch.differs(band), sorted(dutch.countries), sorted(band.kinds)
+    ('kinds', ['NL'], ['band'])
+    >>> dutch.differs(Profile.of([("Shares in Phoenix rose.", 10, 17)], (), ())) is None
+    True
+    """
+
+    places: frozenset[tuple[str, ...]] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    founders: frozenset[str] = frozenset()
+    people: frozenset[str] = frozenset()
+
+    @property
+    def countries(self) -> frozenset[str]:
+        """The countries its places are or are in (ISO 3166 codes)."""
+        return frozenset().union(*(_countries_named(p) for p in self.places))
+
+    def differs(self, other: Profile) -> str | None:
+        """What says the two are different organizations ("kinds", "founders",
+        "countries"), or None: a person both are tied to makes them one, and evidence
+        one side lacks says nothing."""
+        if self.people & other.people:
+            return None
+        for what in ("kinds", "founders"):
+            mine, theirs = getattr(self, what), getattr(other, what)
+            if mine and theirs and not mine & theirs:
+                return what
+        if self.places and other.places and not self.places & other.places:
+            mine, theirs = self.countries, other.countries
+            if mine and theirs and not mine & theirs:
+                return "countries"
+        return None
+
+    def __or__(self, other: Profile) -> Profile:
+        if other is _NOTHING or other == self:
+            return self
+        if self is _NOTHING:
+            return other
+        return Profile(
+            self.places | other.places,
+            self.kinds | other.kinds,
+            self.founders | other.founders,
+            self.people | other.people,
+        )
+
+    def marks(self) -> list[str]:
+        """The words that may tell this organization apart in its key, the most telling
+        first: its country, its kind, its founder (each the first in order)."""
+        found = [slug(country_name(c)) for c in sorted(self.countries)[:1]]
+        found += sorted(self.kinds)[:1] + sorted(self.founders)[:1]
+        return found
+
+    @classmethod
+    def of(
+        cls,
+        contexts: Iterable[tuple[str, int, int]],
+        people: Iterable[tuple[str, str]],
+        places: Iterable[str],
+    ) -> Profile:
+        """The profile of an organization from its mentions (each a sentence's text and
+        the mention's offsets in it), the people tied to it ((property, person key))
+        and the names of the places it is located in."""
+        kinds: set[str] = set()
+        where: set[tuple[str, ...]] = {(p,) for p in places}
+        described: list[list[str]] = []
+        for text, start, end in contexts:
+            after = _DESCRIBED_AFTER.match(text, end)
+            if after is not None:
+                described.append(after.group(1).split())
+            # "the Texas band Phoenix": the words before a name, ending in a kind noun
+            last = text[text.rfind(" ", 0, max(start - 1, 0)) + 1 : start].strip()
+            if _kind_at(last) is not None:
+                before = _CLAUSE_BREAK.split(text[max(0, start - 60) : start])[-1].split()
+                described.append(before[-4:])
+        for words in described:
+            kind, said = _described(words)
+            if kind is not None:
+                kinds.add(kind)
+                if said:
+                    where.add(said)
+        people = list(people)
+        if not (kinds or where or people):
+            return _NOTHING
+        founders = {
+            p.rpartition("/")[2].rpartition("-")[2] for prop, p in people if prop == "founderOf"
+        }
+        named = {p for prop, p in people if prop in PEOPLE_PROPS and "-" in p}
+        return cls(frozenset(where), frozenset(kinds), frozenset(founders), frozenset(named))
+
+
+_NOTHING = Profile()
+
+
+def _may_be_homonym(entity: Entity) -> bool:
+    """Whether an entity is an organization whose name another may share: not one the
+    knowledge base vouches for, nor one with its country in its key already."""
+    return (
+        entity.key.startswith("organization/")
+        and not entity.same_as
+        and _country_in_key(entity.key) is None
+    )
+
+
+def _profiles(extraction: Extraction, keys: set[str]) -> dict[str, Profile]:
+    """The profiles of the organizations ``keys`` in one article, from what its graph
+    keeps, so that an article weighed against a store's is weighed as in one build of
+    both: its facts and the sentences they cite."""
+    cited = {a.evidence.sentence for a in extraction.attributes}
+    people: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
+    located: defaultdict[str, list[str]] = defaultdict(list)
+    for r in extraction.relations:
+        cited.add(r.evidence.sentence)
+        if r.object in keys and r.prop in PEOPLE_PROPS:
+            people[r.object].append((r.prop, r.subject))
+        elif r.subject in keys and r.prop == "locatedIn":
+            located[r.subject].append(r.object)
+    sentences = {s.index: s for s in extraction.sentences if s.index in cited}
+    labels = {e.key: e.label for e in extraction.entities} if located else {}
+    found = {}
+    for e in extraction.entities:
+        if e.key not in keys:
+            continue
+        contexts = [
+            (s.text, m.start - s.start, m.end - s.start)
+            for m in e.mentions
+            if m.sentence in sentences and (s := sentences[m.sentence]).start <= m.start < s.end
+        ]
+        if contexts or e.key in people or e.key in located:
+            places = [labels[p] for p in located.get(e.key, ()) if p in labels]
+            found[e.key] = Profile.of(contexts, people.get(e.key, ()), places)
+        else:
+            found[e.key] = _NOTHING
+    return found
+
+
 CROSS_TYPE_RULE = "kg.resolve.cross_article_type.v1"
 CROSS_NAME_RULE = "kg.resolve.cross_article_name.v1"
 #: The groups whose bare names join full names across articles, and the word of the
@@ -1218,10 +1459,11 @@ NAME_POSITIONS = {"person": -1, "organization": 0}
 
 def _full_word(key: str) -> tuple[str, str] | None:
     """(group, word) a full name's key is indexed by ("person/sam-altman" -> ("person",
-    "altman")); None for a bare name or a group that is not linked by a part."""
+    "altman")); None for a bare name, a homonym's key ("organization/phoenix--band") or a
+    group that is not linked by a part."""
     group, _, slug = key.partition("/")
     position = NAME_POSITIONS.get(group)
-    if position is None or "-" not in slug:
+    if position is None or "-" not in slug or SENSE_MARK in slug:
         return None
     return group, slug.split("-")[position]
 
@@ -1234,13 +1476,20 @@ class NameIndex:
     under ("person", "altman")). :func:`link_articles` weighs a batch's names against
     them as it weighs the batch's own; a bare name held before a full name that
     explains it, and a name held under the type a batch outvotes, are noted, so that
-    their stored articles can move (:meth:`take_explained`)."""
+    their stored articles can move (:meth:`take_explained`).
+
+    It also holds what the articles said of each organization (:class:`Profile`), so
+    that a batch keeps apart a same-named one they say differs: the batches' own as they
+    are added, a store's as first needed, from ``evidence`` (a key -> its mentions'
+    sentences, the people tied to it and its places' names:
+    :meth:`kg.store.Store.entity_evidence`)."""
 
     def __init__(
         self,
         entities: Mapping[str, str] | None = None,
         articles: Mapping[str, int] | None = None,
         vouched: Iterable[str] = (),
+        evidence: Callable[[str], HeldEvidence] | None = None,
     ) -> None:
         self._by: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         #: bare names held ("person/altman"), which a full name written later may explain
@@ -1251,6 +1500,11 @@ class NameIndex:
         self._groups: dict[str, dict[str, str]] = defaultdict(dict)
         self._articles: Counter[str] = Counter(articles or {})
         self._vouched: set[str] = set(vouched)
+        #: held organizations by their name's key: the plain key and the homonyms' keys
+        self._senses: defaultdict[str, list[str]] = defaultdict(list)
+        self._profiles: dict[str, Profile] = {}
+        self._evidence = evidence
+        self._unread: set[str] = set(entities or {}) if evidence is not None else set()
         for key, cls in (entities or {}).items():
             self.add(key, cls)
 
@@ -1259,17 +1513,24 @@ class NameIndex:
         a bare one as held."""
         group, _, slug = key.partition("/")
         self._groups[slug].setdefault(group, cls)
+        if group == "organization":
+            senses = self._senses[f"{group}/{slug.partition(SENSE_MARK)[0]}"]
+            if key not in senses:
+                senses.append(key)
         word = _full_word(key)
         if word is not None:
             self._by[word].setdefault(key, cls)
         elif group in NAME_POSITIONS:
             self._bare.add(key)
 
-    def add_all(self, extractions: Iterable[Extraction]) -> None:
+    def add_all(self, extractions: Iterable[Extraction], profiles: bool = True) -> None:
         """Index every entity of ``extractions`` (one more article for each); note each
         bare name held before them that one of their full names now explains as the
         unique full name of its word (the bare "person/altman" stored yesterday, today's
-        "person/sam-altman"): :meth:`take_explained` hands those over."""
+        "person/sam-altman"): :meth:`take_explained` hands those over. With
+        ``profiles``, what each article says of its organizations joins their
+        :class:`Profile`."""
+        extractions = list(extractions)
         entities = [(e, _full_word(e.key)) for ex in extractions for e in ex.entities]
         for e, _word in entities:
             self._articles[e.key] += 1
@@ -1295,6 +1556,27 @@ class NameIndex:
         for e, word in entities:
             if word is None:
                 self.add(e.key, e.cls)
+        for ex in extractions if profiles else ():
+            keys = {e.key for e in ex.entities if _may_be_homonym(e)}
+            for key, profile in _profiles(ex, keys).items():
+                if profile is not _NOTHING:  # a store's is read only when needed
+                    self._profiles[key] = self._profiles.get(key, _NOTHING) | profile
+
+    def profile(self, key: str) -> Profile:
+        """What the articles held say of organization ``key`` (a store's read once)."""
+        if key in self._unread and self._evidence is not None:
+            self._unread.discard(key)
+            found = Profile.of(*self._evidence(key))
+            self._profiles[key] = self._profiles.get(key, Profile()) | found
+        return self._profiles.get(key, Profile())
+
+    def senses(self, key: str) -> list[str]:
+        """The keys of the organizations held under name key ``key``: the plain key
+        first, then its homonyms' ("organization/phoenix--band"), in the order they were
+        held; none where the knowledge base vouches for the name."""
+        if key in self._vouched:
+            return []
+        return sorted(self._senses.get(key, ()), key=lambda k: k != key)  # stable
 
     def held_types(self, slug: str) -> dict[str, tuple[str, int, bool]]:
         """The types a name is held under: group -> (class, articles, vouched for)."""
@@ -1309,6 +1591,9 @@ class NameIndex:
         move over."""
         group, _, slug = old.partition("/")
         self._groups[slug].pop(group, None)
+        senses = self._senses.get(f"{group}/{slug.partition(SENSE_MARK)[0]}", [])
+        if old in senses:
+            senses.remove(old)
         self._articles[new] += self._articles.pop(old, 0)
         self._bare.discard(old)
         word = _full_word(old)
@@ -1389,6 +1674,10 @@ def link_articles(
       "Sam Altman", "Korvath" -> "Korvath Robotics"), or, with ``known``, the
       unique such name among the batch's and those already held, so that articles
       built one batch (or one build) after another link as if built together.
+    - An organization's name two articles share (or one held in ``known``) names one
+      organization only where nothing they say of it differs (:class:`Profile`: its
+      places, its kind, its founders); otherwise the later one takes a key of its own
+      (:func:`_keep_homonyms_apart`).
 
     Every re-pointed mention records the rule (``kg:resolution``).
     """
@@ -1424,7 +1713,7 @@ def link_articles(
                 known.move(f"{group}/{name}", f"{best}/{name}")  # its stored articles too
     # a person by surname, a company by its first word
     full = NameIndex()
-    full.add_all(extractions)
+    full.add_all(extractions, profiles=False)
     countries: dict[int, str | None] = {}  # each article's, found where first needed
     for ex, e in ((x, e) for x in extractions for e in x.entities):
         group, name = e.key.split("/", 1)
@@ -1444,9 +1733,102 @@ def link_articles(
         if len(matches) == 1:
             [(target, cls)] = matches.items()
             remap[e.key] = (target, cls, CROSS_NAME_RULE)
-    if not remap:
+    apart = _keep_homonyms_apart(extractions, remap, known)
+    if not remap and not any(apart):
         return extractions
-    return [_apply_remap(ex, remap) for ex in extractions]
+    return [
+        _apply_remap(ex, {k: v for k, v in {**remap, **own}.items() if v} if own else remap)
+        for ex, own in zip(extractions, apart, strict=True)
+    ]
+
+
+def _sense_keys(key: str, profile: Profile) -> Iterator[str]:
+    """The keys an organization named ``key`` may take, in order: the name's own, then
+    the name marked by what tells it apart (its country, kind or founder:
+    "organization/phoenix--band"), then numbered ("organization/phoenix--2")."""
+    yield key
+    for mark in profile.marks():
+        yield f"{key}{SENSE_MARK}{mark}"
+    n = 2
+    while True:
+        yield f"{key}{SENSE_MARK}{n}"
+        n += 1
+
+
+def _keep_homonyms_apart(
+    extractions: list[Extraction],
+    remap: Mapping[str, tuple[str, str, str]],
+    known: NameIndex | None,
+) -> list[dict[str, tuple[str, str, str] | None]]:
+    """Per article, the organizations that take a key of their own (old key -> (new
+    key, class, rule)) because what their article says of them (:class:`Profile`)
+    differs from what the articles before it say of every organization of that name
+    (those held in ``known`` first, then the batch's, in order). An article joins the
+    first of them nothing tells it from, and that one's profile grows by its own; a
+    bare name another article's full name was to explain ("Academy" -> "Academy of
+    Fine Arts") that differs from every organization so named keeps its own key (None).
+    Only names that two articles share (counting those held) are weighed."""
+    seen: defaultdict[str, dict[int, list[Entity]]] = defaultdict(dict)
+    for i, ex in enumerate(extractions):
+        for e in ex.entities:
+            key = remap[e.key][0] if e.key in remap else e.key
+            if _may_be_homonym(e) and key.startswith("organization/") and SENSE_MARK not in key:
+                seen[key].setdefault(i, []).append(e)
+    shared = sorted(
+        key
+        for key, found in seen.items()
+        if len(found) > 1 or (known is not None and known.senses(key))
+    )
+    wanted: defaultdict[int, set[str]] = defaultdict(set)
+    for key in shared:
+        for i, es in seen[key].items():
+            wanted[i].update(e.key for e in es)
+    profiles = {i: _profiles(extractions[i], keys) for i, keys in wanted.items()}
+    apart: list[dict[str, tuple[str, str, str] | None]] = [{} for _ in extractions]
+    for key in shared:
+        # each organization so named, with its profile once read (a store's is read
+        # only where an article says something of its own)
+        senses: list[tuple[str, Profile | None]] = [
+            (k, None) for k in (known.senses(key) if known is not None else ())
+        ]
+        for i, es in sorted(seen[key].items()):
+            profile = _NOTHING
+            for e in es:
+                profile |= profiles[i].get(e.key, _NOTHING)
+            sense = _sense_of(profile, senses, known)
+            if sense is None:
+                joined = [e.key in remap and remap[e.key][2] == CROSS_NAME_RULE for e in es]
+                if senses and all(joined):
+                    for e in es:  # a bare name joins none of its full name's homonyms
+                        apart[i][e.key] = None
+                    continue
+                taken = {k for k, _ in senses}
+                sense = next(k for k in _sense_keys(key, profile) if k not in taken)
+                senses.append((sense, profile))
+            if sense != key:
+                for e in es:
+                    cls = remap[e.key][1] if e.key in remap else e.cls
+                    apart[i][e.key] = (sense, cls, HOMONYM_RULE)
+    return apart
+
+
+def _sense_of(
+    profile: Profile,
+    senses: list[tuple[str, Profile | None]],
+    known: NameIndex | None,
+) -> str | None:
+    """The first of ``senses`` (key, profile or None where not yet read) that nothing
+    in ``profile`` tells apart, its profile grown by ``profile``; None if none is."""
+    if profile is _NOTHING:
+        return senses[0][0] if senses else None
+    for n, (sense, held) in enumerate(senses):
+        if held is None:
+            held = known.profile(sense) if known is not None else _NOTHING
+        if held.differs(profile) is None:
+            senses[n] = (sense, held | profile)
+            return sense
+        senses[n] = (sense, held)
+    return None
 
 
 def _apply_remap(ex: Extraction, remap: dict[str, tuple[str, str, str]]) -> Extraction:

@@ -269,7 +269,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         # article whole or not at all) while the next batch is extracted
         if store is not None:
             held_articles, vouched = store.entity_support()
-            held_names = NameIndex(store.entity_classes(), held_articles, vouched)
+            held_names = NameIndex(
+                store.entity_classes(), held_articles, vouched, store.entity_evidence
+            )
         else:
             held_names = NameIndex()
         for batch in batches(extractions, args.batch_size):

@@ -336,6 +336,49 @@ class Store(ABC):
         vouched = {k for (e,) in rows if (k := entity_key(str(e))) is not None}
         return articles, vouched
 
+    def entity_evidence(
+        self, key: str, articles: int = 20
+    ) -> tuple[list[tuple[str, int, int]], list[tuple[str, str]], list[str]]:
+        """What the stored articles say around entity ``key``, as a build weighs whether
+        a same-named organization is another (:class:`kg.resolve.Profile`): its mentions
+        (each its sentence's text and the mention's offsets in it), the people tied to it
+        ((property's local name, person key)) and the labels of the places it is located
+        in; the mentions from the first ``articles`` articles that name it, by IRI,
+        each in a sentence a fact cites, as a build weighs its own articles."""
+        from kg.rdf import entity_iri, entity_key, mention_span
+
+        iri = entity_iri(key)
+        at = 'xsd:integer(STRBEFORE(STRAFTER(STR(?m), "#char="), ","))'
+        rows = self.query(
+            "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+            f"SELECT ?g ?m ?st ?text WHERE {{ "
+            f"{{ SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a <{KG.mentions}> <{iri}> }} }} "
+            f"ORDER BY ?g LIMIT {int(articles)} }} "
+            f"GRAPH ?g {{ ?m <{KG.denotes}> <{iri}> . ?s a <{KG.Sentence}> ; "
+            f"<{KG.startChar}> ?st ; <{KG.endChar}> ?en ; <{KG.text}> ?text "
+            f"FILTER(?st <= {at} && {at} < ?en) }} }}"
+        ).rows
+        contexts = []
+        for _g, m, st, text in sorted(rows, key=lambda r: (str(r[0]), str(r[1]))):
+            _, start, end = mention_span(str(m))
+            first = int(str(st))
+            contexts.append((str(text), start - first, end - first))
+        props = {str(KG[p]): p for p in ("ceoOf", "founderOf", "worksFor")}
+        rows = self.query(
+            f"SELECT DISTINCT ?p ?prop WHERE {{ GRAPH ?g {{ ?p ?prop <{iri}> }} "
+            f"VALUES ?prop {{ {' '.join(f'<{p}>' for p in props)} }} }}"
+        ).rows
+        people = sorted(
+            (props[str(prop)], person)
+            for p, prop in rows
+            if (person := entity_key(str(p))) is not None
+        )
+        rows = self.query(
+            f"SELECT DISTINCT ?l WHERE {{ GRAPH ?g {{ <{iri}> <{KG.locatedIn}> ?place }} "
+            f"GRAPH <{ENTITIES}> {{ ?place <{RDFS.label}> ?l }} }}"
+        ).rows
+        return contexts, people, sorted(str(label) for (label,) in rows)
+
     def collect_garbage(self) -> GraphDiff:
         """Forget the descriptions of entities no article mentions any more; report
         the triples forgotten."""
