@@ -53,6 +53,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.evaluate import IMPLIES, SYMMETRIC
 from kg.extract.common import RuleComponent, noun_phrase_head_text
 from kg.extract.relations import (
     events,
@@ -87,25 +88,20 @@ class RelationComponent(RuleComponent):
 
     def collect(self, doc: Doc) -> list[Candidate]:
         """Every rule's candidates, less what the fallback rules repeat: a learned fact
-        about a pair of names a hand rule relates in that sentence (the hand rule says
-        more precisely how), a title run's fact a parse-based rule states already."""
+        that a hand rule states of the same two names in that sentence, as it is or
+        more precisely (a hand rule's ``ceoOf`` says the learned ``worksFor``), and a
+        title run's fact a parse-based rule states already."""
         found: list[Candidate] = super().collect(doc)
-        ruled = {
-            (c.sentence, c.subject.start, c.object.start)
-            for c in found
-            if c.rule not in FALLBACK_RULES
-        }
-        stated = {
-            (c.sentence, c.subject.start, c.prop, c.object.start)
-            for c in found
-            if c.rule not in FALLBACK_RULES
-        }
+        stated = set()
+        for c in found:
+            if c.rule not in FALLBACK_RULES:
+                for prop in (c.prop, IMPLIES.get(c.prop)):
+                    stated.add((c.sentence, c.subject.start, prop, c.object.start))
+                    if prop in SYMMETRIC:
+                        stated.add((c.sentence, c.object.start, prop, c.subject.start))
 
         def kept(c: Candidate) -> bool:
-            if c.rule == learned.RULE:  # any fact of a hand rule's says more
-                pair = (c.sentence, c.subject.start, c.object.start)
-                return pair not in ruled and (pair[0], pair[2], pair[1]) not in ruled
-            if c.rule == TITLE_RUNS:  # the parse-based rules said it already
+            if c.rule in FALLBACK_RULES:
                 return (c.sentence, c.subject.start, c.prop, c.object.start) not in stated
             return True
 
