@@ -32,7 +32,8 @@ pairs (scikit-learn, fixed seed; features seen in fewer than two training
 documents are dropped). Each property's threshold is the lowest score at which
 the dev pairs (both ends annotated) scored at least that high are right
 ``--precision`` of the time (``--precision-other`` for the properties
-KnowledgeNet does not annotate); a property that never gets there is left off.
+KnowledgeNet does not annotate); a property that never gets there, or whose dev
+recall there is below :data:`MIN_RECALL`, is left off.
 The trainer prints train and dev figures per data set and writes the weights
 with a model card to ``kg/data/models/relations.json``. The same data and
 options write the same bytes.
@@ -102,6 +103,9 @@ GOLD_TYPES = {
 KN_PROPERTIES = frozenset(prop for prop, _flip in KN_MAPPING.values())
 #: Fewest positive training pairs a property needs before a model is fitted for it.
 MIN_POSITIVES = 8
+#: Least dev recall a property's threshold must leave it: below it, its facts are
+#: too few to be worth their errors, and the hand rules carry the property.
+MIN_RECALL = 0.1
 #: Fewest training documents a feature must occur in to be kept.
 MIN_DOCS = 2
 DATA_SETS = {
@@ -410,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0.6,
         help="dev precision to reach for the other properties",
     )
-    parser.add_argument("--c", type=float, default=0.5, help="inverse L1 strength")
+    parser.add_argument("--c", type=float, default=2.0, help="inverse L1 strength")
     parser.add_argument("--date", help="date the card records (default: today, UTC)")
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).parent.parent / "data" / "models" / MODEL
@@ -487,6 +491,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if cut is None:
             print(f"{prop:15} dev   never reaches precision {target}: left off")
+            continue
+        kept = figures([(p, ok) for p, ok, _ in scored["dev"]], cut)
+        if kept["recall"] < MIN_RECALL:
+            print(f"{prop:15} dev   recall {kept['recall']} at precision {target}: left off")
             continue
         cut = math.floor(cut * 10_000) / 10_000  # as written: never above a score it kept
         report[prop] = {"threshold": cut}

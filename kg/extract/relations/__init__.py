@@ -15,22 +15,13 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
   a copula ("Sam Altman, OpenAI's CEO", "OpenAI CEO Sam Altman",
   "Altman is the chief executive of OpenAI"), or held at who names its holder
   ("Acme named chief operating officer Jo Park"); the title is kept as data.
-- ``kg.relations.title_runs.v1``: a title written between two names, read off the
-  words where the parse of the run of capitals fails ("OpenAI Chief Operating
-  Officer Brad Lightcap", "OpenAI co-founder Ilya Sutskever").
 - ``kg.relations.affiliations.v1``: "Lee Cheuk-yan of the Labour Party",
   "DAB's Ben Chan and Leung Che-cheung" (worksFor).
 - ``kg.relations.possessives.v1``: "OpenAI's Sora", "its video generator, Sora",
   "Zephyr, the company's video tool".
-- ``kg.relations.maker_names.v1``: a product named after its maker ("Google Maps",
-  where the article names Google too).
 - ``kg.relations.verb_frames.v1``: subject-verb-object frames
   ("X launched Y", "X attended Y", "X met with Y", "X reports that Y ...",
   "Y was developed by X", "X signed a deal with Y", "X is in talks with Y").
-- ``kg.relations.event_names.v1``: names inside an event's name
-  ("the Hollywood writers' strike" is located in Hollywood; "the WGA strike"
-  has the WGA as a participant, and so has the Writers Guild named beside "the
-  writers' strike").
 - ``kg.relations.event_dates.v1``: dates of events ("last year's strike").
 - ``kg.relations.locations.v1``: "X-based Y", "Y, based in X", "<event> in <place>",
   and chains of places ("Vancouver, British Columbia, Canada", "Greer County,
@@ -39,9 +30,9 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
   "X faced Y" compete, and take part in the tournament the sentence names; a
   player plays for (worksFor) the one side their sentence says they play for
   ("scored for Norway", "to put Norway in the lead", "Chile substituted X",
-  "Ghana's keeper X", "attempts from X and Y").
+  "Ghana's keeper X").
 - ``kg.relations.learned.v1``: a classifier trained on annotated real text
-  (Re-DocRED, GUM Wikinews) scores the parse path between two names
+  (KnowledgeNet, Re-DocRED, GUM Wikinews) scores the parse path between two names
   (:mod:`kg.extract.relations.learned`).
 
 Every candidate also records who the text attributes it to ("Bloomberg reports
@@ -55,6 +46,7 @@ from spacy.tokens import Doc
 
 from kg.evaluate import IMPLIES, SYMMETRIC
 from kg.extract.common import RuleComponent, noun_phrase_head_text
+from kg.extract.matches import name_key, read_match_report
 from kg.extract.relations import (
     events,
     learned,
@@ -75,9 +67,8 @@ from kg.extract.relations.verb_frames import FRAMES, Frame
 from kg.registry import relation_rules
 from kg.types import Candidate
 
-TITLE_RUNS = "kg.relations.title_runs.v1"
 #: Rules that speak only where the other rules have not said the same in a sentence.
-FALLBACK_RULES = frozenset({learned.RULE, TITLE_RUNS})
+FALLBACK_RULES = frozenset({learned.RULE})
 
 
 class RelationComponent(RuleComponent):
@@ -89,8 +80,7 @@ class RelationComponent(RuleComponent):
     def collect(self, doc: Doc) -> list[Candidate]:
         """Every rule's candidates, less what the fallback rules repeat: a learned fact
         that a hand rule states of the same two names in that sentence, as it is or
-        more precisely (a hand rule's ``ceoOf`` says the learned ``worksFor``), and a
-        title run's fact a parse-based rule states already."""
+        more precisely (a hand rule's ``ceoOf`` says the learned ``worksFor``)."""
         found: list[Candidate] = super().collect(doc)
         stated = set()
         for c in found:
@@ -100,8 +90,17 @@ class RelationComponent(RuleComponent):
                     if prop in SYMMETRIC:
                         stated.add((c.sentence, c.object.start, prop, c.subject.start))
 
+        # in a match report, which side a player plays for is the match rule's to say
+        report = (
+            read_match_report(doc)
+            if any(c.rule in FALLBACK_RULES and c.prop == "worksFor" for c in found)
+            else None
+        )
+
         def kept(c: Candidate) -> bool:
             if c.rule in FALLBACK_RULES:
+                if report is not None and name_key(c.object.text) in report.sides:
+                    return False
                 return (c.sentence, c.subject.start, c.prop, c.object.start) not in stated
             return True
 
@@ -115,12 +114,9 @@ class RelationComponent(RuleComponent):
     default_config={
         "rules": [
             "kg.relations.titles.v1",
-            "kg.relations.title_runs.v1",
             "kg.relations.affiliations.v1",
             "kg.relations.possessives.v1",
-            "kg.relations.maker_names.v1",
             "kg.relations.verb_frames.v1",
-            "kg.relations.event_names.v1",
             "kg.relations.event_dates.v1",
             "kg.relations.locations.v1",
             "kg.relations.matches.v1",

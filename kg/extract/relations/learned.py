@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LEMMA, LOWER, POS
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.errors import InputError
@@ -51,7 +51,7 @@ from kg.extract.common import (
     mention_tokens,
 )
 from kg.extract.relations.base import CandidateRule, candidate
-from kg.extract.relations.locations import within
+from kg.extract.relations.locations import _chains, within
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
 from kg.types import Candidate
@@ -207,6 +207,12 @@ def features(parse: Parse, a: int, b: int) -> list[str] | None:
     a, b = _climb_conjuncts(parse, a), _climb_conjuncts(parse, b)
     if a == b:
         return None
+    # a conjunct that governs the other end keeps its own place ("Jo Park and Ada
+    # Reyes of the Labour Party": Reyes' "of" is hers, not Park's)
+    if a != a0 and a0 in _ancestors(parse, b0):
+        a = a0
+    if b != b0 and b0 in _ancestors(parse, a0):
+        b = b0
     found = _path(parse, a, b)
     if found is None:
         return None
@@ -398,6 +404,7 @@ def learned_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
         mentions = mention_tokens(doc)
         named = set(roots)
         tokens = doc_tokens(doc)
+        chains: dict[int, list[Token]] | None = None  # places written after a place
         for a, b, feats in pairs(parse, ends(parse, roots), named):
             if a in named and b in named and mentions.get(a) is mentions.get(b):
                 continue
@@ -414,5 +421,14 @@ def learned_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                     continue
                 evidence = [tokens[i] for i in path_tokens(parse, a, b)]
                 yield candidate(doc, subject, prop, obj, RULE, round(p, 2), evidence)
+                if prop == "locatedIn":  # "based in Irving, Texas": in Texas too
+                    if chains is None:
+                        chains = _chains(tokens, mentions)
+                    for outer in chains.get(b, ()):
+                        place = arg_for(outer, lexicon)
+                        if place is not None and place.kind == "name":
+                            yield candidate(
+                                doc, subject, prop, place, RULE, round(p, 2), [*evidence, outer]
+                            )
 
     return rule
