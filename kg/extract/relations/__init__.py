@@ -77,34 +77,39 @@ class RelationComponent(RuleComponent):
     registry = relation_rules
     attribute = "kg_candidates"
 
+    def __init__(
+        self, nlp: Language, name: str, rules: list[str], ontology: list[str], kb: bool = True
+    ) -> None:
+        super().__init__(nlp, name, rules, ontology, kb)
+        #: the hand rules run first, and the fallback rules see what they stated
+        self.first = [r for n, r in zip(rules, self.rules, strict=True) if n not in FALLBACK_RULES]
+        self.last = [r for n, r in zip(rules, self.rules, strict=True) if n in FALLBACK_RULES]
+
     def collect(self, doc: Doc) -> list[Candidate]:
         """Every rule's candidates, less what the fallback rules repeat: a learned fact
         that a hand rule states of the same two names in that sentence, as it is or
-        more precisely (a hand rule's ``ceoOf`` says the learned ``worksFor``)."""
-        found: list[Candidate] = super().collect(doc)
+        more precisely (a hand rule's ``ceoOf`` says the learned ``worksFor``). The
+        hand rules' facts are left in ``doc.user_data["kg_stated"]`` as
+        (sentence, subject start, property, object start), so that a fallback rule
+        need not build a candidate it would lose."""
+        found: list[Candidate] = [c for rule in self.first for c in rule(doc)]
         stated = set()
         for c in found:
-            if c.rule not in FALLBACK_RULES:
-                for prop in (c.prop, IMPLIES.get(c.prop)):
-                    stated.add((c.sentence, c.subject.start, prop, c.object.start))
-                    if prop in SYMMETRIC:
-                        stated.add((c.sentence, c.object.start, prop, c.subject.start))
-
+            for prop in (c.prop, IMPLIES.get(c.prop)):
+                stated.add((c.sentence, c.subject.start, prop, c.object.start))
+                if prop in SYMMETRIC:
+                    stated.add((c.sentence, c.object.start, prop, c.subject.start))
+        doc.user_data["kg_stated"] = stated
+        fallback: list[Candidate] = [c for rule in self.last for c in rule(doc)]
         # in a match report, which side a player plays for is the match rule's to say
-        report = (
-            read_match_report(doc)
-            if any(c.rule in FALLBACK_RULES and c.prop == "worksFor" for c in found)
-            else None
-        )
+        report = read_match_report(doc) if any(c.prop == "worksFor" for c in fallback) else None
 
         def kept(c: Candidate) -> bool:
-            if c.rule in FALLBACK_RULES:
-                if report is not None and name_key(c.object.text) in report.sides:
-                    return False
-                return (c.sentence, c.subject.start, c.prop, c.object.start) not in stated
-            return True
+            if report is not None and name_key(c.object.text) in report.sides:
+                return False
+            return (c.sentence, c.subject.start, c.prop, c.object.start) not in stated
 
-        return [c for c in found if kept(c)]
+        return found + [c for c in fallback if kept(c)]
 
 
 @Language.factory(

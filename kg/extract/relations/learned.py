@@ -30,13 +30,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LEMMA, LOWER, POS
+import numpy
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
@@ -48,6 +49,7 @@ from kg.extract.common import (
     _sentences,
     arg_for,
     doc_tokens,
+    mention_bounds,
     mention_tokens,
 )
 from kg.extract.relations.base import CandidateRule, candidate
@@ -69,6 +71,8 @@ KEEP_POS = frozenset({"ADP"})
 MODIFIER_DEPS = frozenset({"compound", "amod", "appos", "nmod", "poss"})
 #: Pronouns an end can be; :func:`kg.extract.common.arg_for` says what they stand for.
 PRONOUN_ENDS = PERSON_PRONOUNS | ORG_PRONOUNS | RELATIVE_PRONOUNS
+#: Roles in which a pronoun end is tried (a subject or an owner).
+PRONOUN_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
 MODEL = "relations.json"
 #: spaCy's entity labels, coarsened.
 NER = {
@@ -103,60 +107,58 @@ class Parse:
     #: lemma, lower case; a word of a name is ``NAME``, a number ``NUM``
     words: list[str]
     pos: list[str]
-    #: an end's class: coarse entity label, pronoun kind, or ``O``
+    #: an end's class: coarse entity label, pronoun kind (``PRON-...``), or ``O``
     classes: list[str]
-    lower: list[str]
-    idx: list[int]
     children: list[list[int]]
     sentence: list[int]
+    #: each token's climb towards the root, as far as a path reaches (filled as read)
+    climbs: dict[int, list[int]] = field(default_factory=dict)
+    #: each end's :func:`_around` features, by (token, role)
+    around: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+    #: each path word's :func:`_near` features
+    near: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)
 
 
 def read_parse(doc: Doc, names: Sequence[tuple[int, int]]) -> Parse:
     """Read ``doc``'s arrays once. ``names`` are the token spans (start, end) of the
     names in it: their words become ``NAME`` and their class their entity label."""
     n = len(doc)
+    if not n:
+        return Parse([], [], [], [], [], [], [])
     strings = doc.vocab.strings
-    array = doc.to_array([HEAD, DEP, LEMMA, POS, ENT_TYPE, LOWER, IDX]).tolist() if n else []
-    memo: dict[int, str] = {}
+    array = doc.to_array([HEAD, DEP, LEMMA, POS, ENT_TYPE, LOWER])
+    # HEAD is an offset stored unsigned: as signed, plus the position, it is the index
+    heads = (array[:, 0].astype(numpy.int64) + numpy.arange(n)).tolist()
 
-    def text(key: int) -> str:
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = strings[key] if key else ""
-        return found
+    def column(k: int) -> list[str]:
+        ids = array[:, k].tolist()
+        table = {key: strings[key] if key else "" for key in set(ids)}
+        return [table[key] for key in ids]
 
-    heads, deps, words, pos, classes, lower, idx = [], [], [], [], [], [], []
+    deps, lemmas, pos, ents, lower = column(1), column(2), column(3), column(4), column(5)
     named = [False] * n
     for start, end in names:
         for i in range(start, end):
             named[i] = True
-    sentence = _sentences(doc)[0] if n else []
-    for i, (head, dep, lemma, p, ent, low, at) in enumerate(array):
-        # HEAD is stored as an offset, unsigned: bring it back to an index
-        offset = head if head < 2**63 else head - 2**64
-        heads.append(i + offset)
-        deps.append(text(dep))
-        pos_ = text(p)
-        pos.append(pos_)
-        lower_ = text(low)
-        lower.append(lower_)
-        idx.append(at)
-        ent_ = text(ent)
-        if named[i] or (pos_ == "PROPN" and ent_):
-            words.append("NAME")
-        elif pos_ == "NUM":
-            words.append("NUM")
-        else:
-            words.append(text(lemma).lower())
-        if pos_ == "PRON" and lower_ in PRONOUN_ENDS:
-            classes.append(pronoun_class(lower_))
-        else:
-            classes.append(NER.get(ent_, "O"))
+    words = [
+        "NAME"
+        if named[i] or (pos[i] == "PROPN" and ents[i])
+        else "NUM"
+        if pos[i] == "NUM"
+        else lemmas[i].lower()
+        for i in range(n)
+    ]
+    classes = [
+        pronoun_class(lower[i])
+        if pos[i] == "PRON" and lower[i] in PRONOUN_ENDS
+        else NER.get(ents[i], "O")
+        for i in range(n)
+    ]
     children: list[list[int]] = [[] for _ in range(n)]
     for i, head in enumerate(heads):
         if head != i:
             children[head].append(i)
-    return Parse(heads, deps, words, pos, classes, lower, idx, children, sentence)
+    return Parse(heads, deps, words, pos, classes, children, _sentences(doc)[0])
 
 
 def _climb_conjuncts(parse: Parse, i: int) -> int:
@@ -170,9 +172,11 @@ def _climb_conjuncts(parse: Parse, i: int) -> int:
 
 
 def _ancestors(parse: Parse, i: int) -> list[int]:
-    chain = [i]
-    while parse.heads[chain[-1]] != chain[-1] and len(chain) <= MAX_EDGES:
-        chain.append(parse.heads[chain[-1]])
+    chain = parse.climbs.get(i)
+    if chain is None:  # each end meets every other end of its sentence: climb once
+        chain = parse.climbs[i] = [i]
+        while parse.heads[chain[-1]] != chain[-1] and len(chain) <= MAX_EDGES:
+            chain.append(parse.heads[chain[-1]])
     return chain
 
 
@@ -190,6 +194,13 @@ def _path(parse: Parse, a: int, b: int) -> tuple[list[int], int, list[int]] | No
 def _around(parse: Parse, i: int, role: str) -> list[str]:
     """The words that modify an end, and the word it modifies with how: titles,
     roles and kinds are written there ("Pixlee CEO Jo Park", "Jo Park, the founder")."""
+    found = parse.around.get((i, role))
+    if found is None:
+        found = parse.around[(i, role)] = _read_around(parse, i, role)
+    return found
+
+
+def _read_around(parse: Parse, i: int, role: str) -> list[str]:
     out = []
     for c in parse.children[i]:
         if parse.deps[c] in MODIFIER_DEPS and parse.words[c] != "NAME":
@@ -198,6 +209,23 @@ def _around(parse: Parse, i: int, role: str) -> list[str]:
     if head != i and parse.deps[i] in MODIFIER_DEPS and parse.words[head] != "NAME":
         out.append(f"H{role}:{parse.deps[i]}:{parse.words[head]}")
     return out
+
+
+def _near(parse: Parse, i: int) -> tuple[list[str], list[str]]:
+    """A path word's noun dependents, and the words coordinated with it (once per token)."""
+    found = parse.near.get(i)
+    if found is None:
+        words, deps = parse.words, parse.deps
+        children = parse.children[i]
+        found = parse.near[i] = (
+            [f"TC:{deps[c]}:{words[c]}" for c in children if parse.pos[c] == "NOUN"],
+            [
+                f"C:{words[c]}"
+                for c in children
+                if deps[c] in ("conj", "appos") and words[c] != "NAME"
+            ],
+        )
+    return found
 
 
 def features(parse: Parse, a: int, b: int) -> list[str] | None:
@@ -255,14 +283,10 @@ def features(parse: Parse, a: int, b: int) -> list[str] | None:
     out += [f"W:{w}" for w in on_path]
     out += _around(parse, a, "a") + _around(parse, b, "b")
     if top not in (a, b):
-        out += [f"TC:{deps[c]}:{words[c]}" for c in parse.children[top] if pos[c] == "NOUN"]
+        out += _near(parse, top)[0]
     # words coordinated with a word of the path share its role ("founder and CEO of")
     for token in {*(heads[t] for t in side_a), top, *(heads[t] for t in side_b)} - {a, b}:
-        out += [
-            f"C:{words[c]}"
-            for c in parse.children[token]
-            if deps[c] in ("conj", "appos") and words[c] != "NAME"
-        ]
+        out += _near(parse, token)[1]
     first, last = (a0, b0) if a0 < b0 else (b0, a0)
     order = "ab" if a0 < b0 else "ba"
     if last - first - 1 <= MAX_GAP:
@@ -271,7 +295,7 @@ def features(parse: Parse, a: int, b: int) -> list[str] | None:
         out.append(f"O:{order}{len(gap) // 3}")
     else:
         out.append(f"O:{order}far")
-    return sorted(set(out))
+    return list(dict.fromkeys(out))  # each once, in a fixed order
 
 
 def sigmoid(total: float) -> float:
@@ -298,9 +322,27 @@ class Model:
 
     def score(self, feats: Sequence[str]) -> Iterator[tuple[str, float]]:
         """(property, probability) for each property whose threshold the pair reaches."""
-        for index, p in enumerate(self.probabilities(feats)):
-            if p >= self.thresholds[index]:
-                yield self.properties[index], p
+        sums = list(self.bias)
+        for feat in feats:
+            for index, weight in self.weights.get(feat, ()):
+                sums[index] += weight
+        for index, total in enumerate(sums):
+            if total >= self.logits[index]:  # most pairs stop here, without an exp
+                p = sigmoid(total)
+                if p >= self.thresholds[index]:
+                    yield self.properties[index], p
+
+    @property
+    def logits(self) -> tuple[float, ...]:
+        """Each threshold as a sum of weights (a little below, for rounding)."""
+        found: tuple[float, ...] | None = self.__dict__.get("_logits")
+        if found is None:
+            found = tuple(
+                math.log(t / (1 - t)) - 1e-9 if 0 < t < 1 else (-math.inf if t <= 0 else math.inf)
+                for t in self.thresholds
+            )
+            object.__setattr__(self, "_logits", found)
+        return found
 
 
 def model_from(data: Any, origin: str) -> Model:
@@ -345,10 +387,13 @@ def _shipped() -> Model:
 
 def ends(parse: Parse, name_roots: Sequence[int]) -> dict[int, list[int]]:
     """Per sentence, the tokens that can end a fact: the roots of its names and the
-    pronouns that stand for a person or an organization."""
+    pronouns that stand for a person or an organization as a subject or an owner
+    (where a sentence states a fact of its referent: "he joined", "its founder")."""
     found = set(name_roots)
     found.update(
-        i for i, low in enumerate(parse.lower) if low in PRONOUN_ENDS and parse.pos[i] == "PRON"
+        i
+        for i, cls in enumerate(parse.classes)
+        if cls.startswith("PRON") and parse.deps[i] in PRONOUN_DEPS
     )
     by_sentence: dict[int, list[int]] = {}
     for i in sorted(found):
@@ -384,14 +429,12 @@ def path_tokens(parse: Parse, a: int, b: int) -> list[int]:
 
 def doc_parse(doc: Doc) -> tuple[Parse, list[int]]:
     """The Doc's :class:`Parse` with kg's mentions as its names, and each name's root."""
-    spans = []
+    spans = [(first, last + 1) for first, last in mention_bounds(doc).values()]
+    parse = read_parse(doc, spans)
     roots = set()
-    for mention in doc._.kg_mentions or ():
-        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is not None and len(span):
-            spans.append((span.start, span.end))
-            roots.add(span.root.i)
-    return read_parse(doc, spans), sorted(roots)
+    for start, end in spans:  # a name's root: its first word whose head is outside it
+        roots.add(next((i for i in range(start, end) if not start <= parse.heads[i] < end), start))
+    return parse, sorted(roots)
 
 
 @relation_rules.register(RULE)
@@ -405,6 +448,7 @@ def learned_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
         named = set(roots)
         tokens = doc_tokens(doc)
         chains: dict[int, list[Token]] | None = None  # places written after a place
+        stated = doc.user_data.get("kg_stated", ())
         for a, b, feats in pairs(parse, ends(parse, roots), named):
             if a in named and b in named and mentions.get(a) is mentions.get(b):
                 continue
@@ -420,13 +464,16 @@ def learned_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                 if subject is None or obj is None or subject.start == obj.start:
                     continue
                 evidence = [tokens[i] for i in path_tokens(parse, a, b)]
-                yield candidate(doc, subject, prop, obj, RULE, round(p, 2), evidence)
+                # what a hand rule said, the component would drop: not built
+                if (parse.sentence[a], subject.start, prop, obj.start) not in stated:
+                    yield candidate(doc, subject, prop, obj, RULE, round(p, 2), evidence)
                 if prop == "locatedIn":  # "based in Irving, Texas": in Texas too
                     if chains is None:
                         chains = _chains(tokens, mentions)
                     for outer in chains.get(b, ()):
                         place = arg_for(outer, lexicon)
-                        if place is not None and place.kind == "name":
+                        key = (parse.sentence[a], subject.start, prop, place.start) if place else ()
+                        if place is not None and place.kind == "name" and key not in stated:
                             yield candidate(
                                 doc, subject, prop, place, RULE, round(p, 2), [*evidence, outer]
                             )
