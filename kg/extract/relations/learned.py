@@ -1,54 +1,80 @@
 """Relations a trained classifier reads off the parse: ``kg.relations.learned.v1``.
 
-For every two names in one sentence the rule writes a handful of features: the
-path between them through spaCy's parse at two levels of detail ("Rivermark, a
-firm based in Rotterdam": ``>appos firm >acl base >prep in >pobj``, and the same
-with only its labels, prepositions and meeting word), the words on that path,
-the words between the names, and their named-entity labels. A logistic-regression
-model per property (trained by :mod:`kg.extract.relations.learn`, L1-regularised
-so that few features carry weight) scores the pair; where the score reaches the
-property's threshold, chosen on held-back documents so that the measured
-precision meets a target, the rule proposes the fact with the score as its
-confidence. The resolver then keeps it only where the ontology's domain and range
-fit, as it does for every rule.
+For two ends in one sentence (two names, or a name and a pronoun that stands for
+one) the rule writes features that say *how* the sentence joins them and never
+*who* they are: the dependency path between them at two levels of detail (with
+its lemmas, and as a skeleton of labels, prepositions and the meeting word), the
+words on the path and between the ends, the words that modify each end or that
+each end modifies (title nouns such as "chief executive" or "founder" sit there),
+the coarse class of each end (spaCy's entity label, or the kind of pronoun), the
+order and distance of the ends. A name's own words are read as ``NAME``, so the
+model cannot memorise the names it was trained on.
 
-The model lives in ``learned_model.json`` beside this module;
-``python -m kg.extract.relations.learn`` rebuilds it (see the README).
+One logistic regression per property (trained by ``python -m kg.train
+relations``, L1-regularised so that few features carry weight) scores the pair;
+where the score reaches the property's threshold, chosen on the dev split for a
+precision target, the rule proposes the fact with the score as its confidence. A
+pronoun end becomes an argument of kind ``"pronoun"`` and the resolver maps it
+to the entity it stands for, so "He co-founded Pixlee" states a fact of the
+person named before, with this sentence as its evidence. The resolver keeps a
+fact only where the ontology's domain and range fit, as for every rule.
+
+Everything the features read comes from the Doc's arrays, once per Doc
+(:func:`read_parse`): no ``Token`` object is made per pair.
+
+The model is ``kg/data/models/relations.json`` (weights and a model card).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kg.errors import InputError
-from kg.extract.common import arg_for, doc_tokens, mention_tokens, sentence_bounds
+from kg.extract.common import (
+    ORG_PRONOUNS,
+    PERSON_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    _sentences,
+    arg_for,
+    doc_tokens,
+    mention_bounds,
+    mention_tokens,
+)
 from kg.extract.relations.base import CandidateRule, candidate
-from kg.extract.relations.locations import within
+from kg.extract.relations.locations import _chains, within
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
 from kg.types import Candidate
 
 RULE = "kg.relations.learned.v1"
-#: Longest path (in dependency edges) between two names that the model reads.
+#: Longest path (in dependency edges) between two ends that the model reads.
 MAX_EDGES = 5
-#: Most words between two names that count as "between" features.
+#: Most words between two ends that count as "between" features.
 MAX_GAP = 8
-#: A sentence with more names than this is a list; its pairs are not tried.
-MAX_NAMES = 12
-#: Words kept in a skeleton path besides the meeting point: they carry the relation.
+#: A sentence with more ends than this is a list; its pairs are not tried.
+MAX_ENDS = 14
+#: Parts of speech kept as words in a skeleton path besides the meeting point.
 KEEP_POS = frozenset({"ADP"})
-MODEL = "learned_model.json"
-#: spaCy's entity labels, coarsened the way the model was trained.
+#: Dependency labels by which a word modifies an end ("Acme CEO Jo Park": compound).
+MODIFIER_DEPS = frozenset({"compound", "amod", "appos", "nmod", "poss"})
+#: Pronouns an end can be; :func:`kg.extract.common.arg_for` says what they stand for.
+PRONOUN_ENDS = PERSON_PRONOUNS | ORG_PRONOUNS | RELATIVE_PRONOUNS
+#: Roles in which a pronoun end is tried (a subject or an owner).
+PRONOUN_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
+MODEL = "relations.json"
+#: spaCy's entity labels, coarsened.
 NER = {
     "PERSON": "PER",
     "ORG": "ORG",
@@ -63,103 +89,213 @@ NER = {
 }
 
 
-# spaCy makes a new Token object each time one is read: tokens compare by index.
+def pronoun_class(lower: str) -> str:
+    """The class feature of a pronoun end: whom it can stand for."""
+    if lower in PERSON_PRONOUNS:
+        return "PRON-PER"
+    if lower in ORG_PRONOUNS:
+        return "PRON-ORG"
+    return "PRON-REL"
 
 
-def _climb_conjuncts(token: Token) -> Token:
-    """The first of the conjuncts ``token`` belongs to ("founded by X and Y": Y -> X),
+@dataclass(frozen=True)
+class Parse:
+    """What the features read of a Doc, as plain lists indexed by token (once per Doc)."""
+
+    heads: list[int]
+    deps: list[str]
+    #: lemma, lower case; a word of a name is ``NAME``, a number ``NUM``
+    words: list[str]
+    pos: list[str]
+    #: an end's class: coarse entity label, pronoun kind (``PRON-...``), or ``O``
+    classes: list[str]
+    children: list[list[int]]
+    sentence: list[int]
+    #: each token's climb towards the root, as far as a path reaches (filled as read)
+    climbs: dict[int, list[int]] = field(default_factory=dict)
+    #: each end's :func:`_around` features, by (token, role)
+    around: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+    #: each path word's :func:`_near` features
+    near: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)
+
+
+def read_parse(doc: Doc, names: Sequence[tuple[int, int]]) -> Parse:
+    """Read ``doc``'s arrays once. ``names`` are the token spans (start, end) of the
+    names in it: their words become ``NAME`` and their class their entity label."""
+    n = len(doc)
+    if not n:
+        return Parse([], [], [], [], [], [], [])
+    strings = doc.vocab.strings
+    array = doc.to_array([HEAD, DEP, LEMMA, POS, ENT_TYPE, LOWER])
+    # HEAD is an offset stored unsigned: as signed, plus the position, it is the index
+    heads = (array[:, 0].astype(numpy.int64) + numpy.arange(n)).tolist()
+
+    def column(k: int) -> list[str]:
+        ids = array[:, k].tolist()
+        table = {key: strings[key] if key else "" for key in set(ids)}
+        return [table[key] for key in ids]
+
+    deps, lemmas, pos, ents, lower = column(1), column(2), column(3), column(4), column(5)
+    named = [False] * n
+    for start, end in names:
+        for i in range(start, end):
+            named[i] = True
+    words = [
+        "NAME"
+        if named[i] or (pos[i] == "PROPN" and ents[i])
+        else "NUM"
+        if pos[i] == "NUM"
+        else lemmas[i].lower()
+        for i in range(n)
+    ]
+    classes = [
+        pronoun_class(lower[i])
+        if pos[i] == "PRON" and lower[i] in PRONOUN_ENDS
+        else NER.get(ents[i], "O")
+        for i in range(n)
+    ]
+    children: list[list[int]] = [[] for _ in range(n)]
+    for i, head in enumerate(heads):
+        if head != i:
+            children[head].append(i)
+    return Parse(heads, deps, words, pos, classes, children, _sentences(doc)[0])
+
+
+def _climb_conjuncts(parse: Parse, i: int) -> int:
+    """The first of the conjuncts ``i`` belongs to ("founded by X and Y": Y -> X),
     so that every conjunct shares the path of the first."""
     for _ in range(4):
-        if token.dep_ != "conj" or token.head.i == token.i:
+        if parse.deps[i] != "conj" or parse.heads[i] == i:
             break
-        token = token.head
-    return token
+        i = parse.heads[i]
+    return i
 
 
-def _ancestors(token: Token) -> list[Token]:
-    chain = [token]
-    while chain[-1].head.i != chain[-1].i and len(chain) <= MAX_EDGES:
-        chain.append(chain[-1].head)
+def _ancestors(parse: Parse, i: int) -> list[int]:
+    chain = parse.climbs.get(i)
+    if chain is None:  # each end meets every other end of its sentence: climb once
+        chain = parse.climbs[i] = [i]
+        while parse.heads[chain[-1]] != chain[-1] and len(chain) <= MAX_EDGES:
+            chain.append(parse.heads[chain[-1]])
     return chain
 
 
-def _word(token: Token) -> str:
-    if token.pos_ in ("PROPN", "NUM"):
-        return token.pos_
-    return token.lemma_.lower()
-
-
-def _path(
-    a: Token, b: Token, ancestors: Callable[[Token], list[Token]] = _ancestors
-) -> tuple[list[Token], Token, list[Token]] | None:
+def _path(parse: Parse, a: int, b: int) -> tuple[list[int], int, list[int]] | None:
     """a's side climbing, the meeting token, b's side climbing; None if too long."""
-    up_a, up_b = ancestors(a), ancestors(b)
-    where_b = {t.i: n for n, t in enumerate(up_b)}
+    up_a, up_b = _ancestors(parse, a), _ancestors(parse, b)
+    where_b = {t: n for n, t in enumerate(up_b)}
     for n, token in enumerate(up_a):
-        m = where_b.get(token.i)
+        m = where_b.get(token)
         if m is not None:
             return (up_a[:n], token, up_b[:m]) if n + m <= MAX_EDGES else None
     return None
 
 
-def features(
-    a: Token,
-    b: Token,
-    ancestors: Callable[[Token], list[Token]] = _ancestors,
-    _word: Callable[[Token], str] = _word,
-) -> list[str] | None:
-    """The features of the pair (``a`` the would-be subject, ``b`` the object), or
-    None where no short path joins them or they are one name's conjuncts.
-    ``ancestors`` and ``_word`` may be memos of the functions of those names, for
-    a Doc's many pairs."""
-    a, b = _climb_conjuncts(a), _climb_conjuncts(b)
-    if a.i == b.i:
+def _around(parse: Parse, i: int, role: str) -> list[str]:
+    """The words that modify an end, and the word it modifies with how: titles,
+    roles and kinds are written there ("Pixlee CEO Jo Park", "Jo Park, the founder")."""
+    found = parse.around.get((i, role))
+    if found is None:
+        found = parse.around[(i, role)] = _read_around(parse, i, role)
+    return found
+
+
+def _read_around(parse: Parse, i: int, role: str) -> list[str]:
+    out = []
+    for c in parse.children[i]:
+        if parse.deps[c] in MODIFIER_DEPS and parse.words[c] != "NAME":
+            out.append(f"M{role}:{parse.words[c]}")
+    head = parse.heads[i]
+    if head != i and parse.deps[i] in MODIFIER_DEPS and parse.words[head] != "NAME":
+        out.append(f"H{role}:{parse.deps[i]}:{parse.words[head]}")
+    return out
+
+
+def _near(parse: Parse, i: int) -> tuple[list[str], list[str]]:
+    """A path word's noun dependents, and the words coordinated with it (once per token)."""
+    found = parse.near.get(i)
+    if found is None:
+        words, deps = parse.words, parse.deps
+        children = parse.children[i]
+        found = parse.near[i] = (
+            [f"TC:{deps[c]}:{words[c]}" for c in children if parse.pos[c] == "NOUN"],
+            [
+                f"C:{words[c]}"
+                for c in children
+                if deps[c] in ("conj", "appos") and words[c] != "NAME"
+            ],
+        )
+    return found
+
+
+def features(parse: Parse, a: int, b: int) -> list[str] | None:
+    """The features of the pair (token ``a`` the would-be subject, ``b`` the object),
+    or None where no short path joins them or they are one name's conjuncts."""
+    a0, b0 = a, b
+    a, b = _climb_conjuncts(parse, a), _climb_conjuncts(parse, b)
+    if a == b:
         return None
-    found = _path(a, b, ancestors)
+    # a conjunct that governs the other end keeps its own place ("Jo Park and Ada
+    # Reyes of the Labour Party": Reyes' "of" is hers, not Park's)
+    if a != a0 and a0 in _ancestors(parse, b0):
+        a = a0
+    if b != b0 and b0 in _ancestors(parse, a0):
+        b = b0
+    found = _path(parse, a, b)
     if found is None:
         return None
     side_a, top, side_b = found
+    words, deps, pos, heads = parse.words, parse.deps, parse.pos, parse.heads
     lexical: list[str] = []
     skeleton: list[str] = []
-    words: list[str] = []
+    on_path: list[str] = []
     for token in side_a:  # a's side, climbing: the edge, then the word it reaches
-        head = token.head
-        lexical.append(f"{token.dep_}<")
-        skeleton.append(f"{token.dep_}<")
-        if head.i != top.i:
-            lexical.append(_word(head))
-            skeleton.append(_word(head) if head.pos_ in KEEP_POS else head.pos_)
-            words.append(_word(head))
-    if top.i not in (a.i, b.i):
-        lexical.append(f"[{_word(top)}]")
-        skeleton.append(f"[{_word(top)}]")
+        head = heads[token]
+        lexical.append(f"{deps[token]}<")
+        skeleton.append(f"{deps[token]}<")
+        if head != top:
+            lexical.append(words[head])
+            skeleton.append(words[head] if pos[head] in KEEP_POS else pos[head])
+            on_path.append(words[head])
+    if top not in (a, b):
+        lexical.append(f"[{words[top]}]")
+        skeleton.append(f"[{words[top]}]")
     for token in reversed(side_b):  # b's side, descending
-        if token.head.i != top.i:
-            lexical.append(_word(token.head))
-            skeleton.append(_word(token.head) if token.head.pos_ in KEEP_POS else token.head.pos_)
-            words.append(_word(token.head))
-        lexical.append(f">{token.dep_}")
-        skeleton.append(f">{token.dep_}")
-    top_word = _word(top) if top.i not in (a.i, b.i) else "-"
+        head = heads[token]
+        if head != top:
+            lexical.append(words[head])
+            skeleton.append(words[head] if pos[head] in KEEP_POS else pos[head])
+            on_path.append(words[head])
+        lexical.append(f">{deps[token]}")
+        skeleton.append(f">{deps[token]}")
+    top_word = words[top] if top not in (a, b) else "-"
+    ca, cb = parse.classes[a0], parse.classes[b0]
     out = [
         "L:" + " ".join(lexical),
         "S:" + " ".join(skeleton),
         f"T:{top_word}",
-        f"E:{NER.get(a.ent_type_, 'O')}>{NER.get(b.ent_type_, 'O')}",
+        f"E:{ca}>{cb}",
+        f"EL:{ca}>{cb}:" + " ".join(skeleton),
         f"N:{len(side_a)}/{len(side_b)}",
-        f"A:{side_a[0].dep_ if side_a else '-'}",
-        f"B:{side_b[0].dep_ if side_b else '-'}",
+        f"A:{deps[side_a[0]] if side_a else '-'}",
+        f"B:{deps[side_b[0]] if side_b else '-'}",
     ]
-    out += [f"W:{w}" for w in words]
-    first, last = (a.i, b.i) if a.i < b.i else (b.i, a.i)
+    out += [f"W:{w}" for w in on_path]
+    out += _around(parse, a, "a") + _around(parse, b, "b")
+    if top not in (a, b):
+        out += _near(parse, top)[0]
+    # words coordinated with a word of the path share its role ("founder and CEO of")
+    for token in {*(heads[t] for t in side_a), top, *(heads[t] for t in side_b)} - {a, b}:
+        out += _near(parse, token)[1]
+    first, last = (a0, b0) if a0 < b0 else (b0, a0)
+    order = "ab" if a0 < b0 else "ba"
     if last - first - 1 <= MAX_GAP:
-        tokens = doc_tokens(a.doc)
-        gap = [tokens[i] for i in range(first + 1, last)]
-        out += [f"G:{_word(t)}" for t in gap if t.pos_ not in ("PROPN", "DET", "PUNCT")]
-        out.append(f"O:{'ab' if a.i < b.i else 'ba'}{len(gap) // 3}")
+        gap = range(first + 1, last)
+        out += [f"G:{words[t]}" for t in gap if pos[t] not in ("PROPN", "DET", "PUNCT")]
+        out.append(f"O:{order}{len(gap) // 3}")
     else:
-        out.append(f"O:{'ab' if a.i < b.i else 'ba'}far")
-    return out
+        out.append(f"O:{order}far")
+    return list(dict.fromkeys(out))  # each once, in a fixed order
 
 
 def sigmoid(total: float) -> float:
@@ -176,31 +312,42 @@ class Model:
     thresholds: tuple[float, ...]
     weights: dict[str, tuple[tuple[int, float], ...]]
 
-    def score(self, feats: list[str]) -> Iterator[tuple[str, float]]:
+    def probabilities(self, feats: Sequence[str]) -> list[float]:
+        """Each property's probability for a pair's features."""
+        sums = list(self.bias)
+        for feat in feats:
+            for index, weight in self.weights.get(feat, ()):
+                sums[index] += weight
+        return [sigmoid(total) for total in sums]
+
+    def score(self, feats: Sequence[str]) -> Iterator[tuple[str, float]]:
         """(property, probability) for each property whose threshold the pair reaches."""
         sums = list(self.bias)
         for feat in feats:
             for index, weight in self.weights.get(feat, ()):
                 sums[index] += weight
         for index, total in enumerate(sums):
-            p = sigmoid(total)
-            if p >= self.thresholds[index]:
-                yield self.properties[index], p
+            if total >= self.logits[index]:  # most pairs stop here, without an exp
+                p = sigmoid(total)
+                if p >= self.thresholds[index]:
+                    yield self.properties[index], p
+
+    @property
+    def logits(self) -> tuple[float, ...]:
+        """Each threshold as a sum of weights (a little below, for rounding)."""
+        found: tuple[float, ...] | None = self.__dict__.get("_logits")
+        if found is None:
+            found = tuple(
+                math.log(t / (1 - t)) - 1e-9 if 0 < t < 1 else (-math.inf if t <= 0 else math.inf)
+                for t in self.thresholds
+            )
+            object.__setattr__(self, "_logits", found)
+        return found
 
 
-def load_model(path: str | Path | None = None) -> Model:
-    """Read a model the trainer wrote (the shipped one when ``path`` is None)."""
-    if path is None:
-        text = resources.files("kg.extract.relations").joinpath(MODEL).read_text(encoding="utf-8")
-        origin = MODEL
-    else:
-        origin = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read the learned model {origin}: {exc}") from exc
+def model_from(data: Any, origin: str) -> Model:
+    """A :class:`Model` from the JSON the trainer writes."""
     try:
-        data: Any = json.loads(text)
         props = tuple(str(p) for p in data["properties"])
         return Model(
             props,
@@ -215,67 +362,79 @@ def load_model(path: str | Path | None = None) -> Model:
         raise InputError(f"the learned model {origin} is not one kg wrote: {exc}") from exc
 
 
+def load_model(path: str | Path | None = None) -> Model:
+    """Read a model the trainer wrote (the shipped one when ``path`` is None)."""
+    if path is None:
+        text = resources.files("kg.data.models").joinpath(MODEL).read_text(encoding="utf-8")
+        origin = MODEL
+    else:
+        origin = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the learned model {origin}: {exc}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"the learned model {origin} is not one kg wrote: {exc}") from exc
+    return model_from(data, origin)
+
+
 @cache
 def _shipped() -> Model:
     return load_model()
 
 
-def name_roots(doc: Doc) -> dict[tuple[int, int], list[Token]]:
-    """Per sentence (its token bounds), the root token of each name in it."""
-    roots: dict[int, Token] = {}
-    for mention in doc._.kg_mentions or ():
-        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is not None:
-            roots[span.root.i] = span.root
-    by_sentence: dict[tuple[int, int], list[Token]] = {}
-    for root in sorted(roots.values(), key=lambda t: t.i):
-        by_sentence.setdefault(sentence_bounds(root), []).append(root)
+def ends(parse: Parse, name_roots: Sequence[int]) -> dict[int, list[int]]:
+    """Per sentence, the tokens that can end a fact: the roots of its names and the
+    pronouns that stand for a person or an organization as a subject or an owner
+    (where a sentence states a fact of its referent: "he joined", "its founder")."""
+    found = set(name_roots)
+    found.update(
+        i
+        for i, cls in enumerate(parse.classes)
+        if cls.startswith("PRON") and parse.deps[i] in PRONOUN_DEPS
+    )
+    by_sentence: dict[int, list[int]] = {}
+    for i in sorted(found):
+        by_sentence.setdefault(parse.sentence[i], []).append(i)
     return by_sentence
 
 
-def proposals(doc: Doc, model: Model) -> Iterator[tuple[Token, Token, str, float]]:
-    """(subject token, object token, property, probability) for every pair of names
-    in one sentence that the model scores above the property's threshold."""
-    mentions = mention_tokens(doc)
-    chains: dict[int, list[Token]] = {}
-    words: dict[int, str] = {}
-
-    def ancestors(token: Token) -> list[Token]:
-        # each name meets every other name of its sentence: climb from it once
-        chain = chains.get(token.i)
-        if chain is None:
-            chain = chains[token.i] = _ancestors(token)
-        return chain
-
-    def word(token: Token) -> str:
-        found = words.get(token.i)
-        if found is None:
-            found = words[token.i] = _word(token)
-        return found
-
-    for names in name_roots(doc).values():
-        if len(names) < 2 or len(names) > MAX_NAMES:
+def pairs(
+    parse: Parse, by_sentence: dict[int, list[int]], named: set[int]
+) -> Iterator[tuple[int, int, list[str]]]:
+    """(subject token, object token, features) for every ordered pair of ends in one
+    sentence with at least one name among them and a short path between them."""
+    for found in by_sentence.values():
+        if len(found) < 2 or len(found) > MAX_ENDS:
             continue
-        for a in names:
-            for b in names:
-                if a.i == b.i or mentions.get(a.i) is mentions.get(b.i):
+        for a in found:
+            for b in found:
+                if a == b or (a not in named and b not in named):
                     continue
-                feats = features(a, b, ancestors, word)
-                if feats is None:
-                    continue
-                for prop, p in model.score(feats):
-                    if prop == "locatedIn" and not within(mentions[a.i], mentions[b.i]):
-                        continue  # "Madrid, Barcelona", "Germany, Vienna": a list of places
-                    yield a, b, prop, p
+                feats = features(parse, a, b)
+                if feats is not None:
+                    yield a, b, feats
 
 
-def path_tokens(a: Token, b: Token) -> list[Token]:
+def path_tokens(parse: Parse, a: int, b: int) -> list[int]:
     """The tokens on the path from ``a`` to ``b`` (both ends included): a fact's evidence."""
-    found = _path(_climb_conjuncts(a), _climb_conjuncts(b))
+    found = _path(parse, _climb_conjuncts(parse, a), _climb_conjuncts(parse, b))
     if found is None:
         return [a, b]
     side_a, top, side_b = found
     return [a, *side_a, top, *side_b, b]
+
+
+def doc_parse(doc: Doc) -> tuple[Parse, list[int]]:
+    """The Doc's :class:`Parse` with kg's mentions as its names, and each name's root."""
+    spans = [(first, last + 1) for first, last in mention_bounds(doc).values()]
+    parse = read_parse(doc, spans)
+    roots = set()
+    for start, end in spans:  # a name's root: its first word whose head is outside it
+        roots.add(next((i for i in range(start, end) if not start <= parse.heads[i] < end), start))
+    return parse, sorted(roots)
 
 
 @relation_rules.register(RULE)
@@ -284,10 +443,39 @@ def learned_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
     model = _shipped()
 
     def rule(doc: Doc) -> Iterator[Candidate]:
-        for a, b, prop, p in proposals(doc, model):
-            subject, obj = arg_for(a, lexicon), arg_for(b, lexicon)
-            if subject is None or obj is None or subject.start == obj.start:
+        parse, roots = doc_parse(doc)
+        mentions = mention_tokens(doc)
+        named = set(roots)
+        tokens = doc_tokens(doc)
+        chains: dict[int, list[Token]] | None = None  # places written after a place
+        stated = doc.user_data.get("kg_stated", ())
+        for a, b, feats in pairs(parse, ends(parse, roots), named):
+            if a in named and b in named and mentions.get(a) is mentions.get(b):
                 continue
-            yield candidate(doc, subject, prop, obj, RULE, round(p, 2), path_tokens(a, b))
+            for prop, p in model.score(feats):
+                if (
+                    prop == "locatedIn"
+                    and a in named
+                    and b in named
+                    and not within(mentions[a], mentions[b])
+                ):
+                    continue  # "Madrid, Barcelona", "Germany, Vienna": a list of places
+                subject, obj = arg_for(tokens[a], lexicon), arg_for(tokens[b], lexicon)
+                if subject is None or obj is None or subject.start == obj.start:
+                    continue
+                evidence = [tokens[i] for i in path_tokens(parse, a, b)]
+                # what a hand rule said, the component would drop: not built
+                if (parse.sentence[a], subject.start, prop, obj.start) not in stated:
+                    yield candidate(doc, subject, prop, obj, RULE, round(p, 2), evidence)
+                if prop == "locatedIn":  # "based in Irving, Texas": in Texas too
+                    if chains is None:
+                        chains = _chains(tokens, mentions)
+                    for outer in chains.get(b, ()):
+                        place = arg_for(outer, lexicon)
+                        key = (parse.sentence[a], subject.start, prop, place.start) if place else ()
+                        if place is not None and place.kind == "name" and key not in stated:
+                            yield candidate(
+                                doc, subject, prop, place, RULE, round(p, 2), [*evidence, outer]
+                            )
 
     return rule

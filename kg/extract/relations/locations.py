@@ -318,7 +318,17 @@ def _around(
 def _chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list[Token]]:
     """Names written "A, B, C" that are not a list (no "and", not co-ordinated in the
     parse), or "A, in B", "A within the state of B": per head token of each, the head
-    tokens of the names after it."""
+    tokens of the names after it (once per Doc: two rules read them)."""
+    doc = tokens[0].doc if tokens else None
+    cached: dict[int, list[Token]] | None = doc.user_data.get("kg_chains") if doc else None
+    if cached is None:
+        cached = _read_chains(tokens, mentions)
+        if doc is not None:
+            doc.user_data["kg_chains"] = cached
+    return cached
+
+
+def _read_chains(tokens: list[Token], mentions: dict[int, Mention]) -> dict[int, list[Token]]:
     heads: dict[Mention, Token] = {}
     for token in tokens:
         mention = mentions.get(token.i)

@@ -24,7 +24,7 @@ from kg.extract.relations.base import (
 )
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
-from kg.types import MAKER_NAME, Arg, Candidate
+from kg.types import Candidate
 
 #: Nouns that say a company makes a product ("ChatGPT maker OpenAI").
 MAKER_NOUNS = frozenset(
@@ -131,33 +131,5 @@ def possessive_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
                         # description, which the resolver takes back to its name
                         continue
                     yield candidate(doc, owner, "develops", owned, name, 0.8, [maker, noun, token])
-
-    return rule
-
-
-@relation_rules.register("kg.relations.maker_names.v1")
-def maker_name_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
-    """A product named after its maker: "Google Maps", "Samsung Galaxy Note", where the
-    article names Google or Samsung on its own too. The resolver keeps the fact only
-    where the maker is an organization and the name a product."""
-    name = "kg.relations.maker_names.v1"
-
-    def rule(doc: Doc) -> Iterator[Candidate]:
-        mentions = list(doc._.kg_mentions or ())
-        names = {m.text for m in mentions}
-        for mention in mentions:
-            words = mention.text.split(" ")
-            # the longest name it starts with: "Google Play Music" is Google's, even
-            # where "Google Play" is named too
-            for k in range(len(words) - 1, 0, -1):
-                maker = " ".join(words[:k])
-                if maker in names:
-                    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-                    if span is None:
-                        break
-                    made = Arg(mention.start, mention.end, mention.text)
-                    owner = Arg(mention.start, mention.start + len(maker), maker, MAKER_NAME)
-                    yield candidate(doc, owner, "develops", made, name, 0.7, list(span))
-                    break
 
     return rule

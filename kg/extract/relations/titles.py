@@ -12,7 +12,6 @@ from spacy.vocab import Vocab
 
 from kg.extract.common import (
     AFFILIATION_PREPS,
-    POSSESSIVE_MARKERS,
     arg_for,
     doc_ids,
     doc_tokens,
@@ -29,7 +28,7 @@ from kg.extract.relations.base import (
 )
 from kg.lexicon import Lexicon
 from kg.registry import relation_rules
-from kg.types import Arg, Candidate, Mention
+from kg.types import Candidate, Mention
 
 
 def _title_phrase(noun: Token, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -196,67 +195,6 @@ def _next_after(doc: Doc, mention: Mention) -> Token | None:
     if bounds is None or bounds[1] + 1 >= len(tokens):
         return None
     return tokens[bounds[1] + 1]
-
-
-#: Words that may open a title without being part of it ("former CEO").
-TITLE_OPENERS = frozenset({"former", "interim", "acting", "then", "new", "incoming", "outgoing"})
-
-
-@relation_rules.register("kg.relations.title_runs.v1")
-def title_run_relations(lexicon: Lexicon, vocab: Vocab) -> CandidateRule:
-    """A title written between two names: "OpenAI Chief Operating Officer Brad Lightcap",
-    "OpenAI co-founder Ilya Sutskever", "Acme's former CEO Jo Park". Read off the words
-    themselves, as the parse of such runs of capitals varies."""
-    name = "kg.relations.title_runs.v1"
-
-    def rule(doc: Doc) -> Iterator[Candidate]:
-        mentions = mention_tokens(doc)
-        tokens = doc_tokens(doc)
-        bounds = mention_bounds(doc)
-        for person, (first, _) in bounds.items():
-            # the words before the name, back to the previous name (at most five)
-            run: list[Token] = []
-            at = first - 1
-            while at >= 0 and at not in mentions and len(run) < 5 and not tokens[at].is_sent_end:
-                run.insert(0, tokens[at])
-                at -= 1
-            if at < 0 or at not in mentions or not run:
-                continue
-            org = mentions[at]
-            if run[0].text in POSSESSIVE_MARKERS:
-                run = run[1:]  # "Acme's CEO Jo Park"
-            words = run[1:] if run and run[0].lower_ in TITLE_OPENERS else run
-            title = "".join(t.text_with_ws for t in words).strip()
-            prop = lexicon.title_prop(title) if title else None
-            if prop is None or bounds[org][1] != at:
-                continue
-            subject = Arg(person.start, person.end, person.text)
-            obj = Arg(org.start, org.end, org.text)
-            confidence = 0.85 if prop != "worksFor" else 0.75
-            # "OpenAI board members Adam D'Angelo, Tasha McCauley and Helen Toner": the
-            # names co-ordinated with the first hold the title too
-            people = [(subject, tokens[first])]
-            head = tokens[first]
-            while head.head.i != head.i and mentions.get(head.head.i) is person:
-                head = head.head
-            for other in head.conjuncts:
-                held = mentions.get(other.i)
-                if held is not None and held is not person and held is not org and other.i > first:
-                    people.append((Arg(held.start, held.end, held.text), other))
-            for who, token in people:
-                yield candidate(
-                    doc,
-                    who,
-                    prop,
-                    obj,
-                    name,
-                    confidence,
-                    [tokens[at], *words, token],
-                    # the title as written, "former" and all: the evidence says what the text says
-                    title="".join(t.text_with_ws for t in run).strip(),
-                )
-
-    return rule
 
 
 #: A name's own words, which set it apart from a name co-ordinated with it.
