@@ -708,6 +708,7 @@ class TypeCueComponent(RuleComponent):
     requires=["doc._.kg_mentions"],
     default_config={
         "rules": [
+            "kg.types.learned.v1",
             "kg.types.descriptions.v1",
             "kg.types.name_heads.v1",
             "kg.types.roles.v1",
