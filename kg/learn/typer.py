@@ -15,7 +15,8 @@ suffix, shape, length, digits and capitals; the words around it (the tokens
 before and after, the governing verb or noun and preposition, an apposition's
 noun, what it possesses or modifies); and what kg's data know of it (the
 ontology's name heads and cue nouns, the gazetteer, given names and surnames,
-the knowledge base).
+the knowledge base), and the cues the other type rules put on it, so the model
+weighs each rule's word against the rest. The type component runs this rule last.
 
 The weights are data (``kg/data/models/typer.json``, with its model card),
 trained by ``python -m kg.train typer``; ``KG_TYPER_MODEL`` names another
@@ -42,12 +43,13 @@ from kg.gazetteer import place_kind
 from kg.given_names import is_given_name, is_surname
 from kg.lexicon import ANY_ORGANIZATION, Lexicon
 from kg.registry import type_rules
-from kg.types import LEARNED_TYPES_RULE, Mention, TypeCue
+from kg.types import LEARNED_TYPES_RULE, RULE_CUES, Mention, TypeCue
 
 __all__ = [
     "CLASSES",
     "MODEL_ENV",
     "NONE",
+    "Lookups",
     "TyperModel",
     "default_model_path",
     "doc_features",
@@ -65,6 +67,8 @@ MODEL_ENV = "KG_TYPER_MODEL"
 #: The largest vote one mention gives (log-odds), so one confident mention does not
 #: outvote every other mention of its entity.
 MAX_VOTE = 6.0
+#: How many answers :class:`Lookups` keeps before it starts again.
+MAX_MEMO = 200_000
 
 
 def default_model_path() -> Path:
@@ -75,6 +79,52 @@ def default_model_path() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "models" / "typer.json"
 
 
+class Lookups:
+    """The lexicon's, gazetteer's and name lists' answers for a word, each looked up
+    once per pipeline (a news corpus repeats its words)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._memo: dict[tuple[str, str], Any] = {}
+
+    def _get(self, kind: str, key: str, compute: Any) -> Any:
+        found = self._memo.get((kind, key), self)
+        if found is self:
+            if len(self._memo) >= MAX_MEMO:
+                self._memo.clear()  # a long build's vocabulary, kept bounded
+            found = self._memo[(kind, key)] = compute(key)
+        return found
+
+    def noun(self, word: str) -> list[str]:
+        return list(self._get("noun", word, self.lexicon.classes_for_noun))
+
+    def head(self, word: str) -> list[str]:
+        return list(self._get("head", word, self.lexicon.classes_for_head))
+
+    def lead(self, word: str) -> list[str]:
+        return list(self._get("lead", word, self.lexicon.classes_for_lead))
+
+    def title(self, word: str) -> str | None:
+        return self._get("title", word, self.lexicon.title_prop)  # type: ignore[no-any-return]
+
+    def kb_group(self, name: str) -> str | None:
+        def group(text: str) -> str | None:
+            entry = self.lexicon.kb_entry(text)
+            return None if entry is None else self.lexicon.group(entry.cls)
+
+        return self._get("kb", name, group)  # type: ignore[no-any-return]
+
+    def place(self, name: str) -> str | None:
+        return self._get("place", name, place_kind)  # type: ignore[no-any-return]
+
+    def given(self, word: str) -> bool:
+        return bool(self._get("given", word, is_given_name))
+
+    def surname(self, word: str) -> bool:
+        return bool(self._get("surname", word, is_surname))
+
+
+@lru_cache(maxsize=65536)
 def _shape(word: str) -> str:
     """A word's shape with runs collapsed: "Falcon" Xx, "F-16" X-d, "iPhone" xXx."""
     out: list[str] = []
@@ -91,15 +141,14 @@ def _around(prefix: str, token: Token | None) -> list[str]:
     return [f"{prefix}={token.lower_}", f"{prefix}_shape={_shape(token.text)}"]
 
 
-def _noun_classes(lexicon: Lexicon, prefix: str, token: Token) -> list[str]:
+def _noun_classes(lookups: Lookups, prefix: str, token: Token) -> list[str]:
     """The word itself and the classes the ontology's cue nouns give it."""
-    out = [f"{prefix}={token.lemma_.lower()}"]
-    out.extend(f"{prefix}_cls={c}" for c in lexicon.classes_for_noun(token.lemma_.lower()))
-    return out
+    lemma = token.lemma_.lower()
+    return [f"{prefix}={lemma}", *(f"{prefix}_cls={c}" for c in lookups.noun(lemma))]
 
 
 def mention_features(
-    lexicon: Lexicon, tokens: Sequence[Token], first: int, last: int, mention: Mention
+    lookups: Lookups, tokens: Sequence[Token], first: int, last: int, mention: Mention
 ) -> list[str]:
     """Sparse binary features of the mention at tokens ``first..last`` (inclusive).
 
@@ -127,28 +176,29 @@ def mention_features(
     if "-" in mention.text:
         out.append("has_hyphen")
     if words:
-        out.extend(f"head_cls={c}" for c in lexicon.classes_for_head(lowered[-1].rstrip(".")))
-        out.extend(f"lead_cls={c}" for c in lexicon.classes_for_lead(lowered[0]))
-        if is_given_name(words[0]):
+        out.extend(f"head_cls={c}" for c in lookups.head(lowered[-1].rstrip(".")))
+        out.extend(f"lead_cls={c}" for c in lookups.lead(lowered[0]))
+        if lookups.given(words[0]):
             out.append("given_first")
-        if len(words) > 1 and is_surname(words[-1]):
+        if len(words) > 1 and lookups.surname(words[-1]):
             out.append("surname_last")
-    kind = place_kind(mention.text)
+    kind = lookups.place(mention.text)
     if kind is not None:
         out.append(f"gaz={kind}")
-    entry = lexicon.kb_entry(mention.text)
-    if entry is not None:
-        out.append(f"kb={lexicon.group(entry.cls)}")
+    if (group := lookups.kb_group(mention.text)) is not None:
+        out.append(f"kb={group}")
     span = tokens[first : last + 1]
     out.append(f"pos_last={span[-1].pos_}")
     out.append("pos=" + "_".join(t.pos_ for t in span[:4]))
     out.extend(_around("prev", tokens[first - 1] if first > 0 else None))
     out.extend(_around("next", tokens[last + 1] if last + 1 < len(tokens) else None))
     out.append(f"prev2={tokens[first - 2].lower_ if first > 1 else '<none>'}")
-    out.append(f"next2={tokens[last + 2].lower_ if last + 2 < len(tokens) else '<none>'}")
+    after = tokens[last + 2] if last + 2 < len(tokens) else None
+    out.append(f"next2={after.lower_ if after is not None else '<none>'}")
+    out.append(f"next2_shape={_shape(after.text) if after is not None else ''}")  # ", 45,"
     if span[0].is_sent_start:
         out.append("sent_start")
-    if first > 0 and (title := lexicon.title_prop(tokens[first - 1].text)) is not None:
+    if first > 0 and (title := lookups.title(tokens[first - 1].text)) is not None:
         out.append(f"prev_title={title}")
     # the syntactic head of the name: its token whose head lies outside it
     root = next((t for t in span if not first <= t.head.i <= last), span[-1])
@@ -160,31 +210,42 @@ def mention_features(
         out.append(f"prep={head.lower_}")
         out.append(f"prep_gov={head.lower_}:{head.head.lemma_.lower()}")
     elif root.dep_ in ("appos", "compound", "poss", "conj", "attr"):
-        out.extend(_noun_classes(lexicon, f"{root.dep_}_of", head))
+        out.extend(_noun_classes(lookups, f"{root.dep_}_of", head))
         if root.dep_ == "conj" and head.ent_type_:
             out.append(f"conj_ner={head.ent_type_}")
     for child in root.children:
         if child.i < first or child.i > last:
             if child.dep_ in ("appos", "conj", "amod", "compound", "relcl", "acl"):
-                out.extend(_noun_classes(lexicon, f"child_{child.dep_}", child))
+                out.extend(_noun_classes(lookups, f"child_{child.dep_}", child))
             if child.dep_ == "conj" and child.ent_type_:
                 out.append(f"conj_ner={child.ent_type_}")
     if root.dep_ == "nsubj" and head.lemma_ == "be":
         for child in head.children:
             if child.dep_ == "attr":
-                out.extend(_noun_classes(lexicon, "is_a", child))
+                out.extend(_noun_classes(lookups, "is_a", child))
     return out
 
 
-def doc_features(doc: Doc, lexicon: Lexicon) -> Iterator[tuple[Mention, list[str]]]:
-    """Each mention of ``doc._.kg_mentions`` with its features, reading the Doc once."""
+def doc_features(
+    doc: Doc, lookups: Lookups, cues: Iterable[TypeCue] = ()
+) -> Iterator[tuple[Mention, list[str]]]:
+    """Each mention of ``doc._.kg_mentions`` with its features, reading the Doc once.
+
+    ``cues`` are the type rules' cues: one on a mention's own span is a feature of
+    it (the rule and the class it says), so the model weighs each rule's word."""
     tokens = doc_tokens(doc)
     bounds = mention_bounds(doc)
+    said: dict[tuple[int, int], set[str]] = {}
+    for cue in cues:
+        if cue.rule != LEARNED_TYPES_RULE:
+            said.setdefault((cue.start, cue.end), set()).add(f"cue={cue.rule}:{cue.cls}")
     for mention in doc._.kg_mentions or ():
         found = bounds.get(mention)
         if found is None:
             continue
-        yield mention, mention_features(lexicon, tokens, found[0], found[1], mention)
+        features = mention_features(lookups, tokens, found[0], found[1], mention)
+        features.extend(sorted(said.get((mention.start, mention.end), ())))
+        yield mention, features
 
 
 @dataclass(frozen=True)
@@ -204,13 +265,10 @@ class TyperModel:
     vote_scale: float = 1.0
 
     def scores(self, features: Iterable[str]) -> list[float]:
-        total = list(self.bias)
-        for feature in features:
-            row = self.weights.get(feature)
-            if row is not None:
-                for k, w in enumerate(row):
-                    total[k] += w
-        return [s / self.temperature for s in total]
+        get = self.weights.get
+        rows = [row for f in features if (row := get(f)) is not None]
+        t = self.temperature
+        return [sum(column) / t for column in zip(self.bias, *rows, strict=True)]
 
     def log_probabilities(self, features: Iterable[str]) -> list[float]:
         """The log-probability of each class, in the order of ``classes``."""
@@ -278,9 +336,10 @@ def votes(model: TyperModel, features: list[str]) -> dict[str, float]:
 def learned_type_cues(lexicon: Lexicon, vocab: Vocab) -> Any:
     """Votes of the learned typer for every mention (see the module's docstring)."""
     model = load_model()
+    lookups = Lookups(lexicon)
 
     def rule(doc: Doc) -> Iterator[TypeCue]:
-        for mention, features in doc_features(doc, lexicon):
+        for mention, features in doc_features(doc, lookups, doc.user_data.get(RULE_CUES, ())):
             for cls, weight in votes(model, features).items():
                 yield TypeCue(mention.start, mention.end, cls, LEARNED_TYPES_RULE, weight)
 

@@ -37,7 +37,15 @@ from kg.docred import DEV_TRAIN, TYPES, load_docred
 from kg.docred import norm as docred_norm
 from kg.gum import CLASSES as GUM_CLASSES
 from kg.gum import GumReport, gum_split, load_gum, norm, score_gum
-from kg.learn.typer import CLASSES, MODEL_ENV, NONE, TyperModel, default_model_path, doc_features
+from kg.learn.typer import (
+    CLASSES,
+    MODEL_ENV,
+    NONE,
+    Lookups,
+    TyperModel,
+    default_model_path,
+    doc_features,
+)
 from kg.types import LEARNED_TYPES_RULE, Article, Mention
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -45,7 +53,7 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 MIN_COUNT = 2
 #: How much a mention's log-odds weigh beside the type rules' cues: chosen on the dev
 #: split (GUM held-out, Re-DocRED dev 250-499, with kg's gold) by running the pipeline.
-VOTE_SCALE = 0.5
+VOTE_SCALE = 0.3
 #: Documents of one training set as (features, class) rows.
 Rows = list[tuple[list[str], str]]
 
@@ -55,11 +63,11 @@ def _data_dir(given: str | None) -> Path:
 
 
 def _pipeline() -> Any:
-    """kg's pipeline up to the mention component: what the typer reads."""
+    """kg's pipeline up to the type rules (without the typer): what the typer reads."""
     from kg.pipeline import Pipeline
 
     pipeline = Pipeline(exclude=[LEARNED_TYPES_RULE])
-    pipeline.nlp.select_pipes(disable=["kg_types", "kg_relations"])
+    pipeline.nlp.select_pipes(disable=["kg_relations"])
     return pipeline
 
 
@@ -94,12 +102,12 @@ def gum_rows(pipeline: Any, paths: Sequence[Path]) -> dict[str, Rows]:
             ]
         )
         articles.append(load_gum(path).article)
-    lexicon = pipeline.lexicon
+    lookups = Lookups(pipeline.lexicon)
     for path, gold, spans, article, doc in zip(
         paths, golds, named, articles, _docs(pipeline, articles), strict=True
     ):
         rows: Rows = []
-        for m, features in doc_features(doc, lexicon):
+        for m, features in doc_features(doc, lookups, doc._.kg_type_cues or ()):
             cls = gold.get(norm(m.text)) or _inside(spans, m, article.text, article.body_start)
             rows.append((features, cls or NONE))
         out[path.stem] = rows
@@ -133,20 +141,22 @@ def docred_rows(pipeline: Any, path: Path, split: str) -> Rows:
     docs = load_docred(path)
     docs = docs[:DEV_TRAIN] if split == "train" else docs[DEV_TRAIN:]
     rows: Rows = []
+    lookups = Lookups(pipeline.lexicon)
     for d, doc in zip(docs, _docs(pipeline, [d.article for d in docs]), strict=True):
         by_name: dict[str, str] = {}
         for names, kind in zip(d.names, d.types, strict=True):
             for name in names:
                 by_name.setdefault(name, kind)
-        for m, features in doc_features(doc, pipeline.lexicon):
+        for m, features in doc_features(doc, lookups, doc._.kg_type_cues or ()):
             kind = by_name.get(docred_norm(m.text), "")
             if kind != "MISC":
                 rows.append((features, TYPES.get(kind, NONE)))
     return rows
 
 
-def fit(rows: Rows, seed: int, c: float) -> TyperModel:
-    """A multinomial logistic regression over the rows' binary features."""
+def fit(rows: Rows, seed: int, c: float, weight: Sequence[float] | None = None) -> TyperModel:
+    """A multinomial logistic regression over the rows' binary features (``weight``:
+    one per row, default 1)."""
     import numpy as np
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
@@ -161,7 +171,7 @@ def fit(rows: Rows, seed: int, c: float) -> TyperModel:
     x = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), len(vocab)))
     y = np.array([CLASSES.index(cls) for _, cls in rows])
     model = LogisticRegression(C=c, max_iter=2000, random_state=seed)
-    model.fit(x, y)
+    model.fit(x, y, sample_weight=None if weight is None else np.array(weight))
     present = [int(k) for k in model.classes_]
     coef = np.zeros((len(CLASSES), len(vocab)))
     bias = np.full(len(CLASSES), -30.0)  # a class never seen in training is never said
