@@ -142,3 +142,57 @@ def test_without_the_typer_the_ner_labels_vote_again(pipeline):
         "Barack Obama": "Person",
         "Chicago": "Place",
     }
+
+
+def _gum_file(path: Path, text: str, entities: list[tuple[str, str]]) -> None:
+    """A GUM-format article with one named entity per (name, GUM type)."""
+    rows = []
+    for n, (name, kind) in enumerate(entities):
+        start = text.index(name)
+        rows.append(
+            {
+                "start": start,
+                "end": start + len(name),
+                "text": name,
+                "type": kind,
+                "cluster": n,
+                "identity": name.replace(" ", "_"),
+                "named": True,
+                "name": name,
+                "head": name.split()[-1],
+            }
+        )
+    clusters = [
+        {"cluster": n, "type": kind, "identity": name, "named": True, "names": [name]}
+        for n, (name, kind) in enumerate(entities)
+    ]
+    data = {"id": path.stem, "title": "t", "text": text, "entities": rows, "clusters": clusters}
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_the_trainer_writes_the_same_model_twice_and_kg_can_use_it(tmp_path, monkeypatch):
+    """``python -m kg.train typer`` on a tiny GUM-format data folder: the same data
+    give the same bytes, and ``KG_TYPER_MODEL`` points kg at the artefact."""
+    from kg.train.typer import main
+
+    more, news = tmp_path / "gum-more", tmp_path / "gum-news"
+    more.mkdir()
+    news.mkdir()
+    people = [("Ada Reyes", "person"), ("Lumen Labs", "organization"), ("Halvik", "place")]
+    for k in range(3):
+        _gum_file(
+            more / f"GUM_bio_t{k}.json",
+            "Ada Reyes joined Lumen Labs in Halvik. The Board met on Monday.",
+            people,
+        )
+    _gum_file(news / "GUM_news_t.json", "Ada Reyes left Halvik for Lumen Labs.", people)
+    _gum_file(news / "GUM_news_clock.json", "Ada Reyes met Lumen Labs in Halvik.", people)
+    outs = [tmp_path / "a.json", tmp_path / "b.json"]
+    for out in outs:
+        args = ["--data", str(tmp_path), "--no-docred", "--date", "2026-01-01", "--out", str(out)]
+        assert main(args) == 0
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    model = load_model(outs[0])
+    assert model.card["date"] == "2026-01-01" and model.weights
+    monkeypatch.setenv("KG_TYPER_MODEL", str(outs[0]))
+    assert default_model_path() == outs[0]
