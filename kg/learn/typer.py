@@ -123,6 +123,10 @@ class Lookups:
     def surname(self, word: str) -> bool:
         return bool(self._get("surname", word, is_surname))
 
+    def name(self, text: str, ner: str, rule: str) -> tuple[str, ...]:
+        key = f"{ner}\t{rule}\t{text}"
+        return self._get("name", key, lambda _: name_features(self, text, ner, rule))  # type: ignore[no-any-return]
+
 
 @lru_cache(maxsize=65536)
 def _shape(word: str) -> str:
@@ -147,20 +151,15 @@ def _noun_classes(lookups: Lookups, prefix: str, token: Token) -> list[str]:
     return [f"{prefix}={lemma}", *(f"{prefix}_cls={c}" for c in lookups.noun(lemma))]
 
 
-def mention_features(
-    lookups: Lookups, tokens: Sequence[Token], first: int, last: int, mention: Mention
-) -> list[str]:
-    """Sparse binary features of the mention at tokens ``first..last`` (inclusive).
-
-    ``tokens`` is the Doc's token list (read once per Doc). The features are
-    strings; a model weighs those it has seen and ignores the rest.
-    """
-    words = mention.text.split()
+def name_features(lookups: Lookups, text: str, ner: str, rule: str) -> tuple[str, ...]:
+    """The features of a name itself, whatever its context: its NER label and rule,
+    words, shape and what kg's data know of it (the same for every repeat)."""
+    words = text.split()
     lowered = [w.lower() for w in words]
     out = [
         "bias",
-        f"ner={mention.ner_label or '-'}",
-        f"rule={mention.rule}",
+        f"ner={ner}",
+        f"rule={rule}",
         f"ntok={min(len(words), 5)}",
         f"first={lowered[0]}" if words else "first=",
         f"last={lowered[-1]}" if words else "last=",
@@ -169,11 +168,11 @@ def mention_features(
         f"shape_last={_shape(words[-1]) if words else ''}",
     ]
     out.extend(f"w={w}" for w in lowered)
-    if any(ch.isdigit() for ch in mention.text):
+    if any(ch.isdigit() for ch in text):
         out.append("has_digit")
-    if mention.text.isupper():
+    if text.isupper():
         out.append("all_caps")
-    if "-" in mention.text:
+    if "-" in text:
         out.append("has_hyphen")
     if words:
         out.extend(f"head_cls={c}" for c in lookups.head(lowered[-1].rstrip(".")))
@@ -182,11 +181,23 @@ def mention_features(
             out.append("given_first")
         if len(words) > 1 and lookups.surname(words[-1]):
             out.append("surname_last")
-    kind = lookups.place(mention.text)
+    kind = lookups.place(text)
     if kind is not None:
         out.append(f"gaz={kind}")
-    if (group := lookups.kb_group(mention.text)) is not None:
+    if (group := lookups.kb_group(text)) is not None:
         out.append(f"kb={group}")
+    return tuple(out)
+
+
+def mention_features(
+    lookups: Lookups, tokens: Sequence[Token], first: int, last: int, mention: Mention
+) -> list[str]:
+    """Sparse binary features of the mention at tokens ``first..last`` (inclusive).
+
+    ``tokens`` is the Doc's token list (read once per Doc). The features are
+    strings; a model weighs those it has seen and ignores the rest.
+    """
+    out = list(lookups.name(mention.text, mention.ner_label or "-", mention.rule))
     span = tokens[first : last + 1]
     out.append(f"pos_last={span[-1].pos_}")
     out.append("pos=" + "_".join(t.pos_ for t in span[:4]))
