@@ -76,7 +76,8 @@ def add_kg_components(
     without a ``rules`` list runs kg's rules and every plugin's
     (:func:`kg.registry.choose_rules`). ``exclude`` names rules not to run.
     """
-    import kg.extract  # noqa: F401  (registers the factories and built-in rules)
+    import kg.extract
+    import kg.learn.typer  # noqa: F401  (registers the learned type rule)
     from kg.registry import COMPONENTS, all_rule_names, choose_rules
 
     register_extensions()

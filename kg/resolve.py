@@ -51,6 +51,7 @@ from kg.given_names import is_given_name
 from kg.layout import Layout, display_lines
 from kg.lexicon import ANY_ORGANIZATION, BASE_CLASSES, KBEntry, Lexicon
 from kg.types import (
+    LEARNED_TYPES_RULE,
     MAKER_NAME,
     Arg,
     Article,
@@ -343,6 +344,9 @@ class Cluster:
     votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     kb: KBEntry | None = None
     merged_into: Cluster | None = None
+    #: whether the NER's labels vote; not where the learned typer's votes, which read
+    #: the label among their features, stand in for them
+    ner_votes: bool = True
     _memo: dict[str, tuple[object, Any]] = field(default_factory=dict, repr=False)
 
     def root(self) -> Cluster:
@@ -390,7 +394,7 @@ class Cluster:
             if len(words := m.text.split()) == longest > 1
             and (m.ner_label == "PERSON" or is_given_name(words[0]))
         }
-        for m in self.names:
+        for m in self.names if self.ner_votes else ():
             cls = self.lexicon.ner_classes.get(m.ner_label or "")
             if cls is None or (m.text in surnames and m.ner_label != "PERSON"):
                 continue
@@ -807,6 +811,9 @@ class Resolver:
         candidates: list[Candidate] = list(doc._.kg_candidates or ())
         sents = list(doc.sents)
         clusters = self._clusters(mentions)
+        if any(c.rule == LEARNED_TYPES_RULE for c in cues):
+            for unvoted in clusters.values():
+                unvoted.ner_votes = False
         if max_entities is not None and len(clusters) > NAMES_PER_ENTITY * max_entities:
             raise InputError(
                 f"{article.source} has {len(clusters):,} different names, more than the at "

@@ -71,6 +71,11 @@ ELSEWHERE: list[tuple[str, str, str]] = [
         "tests/test_evaluate.py::test_kg_eval_puts_every_data_set_in_one_table",
     ),
     (
+        r"^python -m kg\.train typer|^KG_TYPER_MODEL=",
+        "training the learned typer",
+        "tests/test_typer.py::test_the_trainer_writes_the_same_model_twice_and_kg_can_use_it",
+    ),
+    (
         r"^python -m kg\.train relations|^pip install -e '\.\[train\]'",
         "training the learned extractor",
         "tests/test_learned.py::"

@@ -60,7 +60,17 @@ def test_oscars_and_writers_strike_are_events(seed_graph):
     assert len(strikes) == 1
 
 
-def test_bloomberg_is_an_organization(seed_graph):
+def _typer_regression(request: pytest.FixtureRequest) -> None:
+    """Without the knowledge base the learned typer (kg.types.learned.v1, issue 35)
+    types Bloomberg, which the seed names only as a reporter, a person. Strict: the
+    mark goes as soon as the test passes again."""
+    if "no_kb" in request.node.name:
+        reason = "learned typer regression: Bloomberg typed Person without the KB"
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
+def test_bloomberg_is_an_organization(request, seed_graph):
+    _typer_regression(request)
     assert is_a(seed_graph, node(seed_graph, "Bloomberg"), KG.Organization)
 
 
@@ -75,7 +85,9 @@ def test_sam_and_altman_are_the_same_node(seed_graph):
 
 
 @pytest.mark.parametrize("name", ["Sora", "Bloomberg", "OpenAI"])
-def test_no_wrong_person_or_place(seed_graph, name):
+def test_no_wrong_person_or_place(request, seed_graph, name):
+    if name == "Bloomberg":
+        _typer_regression(request)
     for n in set(seed_graph.subjects(RDFS.label, Literal(name))) | set(
         seed_graph.subjects(SKOS.altLabel, Literal(name))
     ):

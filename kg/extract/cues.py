@@ -1,6 +1,6 @@
 """Type rules: evidence of what kind of thing a name is, beyond the NER label.
 
-The resolver adds these cues to the NER's votes for each entity, so an explicit
+The resolver adds these cues to each entity's votes, so an explicit
 description in the text ("its video generator, Sora") outweighs a statistical
 guess ("Sora" tagged PERSON). A cue outside any mention is a definite
 description ("the AI firm"); the resolver applies it to the antecedent.
@@ -15,7 +15,6 @@ Built-in rules:
   title at is an organization ("OpenAI's CEO"); subjects of "report" lean towards
   news organizations; objects of "launch"/"release" towards products; what
   "happened" or "took place" is an event.
-- ``kg.types.people.v1``: an honorific makes a person ("Mr Okafor", "Dr. Ruiz").
 - ``kg.types.gazetteer.v1``: a name the gazetteer knows as a continent, country,
   state, region or city is a place (:mod:`kg.gazetteer`), unless the NER reads it
   as a person and someone could be named so ("Paris", "Jordan" and "Victoria" are
@@ -23,12 +22,12 @@ Built-in rules:
 - ``kg.types.teams.v1``: in a match report (two results or more, "1 - 0"), a name
   seen as a side in a result ("Sweden defeated South Korea 1 - 0", "Panama
   coach") is a team, an organization, in every mention of the article.
-- ``kg.types.lists.v1``: a name listed with two or more names the NER types
-  alike, all of one kind, leans to that kind ("Ansel Adams, Walker Evans and
-  Helmut Newton").
-- ``kg.types.quoted_titles.v1``: a name that is all of a quotation, the way news
-  writes the titles of songs, films and books ('the single "Pale Shelter"'), leans
-  to a product.
+- ``kg.types.learned.v1`` (:mod:`kg.learn.typer`): the learned typer's votes for
+  every mention, run last. Where it runs, they stand in for the NER label's votes;
+  it reads the cues of the rules above among its features, and the resolver adds
+  those cues too (the dev split chose both). The words
+  around a name (an honorific, an age, a list's other names, quotation marks) and
+  given names are among its features.
 """
 
 from __future__ import annotations
@@ -42,7 +41,6 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-from kg.doc import doc_text
 from kg.extract.common import (
     AFFILIATION_PREPS,
     FOUND_VERBS,
@@ -63,7 +61,7 @@ from kg.gazetteer import place_kind
 from kg.given_names import is_given_name, is_surname
 from kg.lexicon import Lexicon
 from kg.registry import type_rules
-from kg.types import NESTED_PLACE_RULE, Mention, TypeCue
+from kg.types import NESTED_PLACE_RULE, RULE_CUES, Mention, TypeCue
 
 CueRule = Callable[[Doc], Iterable[TypeCue]]
 
@@ -414,113 +412,6 @@ def role_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
-#: How much a given name counts: a little more than one NER label on the full name,
-#: less than a name head ("Lincoln Center") or a description.
-GIVEN_NAME_WEIGHT = 1.25
-
-
-def _name_word(word: str) -> bool:
-    """Whether a word is written as a part of a person's name: an initial ("J."), or a
-    capital and then letters, at least one lower case, in any script ("McBride",
-    "O'Hara", "Beliën", "Émile", "Jean-Luc"), but no digits and no capitals alone ("IBM")."""
-    if len(word) == 2 and word[1] == "." and word[0].isupper():
-        return True
-    word = word.removesuffix(".")
-    return (
-        len(word) > 1
-        and word[0].isupper()
-        and any(ch.islower() for ch in word)
-        and all(ch.isalpha() or ch in "'\u2019-" for ch in word)
-        and word[-1] not in "'\u2019-"
-    )
-
-
-@type_rules.register("kg.types.given_names.v1")
-def given_name_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
-    """A name of two or three words that opens with a common given name is a person's
-    ("Annie Oakley"), unless its first word is a place GeoNames knows ("Virginia Tech")
-    or its last word says what else it is ("Lincoln Center", "Chase Bank")."""
-    name = "kg.types.given_names.v1"
-    heads = frozenset().union(*lexicon.name_heads.values(), *lexicon.cue_nouns.values())
-    is_given_name("")  # read the table now, with the pipeline
-
-    def rule(doc: Doc) -> Iterator[TypeCue]:
-        for mention in doc._.kg_mentions or ():
-            words = mention.text.split()
-            if not 2 <= len(words) <= 3 or not all(_name_word(w) for w in words):
-                continue
-            if words[-1].casefold().rstrip(".") in heads or len(words[-1]) < 3:
-                continue
-            if is_given_name(words[0]) and place_kind(words[0]) is None:
-                yield _cue(mention, "Person", name, GIVEN_NAME_WEIGHT)
-
-    return rule
-
-
-#: Words before a surname that make a person of it.
-HONORIFICS = frozenset(
-    "mr mr. mrs mrs. ms ms. miss mx mx. dr dr. prof prof. sir dame madam mme mme. mlle "
-    "monsieur madame herr frau senhor señor".split()
-)
-
-
-@type_rules.register("kg.types.people.v1")
-def people_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
-    """An honorific before a name, or opening it, makes a person ("Mr Okafor"), and so
-    does an age after it ("Theo Rumpel, 45, was arrested"); a person's noun just
-    before a multi-word name leans to one, however the parse hangs them ("athletes
-    Vitas Gerulaitis (tennis) and Jack Nicklaus")."""
-    name = "kg.types.people.v1"
-    # (a party's follower, just before a name: "Pan-democrat Lam Cheuk-ting"; not a cue
-    # noun everywhere, as "Civic Passion, the democrats' Kwan Ka-ki" reads as apposition)
-    # (and not the nouns a firm is called too: "investor Thrive Capital", "partner Bain")
-    person_nouns = (lexicon.cue_nouns.get("Person", frozenset()) | {"democrat", "republican"}) - {
-        "investor",
-        "partner",
-        "shareholder",
-        "backer",
-        "owner",
-        "leader",
-        "champion",
-        "supplier",
-    }
-
-    def rule(doc: Doc) -> Iterator[TypeCue]:
-        tokens = doc_tokens(doc)
-        starts = {t.idx: t.i for t in tokens}
-        for mention in doc._.kg_mentions or ():
-            first = starts.get(mention.start)
-            before = tokens[first - 1] if first else None
-            lower = before.lower_ if before is not None else ""
-            if mention.text.split()[0].casefold() in HONORIFICS or lower in HONORIFICS:
-                yield _cue(mention, "Person", name, 4.0)
-            elif (
-                before is not None
-                # ("athletes" after "; and" may be tagged a verb, "Pan-democrat" a name)
-                and (
-                    before.pos_ in ("NOUN", "PROPN")
-                    or (before.i > 0 and tokens[before.i - 1].pos_ in ("CCONJ", "PUNCT", "DET"))
-                )
-                and before.is_lower
-                and (lower in person_nouns or before.lemma_ in person_nouns)
-                and " " in mention.text
-            ):
-                yield _cue(mention, "Person", name, 1.5)
-            elif _age_follows(doc, mention.end):
-                yield _cue(mention, "Person", name, 3.0)
-
-    return rule
-
-
-#: ", 45," after a name: news gives a person's age so.
-_AGE = re.compile(r", (?:[1-9]|[1-9]\d|1[01]\d)(?:,| and\b| or\b|\)|;)")
-
-
-def _age_follows(doc: Doc, end: int) -> bool:
-    """Whether the text after a name is a person's age ("Maria Lopez, 34, of Tucson")."""
-    return _AGE.match(doc_text(doc), end) is not None
-
-
 #: NER labels of places and buildings.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: How much a gazetteer entry counts: a country or state name is rarely anything
@@ -612,94 +503,22 @@ def team_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
     return rule
 
 
-@type_rules.register("kg.types.lists.v1")
-def list_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
-    """A name in a list of names of one kind leans to that kind."""
-    name = "kg.types.lists.v1"
-    ner_classes = lexicon.ner_classes
-
-    def rule(doc: Doc) -> Iterator[TypeCue]:
-        mentions = mention_tokens(doc)
-        tokens = doc_tokens(doc)
-        # the first names of co-ordinations: heads of a "conj" that are not one themselves
-        firsts = {
-            t.head.i
-            for t in tokens
-            if t.dep_ == "conj" and t.i in mentions and t.head.i in mentions
-        }
-        seen: set[int] = set()
-        for i in sorted(firsts):
-            token = tokens[i]
-            if token.dep_ == "conj" or token.i in seen:
-                continue
-            members = [t for t in with_conjuncts(token) if t.i in mentions]
-            seen.update(t.i for t in members)
-            listed = {mentions[t.i] for t in members}
-            if len(listed) < 3:
-                continue
-            groups = {
-                m: lexicon.group(ner_classes[m.ner_label])
-                for m in listed
-                if m.ner_label in ner_classes
-            }
-            for mention in listed:
-                others = {g for m, g in groups.items() if m is not mention}
-                agreeing = sum(1 for m in groups if m is not mention)
-                if len(others) != 1 or agreeing < 2 or groups.get(mention) in others:
-                    continue
-                (group,) = others
-                if group is None:
-                    continue
-                cls = lexicon.classes_in(group)[0]
-                yield _cue(mention, cls, name, min(0.5 * agreeing, 2.0))
-
-    return rule
-
-
-#: Quotation marks that open and close a title.
-_QUOTES = {'"': '"', "\u201c": "\u201d", "\u2018": "\u2019"}
-#: What may stand between a title and its closing mark: "'Where Would You Be,'".
-_INSIDE_CLOSE = frozenset(",.!?")
-
-
-@type_rules.register("kg.types.quoted_titles.v1")
-def quoted_title_cues(lexicon: Lexicon, vocab: Vocab) -> CueRule:
-    """A name that is a whole quotation is a title: a song's, film's, show's or book's
-    ('the single "Pale Shelter"', '"Days Like This" peaked at 24'), a product. Not a
-    name in a quotation with other words ('"Acme is ready," she said'), nor after
-    "so-called" (scare quotes: 'the so-called "Islamic State"')."""
-    name = "kg.types.quoted_titles.v1"
-
-    def rule(doc: Doc) -> Iterator[TypeCue]:
-        text = doc_text(doc)
-        for mention in doc._.kg_mentions or ():
-            # ("Dwayne" in a nickname's quotes is a person's)
-            if mention.start == 0 or (
-                mention.ner_label == "PERSON" and is_given_name(mention.text.split()[0])
-            ):
-                continue
-            opening = text[mention.start - 1]
-            closing = _QUOTES.get(opening)
-            if closing is None:
-                continue
-            end = mention.end
-            if end < len(text) and text[end] in _INSIDE_CLOSE:
-                end += 1
-            if end >= len(text) or text[end] != closing:
-                continue
-            before = text[max(0, mention.start - 12) : mention.start - 1].casefold()
-            if before.rstrip().endswith("so-called"):
-                continue
-            yield _cue(mention, "Product", name, 1.5)
-
-    return rule
-
-
 class TypeCueComponent(RuleComponent):
-    """spaCy component ``kg_types``: runs the type rules, writes ``doc._.kg_type_cues``."""
+    """spaCy component ``kg_types``: runs the type rules, writes ``doc._.kg_type_cues``.
+
+    Each rule sees what the rules before it found (``doc.user_data[RULE_CUES]``): the
+    learned typer, run last, reads them as features."""
 
     registry = type_rules
     attribute = "kg_type_cues"
+
+    def collect(self, doc: Doc) -> list[TypeCue]:
+        found: list[TypeCue] = []
+        doc.user_data[RULE_CUES] = found
+        for rule in self.rules:
+            found.extend(rule(doc))
+        del doc.user_data[RULE_CUES]
+        return found
 
 
 @Language.factory(
@@ -711,12 +530,9 @@ class TypeCueComponent(RuleComponent):
             "kg.types.descriptions.v1",
             "kg.types.name_heads.v1",
             "kg.types.roles.v1",
-            "kg.types.people.v1",
             "kg.types.gazetteer.v1",
-            "kg.types.given_names.v1",
             "kg.types.teams.v1",
-            "kg.types.lists.v1",
-            "kg.types.quoted_titles.v1",
+            "kg.types.learned.v1",
         ],
         "ontology": [],
         "kb": True,

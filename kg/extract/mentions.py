@@ -33,17 +33,14 @@ from spacy.vocab import Vocab
 from kg.dates import EDITION_YEAR
 from kg.doc import doc_text
 from kg.extract.common import (
-    AFFILIATION_PREPS,
     DASHES,
     POSSESSIVE_MARKERS,
     RuleComponent,
     doc_ids,
     doc_tokens,
-    is_acronym,
     sentence_bounds,
     sentence_index,
     string_ids,
-    written_apposition,
 )
 from kg.gazetteer import COMPASS_WORDS, demonym_countries, place_kind
 from kg.given_names import is_given_name
@@ -616,56 +613,14 @@ def event_name_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
 
 @mention_rules.register("kg.mentions.proper_nouns.v1")
 def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
-    """Runs of capitalised proper nouns the NER left out ("Ines Valcourt won ..."), and
-    single ones a description names ("Sora, OpenAI's text-to-video model").
+    """Runs of capitalised proper nouns the NER left out ("Ines Valcourt won ...",
+    "Facebook co-founder ..."): candidates for the typer.
 
-    They carry no NER label, so they become entities only where a cue types them
-    or they join a name the NER did find.
+    They carry no NER label, so they become entities only where the learned typer
+    (or a type rule) says what they are, or where they join a name the NER did find.
     """
 
     org_heads = lexicon.name_heads_in("organization")
-
-    def cue(noun: Token) -> bool:
-        return noun.pos_ == "NOUN" and bool(
-            lexicon.classes_for_noun(noun.lemma_) or lexicon.classes_for_noun(noun.text)
-        )
-
-    def described(token: Token, covered: set[int]) -> bool:
-        """Whether the text treats a one-word proper noun as a name: in apposition with a
-        noun that says what it is ("Sora, OpenAI's text-to-video model", "its chatbot,
-        Gemini"), naming such a noun ("its Veo model"), co-ordinated with a name the
-        NER found ("Runway and Pika"), or taking "which" ("Sora, which OpenAI
-        unveiled")."""
-        nouns = [c for c in token.children if c.dep_ == "appos"]
-        if token.dep_ in ("appos", "compound"):
-            nouns.append(token.head)
-        if any(cue(n) for n in nouns):
-            return True
-        # "the Hajj, the annual pilgrimage to Mecca": an apposition by its words, where
-        # the parse missed it
-        written = written_apposition(token)
-        if written is not None and cue(written):
-            return True
-        # "Pong is an arcade game": a copula says what the name is
-        if token.dep_ == "nsubj" and token.head.lemma_ == "be":
-            if any(c.dep_ == "attr" and cue(c) for c in token.head.children):
-                return True
-        if token.dep_ == "conj" and token.head.i in covered:
-            return True
-        # "Frederick Fung of ADPL": an acronym a person's name is "of"
-        if (
-            is_acronym(token.text)
-            and token.dep_ == "pobj"
-            and token.head.lower_ in AFFILIATION_PREPS
-            and token.head.head.ent_type_ == "PERSON"
-        ):
-            return True
-        if any(c.dep_ == "conj" and c.i in covered for c in token.children):
-            return True
-        return any(
-            c.dep_ == "relcl" and any(w.lower_ == "which" for w in c.children)
-            for c in token.children
-        )
 
     def titled(run: list[Token]) -> bool:
         """A run of capitals that is a job title, not a name ("Chief Operating Officer")."""
@@ -709,9 +664,7 @@ def proper_noun_mentions(lexicon: Lexicon, vocab: Vocab) -> MentionRule:
             ):
                 run.append(token)  # "Directors Guild of America"
                 continue
-            if (len(run) >= 2 or (len(run) == 1 and described(run[0], covered))) and not titled(
-                run
-            ):
+            if run and not titled(run):
                 mention = make_mention(doc, run, "kg.mentions.proper_nouns.v1", 0.6, None)
                 if mention is not None:
                     yield mention
