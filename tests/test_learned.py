@@ -117,6 +117,35 @@ def test_learned_facts_give_way_to_a_hand_rule_that_states_them(pipeline):
     assert all(rule != learned.RULE for _prop, rule in pairs_)
 
 
+def test_kg_relations_model_points_kg_at_a_model_of_ones_own(tmp_path, monkeypatch):
+    """A model one trained (``python -m kg.train relations --out FILE``) is used by
+    naming it in ``KG_RELATIONS_MODEL``: here the shipped weights with every threshold
+    out of reach, so the learned founder fact of the pronoun test above is gone."""
+    from kg.pipeline import Pipeline
+
+    data = json.loads(
+        (Path(learned.__file__).parent.parent.parent / "data" / "models" / learned.MODEL).read_text(
+            encoding="utf-8"
+        )
+    )
+    data["thresholds"] = {prop: 2.0 for prop in data["thresholds"]}
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps(data), encoding="utf-8")
+    text = "Maren Okafor is a British engineer. She co-founded Korvath Inc. in 2019."
+    fact = ("person/maren-okafor", "founderOf", "organization/korvath-inc")
+
+    def facts() -> set[tuple[str, str, str]]:
+        (extraction,) = Pipeline().extract([parse_article(text, key="t", source="t")])
+        return {(r.subject, r.prop, r.object) for r in extraction.relations}
+
+    assert fact in facts()
+    monkeypatch.setenv(learned.MODEL_ENV, str(mine))
+    assert fact not in facts()
+    monkeypatch.setenv(learned.MODEL_ENV, str(tmp_path / "missing.json"))
+    with pytest.raises(InputError, match="cannot read the learned model"):
+        facts()
+
+
 def test_a_model_kg_did_not_write_is_a_one_line_error(tmp_path):
     bad = tmp_path / "model.json"
     bad.write_text('{"properties": ["worksFor"], "bias": {}}', encoding="utf-8")

@@ -405,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--precision",
         type=float,
-        default=0.75,
+        default=0.8,
         help="dev precision to reach for the properties KnowledgeNet annotates",
     )
     parser.add_argument(

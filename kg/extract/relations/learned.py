@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -380,9 +381,19 @@ def load_model(path: str | Path | None = None) -> Model:
     return model_from(data, origin)
 
 
+#: The environment variable naming a model to use instead of the shipped one (one
+#: ``python -m kg.train relations --out FILE`` wrote).
+MODEL_ENV = "KG_RELATIONS_MODEL"
+
+
 @cache
+def _load(path: str | None) -> Model:
+    return load_model(path)
+
+
 def _shipped() -> Model:
-    return load_model()
+    """The model the rule uses: ``$KG_RELATIONS_MODEL``, else the shipped one."""
+    return _load(os.environ.get(MODEL_ENV) or None)
 
 
 def ends(parse: Parse, name_roots: Sequence[int]) -> dict[int, list[int]]:
