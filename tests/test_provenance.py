@@ -33,7 +33,7 @@ ARTICLES = ROOT / "examples" / "articles"
 GOLD = ROOT / "tests" / "gold"
 #: Parameters for the shipped queries that take one: entities the articles name.
 PARAMS = {
-    "entity": [["entity=Sam Altman"], ["entity=OpenAI"], ["entity=Los Angeles"]],
+    "entity": [["entity=Sam Altman"], ["entity=OpenAI"], ["entity=New York"]],
     "articles": [["entity=OpenAI"], ["entity=Sam Altman"], ["entity=Paramount"]],
 }
 

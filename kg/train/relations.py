@@ -414,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0.6,
         help="dev precision to reach for the other properties",
     )
-    parser.add_argument("--c", type=float, default=2.0, help="inverse L1 strength")
+    parser.add_argument("--c", type=float, default=0.5, help="inverse L1 strength")
     parser.add_argument("--date", help="date the card records (default: today, UTC)")
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).parent.parent / "data" / "models" / MODEL

@@ -22,6 +22,10 @@ Each family of rules is a module of this package (``titles``, ``possessives``,
 - ``kg.relations.verb_frames.v1``: subject-verb-object frames
   ("X launched Y", "X attended Y", "X met with Y", "X reports that Y ...",
   "Y was developed by X", "X signed a deal with Y", "X is in talks with Y").
+- ``kg.relations.event_names.v1``: names inside an event's name
+  ("the Hollywood writers' strike" is located in Hollywood; "the WGA strike"
+  has the WGA as a participant, and so has the Writers Guild named beside "the
+  writers' strike").
 - ``kg.relations.event_dates.v1``: dates of events ("last year's strike").
 - ``kg.relations.locations.v1``: "X-based Y", "Y, based in X", "<event> in <place>",
   and chains of places ("Vancouver, British Columbia, Canada", "Greer County,
@@ -122,6 +126,7 @@ class RelationComponent(RuleComponent):
             "kg.relations.affiliations.v1",
             "kg.relations.possessives.v1",
             "kg.relations.verb_frames.v1",
+            "kg.relations.event_names.v1",
             "kg.relations.event_dates.v1",
             "kg.relations.locations.v1",
             "kg.relations.matches.v1",
