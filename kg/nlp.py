@@ -76,8 +76,7 @@ def add_kg_components(
     without a ``rules`` list runs kg's rules and every plugin's
     (:func:`kg.registry.choose_rules`). ``exclude`` names rules not to run.
     """
-    import kg.extract
-    import kg.learn.typer  # noqa: F401  (registers the learned type rule)
+    import kg.extract  # noqa: F401  (registers kg's rules, the learned ones among them)
     from kg.registry import COMPONENTS, all_rule_names, choose_rules
 
     register_extensions()

@@ -44,7 +44,7 @@ DEFAULT_PROVENANCE = "mentions"
 NER_RULE, NER_CONFIDENCE = "kg.mentions.ner.v1", 0.85
 #: The rule that finds a place named inside another name ("Volgograd" in "Volgograd Arena").
 NESTED_PLACE_RULE = "kg.mentions.nested_places.v1"
-#: The learned typer's type rule (:mod:`kg.learn.typer`); where it runs, its votes
+#: The learned typer's type rule (:mod:`kg.extract.typer`); where it runs, its votes
 #: stand in for the NER label's.
 LEARNED_TYPES_RULE = "kg.types.learned.v1"
 #: ``Doc.user_data`` key: the cues the type rules have found so far, while they run.

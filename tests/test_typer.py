@@ -1,4 +1,4 @@
-"""The learned typer (:mod:`kg.learn.typer`): its model arithmetic on invented weights,
+"""The learned typer (:mod:`kg.extract.typer`): its model arithmetic on invented weights,
 its features on a blank pipeline, and the classes the bundled model gives in the
 whole pipeline."""
 
@@ -12,7 +12,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from kg.learn.typer import (
+from kg.extract.typer import (
     CLASSES,
     MAX_VOTE,
     NONE,

@@ -10,7 +10,6 @@ from kg.cli.common import Parents, emit
 
 def cmd_plugins(args: argparse.Namespace) -> int:
     import kg.extract
-    import kg.learn.typer
     import kg.store.backends  # noqa: F401  (registers the built-in stores)
     from kg.registry import REGISTRIES
     from kg.store import stores

@@ -5,6 +5,6 @@ starts at paragraph breaks, before the parser), ``kg_mentions``, ``kg_types``
 and ``kg_relations`` and kg's built-in rules.
 """
 
-from kg.extract import cues, mentions, paragraphs, relations
+from kg.extract import cues, mentions, paragraphs, relations, typer
 
-__all__ = ["cues", "mentions", "paragraphs", "relations"]
+__all__ = ["cues", "mentions", "paragraphs", "relations", "typer"]

@@ -22,7 +22,7 @@ Built-in rules:
 - ``kg.types.teams.v1``: in a match report (two results or more, "1 - 0"), a name
   seen as a side in a result ("Sweden defeated South Korea 1 - 0", "Panama
   coach") is a team, an organization, in every mention of the article.
-- ``kg.types.learned.v1`` (:mod:`kg.learn.typer`): the learned typer's votes for
+- ``kg.types.learned.v1`` (:mod:`kg.extract.typer`): the learned typer's votes for
   every mention, run last. Where it runs, they stand in for the NER label's votes;
   it reads the cues of the rules above among its features, and the resolver adds
   those cues too (the dev split chose both). The words

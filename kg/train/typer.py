@@ -1,4 +1,4 @@
-"""``python -m kg.train typer``: fit the learned typer (:mod:`kg.learn.typer`).
+"""``python -m kg.train typer``: fit the learned typer (:mod:`kg.extract.typer`).
 
 Candidates are the mentions kg's mention rules propose, read through the real
 pipeline (spaCy's parse and kg's mention component). A candidate's gold class is
@@ -35,9 +35,7 @@ from typing import Any
 
 from kg.docred import DEV_TRAIN, TYPES, load_docred
 from kg.docred import norm as docred_norm
-from kg.gum import CLASSES as GUM_CLASSES
-from kg.gum import GumReport, gum_split, load_gum, norm, score_gum
-from kg.learn.typer import (
+from kg.extract.typer import (
     CLASSES,
     MODEL_ENV,
     NONE,
@@ -46,6 +44,8 @@ from kg.learn.typer import (
     default_model_path,
     doc_features,
 )
+from kg.gum import CLASSES as GUM_CLASSES
+from kg.gum import GumReport, gum_split, load_gum, norm, score_gum
 from kg.types import LEARNED_TYPES_RULE, Article, Mention
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
