@@ -60,6 +60,7 @@ __all__ = [
     "Passage",
     "PropertyScore",
     "Span",
+    "entity_groups",
     "evaluate_knowledgenet",
     "is_knowledgenet",
     "load_knowledgenet",
@@ -275,7 +276,7 @@ def split_passages(passages: Iterable[Passage], split: str, limit: int = 0) -> l
     return out[:limit] if limit else out
 
 
-def _entities(passage: Passage) -> tuple[dict[Span, int], dict[int, list[Span]]]:
+def entity_groups(passage: Passage) -> tuple[dict[Span, int], dict[int, list[Span]]]:
     """The passage's annotated mentions joined into entities: mentions sharing a Wikidata
     item, or a name (not a pronoun), are one, and so are "I", "my" and "me" (and "we",
     "our", "us"); a pronoun linked to no item joins the one
@@ -429,7 +430,7 @@ def score_passage(passage: Passage, extraction: Extraction, report: KnowledgeNet
     if not scored:
         return
     report.passages += 1
-    of, members = _entities(passage)
+    of, members = entity_groups(passage)
     gold: set[tuple[int, str, int]] = set()
     for fact in passage.facts:
         if fact.property in MAPPING:

@@ -7,6 +7,7 @@ must produce; ``absent`` rows are facts it must not produce.
 from __future__ import annotations
 
 import pytest
+from conftest import mark_known_regression
 from rdflib import RDF, RDFS, Graph
 
 from kg.vocab import KG
@@ -33,9 +34,7 @@ TYPER_REGRESSIONS = {
 
 
 def _known_regression(request: pytest.FixtureRequest, text: str) -> None:
-    if text in TYPER_REGRESSIONS:
-        reason = f"learned typer regression: {TYPER_REGRESSIONS[text]}"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+    mark_known_regression(request, text, TYPER_REGRESSIONS)
 
 
 CASES = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import mark_known_regression
 
 from kg.resolve import (
     CROSS_NAME_RULE,
@@ -29,9 +30,7 @@ TYPER_REGRESSIONS = {
 
 
 def _known_regression(request: pytest.FixtureRequest, text: str) -> None:
-    if text in TYPER_REGRESSIONS:
-        reason = f"learned typer regression: {TYPER_REGRESSIONS[text]}"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+    mark_known_regression(request, text, TYPER_REGRESSIONS)
 
 
 @pytest.mark.parametrize(

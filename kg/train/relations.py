@@ -68,7 +68,7 @@ from kg.extract.relations.learned import (
 )
 from kg.gum import gum_split
 from kg.knowledgenet import MAPPING as KN_MAPPING
-from kg.knowledgenet import Passage, _entities, load_knowledgenet
+from kg.knowledgenet import Passage, entity_groups, load_knowledgenet
 
 SEED = 14
 #: Which coarse entity types (of Re-DocRED's and GUM's annotation) can hold each property.
@@ -168,7 +168,7 @@ def knowledgenet_examples(passages: Sequence[Passage]) -> list[Example]:
             continue
         ex = Example(passage.key, "knowledgenet", split_of[passage.fold], passage.text)
         ex.exhaustive = judged
-        of, members = _entities(passage)
+        of, members = entity_groups(passage)
         for group, spans in sorted(members.items()):
             for span in spans:
                 ex.mentions.append((span.start, span.end, group, -1))

@@ -45,7 +45,7 @@ from kg.extract.typer import (
     doc_features,
 )
 from kg.gum import CLASSES as GUM_CLASSES
-from kg.gum import GumReport, gum_split, load_gum, norm, score_gum
+from kg.gum import GumReport, gum_files, load_gum, norm, score_gum
 from kg.types import LEARNED_TYPES_RULE, Article, Mention
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -290,11 +290,8 @@ def _card(args: argparse.Namespace, figs: dict[str, Any], docs: dict[str, int]) 
 
 
 def _gum_paths(data: Path) -> tuple[list[Path], list[Path], list[Path]]:
-    more = sorted((data / "gum-more").glob("GUM_*.json"))
-    news = sorted((data / "gum-news").glob("GUM_news_*.json"))
-    train = [p for p in news if gum_split(p) == "train"]
-    dev = [p for p in news if gum_split(p) == "dev"]
-    return more, train, dev
+    news = [data / "gum-news"]
+    return gum_files([data / "gum-more"]), gum_files(news, "train"), gum_files(news, "dev")
 
 
 def train(args: argparse.Namespace) -> int:
